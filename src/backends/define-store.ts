@@ -1,0 +1,139 @@
+// One place for what every backend must do the same way: validate input before any write, read the
+// clock and the id source, refuse calls after close(), and wrap driver faults. A backend supplies only a
+// StorageDriver, which receives requests that are already valid.
+
+import { WorkflowStoreError, invalidInput, storeClosed } from '../contract/errors.js';
+import type {
+  CreateWorkflowEventInput,
+  CreateWorkflowRunInput,
+  DeterminismOptions,
+  IWorkflowStore,
+  JsonValue,
+  ListWorkflowEventsOptions,
+  ListWorkflowRunsOptions,
+  UpdateWorkflowRunOptions,
+  UpdateWorkflowRunPatch,
+  WorkflowEvent,
+  WorkflowRun,
+} from '../contract/types.js';
+import {
+  parseCreateEvent,
+  parseCreateRun,
+  parseListEvents,
+  parseListRuns,
+  parseUpdateRun,
+  validateId,
+  type CreateEventRequest,
+  type ListEventsRequest,
+  type ListRunsRequest,
+  type UpdateRunRequest,
+} from '../contract/validation.js';
+import { randomUUID } from 'node:crypto';
+
+export interface NewRunRecord {
+  id: string;
+  workflow_name: string;
+  user_message: string;
+  status: WorkflowRun['status'];
+  metadataJson: string;
+  /** Also the initial `updated_at`. */
+  created_at: string;
+}
+
+/**
+ * What a backend implements. Every request is valid; every object returned must be fresh (not shared
+ * with the backend's state). Unknown runs are reported with the contract's errors (`runNotFound`).
+ */
+export interface StorageDriver {
+  /** Shown in error messages: "filesystem", "sqlite", ... */
+  readonly name: string;
+  insertRun(run: NewRunRecord): Promise<WorkflowRun>;
+  getRun(id: string): Promise<WorkflowRun | null>;
+  listRuns(request: ListRunsRequest): Promise<WorkflowRun[]>;
+  /** Existence, expected_status and the transition are checked atomically with the write. */
+  updateRun(request: UpdateRunRequest, now: string): Promise<WorkflowRun>;
+  deleteRun(id: string): Promise<boolean>;
+  appendEvent(request: CreateEventRequest, timestamp: string): Promise<WorkflowEvent>;
+  listEvents(request: ListEventsRequest): Promise<WorkflowEvent[]>;
+  completedOutputs(runId: string): Promise<Map<string, JsonValue>>;
+  close(): Promise<void>;
+}
+
+export function defineStore(driver: StorageDriver, options: DeterminismOptions = {}): IWorkflowStore {
+  const now = options.now ?? (() => new Date());
+  const generateId = options.generateId ?? randomUUID;
+  let closing: Promise<void> | undefined;
+  let inFlight = 0;
+  let idle: (() => void) | undefined;
+
+  const timestamp = (): string => {
+    const date = now();
+    if (!(date instanceof Date) || Number.isNaN(date.getTime())) {
+      throw invalidInput('options.now()', 'the store clock must return a valid Date');
+    }
+    const year = date.getUTCFullYear();
+    if (year < 1 || year > 9999) throw invalidInput('options.now()', `the store clock returned year ${year}; 1 to 9999 are stored`);
+    return date.toISOString();
+  };
+
+  // Every operation: refuse when closed, validate synchronously, then call the driver; any error that is
+  // not the contract's own becomes BACKEND_FAILURE with the driver's error as cause.
+  async function operation<T>(name: string, runId: unknown, body: () => Promise<T>): Promise<T> {
+    if (closing !== undefined) throw storeClosed(name);
+    inFlight++;
+    try {
+      return await body();
+    } catch (error) {
+      if (error instanceof WorkflowStoreError) throw error;
+      const where = typeof runId === 'string' ? ` on workflow run "${runId}"` : '';
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new WorkflowStoreError('BACKEND_FAILURE', `${name}${where} failed in the ${driver.name} backend: ${reason}`, {
+        runId: typeof runId === 'string' ? runId : undefined,
+        cause: error,
+      });
+    } finally {
+      inFlight--;
+      if (inFlight === 0) idle?.();
+    }
+  }
+
+  return {
+    createWorkflowRun(input: CreateWorkflowRunInput) {
+      return operation('createWorkflowRun', input?.id, async () => {
+        const request = parseCreateRun(input);
+        const id = request.id ?? validateId(generateId(), 'options.generateId()');
+        const { id: _ignored, ...fields } = request;
+        return driver.insertRun({ ...fields, id, created_at: timestamp() });
+      });
+    },
+    getWorkflowRun(id: string) {
+      return operation('getWorkflowRun', id, () => driver.getRun(validateId(id, 'id')));
+    },
+    listWorkflowRuns(options?: ListWorkflowRunsOptions) {
+      return operation('listWorkflowRuns', undefined, () => driver.listRuns(parseListRuns(options)));
+    },
+    updateWorkflowRun(id: string, patch: UpdateWorkflowRunPatch, options?: UpdateWorkflowRunOptions) {
+      return operation('updateWorkflowRun', id, () => driver.updateRun(parseUpdateRun(id, patch, options), timestamp()));
+    },
+    deleteWorkflowRun(id: string) {
+      return operation('deleteWorkflowRun', id, () => driver.deleteRun(validateId(id, 'id')));
+    },
+    createWorkflowEvent(input: CreateWorkflowEventInput) {
+      return operation('createWorkflowEvent', input?.run_id, () => driver.appendEvent(parseCreateEvent(input), timestamp()));
+    },
+    listWorkflowEvents(runId: string, options?: ListWorkflowEventsOptions) {
+      return operation('listWorkflowEvents', runId, () => driver.listEvents(parseListEvents(runId, options)));
+    },
+    getCompletedDagNodeOutputs(runId: string) {
+      return operation('getCompletedDagNodeOutputs', runId, () => driver.completedOutputs(validateId(runId, 'run_id')));
+    },
+    close() {
+      closing ??= (async () => {
+        // Calls already under way finish first; the driver is closed once.
+        if (inFlight > 0) await new Promise<void>((resolve) => (idle = resolve));
+        await driver.close();
+      })();
+      return closing;
+    },
+  };
+}

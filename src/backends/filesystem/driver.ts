@@ -1,0 +1,213 @@
+// The filesystem StorageDriver: {artifactsDir}/{runId}/run.json, events.jsonl, nodes/{nodeId}.json.
+
+import { randomUUID } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { runAlreadyExists, runNotFound } from '../../contract/errors.js';
+import { applyUpdate } from '../../contract/rules.js';
+import type { JsonObject, JsonValue, WorkflowEvent, WorkflowRun } from '../../contract/types.js';
+import { ID_PATTERN } from '../../contract/limits.js';
+import type { CreateEventRequest, ListEventsRequest, ListRunsRequest, UpdateRunRequest } from '../../contract/validation.js';
+import type { NewRunRecord, StorageDriver } from '../define-store.js';
+import { completeLines, isNotFound, readLogTail, readTextOrNull, syncDirectory, writeFileAtomic } from './files.js';
+import { Layout } from './layout.js';
+import { nodeFileText, readCompletedOutputs } from './outputs.js';
+import { RunLocks } from './run-lock.js';
+
+export interface FilesystemDriverOptions {
+  fsync: boolean;
+  lockStaleMs: number;
+}
+
+export class FilesystemDriver implements StorageDriver {
+  readonly name = 'filesystem';
+  private readonly locks: RunLocks;
+
+  constructor(
+    private readonly layout: Layout,
+    private readonly options: FilesystemDriverOptions,
+  ) {
+    this.locks = new RunLocks({ directory: layout.locks, staleMs: options.lockStaleMs });
+  }
+
+  async insertRun(record: NewRunRecord): Promise<WorkflowRun> {
+    const text = runFileText({
+      id: record.id,
+      workflow_name: record.workflow_name,
+      status: record.status,
+      user_message: record.user_message,
+      metadata: JSON.parse(record.metadataJson) as JsonObject,
+      created_at: record.created_at,
+      updated_at: record.created_at,
+    });
+    // Assemble the run's directory aside and rename it into place: the rename is atomic and fails when
+    // the run exists, so a run is never half-created and an existing one is never touched.
+    const staged = path.join(this.layout.staging, randomUUID());
+    await fs.mkdir(path.join(staged, 'nodes'), { recursive: true });
+    try {
+      await writeNewFile(path.join(staged, 'run.json'), text, this.options.fsync);
+      await writeNewFile(path.join(staged, 'events.jsonl'), '', this.options.fsync);
+      if (this.options.fsync) await syncDirectory(staged);
+      try {
+        await fs.rename(staged, this.layout.runDir(record.id));
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'ENOTEMPTY' || code === 'EEXIST') throw runAlreadyExists(record.id);
+        throw error;
+      }
+    } catch (error) {
+      await fs.rm(staged, { recursive: true, force: true });
+      throw error;
+    }
+    if (this.options.fsync) await syncDirectory(this.layout.root);
+    return JSON.parse(text) as WorkflowRun;
+  }
+
+  async getRun(id: string): Promise<WorkflowRun | null> {
+    const text = await readTextOrNull(this.layout.runFile(id));
+    return text === null ? null : (JSON.parse(text) as WorkflowRun);
+  }
+
+  async listRuns(request: ListRunsRequest): Promise<WorkflowRun[]> {
+    const names = (await fs.readdir(this.layout.root)).filter((name) => ID_PATTERN.test(name));
+    const runs = (await Promise.all(names.map((name) => this.getRun(name)))).filter(
+      (run): run is WorkflowRun =>
+        run !== null &&
+        (request.status === undefined || run.status === request.status) &&
+        (request.workflow_name === undefined || run.workflow_name === request.workflow_name),
+    );
+    runs.sort((a, b) => compareText(a.created_at, b.created_at) || compareText(a.id, b.id));
+    return request.limit === undefined ? runs : runs.slice(0, request.limit);
+  }
+
+  updateRun(request: UpdateRunRequest, now: string): Promise<WorkflowRun> {
+    return this.locks.withLock(request.id, async () => {
+      const current = await this.getRun(request.id);
+      if (current === null) throw runNotFound(request.id);
+      const { run } = applyUpdate(current, request, now);
+      await writeFileAtomic(this.layout.runFile(request.id), runFileText(run), this.options.fsync);
+      return run;
+    });
+  }
+
+  async deleteRun(id: string): Promise<boolean> {
+    const trashed = path.join(this.layout.trash, `${id}.${randomUUID()}`);
+    const existed = await this.locks.withLock(id, async () => {
+      if ((await readTextOrNull(this.layout.runFile(id))) === null) return false;
+      // One rename makes the run disappear at once; removing its files can then take its time.
+      await fs.rename(this.layout.runDir(id), trashed);
+      if (this.options.fsync) await syncDirectory(this.layout.root);
+      return true;
+    });
+    if (existed) await fs.rm(trashed, { recursive: true, force: true });
+    return existed;
+  }
+
+  appendEvent(request: CreateEventRequest, timestamp: string): Promise<WorkflowEvent> {
+    const runId = request.run_id;
+    return this.locks.withLock(runId, async () => {
+      let handle: fs.FileHandle;
+      try {
+        handle = await fs.open(this.layout.eventsFile(runId), 'r+');
+      } catch (error) {
+        if (isNotFound(error)) throw runNotFound(runId);
+        throw error;
+      }
+      let sequence: number;
+      try {
+        const { size } = await handle.stat();
+        const tail = await readLogTail(handle, size);
+        sequence = tail.lastLine === undefined ? 1 : sequenceOf(tail.lastLine, runId) + 1;
+        // Bytes past the last complete line are a torn append from a crash: cut them off first.
+        if (tail.end < size) await handle.truncate(tail.end);
+        const line = Buffer.from(
+          `{"run_id":${JSON.stringify(runId)},"sequence":${sequence},"event_type":${JSON.stringify(request.event_type)},` +
+            `"timestamp":${JSON.stringify(timestamp)},"payload":${request.payloadJson}}\n`,
+          'utf8',
+        );
+        await writeFully(handle, line, tail.end);
+        if (this.options.fsync) await handle.datasync();
+      } finally {
+        await handle.close();
+      }
+      if (request.node !== undefined) {
+        const { node_id, outputJson } = request.node;
+        await writeFileAtomic(this.layout.nodeFile(runId, node_id), nodeFileText(node_id, sequence, outputJson), this.options.fsync);
+      }
+      return {
+        run_id: runId,
+        sequence,
+        event_type: request.event_type,
+        timestamp,
+        payload: JSON.parse(request.payloadJson) as JsonObject,
+      };
+    });
+  }
+
+  async listEvents(request: ListEventsRequest): Promise<WorkflowEvent[]> {
+    const text = await readTextOrNull(this.layout.eventsFile(request.run_id));
+    if (text === null) throw runNotFound(request.run_id);
+    const lines = completeLines(text);
+    // Line k holds sequence k + 1 (checked below), so a page starts at line after_sequence.
+    const stop = request.limit === undefined ? lines.length : Math.min(lines.length, request.after_sequence + request.limit);
+    const events: WorkflowEvent[] = [];
+    for (let index = request.after_sequence; index < stop; index++) {
+      const event = JSON.parse(lines[index]!) as WorkflowEvent;
+      if (event.sequence !== index + 1) {
+        throw new Error(`events.jsonl of run "${request.run_id}" is corrupt: line ${index + 1} holds sequence ${event.sequence}`);
+      }
+      events.push(event);
+    }
+    return events;
+  }
+
+  async completedOutputs(runId: string): Promise<Map<string, JsonValue>> {
+    const read = (repair: boolean) =>
+      readCompletedOutputs(this.layout, runId, { repair, fsync: this.options.fsync, notFound: () => runNotFound(runId) });
+    // Without writing, no lock is needed; repairs happen under the run lock.
+    return (await read(false)) ?? (await this.locks.withLock(runId, async () => (await read(true))!));
+  }
+
+  async close(): Promise<void> {
+    // Nothing is held open between calls.
+  }
+}
+
+function runFileText(run: WorkflowRun): string {
+  return JSON.stringify(run);
+}
+
+async function writeNewFile(file: string, text: string, fsync: boolean): Promise<void> {
+  const handle = await fs.open(file, 'wx');
+  try {
+    await handle.writeFile(text, 'utf8');
+    if (fsync) await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function writeFully(handle: fs.FileHandle, data: Buffer, position: number): Promise<void> {
+  let offset = 0;
+  while (offset < data.length) {
+    const { bytesWritten } = await handle.write(data, offset, data.length - offset, position + offset);
+    offset += bytesWritten;
+  }
+}
+
+const SEQUENCE_PREFIX = /^\{"run_id":"[^"]*","sequence":(\d+),/;
+
+/** The sequence of a log line; our own lines start with it, so the line need not be parsed whole. */
+function sequenceOf(line: string, runId: string): number {
+  const match = SEQUENCE_PREFIX.exec(line);
+  const sequence = match !== null ? Number(match[1]) : (JSON.parse(line) as { sequence?: unknown }).sequence;
+  if (typeof sequence !== 'number' || !Number.isSafeInteger(sequence) || sequence < 1) {
+    throw new Error(`events.jsonl of run "${runId}" is corrupt: its last line has no valid sequence`);
+  }
+  return sequence;
+}
+
+/** Code-unit order, as SQL "C"/BINARY collation gives for the ASCII of ids and ISO timestamps. */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,51 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { StoreOpenError } from '../../contract/errors.js';
+import type { DeterminismOptions, IWorkflowStore } from '../../contract/types.js';
+import { defineStore } from '../define-store.js';
+import { FilesystemDriver } from './driver.js';
+import { Layout } from './layout.js';
+
+export interface FilesystemStoreOptions extends DeterminismOptions {
+  /** Root directory; each run is `{artifactsDir}/{runId}/`. Created if missing. */
+  artifactsDir: string;
+  /**
+   * `true` (default): every write is fsynced before the call returns, so it survives power loss.
+   * `false`: writes reach the OS before the call returns, so they survive a process kill, not power loss.
+   */
+  fsync?: boolean | undefined;
+  /** A run lock not refreshed for this long is taken over (its holder died). Default 5000, minimum 2000. */
+  lockStaleMs?: number | undefined;
+}
+
+const STALE_AFTER_MS = 60 * 60 * 1000;
+
+export async function createFilesystemStore(options: FilesystemStoreOptions): Promise<IWorkflowStore> {
+  if (typeof options?.artifactsDir !== 'string' || options.artifactsDir === '') {
+    throw new StoreOpenError('createFilesystemStore: artifactsDir must be a directory path');
+  }
+  const layout = new Layout(path.resolve(options.artifactsDir));
+  try {
+    await fs.mkdir(layout.root, { recursive: true });
+    await Promise.all([layout.locks, layout.staging, layout.trash].map((dir) => fs.mkdir(dir, { recursive: true })));
+  } catch (error) {
+    throw new StoreOpenError(`createFilesystemStore: cannot use ${layout.root}: ${(error as Error).message}`, { cause: error });
+  }
+  await removeLeftovers(layout);
+  const driver = new FilesystemDriver(layout, {
+    fsync: options.fsync ?? true,
+    lockStaleMs: Math.max(2000, options.lockStaleMs ?? 5000),
+  });
+  return defineStore(driver, options);
+}
+
+/** Runs half-created or half-deleted by a crashed process; old enough that no live process owns them. */
+async function removeLeftovers(layout: Layout): Promise<void> {
+  for (const dir of [layout.staging, layout.trash]) {
+    for (const name of await fs.readdir(dir)) {
+      const entry = path.join(dir, name);
+      const stat = await fs.stat(entry).catch(() => null);
+      if (stat !== null && Date.now() - stat.mtimeMs > STALE_AFTER_MS) await fs.rm(entry, { recursive: true, force: true });
+    }
+  }
+}

@@ -1,0 +1,21 @@
+// The contract, with no I/O: what every backend implements and every caller may rely on.
+export * from './types.js';
+export * from './errors.js';
+export * from './limits.js';
+export * from './transitions.js';
+export { applyUpdate, checkUpdate, statusConflict } from './rules.js';
+export {
+  checkJson,
+  isPlainObject,
+  parseCreateEvent,
+  parseCreateRun,
+  parseListEvents,
+  parseListRuns,
+  parseUpdateRun,
+  serializeJson,
+  validateEventType,
+  validateId,
+  validateStatus,
+  validateText,
+} from './validation.js';
+export type { CreateEventRequest, CreateRunRequest, ListEventsRequest, ListRunsRequest, UpdateRunRequest } from './validation.js';
