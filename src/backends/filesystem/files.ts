@@ -5,8 +5,10 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 
+/** ENOTDIR too: `{artifactsDir}/stray.txt/run.json` names no run, like a missing directory. */
 export function isNotFound(error: unknown): boolean {
-  return (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
 }
 
 /** Write to a temporary file in the same directory, fsync it, rename over the target, fsync the directory. */

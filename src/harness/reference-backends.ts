@@ -1,0 +1,110 @@
+// Initializers for the reference backends, used by the unit tests, the conformance matrix and the
+// property tests alike. Each store gets its own directory, file or schema, removed by destroyStore.
+
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createFilesystemStore } from '../backends/filesystem/index.js';
+import { createSqliteStore } from '../backends/sqlite/index.js';
+import type { DeterminismOptions, IWorkflowStore } from '../contract/types.js';
+import type { StoreTestInitializer } from './initializer.js';
+
+export type StoreLocation =
+  | { backend: 'filesystem'; artifactsDir: string }
+  | { backend: 'sqlite'; filename: string }
+  | { backend: 'postgres'; connectionString: string; schema: string }
+  | { backend: 'memory' };
+
+/** A reference initializer also says where a store keeps its data, for the layout checks. */
+export interface ReferenceInitializer extends StoreTestInitializer {
+  locate(store: IWorkflowStore): StoreLocation;
+}
+
+interface Opened<L> {
+  location: L;
+  options: DeterminismOptions;
+}
+
+/**
+ * The shape every reference initializer shares: a scratch area made once, one location per store,
+ * reopen = close and open the same location with the same clock and ids.
+ */
+export function referenceInitializer<L extends StoreLocation>(spec: {
+  name: string;
+  setUp?: () => Promise<void>;
+  tearDown?: () => Promise<void>;
+  newLocation: () => Promise<L>;
+  open: (location: L, options: DeterminismOptions) => Promise<IWorkflowStore>;
+  remove: (location: L) => Promise<void>;
+}): ReferenceInitializer {
+  const opened = new Map<IWorkflowStore, Opened<L>>();
+  const track = (store: IWorkflowStore, entry: Opened<L>): IWorkflowStore => {
+    opened.set(store, entry);
+    return store;
+  };
+  const entryOf = (store: IWorkflowStore): Opened<L> => {
+    const entry = opened.get(store);
+    if (entry === undefined) throw new Error(`${spec.name}: this store was not made by this initializer`);
+    return entry;
+  };
+  return {
+    name: spec.name,
+    beforeAll: spec.setUp,
+    afterAll: spec.tearDown,
+    async createStore(options: DeterminismOptions = {}) {
+      const location = await spec.newLocation();
+      return track(await spec.open(location, options), { location, options });
+    },
+    async reopenStore(store) {
+      const entry = entryOf(store);
+      await store.close();
+      opened.delete(store);
+      return track(await spec.open(entry.location, entry.options), entry);
+    },
+    async destroyStore(store) {
+      const entry = entryOf(store);
+      await store.close();
+      opened.delete(store);
+      await spec.remove(entry.location);
+    },
+    locate: (store) => entryOf(store).location,
+  };
+}
+
+/** A temporary directory made on first use and removed at the end. */
+function scratch(prefix: string) {
+  let root: string | undefined;
+  let count = 0;
+  return {
+    async next(): Promise<string> {
+      root ??= await fs.mkdtemp(path.join(os.tmpdir(), prefix));
+      return path.join(root, `store-${++count}`);
+    },
+    async removeAll(): Promise<void> {
+      if (root !== undefined) await fs.rm(root, { recursive: true, force: true });
+      root = undefined;
+    },
+  };
+}
+
+export function filesystemBackend(settings: { fsync?: boolean } = {}): ReferenceInitializer {
+  const dirs = scratch('wfstore-fs-');
+  return referenceInitializer({
+    name: 'filesystem',
+    newLocation: async () => ({ backend: 'filesystem', artifactsDir: await dirs.next() }),
+    open: (location, options) => createFilesystemStore({ ...options, artifactsDir: location.artifactsDir, fsync: settings.fsync }),
+    remove: (location) => fs.rm(location.artifactsDir, { recursive: true, force: true }),
+    tearDown: () => dirs.removeAll(),
+  });
+}
+
+export function sqliteBackend(settings: { synchronous?: 'full' | 'normal' } = {}): ReferenceInitializer {
+  const dirs = scratch('wfstore-sqlite-');
+  return referenceInitializer({
+    name: 'sqlite',
+    newLocation: async () => ({ backend: 'sqlite', filename: path.join(await dirs.next(), 'workflow.db') }),
+    open: (location, options) => createSqliteStore({ ...options, filename: location.filename, synchronous: settings.synchronous }),
+    remove: (location) => fs.rm(path.dirname(location.filename), { recursive: true, force: true }),
+    tearDown: () => dirs.removeAll(),
+  });
+}

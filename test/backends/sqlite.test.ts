@@ -1,0 +1,122 @@
+// What the SQLite backend really stores, read through a second connection, not through the store.
+
+import assert from 'node:assert/strict';
+import Database from 'better-sqlite3';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+import { createSqliteStore } from '../../src/backends/sqlite/index.js';
+import { StoreOpenError } from '../../src/contract/errors.js';
+import type { IWorkflowStore } from '../../src/contract/types.js';
+import { rejectsWith } from '../support/assertions.js';
+import { appendFromProcesses } from '../support/processes.js';
+
+describe('sqlite backend in the database', () => {
+  let root: string;
+  let file: string;
+  let store: IWorkflowStore;
+  let peek: Database.Database;
+  let n = 0;
+  const columns = (table: string) => (peek.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name);
+
+  before(async () => (root = await fs.mkdtemp(path.join(os.tmpdir(), 'wfstore-sqlite-test-'))));
+  after(async () => fs.rm(root, { recursive: true, force: true }));
+  beforeEach(async () => {
+    file = path.join(root, `case-${++n}`, 'wf.db');
+    store = await createSqliteStore({ filename: file });
+    peek = new Database(file);
+  });
+  afterEach(async () => {
+    peek.close();
+    await store.close();
+  });
+
+  it('has the tables workflow_runs, workflow_events and workflow_node_outputs with the seed\'s columns', () => {
+    const tables = (peek.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as { name: string }[]).map((t) => t.name);
+    for (const t of ['workflow_events', 'workflow_node_outputs', 'workflow_runs']) assert.ok(tables.includes(t), t);
+    for (const c of ['id', 'workflow_name', 'status', 'user_message', 'created_at', 'updated_at', 'metadata']) assert.ok(columns('workflow_runs').includes(c), c);
+    for (const c of ['run_id', 'sequence', 'event_type', 'timestamp', 'payload']) assert.ok(columns('workflow_events').includes(c), c);
+    for (const c of ['run_id', 'node_id', 'output', 'sequence']) assert.ok(columns('workflow_node_outputs').includes(c), c);
+    const pk = (peek.prepare(`PRAGMA table_info(workflow_events)`).all() as { name: string; pk: number }[]).filter((c) => c.pk > 0).map((c) => c.name);
+    assert.deepEqual(pk, ['run_id', 'sequence']);
+  });
+
+  it('events and node outputs reference their run with ON DELETE CASCADE', () => {
+    for (const table of ['workflow_events', 'workflow_node_outputs']) {
+      const fks = peek.prepare(`PRAGMA foreign_key_list(${table})`).all() as { table: string; on_delete: string }[];
+      assert.deepEqual(fks.map((f) => [f.table, f.on_delete]), [['workflow_runs', 'CASCADE']], table);
+    }
+  });
+
+  it('runs in WAL mode and records its schema version', () => {
+    assert.equal(peek.pragma('journal_mode', { simple: true }), 'wal');
+    assert.deepEqual(peek.prepare(`SELECT value FROM wfstore_meta WHERE key = 'schema_version'`).get(), { value: '1' });
+  });
+
+  it('stores rows as the store returned them: JSON as text, timestamps as ISO text', async () => {
+    const run = await store.createWorkflowRun({ id: 'r', workflow_name: 'w', user_message: 'm', metadata: { k: [1, { z: 1, a: 2 }] } });
+    const event = await store.createWorkflowEvent({ run_id: 'r', event_type: 'node_completed', payload: { node_id: 'n', output: { b: 1, a: 2 } } });
+    const row = peek.prepare(`SELECT * FROM workflow_runs WHERE id = 'r'`).get() as Record<string, unknown>;
+    assert.equal(row.metadata, '{"k":[1,{"z":1,"a":2}]}');
+    assert.equal(row.created_at, run.created_at);
+    assert.equal(row.status, 'pending');
+    assert.deepEqual(peek.prepare(`SELECT run_id, sequence, event_type, timestamp, payload FROM workflow_events`).all(), [
+      { run_id: 'r', sequence: 1, event_type: 'node_completed', timestamp: event.timestamp, payload: '{"node_id":"n","output":{"b":1,"a":2}}' },
+    ]);
+    assert.deepEqual(peek.prepare(`SELECT run_id, node_id, output, sequence FROM workflow_node_outputs`).all(), [
+      { run_id: 'r', node_id: 'n', output: '{"b":1,"a":2}', sequence: 1 },
+    ]);
+  });
+
+  it('deleting a run deletes its events and node outputs', async () => {
+    await store.createWorkflowRun({ id: 'r', workflow_name: 'w', user_message: '' });
+    await store.createWorkflowEvent({ run_id: 'r', event_type: 'node_completed', payload: { node_id: 'n' } });
+    await store.deleteWorkflowRun('r');
+    for (const table of ['workflow_runs', 'workflow_events', 'workflow_node_outputs']) {
+      assert.deepEqual(peek.prepare(`SELECT count(*) AS n FROM ${table}`).get(), { n: 0 }, table);
+    }
+  });
+
+  it('an append is one transaction: when the node output cannot be written, no event row and no sequence are left', async () => {
+    await store.createWorkflowRun({ id: 'r', workflow_name: 'w', user_message: '' });
+    await store.createWorkflowEvent({ run_id: 'r', event_type: 'x' });
+    peek.exec(`CREATE TRIGGER refuse_outputs BEFORE INSERT ON workflow_node_outputs BEGIN SELECT RAISE(ABORT, 'disk says no'); END`);
+    const error = await rejectsWith(
+      store.createWorkflowEvent({ run_id: 'r', event_type: 'node_completed', payload: { node_id: 'n' } }),
+      'BACKEND_FAILURE',
+    );
+    assert.match(error.message, /disk says no/);
+    assert.ok(error.cause instanceof Error, 'the driver error is kept as cause');
+    assert.deepEqual(peek.prepare(`SELECT count(*) AS n FROM workflow_events`).get(), { n: 1 });
+    assert.deepEqual(peek.prepare(`SELECT last_sequence FROM workflow_runs`).get(), { last_sequence: 1 });
+    peek.exec(`DROP TRIGGER refuse_outputs`);
+    assert.equal((await store.createWorkflowEvent({ run_id: 'r', event_type: 'x' })).sequence, 2);
+  });
+
+  it('a database from a newer wfstore is refused with a clear error and left untouched', async () => {
+    await store.createWorkflowRun({ id: 'r', workflow_name: 'w', user_message: '' });
+    await store.close();
+    peek.prepare(`UPDATE wfstore_meta SET value = '99' WHERE key = 'schema_version'`).run();
+    const before = peek.prepare(`SELECT * FROM workflow_runs`).all();
+    await assert.rejects(createSqliteStore({ filename: file }), (error: unknown) => {
+      assert.ok(error instanceof StoreOpenError);
+      assert.match(error.message, /schema version 99/);
+      assert.match(error.message, /not changed/);
+      return true;
+    });
+    assert.deepEqual(peek.prepare(`SELECT value FROM wfstore_meta`).get(), { value: '99' });
+    assert.deepEqual(peek.prepare(`SELECT * FROM workflow_runs`).all(), before);
+    store = await createSqliteStore({ filename: ':memory:' }); // for afterEach
+  });
+
+  it('4 processes appending to one run give sequences 1..200 with none lost or repeated', async () => {
+    await store.createWorkflowRun({ id: 'shared', workflow_name: 'w', user_message: '' });
+    await appendFromProcesses('sqlite', file, 'shared', 4, 50);
+    const events = await store.listWorkflowEvents('shared');
+    assert.deepEqual(events.map((e) => e.sequence), Array.from({ length: 200 }, (_, i) => i + 1));
+    for (let worker = 0; worker < 4; worker++) {
+      assert.deepEqual(events.filter((e) => e.payload.worker === worker).map((e) => e.payload.i), Array.from({ length: 50 }, (_, i) => i));
+    }
+  });
+});
