@@ -5,9 +5,12 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createFilesystemStore } from '../backends/filesystem/index.js';
+import { createPostgresStore } from '../backends/postgres/index.js';
 import { createSqliteStore } from '../backends/sqlite/index.js';
 import type { DeterminismOptions, IWorkflowStore } from '../contract/types.js';
 import type { StoreTestInitializer } from './initializer.js';
+import { provisionPostgres, type ProvisionedPostgres } from './postgres/provision.js';
+import { SchemaPool } from './postgres/schemas.js';
 
 export type StoreLocation =
   | { backend: 'filesystem'; artifactsDir: string }
@@ -107,4 +110,36 @@ export function sqliteBackend(settings: { synchronous?: 'full' | 'normal' } = {}
     remove: (location) => fs.rm(path.dirname(location.filename), { recursive: true, force: true }),
     tearDown: () => dirs.removeAll(),
   });
+}
+
+/**
+ * PostgreSQL: one server for all stores (provisioned in beforeAll: URL, container or embedded), one
+ * schema per store, dropped by destroyStore.
+ */
+export function postgresBackend(settings: { log?: (line: string) => void } = {}): ReferenceInitializer & {
+  provisioned(): ProvisionedPostgres | undefined;
+} {
+  let server: ProvisionedPostgres | undefined;
+  let schemas: SchemaPool | undefined;
+  const ready = () => {
+    if (server === undefined || schemas === undefined) throw new Error('postgres: beforeAll() has not run');
+    return { server, schemas };
+  };
+  const initializer = referenceInitializer({
+    name: 'postgres',
+    async setUp() {
+      server = await provisionPostgres({ log: settings.log });
+      schemas = new SchemaPool(server.connectionString);
+    },
+    async tearDown() {
+      await schemas?.end();
+      await server?.stop();
+      server = schemas = undefined;
+    },
+    newLocation: async () => ({ backend: 'postgres', connectionString: ready().server.connectionString, schema: ready().schemas.newName() }),
+    open: (location, options) =>
+      createPostgresStore({ ...options, connectionString: location.connectionString, schema: location.schema, maxConnections: 4 }),
+    remove: (location) => ready().schemas.drop(location.schema),
+  });
+  return { ...initializer, provisioned: () => server };
 }

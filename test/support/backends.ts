@@ -2,12 +2,13 @@
 
 import { after, afterEach, before, beforeEach, describe } from 'node:test';
 import type { IWorkflowStore } from '../../src/contract/types.js';
-import { filesystemBackend, sqliteBackend, type ReferenceInitializer } from '../../src/harness/reference-backends.js';
+import { filesystemBackend, postgresBackend, sqliteBackend, type ReferenceInitializer } from '../../src/harness/reference-backends.js';
 import { ManualClock, sequentialIds } from './clock.js';
 
 const FACTORIES: Record<string, () => ReferenceInitializer> = {
   filesystem: () => filesystemBackend(),
   sqlite: () => sqliteBackend(),
+  postgres: () => postgresBackend({ log: () => {} }),
 };
 
 export function selectedBackends(): ReferenceInitializer[] {

@@ -1,4 +1,5 @@
 import { createFilesystemStore } from '../../src/backends/filesystem/index.js';
+import { createPostgresStore } from '../../src/backends/postgres/index.js';
 import { createSqliteStore } from '../../src/backends/sqlite/index.js';
 import type { IWorkflowStore } from '../../src/contract/types.js';
 
@@ -9,6 +10,10 @@ export async function openStoreAt(backend: string, location: string): Promise<IW
       return createFilesystemStore({ artifactsDir: location });
     case 'sqlite':
       return createSqliteStore({ filename: location });
+    case 'postgres': {
+      const [connectionString, schema] = location.split('#');
+      return createPostgresStore({ connectionString, schema, maxConnections: 1 });
+    }
     default:
       throw new Error(`openStoreAt: unknown backend ${backend}`);
   }

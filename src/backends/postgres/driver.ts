@@ -1,0 +1,139 @@
+// The PostgreSQL StorageDriver. Every call is one statement on a pooled connection (autocommit);
+// atomicity comes from the statements themselves, not from client-side transactions.
+
+import type pg from 'pg';
+import { runAlreadyExists, runNotFound } from '../../contract/errors.js';
+import { applyUpdate, checkUpdate } from '../../contract/rules.js';
+import { RUN_STATUSES, type JsonObject, type JsonValue, type RunStatus, type WorkflowEvent, type WorkflowRun } from '../../contract/types.js';
+import { allowedSources } from '../../contract/transitions.js';
+import type { CreateEventRequest, ListEventsRequest, ListRunsRequest, UpdateRunRequest } from '../../contract/validation.js';
+import type { NewRunRecord, StorageDriver } from '../define-store.js';
+import type { Queries, RunRow } from './queries.js';
+
+/** Optimistic updates retry when another writer got in between; this many tries means something is wrong. */
+const MAX_ATTEMPTS = 1000;
+
+export class PostgresDriver implements StorageDriver {
+  readonly name = 'postgres';
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly q: Queries,
+    private readonly endPool: boolean,
+  ) {}
+
+  async insertRun(record: NewRunRecord): Promise<WorkflowRun> {
+    const { rowCount } = await this.pool.query(
+      this.q.insertRun([record.id, record.workflow_name, record.status, record.user_message, record.metadataJson, record.created_at]),
+    );
+    if (rowCount === 0) throw runAlreadyExists(record.id);
+    return {
+      id: record.id,
+      workflow_name: record.workflow_name,
+      status: record.status,
+      user_message: record.user_message,
+      metadata: JSON.parse(record.metadataJson) as JsonObject,
+      created_at: record.created_at,
+      updated_at: record.created_at,
+    };
+  }
+
+  async getRun(id: string): Promise<WorkflowRun | null> {
+    const { rows } = await this.pool.query<RunRow>(this.q.getRun([id]));
+    return rows[0] === undefined ? null : toRun(rows[0]);
+  }
+
+  async listRuns(request: ListRunsRequest): Promise<WorkflowRun[]> {
+    const { rows } = await this.pool.query<RunRow>(
+      this.q.listRuns([request.status ?? null, request.workflow_name ?? null, request.limit ?? null]),
+    );
+    return rows.map(toRun);
+  }
+
+  async updateRun(request: UpdateRunRequest, now: string): Promise<WorkflowRun> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const updated = request.metadata === undefined ? await this.setStatus(request, now) : await this.replace(request, now);
+      if (updated !== null) return updated;
+    }
+    throw new Error(`updateWorkflowRun on "${request.id}" lost to concurrent writers ${MAX_ATTEMPTS} times in a row`);
+  }
+
+  /** One statement decides and writes; when it changes nothing, find out why (or retry if the row moved). */
+  private async setStatus(request: UpdateRunRequest, now: string): Promise<WorkflowRun | null> {
+    const sources = request.status === undefined ? [...RUN_STATUSES] : allowedSources(request.status);
+    const { rows } = await this.pool.query<RunRow>(
+      this.q.setStatus([request.id, request.status ?? null, now, sources, request.expected_status ?? null]),
+    );
+    if (rows[0] !== undefined) return toRun(rows[0]);
+    const current = await this.getRun(request.id);
+    if (current === null) throw runNotFound(request.id);
+    checkUpdate(current, request); // throws STATUS_CONFLICT or INVALID_TRANSITION
+    return null; // the run changed between the two statements: try again
+  }
+
+  /** Read, merge in JavaScript (key order), write only if the row's revision is still the one read. */
+  private async replace(request: UpdateRunRequest, now: string): Promise<WorkflowRun | null> {
+    const { rows } = await this.pool.query<RunRow & { revision: number }>(this.q.getRun([request.id]));
+    const row = rows[0];
+    if (row === undefined) throw runNotFound(request.id);
+    const { run, metadataJson } = applyUpdate(toRun(row), request, now);
+    const written = await this.pool.query<RunRow>(this.q.replaceRun([run.id, run.status, metadataJson, run.updated_at, row.revision]));
+    return written.rows[0] === undefined ? null : toRun(written.rows[0]);
+  }
+
+  async deleteRun(id: string): Promise<boolean> {
+    const { rowCount } = await this.pool.query(this.q.deleteRun([id]));
+    return (rowCount ?? 0) > 0;
+  }
+
+  async appendEvent(request: CreateEventRequest, timestamp: string): Promise<WorkflowEvent> {
+    const { rows } = await this.pool.query<{ sequence: number }>(
+      this.q.append([
+        request.run_id,
+        request.event_type,
+        timestamp,
+        request.payloadJson,
+        request.node?.node_id ?? null,
+        request.node?.outputJson ?? null,
+      ]),
+    );
+    if (rows[0] === undefined) throw runNotFound(request.run_id);
+    return {
+      run_id: request.run_id,
+      sequence: rows[0].sequence,
+      event_type: request.event_type,
+      timestamp,
+      payload: JSON.parse(request.payloadJson) as JsonObject,
+    };
+  }
+
+  async listEvents(request: ListEventsRequest): Promise<WorkflowEvent[]> {
+    const { rows } = await this.pool.query<Partial<WorkflowEvent>>(
+      this.q.listEvents([request.run_id, request.after_sequence, request.limit ?? null]),
+    );
+    if (rows.length === 0) throw runNotFound(request.run_id);
+    return rows.filter((row): row is WorkflowEvent => row.sequence != null);
+  }
+
+  async completedOutputs(runId: string): Promise<Map<string, JsonValue>> {
+    const { rows } = await this.pool.query<{ node_id: string | null; output: JsonValue }>(this.q.outputs([runId]));
+    if (rows.length === 0) throw runNotFound(runId);
+    return new Map(rows.filter((row) => row.node_id !== null).map((row) => [row.node_id!, row.output]));
+  }
+
+  async close(): Promise<void> {
+    if (this.endPool) await this.pool.end();
+  }
+}
+
+function toRun(row: RunRow): WorkflowRun {
+  return {
+    id: row.id,
+    workflow_name: row.workflow_name,
+    status: row.status as RunStatus,
+    user_message: row.user_message,
+    metadata: row.metadata as JsonObject,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  };
+}
