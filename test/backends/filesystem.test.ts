@@ -7,8 +7,8 @@ import path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { createFilesystemStore } from '../../src/backends/filesystem/index.js';
 import type { IWorkflowStore } from '../../src/contract/types.js';
-import { ManualClock } from '../support/clock.js';
-import { appendFromProcesses } from '../support/processes.js';
+import { ManualClock } from '../../src/harness/clock.js';
+import { appendFromProcesses } from '../../src/harness/processes.js';
 
 describe('filesystem backend on disk', () => {
   let root: string;
@@ -130,7 +130,7 @@ describe('filesystem backend on disk', () => {
 
   it('4 processes appending to one run give sequences 1..200 with none lost or repeated', async () => {
     await store.createWorkflowRun({ id: 'shared', workflow_name: 'w', user_message: '' });
-    await appendFromProcesses('filesystem', dir, 'shared', 4, 50);
+    await appendFromProcesses({ backend: 'filesystem', artifactsDir: dir }, 'shared', 4, 50);
     const events = await store.listWorkflowEvents('shared');
     assert.deepEqual(events.map((e) => e.sequence), Array.from({ length: 200 }, (_, i) => i + 1));
     for (let worker = 0; worker < 4; worker++) {

@@ -13,7 +13,7 @@ import type { IWorkflowStore } from '../../src/contract/types.js';
 import { provisionPostgres, type ProvisionedPostgres } from '../../src/harness/postgres/provision.js';
 import { SchemaPool } from '../../src/harness/postgres/schemas.js';
 import { rejectsWith } from '../support/assertions.js';
-import { appendFromProcesses } from '../support/processes.js';
+import { appendFromProcesses } from '../../src/harness/processes.js';
 import Database from 'better-sqlite3';
 
 /** A pool that counts the statements its connections send (each client.query is one exchange). */
@@ -195,7 +195,7 @@ describe('postgres backend on the server', () => {
 
   it('4 processes x 250 appends to one run over separate connections give sequences exactly 1..1000', async () => {
     await store.createWorkflowRun({ id: 'shared', workflow_name: 'w', user_message: '' });
-    await appendFromProcesses('postgres', `${server.connectionString}#${schema}`, 'shared', 4, 250);
+    await appendFromProcesses({ backend: 'postgres', connectionString: server.connectionString, schema }, 'shared', 4, 250);
     const events = await store.listWorkflowEvents('shared');
     assert.deepEqual(events.map((e) => e.sequence), Array.from({ length: 1000 }, (_, i) => i + 1));
     for (let worker = 0; worker < 4; worker++) {

@@ -10,7 +10,7 @@ import { createSqliteStore } from '../../src/backends/sqlite/index.js';
 import { StoreOpenError } from '../../src/contract/errors.js';
 import type { IWorkflowStore } from '../../src/contract/types.js';
 import { rejectsWith } from '../support/assertions.js';
-import { appendFromProcesses } from '../support/processes.js';
+import { appendFromProcesses } from '../../src/harness/processes.js';
 
 describe('sqlite backend in the database', () => {
   let root: string;
@@ -112,7 +112,7 @@ describe('sqlite backend in the database', () => {
 
   it('4 processes appending to one run give sequences 1..200 with none lost or repeated', async () => {
     await store.createWorkflowRun({ id: 'shared', workflow_name: 'w', user_message: '' });
-    await appendFromProcesses('sqlite', file, 'shared', 4, 50);
+    await appendFromProcesses({ backend: 'sqlite', filename: file }, 'shared', 4, 50);
     const events = await store.listWorkflowEvents('shared');
     assert.deepEqual(events.map((e) => e.sequence), Array.from({ length: 200 }, (_, i) => i + 1));
     for (let worker = 0; worker < 4; worker++) {

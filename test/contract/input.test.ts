@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { JSON_MAX_BYTES, USER_MESSAGE_MAX_BYTES, WORKFLOW_NAME_MAX_LENGTH } from '../../src/contract/limits.js';
 import type { JsonObject } from '../../src/contract/types.js';
+import { hardJsonValue } from '../../src/harness/hard-json.js';
 import { forEachBackend } from '../support/backends.js';
 import { assertSameJson, rejectsWith } from '../support/assertions.js';
 
@@ -35,27 +36,7 @@ const NOT_JSON: [string, () => unknown][] = [
   ['a symbol', () => Symbol('s')],
 ];
 
-/** A payload that exercises every hard corner of JSON fidelity. */
-function hardPayload(): JsonObject {
-  let deep: JsonObject = { bottom: true };
-  for (let i = 0; i < 200; i++) deep = { [`level${i}`]: deep, i };
-  return {
-    unicode: 'héllo wörld — 日本語 — 🎉🚀 — \u200b',
-    nul: 'a\u0000b',
-    loneHigh: 'x\ud800y',
-    loneLow: '\udc00',
-    pair: '\ud83d\ude00',
-    '10': 'integer-like key',
-    '2': 'sorted before strings by JavaScript',
-    '-1': 'not integer-like',
-    '01': 'not integer-like either',
-    z: 1,
-    a: [1, -0, 1.5e300, -2.5e-300, true, false, null, '', [], {}],
-    __proto__x: 'fine',
-    deep,
-    big: 'é'.repeat(512 * 1024), // 1 MiB as UTF-8
-  };
-}
+const hardPayload = hardJsonValue;
 
 forEachBackend('input', (ctx) => {
   const newRun = (id = 'r') => ctx().store.createWorkflowRun({ id, workflow_name: 'w', user_message: '' });

@@ -3,7 +3,7 @@
 import { after, afterEach, before, beforeEach, describe } from 'node:test';
 import type { IWorkflowStore } from '../../src/contract/types.js';
 import { filesystemBackend, postgresBackend, sqliteBackend, type ReferenceInitializer } from '../../src/harness/reference-backends.js';
-import { ManualClock, sequentialIds } from './clock.js';
+import { ManualClock, sequentialIds } from '../../src/harness/clock.js';
 
 const FACTORIES: Record<string, () => ReferenceInitializer> = {
   filesystem: () => filesystemBackend(),

@@ -1,0 +1,20 @@
+// Profiles (each named export is one): a profile per reference backend, `npx cucumber-js -p sqlite`,
+// each running every scenario that applies to that backend; the default profile is sqlite.
+// Tags: @REQ-* names the requirement; @contract marks the contract's rules; @backend:<name> runs only on
+// that backend; @durability needs reopenStore; @multi-process needs a store other processes can open.
+
+const BACKENDS = ['filesystem', 'sqlite', 'postgres'];
+
+const profile = (backend) => ({
+  paths: ['features/**/*.feature'],
+  import: ['steps/support/register-tsx.mjs', 'steps/**/*.ts'],
+  format: ['progress'],
+  worldParameters: { backend },
+  // All but the other backends' layout scenarios.
+  tags: BACKENDS.filter((other) => other !== backend).map((other) => `not @backend:${other}`).join(' and '),
+});
+
+export default profile('sqlite');
+export const filesystem = profile('filesystem');
+export const sqlite = profile('sqlite');
+export const postgres = profile('postgres');

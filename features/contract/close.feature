@@ -1,0 +1,18 @@
+@contract @REQ-CONTRACT-CLOSE
+Feature: Closing a store
+  close() is idempotent, waits for calls under way, and every later call fails with STORE_CLOSED.
+
+  Scenario: After close() every operation fails with STORE_CLOSED
+    Given a workflow run "r1"
+    When the store is closed
+    And the store is closed again
+    Then the call succeeds
+    And every operation on run "r1" fails with STORE_CLOSED
+
+  @durability
+  Scenario: Calls made before close() complete
+    Given a workflow run "r1"
+    When 10 events are appended to run "r1" and the store is closed without waiting for them
+    Then all 10 appends succeed
+    When the store is reopened
+    Then the events of run "r1" have sequences 1 to 10

@@ -1,0 +1,22 @@
+@contract @REQ-CONTRACT-COPIES
+Feature: The caller and the store never share objects
+  What a call returns is the caller's own copy, and what the caller passed in is copied.
+
+  Scenario: Changing a returned value changes nothing stored
+    Given a workflow run "r1" with metadata:
+      """
+      { "list": [1] }
+      """
+    When the caller changes the metadata of the run it got back
+    Then the run "r1" has metadata:
+      """
+      { "list": [1] }
+      """
+
+  Scenario: Changing a value after passing it in changes nothing stored
+    Given a workflow run "r1"
+    When the caller appends a node "n" output and then changes the object it passed
+    Then the completed node outputs of run "r1" are:
+      """
+      { "n": { "v": 1 } }
+      """

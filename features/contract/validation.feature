@@ -1,0 +1,70 @@
+@contract @REQ-CONTRACT-VALIDATION
+Feature: Bad input is refused before anything is written
+  Identifiers are 1 to 128 of [A-Za-z0-9._-], starting with a letter or digit; JSON is never coerced;
+  plain text is well-formed Unicode without NUL; input objects are closed. A refused call writes nothing.
+
+  Scenario Outline: The run id <description> is refused
+    When a workflow run with id <id> is created
+    Then the call fails with INVALID_INPUT naming "id"
+    And no run exists
+
+    Examples:
+      | description             | id             |
+      | ".."                    | ".."           |
+      | "../x"                  | "../x"         |
+      | "a/b"                   | "a/b"          |
+      | "/abs"                  | "/abs"         |
+      | "a\b"                   | "a\\b"         |
+      | empty                   | ""             |
+      | starting with a dot     | ".hidden"      |
+      | with a space            | "a b"          |
+      | of 129 characters       | of length 129  |
+
+  Scenario: A run id of 128 characters is accepted
+    When a workflow run with id of length 128 is created
+    Then the call succeeds
+
+  Scenario Outline: <value> inside a payload is refused with the path named
+    Given a workflow run "r1"
+    When an event is appended to run "r1" whose payload holds <value> at "steps[1].when"
+    Then the call fails with INVALID_INPUT naming "payload.steps[1].when"
+    And run "r1" has no events
+
+    Examples:
+      | value            |
+      | a Date           |
+      | a BigInt         |
+      | NaN              |
+      | Infinity         |
+      | undefined        |
+      | a function       |
+      | a Map            |
+      | a class instance |
+      | a cycle          |
+
+  Scenario Outline: <text> in <field> is refused
+    When a workflow run "r1" is created with <text> in <field>
+    Then the call fails with INVALID_INPUT naming "<field>"
+    And no run exists
+
+    Examples:
+      | text             | field         |
+      | NUL              | user_message  |
+      | a lone surrogate | user_message  |
+      | NUL              | workflow_name |
+      | a lone surrogate | workflow_name |
+
+  Scenario: A misspelt option is refused, not ignored
+    Given a workflow run "r1" with status "failed"
+    When run "r1" is updated with the misspelt option "expectedStatus" set to "paused"
+    Then the call fails with INVALID_INPUT naming "expectedStatus"
+    And the run "r1" is unchanged
+
+  Scenario: Limits are the same on every backend
+    When a workflow run "r1" is created with a workflow name of 256 characters
+    Then the call succeeds
+    When a workflow run "r2" is created with a workflow name of 257 characters
+    Then the call fails with INVALID_INPUT naming "workflow_name"
+    When an event is appended to run "r1" with a payload of 16 MiB plus one byte
+    Then the call fails with INVALID_INPUT naming "payload"
+    And run "r1" has no events

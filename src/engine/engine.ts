@@ -1,0 +1,163 @@
+// A small DAG engine over IWorkflowStore, and nothing else: it knows no backend.
+
+import { isWorkflowStoreError } from '../contract/errors.js';
+import type { IWorkflowStore, JsonObject, JsonValue, RunStatus } from '../contract/types.js';
+import { checkWorkflow, type NodeDefinition, type WorkflowDefinition } from './definition.js';
+
+export interface EngineOptions {
+  /** How many ready nodes run at once. Default 4. */
+  concurrency?: number;
+}
+
+export interface RunOutcome {
+  runId: string;
+  status: Extract<RunStatus, 'completed' | 'failed'>;
+  /** Every completed node's output, including those completed before a resume. */
+  outputs: Map<string, JsonValue>;
+  /** Nodes this call ran (not those skipped because they had completed before). */
+  ran: string[];
+  /** The failing node and its error, when status is "failed". */
+  failure?: { nodeId: string; message: string };
+}
+
+export interface StartOptions {
+  runId?: string;
+  userMessage?: string;
+  metadata?: JsonObject;
+}
+
+export interface ResumeOptions {
+  /**
+   * Also take over a run left "running" by a process that died. Only say so when you know it died:
+   * the run is first marked failed (compare-and-set from "running"), then claimed like a failed one.
+   */
+  takeOverRunning?: boolean;
+}
+
+/** Another caller claimed the run first (compare-and-set lost). */
+export class RunClaimConflictError extends Error {
+  constructor(
+    readonly runId: string,
+    readonly status: RunStatus | undefined,
+  ) {
+    super(`workflow run "${runId}" was claimed by another caller (its status is now "${status ?? 'unknown'}"); not resuming it here`);
+    this.name = 'RunClaimConflictError';
+  }
+}
+
+export class WorkflowEngine {
+  private readonly concurrency: number;
+
+  constructor(
+    private readonly store: IWorkflowStore,
+    options: EngineOptions = {},
+  ) {
+    this.concurrency = Math.max(1, options.concurrency ?? 4);
+  }
+
+  /** Creates the run, claims it (pending → running) and runs every node. */
+  async start(workflow: WorkflowDefinition, options: StartOptions = {}): Promise<RunOutcome> {
+    checkWorkflow(workflow);
+    const run = await this.store.createWorkflowRun({
+      id: options.runId,
+      workflow_name: workflow.name,
+      user_message: options.userMessage ?? '',
+      metadata: options.metadata,
+    });
+    await this.claim(run.id, 'pending');
+    await this.store.createWorkflowEvent({ run_id: run.id, event_type: 'workflow_started', payload: { workflow: workflow.name } });
+    return this.execute(workflow, run.id, new Map());
+  }
+
+  /** Claims a failed run (failed → running, compare-and-set), skips its completed nodes and runs the rest. */
+  async resume(workflow: WorkflowDefinition, runId: string, options: ResumeOptions = {}): Promise<RunOutcome> {
+    checkWorkflow(workflow);
+    const run = await this.store.getWorkflowRun(runId);
+    if (run === null) throw new Error(`workflow run "${runId}" does not exist`);
+    if (run.status === 'running' && options.takeOverRunning === true) {
+      await this.claimFrom(runId, 'running', 'failed', { interrupted_at: new Date().toISOString() });
+    } else if (run.status !== 'failed') {
+      throw new Error(`workflow run "${runId}" is "${run.status}"; only a failed run is resumed${run.status === 'running' ? ' (or pass takeOverRunning when its process died)' : ''}`);
+    }
+    await this.claim(runId, 'failed');
+    const completed = await this.store.getCompletedDagNodeOutputs(runId);
+    const known = new Set(workflow.nodes.map((n) => n.id));
+    const reused = new Map([...completed].filter(([id]) => known.has(id)));
+    await this.store.createWorkflowEvent({ run_id: runId, event_type: 'workflow_resumed', payload: { completed: [...reused.keys()] } });
+    return this.execute(workflow, runId, reused);
+  }
+
+  private async claim(runId: string, from: RunStatus): Promise<void> {
+    await this.claimFrom(runId, from, 'running');
+  }
+
+  private async claimFrom(runId: string, from: RunStatus, to: RunStatus, metadata?: JsonObject): Promise<void> {
+    try {
+      await this.store.updateWorkflowRun(runId, metadata ? { status: to, metadata } : { status: to }, { expected_status: from });
+    } catch (error) {
+      if (isWorkflowStoreError(error, 'STATUS_CONFLICT')) throw new RunClaimConflictError(runId, error.actual);
+      throw error;
+    }
+  }
+
+  /** Runs every node not in `done`, ready nodes concurrently; stops scheduling after the first failure. */
+  private async execute(workflow: WorkflowDefinition, runId: string, done: Map<string, JsonValue>): Promise<RunOutcome> {
+    const outputs = new Map(done);
+    const ran: string[] = [];
+    const pending = workflow.nodes.filter((n) => !outputs.has(n.id));
+    const running = new Map<string, Promise<void>>();
+    let failure: RunOutcome['failure'];
+
+    const ready = () => pending.filter((n) => !running.has(n.id) && (n.dependsOn ?? []).every((d) => outputs.has(d)));
+    const launch = (node: NodeDefinition) => {
+      const task = this.runNode(runId, node, outputs).then(
+        (output) => {
+          outputs.set(node.id, output);
+          ran.push(node.id);
+        },
+        (error: unknown) => {
+          ran.push(node.id);
+          failure ??= { nodeId: node.id, message: error instanceof Error ? error.message : String(error) };
+        },
+      );
+      running.set(node.id, task.finally(() => {
+        running.delete(node.id);
+        pending.splice(pending.indexOf(node), 1);
+      }));
+    };
+
+    for (;;) {
+      if (failure === undefined) for (const node of ready().slice(0, this.concurrency - running.size)) launch(node);
+      if (running.size === 0) break;
+      await Promise.race(running.values());
+    }
+
+    if (failure === undefined && pending.length > 0) {
+      failure = { nodeId: pending[0]!.id, message: 'never became ready' };
+    }
+    if (failure !== undefined) {
+      await this.store.createWorkflowEvent({ run_id: runId, event_type: 'workflow_failed', payload: { node_id: failure.nodeId, error: failure.message } });
+      await this.store.updateWorkflowRun(runId, { status: 'failed' });
+      return { runId, status: 'failed', outputs, ran, failure };
+    }
+    await this.store.createWorkflowEvent({ run_id: runId, event_type: 'workflow_completed', payload: {} });
+    await this.store.updateWorkflowRun(runId, { status: 'completed' });
+    return { runId, status: 'completed', outputs, ran };
+  }
+
+  private async runNode(runId: string, node: NodeDefinition, outputs: Map<string, JsonValue>): Promise<JsonValue> {
+    await this.store.createWorkflowEvent({ run_id: runId, event_type: 'node_started', payload: { node_id: node.id } });
+    const inputs: Record<string, JsonValue> = {};
+    for (const dep of node.dependsOn ?? []) inputs[dep] = outputs.get(dep)!;
+    let output: JsonValue;
+    try {
+      output = await node.run(inputs, { runId, nodeId: node.id });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      await this.store.createWorkflowEvent({ run_id: runId, event_type: 'node_failed', payload: { node_id: node.id, error: message } });
+      throw error;
+    }
+    await this.store.createWorkflowEvent({ run_id: runId, event_type: 'node_completed', payload: { node_id: node.id, output } });
+    return output;
+  }
+}

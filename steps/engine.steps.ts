@@ -1,0 +1,119 @@
+// The seed's resume and "no engine change" scenarios, through the reference engine.
+
+import { Given, Then, When } from '@cucumber/cucumber';
+import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createSqliteStore } from '../src/backends/sqlite/index.js';
+import type { IWorkflowStore, JsonValue, WorkflowEvent } from '../src/contract/types.js';
+import { WorkflowEngine, type RunOutcome } from '../src/engine/engine.js';
+import { threeSteps, type Counted } from '../src/engine/examples.js';
+import { ManualClock, sequentialIds } from '../src/harness/clock.js';
+import type { StoreWorld } from './support/world.js';
+
+/** The store as the engine sees it, with each getCompletedDagNodeOutputs answer kept. */
+function recording(store: IWorkflowStore, answers: { runId: string; outputs: Map<string, JsonValue> }[]): IWorkflowStore {
+  return new Proxy(store, {
+    get(target, property, receiver) {
+      if (property === 'getCompletedDagNodeOutputs') {
+        return async (runId: string) => {
+          const outputs = await target.getCompletedDagNodeOutputs(runId);
+          answers.push({ runId, outputs: new Map(outputs) });
+          return outputs;
+        };
+      }
+      const value: unknown = Reflect.get(target, property, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+interface EngineNotes {
+  counted: Counted;
+  engine: WorkflowEngine;
+  answers: { runId: string; outputs: Map<string, JsonValue> }[];
+  first: RunOutcome;
+}
+
+function workflowNamed(name: string, failTransform: number): Counted {
+  assert.equal(name, 'three-steps', `the reference engine scenarios use the example workflow "three-steps", not "${name}"`);
+  return threeSteps({ failTransform });
+}
+
+Given(
+  'the reference engine ran workflow {string} as run {string}, and node {string} failed once',
+  async function (this: StoreWorld, name: string, runId: string, failing: string) {
+    assert.equal(failing, 'transform', 'in "three-steps" the node that fails once is "transform"');
+    const counted = workflowNamed(name, 1);
+    const answers: EngineNotes['answers'] = [];
+    const engine = new WorkflowEngine(recording(this.store, answers), { concurrency: 1 });
+    const first = await engine.start(counted.workflow, { runId });
+    assert.equal(first.status, 'failed', 'the first run fails at "transform"');
+    this.notes.set('engine', { counted, engine, answers, first } satisfies EngineNotes);
+  },
+);
+
+When('the reference engine resumes run {string}', async function (this: StoreWorld, runId: string) {
+  const { counted, engine } = this.notes.get('engine') as EngineNotes;
+  await this.attempt(() => engine.resume(counted.workflow, runId));
+});
+
+Then(
+  'getCompletedDagNodeOutputs\\(\\) of run {string} returned the outputs of {string} and {string} keyed by node id',
+  function (this: StoreWorld, runId: string, a: string, b: string) {
+    const outcome = this.succeeded<RunOutcome>();
+    assert.equal(outcome.status, 'completed');
+    const { answers, first } = this.notes.get('engine') as EngineNotes;
+    const answer = answers.find((x) => x.runId === runId);
+    assert.ok(answer !== undefined, 'the engine did not call getCompletedDagNodeOutputs on resume');
+    assert.deepEqual(answer.outputs, new Map([[a, first.outputs.get(a)!], [b, first.outputs.get(b)!]]));
+  },
+);
+
+Then('the nodes {string} and {string} ran once each', function (this: StoreWorld, a: string, b: string) {
+  const { counted } = this.notes.get('engine') as EngineNotes;
+  assert.equal(counted.runs.get(a), 1, `${a} ran ${counted.runs.get(a)} times`);
+  assert.equal(counted.runs.get(b), 1, `${b} ran ${counted.runs.get(b)} times`);
+});
+
+// --- the same engine code on SQLite and on the store under test -----------------------------------
+
+Given("the reference engine's code, unchanged", function (this: StoreWorld) {
+  // One class, imported once: the only thing that differs below is the store handed to it.
+  this.notes.set('engine class', WorkflowEngine);
+});
+
+When('it runs workflow {string} on a SQLite store and on the store under test', async function (this: StoreWorld, name: string) {
+  const Engine = this.notes.get('engine class') as typeof WorkflowEngine;
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'wfstore-same-'));
+  const clock = new ManualClock();
+  const sqlite = await createSqliteStore({ filename: path.join(dir, 'wf.db'), now: clock.now, generateId: sequentialIds('generated') });
+  try {
+    const results = [];
+    for (const store of [sqlite, this.store]) {
+      const outcome = await new Engine(store, { concurrency: 1 }).start(workflowNamed(name, 0).workflow, { runId: 'same-run' });
+      results.push({ outcome, events: await store.listWorkflowEvents('same-run'), run: await store.getWorkflowRun('same-run') });
+    }
+    this.notes.set('both', results);
+  } finally {
+    await sqlite.close();
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+});
+
+type Both = { outcome: RunOutcome; events: WorkflowEvent[]; run: { status: string } | null }[];
+
+Then('both runs end {string} with the same node outputs', function (this: StoreWorld, status: string) {
+  const [sqlite, other] = this.notes.get('both') as Both;
+  assert.equal(sqlite!.run?.status, status);
+  assert.equal(other!.run?.status, status);
+  assert.deepEqual(other!.outcome.outputs, sqlite!.outcome.outputs);
+});
+
+Then('both event logs are identical apart from timestamps', function (this: StoreWorld) {
+  const [sqlite, other] = this.notes.get('both') as Both;
+  const strip = (events: WorkflowEvent[]) => events.map(({ timestamp: _t, ...rest }) => rest);
+  assert.ok(sqlite!.events.length > 0);
+  assert.deepEqual(strip(other!.events), strip(sqlite!.events));
+});

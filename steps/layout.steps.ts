@@ -1,0 +1,107 @@
+// What a reference backend really stores: files with fs, tables through a second connection.
+// These scenarios are tagged @backend:<name> and run only on that backend.
+
+import { Then } from '@cucumber/cucumber';
+import Database from 'better-sqlite3';
+import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { createSqliteStore } from '../src/backends/sqlite/index.js';
+import type { StoreLocation } from '../src/harness/reference-backends.js';
+import type { StoreWorld } from './support/world.js';
+
+function located<K extends StoreLocation['backend']>(world: StoreWorld, backend: K): Extract<StoreLocation, { backend: K }> {
+  assert.ok(world.suite.reference !== undefined, 'layout steps need a reference backend');
+  const location = world.suite.reference.locate(world.store);
+  assert.equal(location.backend, backend, `this step checks the ${backend} layout, the store is ${location.backend}`);
+  return location as Extract<StoreLocation, { backend: K }>;
+}
+
+const runDir = (world: StoreWorld, runId: string) => path.join(located(world, 'filesystem').artifactsDir, runId);
+const list = (text: string) => text.split(',').map((s) => s.trim());
+
+// --- filesystem ------------------------------------------------------------------------------------
+
+Then('the directory of run {string} holds {string}', async function (this: StoreWorld, runId: string, file: string) {
+  const stat = await fs.stat(path.join(runDir(this, runId), file)).catch(() => null);
+  assert.ok(stat?.isFile(), `${path.join(runId, file)} is not a file in ${located(this, 'filesystem').artifactsDir}`);
+});
+
+Then('events.jsonl of run {string} has one line per event, each the event as JSON', async function (this: StoreWorld, runId: string) {
+  const text = await fs.readFile(path.join(runDir(this, runId), 'events.jsonl'), 'utf8');
+  assert.ok(text.endsWith('\n'), 'newline-delimited: the file ends with a newline');
+  const lines = text.slice(0, -1).split('\n');
+  assert.deepEqual(lines.map((line) => JSON.parse(line) as unknown), await this.store.listWorkflowEvents(runId));
+});
+
+Then('the node output file {string} of run {string} holds the output:', async function (this: StoreWorld, file: string, runId: string, output: string) {
+  const stored = JSON.parse(await fs.readFile(path.join(runDir(this, runId), file), 'utf8')) as { output: unknown };
+  assert.deepEqual(stored.output, JSON.parse(output));
+});
+
+Then('run.json of run {string} holds the run metadata as getWorkflowRun\\(\\) returns it', async function (this: StoreWorld, runId: string) {
+  const stored = JSON.parse(await fs.readFile(path.join(runDir(this, runId), 'run.json'), 'utf8')) as unknown;
+  assert.deepEqual(stored, await this.store.getWorkflowRun(runId));
+});
+
+// --- SQLite ----------------------------------------------------------------------------------------
+
+function withSqlite<T>(world: StoreWorld, read: (db: Database.Database) => T): T {
+  const db = new Database(located(world, 'sqlite').filename, { readonly: true });
+  try {
+    return read(db);
+  } finally {
+    db.close();
+  }
+}
+
+Then(/^the SQLite database has a table "([a-z_]+)" with columns ([a-z_, ]+)$/, function (this: StoreWorld, table: string, columns: string) {
+  withSqlite(this, (db) => {
+    const found = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?`).get(table);
+    assert.ok(found, `no table ${table}`);
+    const actual = (db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as { name: string }[]).map((c) => c.name);
+    for (const column of list(columns)) assert.ok(actual.includes(column), `${table} has no column ${column} (it has ${actual.join(', ')})`);
+  });
+});
+
+Then('the SQLite table {string} holds {int} row(s)', function (this: StoreWorld, table: string, rows: number) {
+  assert.ok(/^[a-z_]+$/.test(table));
+  withSqlite(this, (db) => assert.deepEqual(db.prepare(`SELECT count(*) AS n FROM ${table}`).get(), { n: rows }));
+});
+
+// --- PostgreSQL ------------------------------------------------------------------------------------
+
+Then(
+  /^the PostgreSQL schema has the tables ([a-z_, ]+) with the same columns as SQLite$/,
+  async function (this: StoreWorld, tables: string) {
+    const { connectionString, schema } = located(this, 'postgres');
+    const client = new pg.Client({ connectionString });
+    await client.connect();
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'wfstore-cols-'));
+    try {
+      // A fresh SQLite database, for its columns.
+      await (await createSqliteStore({ filename: path.join(dir, 'x.db') })).close();
+      const sqlite = new Database(path.join(dir, 'x.db'), { readonly: true });
+      try {
+        for (const table of list(tables)) {
+          const pgColumns = (
+            await client.query<{ column_name: string }>(
+              `SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position`,
+              [schema, table],
+            )
+          ).rows.map((r) => r.column_name);
+          const sqliteColumns = (sqlite.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as { name: string }[]).map((c) => c.name);
+          assert.ok(pgColumns.length > 0, `no table ${schema}.${table}`);
+          assert.deepEqual(pgColumns, sqliteColumns, table);
+        }
+      } finally {
+        sqlite.close();
+      }
+    } finally {
+      await client.end();
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  },
+);
