@@ -18,3 +18,10 @@ export default profile('sqlite');
 export const filesystem = profile('filesystem');
 export const sqlite = profile('sqlite');
 export const postgres = profile('postgres');
+
+// An initializer module (`wfstore conformance --store`, world parameter { store }): the contract only.
+export const store = {
+  ...profile('store'),
+  worldParameters: {},
+  tags: [...BACKENDS.map((b) => `not @backend:${b}`), 'not @multi-process'].join(' and '),
+};

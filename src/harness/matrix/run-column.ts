@@ -1,0 +1,83 @@
+// Runs cucumber for one column of the matrix in a child process, reading its message stream as it
+// comes: progress for the terminal, results for the report, and the stream saved as NDJSON.
+
+import type { Envelope } from '@cucumber/messages';
+import { spawn } from 'node:child_process';
+import { createWriteStream, promises as fs } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { RunResults, type ScenarioResult } from './results.js';
+
+export interface ColumnRun {
+  /** Column name in the report: the backend or the initializer's name. */
+  name: string;
+  /** The cucumber.js profile: a reference backend, or "store" for an initializer module. */
+  profile: string;
+  worldParameters: Record<string, string>;
+}
+
+export interface ColumnRunOptions {
+  packageRoot: string;
+  /** This column's report folder. */
+  dir: string;
+  env: NodeJS.ProcessEnv;
+  tags?: string | undefined;
+  name?: string | undefined;
+  onScenario?: (key: string, result: ScenarioResult) => void;
+}
+
+export interface ColumnOutcome {
+  results: RunResults;
+  exitCode: number;
+  /** The child's stderr, kept for when it failed outside any scenario. */
+  stderr: string;
+  durationMs: number;
+  files: { html: string; messages: string; junit: string; stderr: string };
+}
+
+export function cucumberBin(): string {
+  const require = createRequire(import.meta.url);
+  return path.join(path.dirname(require.resolve('@cucumber/cucumber/package.json')), 'bin', 'cucumber.js');
+}
+
+export async function runColumn(column: ColumnRun, options: ColumnRunOptions): Promise<ColumnOutcome> {
+  await fs.mkdir(options.dir, { recursive: true });
+  const files = {
+    html: path.join(options.dir, 'cucumber.html'),
+    messages: path.join(options.dir, 'messages.ndjson'),
+    junit: path.join(options.dir, 'junit.xml'),
+    stderr: path.join(options.dir, 'stderr.log'),
+  };
+  const args = [
+    cucumberBin(),
+    '--config', 'cucumber.js', // relative to cwd, the package root
+    '--profile', column.profile,
+    '--world-parameters', JSON.stringify(column.worldParameters),
+    '--format', 'message',
+    '--format', `html:${files.html}`,
+    '--format', `junit:${files.junit}`,
+    ...(options.tags ? ['--tags', options.tags] : []),
+    ...(options.name ? ['--name', options.name] : []),
+  ];
+  const started = Date.now();
+  const child = spawn(process.execPath, args, { cwd: options.packageRoot, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const results = new RunResults();
+  const ndjson = createWriteStream(files.messages);
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const lines = createInterface({ input: child.stdout });
+  lines.on('line', (line) => {
+    ndjson.write(line + '\n');
+    if (!line.startsWith('{')) return;
+    const finished = results.add(JSON.parse(line) as Envelope);
+    if (finished) options.onScenario?.(finished.key, finished.result);
+  });
+  const exitCode = await new Promise<number>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve(code ?? 1));
+  });
+  await new Promise<void>((resolve) => ndjson.end(resolve));
+  await fs.writeFile(files.stderr, stderr);
+  return { results, exitCode, stderr, durationMs: Date.now() - started, files };
+}
