@@ -106,8 +106,11 @@ export async function runConformance(options: ConformanceOptions = {}): Promise<
   );
   if (rows.length === 0) throw new Error('no scenario matches --tags/--name');
 
-  await fs.rm(reportDir, { recursive: true, force: true });
+  // Only what this run writes is replaced: the report dir may hold other things (CI logs, a screenshot).
   await fs.mkdir(reportDir, { recursive: true });
+  for (const entry of [...columns.map((c) => c.name), 'index.html', 'summary.json']) {
+    await fs.rm(path.join(reportDir, entry), { recursive: true, force: true });
+  }
 
   let postgres: ProvisionedPostgres | undefined;
   const env: NodeJS.ProcessEnv = { ...(options.env ?? process.env), FORCE_COLOR: '0' };
