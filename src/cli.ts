@@ -2,6 +2,7 @@
 
 import { Command, Option } from 'commander';
 import pc from 'picocolors';
+import { runDemo } from './harness/demo.js';
 import { runConformance } from './harness/matrix/conformance.js';
 import { renderFailures, renderTable } from './harness/matrix/terminal.js';
 import { REFERENCE_BACKENDS } from './harness/registry.js';
@@ -33,6 +34,15 @@ program
     if (summary.skipped > 0) console.log(pc.yellow(`${summary.skipped} skipped (reasons in the report)`));
     console.log(`conformance: ${summary.passed} passed, ${summary.failed} failed`);
     process.exitCode = summary.success ? 0 : 1;
+  });
+
+program
+  .command('demo')
+  .description('Run an example workflow with the reference engine on a backend: it fails once, is resumed, and its event log is printed as a timeline.')
+  .requiredOption('--backend <name>', `one of ${REFERENCE_BACKENDS.join(', ')}`)
+  .option('--dir <path>', 'where the filesystem or SQLite data goes (default: a new temporary directory, kept for you to look at)')
+  .action(async (options: { backend: string; dir?: string }) => {
+    await runDemo({ backend: options.backend, dir: options.dir });
   });
 
 program.addOption(new Option('--no-color', 'no colours').hideHelp());

@@ -7,9 +7,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { createSqliteStore } from '../src/backends/sqlite/index.js';
 import type { IWorkflowStore, JsonValue, WorkflowEvent } from '../src/contract/types.js';
-import { WorkflowEngine, type RunOutcome } from '../src/engine/engine.js';
+import { RunClaimConflictError, WorkflowEngine, type RunOutcome } from '../src/engine/engine.js';
 import { threeSteps, type Counted } from '../src/engine/examples.js';
 import { ManualClock, sequentialIds } from '../src/harness/clock.js';
+import { runThenKill } from '../src/harness/processes.js';
 import type { StoreWorld } from './support/world.js';
 
 /** The store as the engine sees it, with each getCompletedDagNodeOutputs answer kept. */
@@ -116,4 +117,91 @@ Then('both event logs are identical apart from timestamps', function (this: Stor
   const strip = (events: WorkflowEvent[]) => events.map(({ timestamp: _t, ...rest }) => rest);
   assert.ok(sqlite!.events.length > 0);
   assert.deepEqual(strip(other!.events), strip(sqlite!.events));
+});
+
+// --- resume on every backend -----------------------------------------------------------------------
+
+/** The resume scenario's steps on a fresh SQLite store, for comparison. */
+async function onSqlite<T>(body: (store: IWorkflowStore) => Promise<T>): Promise<T> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'wfstore-compare-'));
+  const clock = new ManualClock();
+  const store = await createSqliteStore({ filename: path.join(dir, 'wf.db'), now: clock.now, generateId: sequentialIds('generated') });
+  try {
+    return await body(store);
+  } finally {
+    await store.close();
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}
+
+Then('the final outputs of run {string} equal those of an uninterrupted run', async function (this: StoreWorld, runId: string) {
+  const uninterrupted = await onSqlite((store) => new WorkflowEngine(store).start(threeSteps().workflow, { runId }));
+  assert.equal(uninterrupted.status, 'completed');
+  assert.deepEqual(Object.fromEntries(await this.store.getCompletedDagNodeOutputs(runId)), Object.fromEntries(uninterrupted.outputs));
+});
+
+Then('the event log of run {string} is the one the same steps give on SQLite, apart from timestamps', async function (this: StoreWorld, runId: string) {
+  const strip = (events: WorkflowEvent[]) => events.map(({ timestamp: _t, ...rest }) => rest);
+  const expected = await onSqlite(async (store) => {
+    const counted = threeSteps({ failTransform: 1 });
+    const engine = new WorkflowEngine(store, { concurrency: 1 });
+    await engine.start(counted.workflow, { runId });
+    await engine.resume(counted.workflow, runId);
+    return store.listWorkflowEvents(runId);
+  });
+  assert.deepEqual(strip(await this.store.listWorkflowEvents(runId)), strip(expected));
+});
+
+When('two callers resume run {string} at the same time', async function (this: StoreWorld, runId: string) {
+  const { counted, engine } = this.notes.get('engine') as EngineNotes;
+  this.settled = await Promise.allSettled([engine.resume(counted.workflow, runId), engine.resume(counted.workflow, runId)]);
+});
+
+Then('exactly one resume completes the run and the other is refused as a claim conflict', async function (this: StoreWorld) {
+  const won = this.settled.filter((s): s is PromiseFulfilledResult<RunOutcome> => s.status === 'fulfilled');
+  const lost = this.settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected');
+  assert.equal(won.length, 1, `${won.length} resumes proceeded`);
+  assert.equal(won[0]!.value.status, 'completed');
+  assert.equal(lost.length, 1);
+  assert.ok(lost[0]!.reason instanceof RunClaimConflictError, `the loser got ${String(lost[0]!.reason)}`);
+  assert.match((lost[0]!.reason as Error).message, /could not be claimed/);
+});
+
+Then('node {string} ran {int} times in all', function (this: StoreWorld, nodeId: string, times: number) {
+  const { counted } = this.notes.get('engine') as EngineNotes;
+  assert.equal(counted.runs.get(nodeId), times);
+});
+
+Given(
+  'workflow {string} runs as run {string} in another process, killed with SIGKILL once node {string} has completed',
+  async function (this: StoreWorld, name: string, runId: string, nodeId: string) {
+    assert.equal(name, 'three-steps');
+    await runThenKill(this.suite.reference!.locate(this.store), runId, async () =>
+      (await this.store.listWorkflowEvents(runId)).some((e) => e.event_type === 'node_completed' && e.payload.node_id === nodeId),
+    );
+    this.notes.set('before kill', await this.store.listWorkflowEvents(runId));
+  },
+);
+
+When('this process resumes run {string}, taking over from the dead process', async function (this: StoreWorld, runId: string) {
+  const counted = threeSteps();
+  this.notes.set('resumed', counted);
+  await this.attempt(() => new WorkflowEngine(this.store, { concurrency: 1 }).resume(counted.workflow, runId, { takeOverRunning: true }));
+  this.succeeded();
+});
+
+Then('no node that had completed before the kill was started again', async function (this: StoreWorld) {
+  const before = this.notes.get('before kill') as WorkflowEvent[];
+  const completed = before.filter((e) => e.event_type === 'node_completed').map((e) => e.payload.node_id);
+  assert.ok(completed.length >= 2, `nodes completed before the kill: ${completed.join(', ')}`);
+  const counted = this.notes.get('resumed') as Counted;
+  for (const nodeId of completed) assert.equal(counted.runs.get(nodeId as string), undefined, `${String(nodeId)} ran again`);
+  const after = (await this.store.listWorkflowEvents(before[0]!.run_id)).slice(before.length);
+  const restarted = after.filter((e) => e.event_type === 'node_started' && completed.includes(e.payload.node_id));
+  assert.deepEqual(restarted, [], 'no node_started after the kill for a completed node');
+});
+
+Then('every node of run {string} completed exactly once', async function (this: StoreWorld, runId: string) {
+  const completions = (await this.store.listWorkflowEvents(runId)).filter((e) => e.event_type === 'node_completed').map((e) => e.payload.node_id);
+  assert.deepEqual([...completions].sort(), ['fetch', 'parse', 'transform']);
 });

@@ -34,13 +34,19 @@ export interface ResumeOptions {
   takeOverRunning?: boolean;
 }
 
-/** Another caller claimed the run first (compare-and-set lost). */
+/** The run was not in the status a claim needs: another caller claimed it first, or it cannot be resumed. */
 export class RunClaimConflictError extends Error {
   constructor(
     readonly runId: string,
+    /** The status the run had when the claim was refused. */
     readonly status: RunStatus | undefined,
   ) {
-    super(`workflow run "${runId}" was claimed by another caller (its status is now "${status ?? 'unknown'}"); not resuming it here`);
+    super(
+      `workflow run "${runId}" could not be claimed: its status is "${status ?? 'unknown'}" ` +
+        (status === 'running'
+          ? '(another caller claimed it first; if its process died, resume with takeOverRunning)'
+          : '(another caller may have claimed and finished it; only a failed run is resumed)'),
+    );
     this.name = 'RunClaimConflictError';
   }
 }
@@ -69,17 +75,20 @@ export class WorkflowEngine {
     return this.execute(workflow, run.id, new Map());
   }
 
-  /** Claims a failed run (failed → running, compare-and-set), skips its completed nodes and runs the rest. */
+  /**
+   * Claims a failed run (failed → running, compare-and-set), skips its completed nodes and runs the
+   * rest. Of several callers resuming one run, exactly one proceeds; the others get RunClaimConflictError.
+   */
   async resume(workflow: WorkflowDefinition, runId: string, options: ResumeOptions = {}): Promise<RunOutcome> {
     checkWorkflow(workflow);
-    const run = await this.store.getWorkflowRun(runId);
-    if (run === null) throw new Error(`workflow run "${runId}" does not exist`);
-    if (run.status === 'running' && options.takeOverRunning === true) {
+    try {
+      await this.claim(runId, 'failed');
+    } catch (error) {
+      if (!(error instanceof RunClaimConflictError && error.status === 'running' && options.takeOverRunning === true)) throw error;
+      // The run was left "running" by a process that died: mark it failed, then claim it like any failed run.
       await this.claimFrom(runId, 'running', 'failed', { interrupted_at: new Date().toISOString() });
-    } else if (run.status !== 'failed') {
-      throw new Error(`workflow run "${runId}" is "${run.status}"; only a failed run is resumed${run.status === 'running' ? ' (or pass takeOverRunning when its process died)' : ''}`);
+      await this.claim(runId, 'failed');
     }
-    await this.claim(runId, 'failed');
     const completed = await this.store.getCompletedDagNodeOutputs(runId);
     const known = new Set(workflow.nodes.map((n) => n.id));
     const reused = new Map([...completed].filter(([id]) => known.has(id)));

@@ -2,3 +2,4 @@
 export { WorkflowEngine, RunClaimConflictError, type EngineOptions, type RunOutcome, type StartOptions, type ResumeOptions } from './engine.js';
 export { checkWorkflow, WorkflowDefinitionError, type NodeDefinition, type NodeContext, type WorkflowDefinition } from './definition.js';
 export { threeSteps } from './examples.js';
+export { formatTimeline } from './timeline.js';

@@ -2,9 +2,11 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { StoreLocation } from './reference-backends.js';
 
+const script = (name: string) => fileURLToPath(new URL(`./${name}${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
+
 /** Runs `workers` processes, each appending `count` events to one run of the store at `location`. */
 export async function appendFromProcesses(location: StoreLocation, runId: string, workers: number, count: number): Promise<void> {
-  const worker = fileURLToPath(new URL(`./append-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
+  const worker = script('append-worker');
   await Promise.all(
     Array.from({ length: workers }, (_, n) =>
       new Promise<void>((resolve, reject) => {
@@ -18,4 +20,34 @@ export async function appendFromProcesses(location: StoreLocation, runId: string
       }),
     ),
   );
+}
+
+/**
+ * Starts "three-steps" on the store at `location` in a child process, waits until `untilNode` has
+ * completed (read from the event log through `store`), then kills the child with SIGKILL.
+ */
+export async function runThenKill(
+  location: StoreLocation,
+  runId: string,
+  isCompleted: () => Promise<boolean>,
+  timeoutMs = 60_000,
+): Promise<void> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script('engine-worker'), JSON.stringify(location), runId], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const deadline = Date.now() + timeoutMs;
+  try {
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`the workflow process ended on its own (${child.exitCode}) before it was killed: ${stderr.trim()}`);
+      if (await isCompleted().catch(() => false)) break;
+      if (Date.now() > deadline) throw new Error(`the workflow process did not get far enough in ${timeoutMs} ms: ${stderr.trim()}`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  } finally {
+    child.kill('SIGKILL');
+    await exited;
+  }
 }

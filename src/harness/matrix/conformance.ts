@@ -93,7 +93,7 @@ export async function runConformance(options: ConformanceOptions = {}): Promise<
   }
   if (options.store !== undefined) {
     const modulePath = path.resolve(cwd, options.store);
-    const initializer = await loadInitializer(modulePath); // fails early, with a clear message
+    const initializer = await loadInitializer(options.store, cwd); // fails early, with a clear message
     if (columns.some((c) => c.name === initializer.name)) throw new Error(`--store: the initializer's name "${initializer.name}" is already a column`);
     columns.push(storeColumn(initializer.name, modulePath));
   }

@@ -1,0 +1,11 @@
+// Child process for the kill -9 resume check: runs "three-steps" with a transform that never ends,
+// on a reference store at <location as JSON>, as run <runId>. The parent kills it mid-workflow.
+
+import { WorkflowEngine } from '../engine/engine.js';
+import { threeSteps } from '../engine/examples.js';
+import { openLocation } from './open-location.js';
+import type { StoreLocation } from './reference-backends.js';
+
+const [location, runId] = process.argv.slice(2);
+const store = await openLocation(JSON.parse(location!) as StoreLocation);
+await new WorkflowEngine(store, { concurrency: 1 }).start(threeSteps({ transformHangs: true }).workflow, { runId: runId! });
