@@ -4,3 +4,4 @@ export { defineStore, type StorageDriver, type NewRunRecord } from './backends/d
 export { createFilesystemStore, type FilesystemStoreOptions } from './backends/filesystem/index.js';
 export { createSqliteStore, type SqliteStoreOptions } from './backends/sqlite/index.js';
 export { createPostgresStore, type PostgresStoreOptions } from './backends/postgres/index.js';
+export { createMemoryStore, MemoryDatabase, type MemoryStoreOptions } from './backends/memory/index.js';

@@ -19,7 +19,7 @@ if (files.length === 0) {
   }
 }
 
-const backends = (process.env.WFSTORE_BACKENDS ?? 'filesystem,sqlite,postgres').split(',').map((b) => b.trim());
+const backends = (process.env.WFSTORE_BACKENDS ?? 'filesystem,sqlite,postgres,memory').split(',').map((b) => b.trim());
 const env: NodeJS.ProcessEnv = { ...process.env };
 let server: ProvisionedPostgres | undefined;
 if (backends.includes('postgres')) {

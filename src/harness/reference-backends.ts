@@ -5,6 +5,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createFilesystemStore } from '../backends/filesystem/index.js';
+import { createMemoryStore, MemoryDatabase } from '../backends/memory/index.js';
 import { createPostgresStore } from '../backends/postgres/index.js';
 import { createSqliteStore } from '../backends/sqlite/index.js';
 import type { DeterminismOptions, IWorkflowStore } from '../contract/types.js';
@@ -16,7 +17,7 @@ export type StoreLocation =
   | { backend: 'filesystem'; artifactsDir: string }
   | { backend: 'sqlite'; filename: string }
   | { backend: 'postgres'; connectionString: string; schema: string }
-  | { backend: 'memory' };
+  | { backend: 'memory'; database: MemoryDatabase };
 
 /** A reference initializer also says where a store keeps its data, for the layout checks. */
 export interface ReferenceInitializer extends StoreTestInitializer {
@@ -142,4 +143,14 @@ export function postgresBackend(settings: { log?: (line: string) => void } = {})
     remove: (location) => ready().schemas.drop(location.schema),
   });
   return { ...initializer, provisioned: () => server };
+}
+
+/** Memory: a MemoryDatabase per store; reopen = a new store on the same database (it lives with the process). */
+export function memoryBackend(): ReferenceInitializer {
+  return referenceInitializer({
+    name: 'memory',
+    newLocation: async () => ({ backend: 'memory', database: new MemoryDatabase() }),
+    open: (location, options) => createMemoryStore({ ...options, database: location.database }),
+    remove: async () => {},
+  });
 }

@@ -1,8 +1,11 @@
 // The reference backends by name, for the matrix, the conformance command and the tests.
 
-import { filesystemBackend, postgresBackend, sqliteBackend, type ReferenceInitializer } from './reference-backends.js';
+import { filesystemBackend, memoryBackend, postgresBackend, sqliteBackend, type ReferenceInitializer } from './reference-backends.js';
 
-export const REFERENCE_BACKENDS = ['filesystem', 'sqlite', 'postgres'] as const;
+export const REFERENCE_BACKENDS = ['filesystem', 'sqlite', 'postgres', 'memory'] as const;
+
+/** Backends whose stores other processes can open (the multi-process scenarios need one). */
+export const SHARED_BACKENDS: readonly ReferenceBackendName[] = ['filesystem', 'sqlite', 'postgres'];
 export type ReferenceBackendName = (typeof REFERENCE_BACKENDS)[number];
 
 export function isReferenceBackend(name: string): name is ReferenceBackendName {
@@ -17,6 +20,8 @@ export function referenceBackend(name: string, log?: (line: string) => void): Re
       return sqliteBackend();
     case 'postgres':
       return postgresBackend({ log });
+    case 'memory':
+      return memoryBackend();
     default:
       throw new Error(`unknown backend "${name}"; the reference backends are ${REFERENCE_BACKENDS.join(', ')}`);
   }

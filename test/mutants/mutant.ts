@@ -1,43 +1,74 @@
-// A mutant is a reference store with exactly one contract rule broken, validated through the same
-// initializer path a third party uses. Each mutant file default-exports mutant(name, rule, wrap).
+// A mutant is a correct store with exactly one contract rule broken, checked through the same
+// initializer path a third party uses. Adding one is one small file that default-exports either
+//   wrapMutant(name, rule, store => ({ ...methods to replace }))       — breaks it at the interface, or
+//   driverMutant(name, rule, database => new (class extends MemoryDriver { ... })(database))
+// both built on the memory backend, which is fast and keeps its data across reopen.
 
-import type { IWorkflowStore } from '../../src/contract/types.js';
+import { defineStore, type StorageDriver } from '../../src/backends/define-store.js';
+import { MemoryDatabase } from '../../src/backends/memory/driver.js';
+import { createMemoryStore } from '../../src/backends/memory/index.js';
+import type { DeterminismOptions, IWorkflowStore } from '../../src/contract/types.js';
 import type { StoreTestInitializer } from '../../src/harness/initializer.js';
-import { sqliteBackend } from '../../src/harness/reference-backends.js';
+
+export { MemoryDriver } from '../../src/backends/memory/driver.js';
 
 export interface Mutant extends StoreTestInitializer {
-  /** The contract rule this mutant breaks, in words. */
+  /** The contract rule this mutant breaks. */
   rule: string;
 }
 
-/** Wraps a real SQLite store: `break` returns the methods to replace. */
-export function mutant(name: string, rule: string, override: (store: IWorkflowStore) => Partial<IWorkflowStore>): Mutant {
-  const base = sqliteBackend();
-  const inner = new WeakMap<IWorkflowStore, IWorkflowStore>();
-  const wrap = (store: IWorkflowStore): IWorkflowStore => {
-    const wrapped: IWorkflowStore = {
-      createWorkflowRun: (i) => store.createWorkflowRun(i),
-      getWorkflowRun: (id) => store.getWorkflowRun(id),
-      listWorkflowRuns: (o) => store.listWorkflowRuns(o),
-      updateWorkflowRun: (id, p, o) => store.updateWorkflowRun(id, p, o),
-      deleteWorkflowRun: (id) => store.deleteWorkflowRun(id),
-      createWorkflowEvent: (i) => store.createWorkflowEvent(i),
-      listWorkflowEvents: (id, o) => store.listWorkflowEvents(id, o),
-      getCompletedDagNodeOutputs: (id) => store.getCompletedDagNodeOutputs(id),
-      close: () => store.close(),
-      ...override(store),
-    };
-    inner.set(wrapped, store);
-    return wrapped;
-  };
-  const unwrap = (store: IWorkflowStore) => inner.get(store) ?? store;
+function initializer(name: string, rule: string, open: (database: MemoryDatabase, options: DeterminismOptions) => Promise<IWorkflowStore>): Mutant {
+  const made = new Map<IWorkflowStore, { database: MemoryDatabase; options: DeterminismOptions }>();
   return {
     name,
     rule,
-    beforeAll: base.beforeAll,
-    afterAll: base.afterAll,
-    createStore: async (options) => wrap(await base.createStore(options)),
-    reopenStore: async (store) => wrap(await base.reopenStore!(unwrap(store))),
-    destroyStore: (store) => base.destroyStore!(unwrap(store)),
+    async createStore(options = {}) {
+      const database = new MemoryDatabase();
+      const store = await open(database, options);
+      made.set(store, { database, options });
+      return store;
+    },
+    async reopenStore(store) {
+      const { database, options } = made.get(store)!;
+      await store.close();
+      made.delete(store);
+      const reopened = await open(database, options);
+      made.set(reopened, { database, options });
+      return reopened;
+    },
+    async destroyStore(store) {
+      await store.close();
+      made.delete(store);
+    },
   };
 }
+
+/** Replaces some methods of a correct memory store. */
+export function wrapMutant(name: string, rule: string, override: (store: IWorkflowStore) => Partial<IWorkflowStore>): Mutant {
+  return initializer(name, rule, async (database, options) => {
+    const store = await createMemoryStore({ ...options, database });
+    return { ...bound(store), ...override(store) };
+  });
+}
+
+/** Builds the store with defineStore on a broken driver (validation and the rest stay correct). */
+export function driverMutant(name: string, rule: string, driver: (database: MemoryDatabase) => StorageDriver): Mutant {
+  return initializer(name, rule, async (database, options) => defineStore(driver(database), options));
+}
+
+function bound(store: IWorkflowStore): IWorkflowStore {
+  return {
+    createWorkflowRun: (input) => store.createWorkflowRun(input),
+    getWorkflowRun: (id) => store.getWorkflowRun(id),
+    listWorkflowRuns: (options) => store.listWorkflowRuns(options),
+    updateWorkflowRun: (id, patch, options) => store.updateWorkflowRun(id, patch, options),
+    deleteWorkflowRun: (id) => store.deleteWorkflowRun(id),
+    createWorkflowEvent: (input) => store.createWorkflowEvent(input),
+    listWorkflowEvents: (runId, options) => store.listWorkflowEvents(runId, options),
+    getCompletedDagNodeOutputs: (runId) => store.getCompletedDagNodeOutputs(runId),
+    close: () => store.close(),
+  };
+}
+
+/** Lets other work in the process run, as an await on I/O would: where a missing lock shows. */
+export const tick = () => new Promise<void>((resolve) => setImmediate(resolve));

@@ -2,13 +2,14 @@
 
 import { after, afterEach, before, beforeEach, describe } from 'node:test';
 import type { IWorkflowStore } from '../../src/contract/types.js';
-import { filesystemBackend, postgresBackend, sqliteBackend, type ReferenceInitializer } from '../../src/harness/reference-backends.js';
+import { filesystemBackend, memoryBackend, postgresBackend, sqliteBackend, type ReferenceInitializer } from '../../src/harness/reference-backends.js';
 import { ManualClock, sequentialIds } from '../../src/harness/clock.js';
 
 const FACTORIES: Record<string, () => ReferenceInitializer> = {
   filesystem: () => filesystemBackend(),
   sqlite: () => sqliteBackend(),
   postgres: () => postgresBackend({ log: () => {} }),
+  memory: () => memoryBackend(),
 };
 
 export function selectedBackends(): ReferenceInitializer[] {

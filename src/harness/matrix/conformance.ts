@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadInitializer } from '../load-initializer.js';
 import { provisionPostgres, type ProvisionedPostgres } from '../postgres/provision.js';
-import { isReferenceBackend, REFERENCE_BACKENDS } from '../registry.js';
+import { isReferenceBackend, REFERENCE_BACKENDS, SHARED_BACKENDS, type ReferenceBackendName } from '../registry.js';
 import { renderHtml } from './html.js';
 import { runColumn, type ColumnOutcome, type ColumnRun } from './run-column.js';
 import { loadScenarios, type ScenarioRow } from './scenarios.js';
@@ -51,7 +51,7 @@ interface Column extends ColumnRun {
   notApplicable(row: ScenarioRow): string | undefined;
 }
 
-function referenceColumn(name: string): Column {
+function referenceColumn(name: ReferenceBackendName): Column {
   return {
     name,
     kind: 'reference',
@@ -59,7 +59,9 @@ function referenceColumn(name: string): Column {
     worldParameters: { backend: name },
     notApplicable: (row) => {
       const other = row.tags.find((t) => t.startsWith('@backend:') && t !== `@backend:${name}`);
-      return other === undefined ? undefined : `checks the ${other.slice('@backend:'.length)} backend's own storage`;
+      if (other !== undefined) return `checks the ${other.slice('@backend:'.length)} backend's own storage`;
+      if (row.tags.includes('@multi-process') && !SHARED_BACKENDS.includes(name)) return 'needs a store that other processes can open';
+      return undefined;
     },
   };
 }

@@ -1,0 +1,103 @@
+// The in-memory StorageDriver: plain maps holding JSON text, so nothing is shared with callers.
+// Operations run to completion without awaiting in between, so each is atomic within the process.
+
+import { runAlreadyExists, runNotFound } from '../../contract/errors.js';
+import { applyUpdate } from '../../contract/rules.js';
+import type { JsonObject, JsonValue, WorkflowEvent, WorkflowRun } from '../../contract/types.js';
+import type { CreateEventRequest, ListEventsRequest, ListRunsRequest, UpdateRunRequest } from '../../contract/validation.js';
+import type { NewRunRecord, StorageDriver } from '../define-store.js';
+
+export interface StoredRun {
+  run: string; // the WorkflowRun as JSON
+  events: string[]; // each WorkflowEvent as JSON; index + 1 is its sequence
+  outputs: Map<string, { sequence: number; output: string }>;
+}
+
+/** The data of one memory store; several stores (one after another, or at once) may share it. */
+export class MemoryDatabase {
+  readonly runs = new Map<string, StoredRun>();
+}
+
+export class MemoryDriver implements StorageDriver {
+  readonly name = 'memory';
+
+  constructor(protected readonly db: MemoryDatabase) {}
+
+  protected entry(runId: string): StoredRun {
+    const entry = this.db.runs.get(runId);
+    if (entry === undefined) throw runNotFound(runId);
+    return entry;
+  }
+
+  async insertRun(record: NewRunRecord): Promise<WorkflowRun> {
+    if (this.db.runs.has(record.id)) throw runAlreadyExists(record.id);
+    const run: WorkflowRun = {
+      id: record.id,
+      workflow_name: record.workflow_name,
+      status: record.status,
+      user_message: record.user_message,
+      metadata: JSON.parse(record.metadataJson) as JsonObject,
+      created_at: record.created_at,
+      updated_at: record.created_at,
+    };
+    const text = JSON.stringify(run);
+    this.db.runs.set(record.id, { run: text, events: [], outputs: new Map() });
+    return JSON.parse(text) as WorkflowRun;
+  }
+
+  async getRun(id: string): Promise<WorkflowRun | null> {
+    const entry = this.db.runs.get(id);
+    return entry === undefined ? null : (JSON.parse(entry.run) as WorkflowRun);
+  }
+
+  async listRuns(request: ListRunsRequest): Promise<WorkflowRun[]> {
+    const runs = [...this.db.runs.values()]
+      .map((entry) => JSON.parse(entry.run) as WorkflowRun)
+      .filter((run) => (request.status === undefined || run.status === request.status) && (request.workflow_name === undefined || run.workflow_name === request.workflow_name))
+      .sort((a, b) => compare(a.created_at, b.created_at) || compare(a.id, b.id));
+    return request.limit === undefined ? runs : runs.slice(0, request.limit);
+  }
+
+  async updateRun(request: UpdateRunRequest, now: string): Promise<WorkflowRun> {
+    const entry = this.entry(request.id);
+    const { run } = applyUpdate(JSON.parse(entry.run) as WorkflowRun, request, now);
+    entry.run = JSON.stringify(run);
+    return run;
+  }
+
+  async deleteRun(id: string): Promise<boolean> {
+    return this.db.runs.delete(id);
+  }
+
+  async appendEvent(request: CreateEventRequest, timestamp: string): Promise<WorkflowEvent> {
+    const entry = this.entry(request.run_id);
+    const sequence = entry.events.length + 1;
+    const event: WorkflowEvent = {
+      run_id: request.run_id,
+      sequence,
+      event_type: request.event_type,
+      timestamp,
+      payload: JSON.parse(request.payloadJson) as JsonObject,
+    };
+    entry.events.push(JSON.stringify(event));
+    if (request.node !== undefined) entry.outputs.set(request.node.node_id, { sequence, output: request.node.outputJson });
+    return event;
+  }
+
+  async listEvents(request: ListEventsRequest): Promise<WorkflowEvent[]> {
+    const events = this.entry(request.run_id).events;
+    const end = request.limit === undefined ? events.length : request.after_sequence + request.limit;
+    return events.slice(request.after_sequence, end).map((text) => JSON.parse(text) as WorkflowEvent);
+  }
+
+  async completedOutputs(runId: string): Promise<Map<string, JsonValue>> {
+    const outputs = [...this.entry(runId).outputs].sort((a, b) => a[1].sequence - b[1].sequence);
+    return new Map(outputs.map(([nodeId, { output }]) => [nodeId, JSON.parse(output) as JsonValue]));
+  }
+
+  async close(): Promise<void> {}
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
