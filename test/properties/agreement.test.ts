@@ -1,0 +1,35 @@
+// Random operation sequences: every backend agrees with the model, and concurrent calls on one run keep
+// the contract's invariants. FC_NUM_RUNS, FC_SEED and FC_PATH are honoured (npm run test:deep: 10,000).
+
+import assert from 'node:assert/strict';
+import { after, before, it } from 'node:test';
+import { checkConcurrency } from '../../src/harness/properties/concurrency.js';
+import { checkAgreement, settingsFromEnvironment } from '../../src/harness/properties/differential.js';
+import { selectedBackends } from '../support/backends.js';
+
+const backends = selectedBackends();
+const sequences = settingsFromEnvironment({ numRuns: 150 });
+const concurrent = settingsFromEnvironment({ numRuns: 20 });
+
+before(async () => {
+  for (const b of backends) await b.beforeAll?.();
+});
+after(async () => {
+  for (const b of backends) await b.afterAll?.();
+});
+
+it(`all backends (${backends.map((b) => b.name).join(', ')}) agree with the model on random operation sequences`, { timeout: 6 * 3_600_000 }, async () => {
+  const started = Date.now();
+  const result = await checkAgreement(backends, sequences);
+  console.log(`property (sequences): ${result.numRuns} runs, seed ${result.seed}, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  assert.equal(result.failed, false, result.report);
+});
+
+for (const backend of backends) {
+  it(`concurrent appends, resumes and deletes on one run keep the invariants on ${backend.name}`, { timeout: 6 * 3_600_000 }, async () => {
+    const started = Date.now();
+    const result = await checkConcurrency(backend, concurrent);
+    console.log(`property (concurrency, ${backend.name}): ${result.numRuns} runs, seed ${result.seed}, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    assert.equal(result.failed, false, result.report);
+  });
+}
