@@ -5,12 +5,12 @@ import type { StoreLocation } from './reference-backends.js';
 const script = (name: string) => fileURLToPath(new URL(`./${name}${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
 
 /** Runs `workers` processes, each appending `count` events to one run of the store at `location`. */
-export async function appendFromProcesses(location: StoreLocation, runId: string, workers: number, count: number): Promise<void> {
+export async function appendFromProcesses(location: StoreLocation, runId: string, workers: number, count: number, padding = 0): Promise<void> {
   const worker = script('append-worker');
   await Promise.all(
     Array.from({ length: workers }, (_, n) =>
       new Promise<void>((resolve, reject) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', worker, JSON.stringify(location), runId, String(count), String(n)], {
+        const child = spawn(process.execPath, ['--import', 'tsx', worker, JSON.stringify(location), runId, String(count), String(n), String(padding)], {
           stdio: ['ignore', 'ignore', 'pipe'],
         });
         let stderr = '';

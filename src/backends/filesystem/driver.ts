@@ -12,6 +12,7 @@ import type { NewRunRecord, StorageDriver } from '../define-store.js';
 import { completeLines, isNotFound, readLogTail, readTextOrNull, syncDirectory, writeFileAtomic } from './files.js';
 import { Layout } from './layout.js';
 import { nodeFileText, readCompletedOutputs } from './outputs.js';
+import { GroupCommit } from './group-commit.js';
 import { RunLocks } from './run-lock.js';
 
 export interface FilesystemDriverOptions {
@@ -22,12 +23,14 @@ export interface FilesystemDriverOptions {
 export class FilesystemDriver implements StorageDriver {
   readonly name = 'filesystem';
   private readonly locks: RunLocks;
+  private readonly appends: GroupCommit<{ request: CreateEventRequest; timestamp: string }>;
 
   constructor(
     private readonly layout: Layout,
     private readonly options: FilesystemDriverOptions,
   ) {
     this.locks = new RunLocks({ directory: layout.locks, staleMs: options.lockStaleMs });
+    this.appends = new GroupCommit(this.locks, (runId, batch) => this.writeBatch(runId, batch));
   }
 
   async insertRun(record: NewRunRecord): Promise<WorkflowRun> {
@@ -103,45 +106,58 @@ export class FilesystemDriver implements StorageDriver {
     return existed;
   }
 
-  appendEvent(request: CreateEventRequest, timestamp: string): Promise<WorkflowEvent> {
-    const runId = request.run_id;
-    return this.locks.withLock(runId, async () => {
-      let handle: fs.FileHandle;
+  async appendEvent(request: CreateEventRequest, timestamp: string): Promise<WorkflowEvent> {
+    const sequence = await this.appends.append(request.run_id, { request, timestamp });
+    return {
+      run_id: request.run_id,
+      sequence,
+      event_type: request.event_type,
+      timestamp,
+      payload: JSON.parse(request.payloadJson) as JsonObject,
+    };
+  }
+
+  /** Under the run lock: numbers the batch after the log's last line, writes it once, fsyncs once. */
+  private async writeBatch(runId: string, batch: readonly { request: CreateEventRequest; timestamp: string }[]): Promise<number[]> {
+    let handle: fs.FileHandle;
+    try {
+      handle = await fs.open(this.layout.eventsFile(runId), 'r+');
+    } catch (error) {
+      if (isNotFound(error)) throw runNotFound(runId);
+      throw error;
+    }
+    let first: number;
+    try {
+      const { size } = await handle.stat();
+      const tail = await readLogTail(handle, size);
+      first = tail.lastLine === undefined ? 1 : sequenceOf(tail.lastLine, runId) + 1;
+      // Bytes past the last complete line are a torn append from a crash: cut them off first.
+      if (tail.end < size) await handle.truncate(tail.end);
+      const lines = batch.map(
+        ({ request, timestamp }, i) =>
+          `{"run_id":${JSON.stringify(runId)},"sequence":${first + i},"event_type":${JSON.stringify(request.event_type)},` +
+          `"timestamp":${JSON.stringify(timestamp)},"payload":${request.payloadJson}}\n`,
+      );
       try {
-        handle = await fs.open(this.layout.eventsFile(runId), 'r+');
+        await writeFully(handle, Buffer.from(lines.join(''), 'utf8'), tail.end);
+        if (this.options.fsync) await handle.datasync();
       } catch (error) {
-        if (isNotFound(error)) throw runNotFound(runId);
+        await handle.truncate(tail.end).catch(() => {}); // a refused call leaves nothing behind
         throw error;
       }
-      let sequence: number;
-      try {
-        const { size } = await handle.stat();
-        const tail = await readLogTail(handle, size);
-        sequence = tail.lastLine === undefined ? 1 : sequenceOf(tail.lastLine, runId) + 1;
-        // Bytes past the last complete line are a torn append from a crash: cut them off first.
-        if (tail.end < size) await handle.truncate(tail.end);
-        const line = Buffer.from(
-          `{"run_id":${JSON.stringify(runId)},"sequence":${sequence},"event_type":${JSON.stringify(request.event_type)},` +
-            `"timestamp":${JSON.stringify(timestamp)},"payload":${request.payloadJson}}\n`,
-          'utf8',
-        );
-        await writeFully(handle, line, tail.end);
-        if (this.options.fsync) await handle.datasync();
-      } finally {
-        await handle.close();
-      }
-      if (request.node !== undefined) {
-        const { node_id, outputJson } = request.node;
-        await writeFileAtomic(this.layout.nodeFile(runId, node_id), nodeFileText(node_id, sequence, outputJson), this.options.fsync);
-      }
-      return {
-        run_id: runId,
-        sequence,
-        event_type: request.event_type,
-        timestamp,
-        payload: JSON.parse(request.payloadJson) as JsonObject,
-      };
+    } finally {
+      await handle.close();
+    }
+    // Node files are a view of the log, rebuilt from it when missing or stale (outputs.ts), so they
+    // need no fsync, and a failure to write one does not undo the durable append.
+    const latest = new Map<string, { sequence: number; outputJson: string }>();
+    batch.forEach(({ request }, i) => {
+      if (request.node !== undefined) latest.set(request.node.node_id, { sequence: first + i, outputJson: request.node.outputJson });
     });
+    for (const [nodeId, { sequence, outputJson }] of latest) {
+      await writeFileAtomic(this.layout.nodeFile(runId, nodeId), nodeFileText(nodeId, sequence, outputJson), false).catch(() => {});
+    }
+    return batch.map((_, i) => first + i);
   }
 
   async listEvents(request: ListEventsRequest): Promise<WorkflowEvent[]> {
@@ -163,7 +179,7 @@ export class FilesystemDriver implements StorageDriver {
 
   async completedOutputs(runId: string): Promise<Map<string, JsonValue>> {
     const read = (repair: boolean) =>
-      readCompletedOutputs(this.layout, runId, { repair, fsync: this.options.fsync, notFound: () => runNotFound(runId) });
+      readCompletedOutputs(this.layout, runId, { repair, notFound: () => runNotFound(runId) });
     // Without writing, no lock is needed; repairs happen under the run lock.
     return (await read(false)) ?? (await this.locks.withLock(runId, async () => (await read(true))!));
   }

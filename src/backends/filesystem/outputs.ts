@@ -6,6 +6,8 @@
 // and the log beyond it; when they agree it returns without writing (no lock). Otherwise the caller
 // retakes the run lock and reads again with `repair`, which rewrites what is missing or stale and
 // moves the view forward. A node file that disagrees with the view sends the read back to the whole log.
+// Being a view, node files and the view itself are written without fsync: after a power loss the log
+// (fsynced) is the truth, and whatever view survives is checked against it.
 
 import { promises as fs } from 'node:fs';
 import type { JsonValue, WorkflowEvent } from '../../contract/types.js';
@@ -31,7 +33,7 @@ export function nodeFileText(nodeId: string, sequence: number, outputJson: strin
 export async function readCompletedOutputs(
   layout: Layout,
   runId: string,
-  options: { repair: boolean; fsync: boolean; notFound: () => Error },
+  options: { repair: boolean; notFound: () => Error },
 ): Promise<Map<string, JsonValue> | null> {
   let view = await readView(layout, runId);
   let log = await readLog(layout, runId, view.log_bytes, options.notFound);
@@ -62,10 +64,10 @@ export async function readCompletedOutputs(
   if (stale.length > 0 || wholeLog || view.log_bytes !== log.end) {
     if (!options.repair) return null;
     for (const [nodeId, { sequence, output }] of stale) {
-      await writeFileAtomic(layout.nodeFile(runId, nodeId), nodeFileText(nodeId, sequence, JSON.stringify(output)), options.fsync);
+      await writeFileAtomic(layout.nodeFile(runId, nodeId), nodeFileText(nodeId, sequence, JSON.stringify(output)), false);
     }
     const next: View = { log_bytes: log.end, nodes: Object.fromEntries([...truth].map(([id, n]) => [id, n.sequence])) };
-    await writeFileAtomic(layout.viewFile(runId), JSON.stringify(next), options.fsync);
+    await writeFileAtomic(layout.viewFile(runId), JSON.stringify(next), false);
   }
   return new Map([...truth].sort((a, b) => a[1].sequence - b[1].sequence).map(([id, n]) => [id, n.output]));
 }
