@@ -2,7 +2,7 @@
 // durability settings as the store, and nothing else (no validation, no counter, no lock).
 
 import Database from 'better-sqlite3';
-import { promises as fs } from 'node:fs';
+import { promises as fs, writeSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 
@@ -42,12 +42,12 @@ export async function rawPostgres(connectionString: string, schema: string): Pro
   };
 }
 
-/** fs: the same JSON line appended to an open file, fdatasync after each when the store fsyncs. */
+/** fs: the same JSON line appended to an open file (a direct write), fdatasync after each when the store fsyncs. */
 export async function rawFile(dir: string, fsync: boolean): Promise<RawWriter> {
   const handle = await fs.open(path.join(dir, 'raw.jsonl'), 'a');
   return {
     append: async (s, l) => {
-      await handle.write(`{"run_id":${JSON.stringify(l.run_id)},"sequence":${s},"event_type":${JSON.stringify(l.event_type)},"timestamp":${JSON.stringify(l.timestamp)},"payload":${l.payloadJson}}\n`);
+      writeSync(handle.fd, `{"run_id":${JSON.stringify(l.run_id)},"sequence":${s},"event_type":${JSON.stringify(l.event_type)},"timestamp":${JSON.stringify(l.timestamp)},"payload":${l.payloadJson}}\n`);
       if (fsync) await handle.datasync();
     },
     close: () => handle.close(),

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+import fsExt from 'fs-ext';
 import { createFilesystemStore } from '../../src/backends/filesystem/index.js';
 import type { IWorkflowStore } from '../../src/contract/types.js';
 import { ManualClock } from '../../src/harness/clock.js';
@@ -27,6 +28,7 @@ describe('filesystem backend on disk', () => {
     clock = new ManualClock();
     store = await createFilesystemStore({ artifactsDir: dir, now: clock.now });
   });
+  afterEach(async () => store.close());
 
   it('a run is {artifactsDir}/{runId}/ with run.json holding the run metadata', async () => {
     const run = await store.createWorkflowRun({ id: 'r1', workflow_name: 'w', user_message: 'hi', metadata: { a: [1] } });
@@ -62,7 +64,12 @@ describe('filesystem backend on disk', () => {
     await store.getCompletedDagNodeOutputs('r');
     const all = await fs.readdir(dir, { recursive: true });
     assert.deepEqual(all.filter((f) => f.endsWith('.tmp')), []);
-    assert.deepEqual(await fs.readdir(path.join(dir, '.locks')), []);
+    // Lock files stay (deleting one could let two processes lock different files), but none is held.
+    for (const name of await fs.readdir(path.join(dir, '.locks'))) {
+      const handle = await fs.open(path.join(dir, '.locks', name), 'r');
+      assert.doesNotThrow(() => fsExt.flockSync(handle.fd, 'exnb'), `the lock of ${name} is free`);
+      await handle.close();
+    }
     assert.deepEqual(await fs.readdir(path.join(dir, '.staging')), []);
   });
 

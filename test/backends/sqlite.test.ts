@@ -89,7 +89,7 @@ describe('sqlite backend in the database', () => {
     assert.match(error.message, /disk says no/);
     assert.ok(error.cause instanceof Error, 'the driver error is kept as cause');
     assert.deepEqual(peek.prepare(`SELECT count(*) AS n FROM workflow_events`).get(), { n: 1 });
-    assert.deepEqual(peek.prepare(`SELECT last_sequence FROM workflow_runs`).get(), { last_sequence: 1 });
+    assert.deepEqual(peek.prepare(`SELECT max(sequence) AS last FROM workflow_events`).get(), { last: 1 });
     peek.exec(`DROP TRIGGER refuse_outputs`);
     assert.equal((await store.createWorkflowEvent({ run_id: 'r', event_type: 'x' })).sequence, 2);
   });

@@ -1,7 +1,7 @@
 // The filesystem StorageDriver: {artifactsDir}/{runId}/run.json, events.jsonl, nodes/{nodeId}.json.
 
 import { randomUUID } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { promises as fs, writeSync } from 'node:fs';
 import path from 'node:path';
 import { runAlreadyExists, runNotFound } from '../../contract/errors.js';
 import { applyUpdate } from '../../contract/rules.js';
@@ -9,7 +9,8 @@ import type { JsonObject, JsonValue, WorkflowEvent, WorkflowRun } from '../../co
 import { ID_PATTERN } from '../../contract/limits.js';
 import type { CreateEventRequest, ListEventsRequest, ListRunsRequest, UpdateRunRequest } from '../../contract/validation.js';
 import type { NewRunRecord, StorageDriver } from '../define-store.js';
-import { completeLines, isNotFound, readLogTail, readTextOrNull, syncDirectory, writeFileAtomic } from './files.js';
+import { completeLines, isNotFound, readTextOrNull, syncDirectory, writeFileAtomic, writeViewFile } from './files.js';
+import { LogFiles } from './log-files.js';
 import { Layout } from './layout.js';
 import { nodeFileText, readCompletedOutputs } from './outputs.js';
 import { GroupCommit } from './group-commit.js';
@@ -17,19 +18,19 @@ import { RunLocks } from './run-lock.js';
 
 export interface FilesystemDriverOptions {
   fsync: boolean;
-  lockStaleMs: number;
 }
 
 export class FilesystemDriver implements StorageDriver {
   readonly name = 'filesystem';
   private readonly locks: RunLocks;
   private readonly appends: GroupCommit<{ request: CreateEventRequest; timestamp: string }>;
+  private readonly logs = new LogFiles();
 
   constructor(
     private readonly layout: Layout,
     private readonly options: FilesystemDriverOptions,
   ) {
-    this.locks = new RunLocks({ directory: layout.locks, staleMs: options.lockStaleMs });
+    this.locks = new RunLocks({ directory: layout.locks });
     this.appends = new GroupCommit(this.locks, (runId, batch) => this.writeBatch(runId, batch));
   }
 
@@ -98,6 +99,7 @@ export class FilesystemDriver implements StorageDriver {
     const existed = await this.locks.withLock(id, async () => {
       if ((await readTextOrNull(this.layout.runFile(id))) === null) return false;
       // One rename makes the run disappear at once; removing its files can then take its time.
+      await this.logs.drop(id);
       await fs.rename(this.layout.runDir(id), trashed);
       if (this.options.fsync) await syncDirectory(this.layout.root);
       return true;
@@ -119,35 +121,36 @@ export class FilesystemDriver implements StorageDriver {
 
   /** Under the run lock: numbers the batch after the log's last line, writes it once, fsyncs once. */
   private async writeBatch(runId: string, batch: readonly { request: CreateEventRequest; timestamp: string }[]): Promise<number[]> {
-    let handle: fs.FileHandle;
+    let log;
     try {
-      handle = await fs.open(this.layout.eventsFile(runId), 'r+');
+      log = await this.logs.position(runId, this.layout.eventsFile(runId));
     } catch (error) {
-      if (isNotFound(error)) throw runNotFound(runId);
+      if (isNotFound(error)) {
+        await this.logs.drop(runId);
+        throw runNotFound(runId);
+      }
       throw error;
     }
-    let first: number;
+    const first = (log.lastSequence ?? sequenceOf(log.lastLine!, runId)) + 1;
+    const data = Buffer.from(
+      batch
+        .map(
+          ({ request, timestamp }, i) =>
+            `{"run_id":${JSON.stringify(runId)},"sequence":${first + i},"event_type":${JSON.stringify(request.event_type)},` +
+            `"timestamp":${JSON.stringify(timestamp)},"payload":${request.payloadJson}}\n`,
+        )
+        .join(''),
+      'utf8',
+    );
     try {
-      const { size } = await handle.stat();
-      const tail = await readLogTail(handle, size);
-      first = tail.lastLine === undefined ? 1 : sequenceOf(tail.lastLine, runId) + 1;
-      // Bytes past the last complete line are a torn append from a crash: cut them off first.
-      if (tail.end < size) await handle.truncate(tail.end);
-      const lines = batch.map(
-        ({ request, timestamp }, i) =>
-          `{"run_id":${JSON.stringify(runId)},"sequence":${first + i},"event_type":${JSON.stringify(request.event_type)},` +
-          `"timestamp":${JSON.stringify(timestamp)},"payload":${request.payloadJson}}\n`,
-      );
-      try {
-        await writeFully(handle, Buffer.from(lines.join(''), 'utf8'), tail.end);
-        if (this.options.fsync) await handle.datasync();
-      } catch (error) {
-        await handle.truncate(tail.end).catch(() => {}); // a refused call leaves nothing behind
-        throw error;
-      }
-    } finally {
-      await handle.close();
+      await writeFully(log.handle, data, log.end);
+      if (this.options.fsync) await log.handle.datasync();
+    } catch (error) {
+      await log.handle.truncate(log.end).catch(() => {}); // a refused call leaves nothing behind
+      await this.logs.drop(runId);
+      throw error;
     }
+    this.logs.appended(runId, log.end + data.length, first + batch.length - 1);
     // Node files are a view of the log, rebuilt from it when missing or stale (outputs.ts), so they
     // need no fsync, and a failure to write one does not undo the durable append.
     const latest = new Map<string, { sequence: number; outputJson: string }>();
@@ -155,7 +158,7 @@ export class FilesystemDriver implements StorageDriver {
       if (request.node !== undefined) latest.set(request.node.node_id, { sequence: first + i, outputJson: request.node.outputJson });
     });
     for (const [nodeId, { sequence, outputJson }] of latest) {
-      await writeFileAtomic(this.layout.nodeFile(runId, nodeId), nodeFileText(nodeId, sequence, outputJson), false).catch(() => {});
+      await writeViewFile(this.layout.nodeFile(runId, nodeId), nodeFileText(nodeId, sequence, outputJson)).catch(() => {});
     }
     return batch.map((_, i) => first + i);
   }
@@ -185,7 +188,8 @@ export class FilesystemDriver implements StorageDriver {
   }
 
   async close(): Promise<void> {
-    // Nothing is held open between calls.
+    await this.logs.close();
+    await this.locks.close();
   }
 }
 
@@ -205,6 +209,11 @@ async function writeNewFile(file: string, text: string, fsync: boolean): Promise
 
 async function writeFully(handle: fs.FileHandle, data: Buffer, position: number): Promise<void> {
   let offset = 0;
+  if (data.length < 64 * 1024) {
+    // A small write lands in the page cache in microseconds: cheaper done here than in the thread pool.
+    while (offset < data.length) offset += writeSync(handle.fd, data, offset, data.length - offset, position + offset);
+    return;
+  }
   while (offset < data.length) {
     const { bytesWritten } = await handle.write(data, offset, data.length - offset, position + offset);
     offset += bytesWritten;

@@ -2,7 +2,7 @@
 // last complete line of an append-only log without reading the whole file.
 
 import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { promises as fs, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 /** ENOTDIR too: `{artifactsDir}/stray.txt/run.json` names no run, like a missing directory. */
@@ -28,6 +28,21 @@ export async function writeFileAtomic(file: string, data: string, fsync: boolean
     throw error;
   }
   if (fsync) await syncDirectory(path.dirname(file));
+}
+
+/**
+ * A file of the node-output view: written aside and renamed into place (never seen half-written), not
+ * fsynced. Small ones synchronously: two syscalls cost less than the thread-pool round trips.
+ */
+export async function writeViewFile(file: string, data: string): Promise<void> {
+  const temporary = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  if (data.length < 64 * 1024) {
+    writeFileSync(temporary, data);
+    renameSync(temporary, file);
+    return;
+  }
+  await fs.writeFile(temporary, data);
+  await fs.rename(temporary, file);
 }
 
 /** Makes a rename or a new entry in `dir` durable. */

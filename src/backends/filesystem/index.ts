@@ -14,8 +14,6 @@ export interface FilesystemStoreOptions extends DeterminismOptions {
    * `false`: writes reach the OS before the call returns, so they survive a process kill, not power loss.
    */
   fsync?: boolean | undefined;
-  /** A run lock not refreshed for this long is taken over (its holder died). Default 5000, minimum 2000. */
-  lockStaleMs?: number | undefined;
 }
 
 const STALE_AFTER_MS = 60 * 60 * 1000;
@@ -32,10 +30,7 @@ export async function createFilesystemStore(options: FilesystemStoreOptions): Pr
     throw new StoreOpenError(`createFilesystemStore: cannot use ${layout.root}: ${(error as Error).message}`, { cause: error });
   }
   await removeLeftovers(layout);
-  const driver = new FilesystemDriver(layout, {
-    fsync: options.fsync ?? true,
-    lockStaleMs: Math.max(2000, options.lockStaleMs ?? 5000),
-  });
+  const driver = new FilesystemDriver(layout, { fsync: options.fsync ?? true });
   return defineStore(driver, options);
 }
 

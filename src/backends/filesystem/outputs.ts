@@ -12,7 +12,7 @@
 import { promises as fs } from 'node:fs';
 import type { JsonValue, WorkflowEvent } from '../../contract/types.js';
 import { NODE_COMPLETED } from '../../contract/types.js';
-import { isNotFound, readTextOrNull, writeFileAtomic } from './files.js';
+import { isNotFound, readTextOrNull, writeViewFile } from './files.js';
 import type { Layout } from './layout.js';
 
 interface View {
@@ -64,10 +64,10 @@ export async function readCompletedOutputs(
   if (stale.length > 0 || wholeLog || view.log_bytes !== log.end) {
     if (!options.repair) return null;
     for (const [nodeId, { sequence, output }] of stale) {
-      await writeFileAtomic(layout.nodeFile(runId, nodeId), nodeFileText(nodeId, sequence, JSON.stringify(output)), false);
+      await writeViewFile(layout.nodeFile(runId, nodeId), nodeFileText(nodeId, sequence, JSON.stringify(output)));
     }
     const next: View = { log_bytes: log.end, nodes: Object.fromEntries([...truth].map(([id, n]) => [id, n.sequence])) };
-    await writeFileAtomic(layout.viewFile(runId), JSON.stringify(next), false);
+    await writeViewFile(layout.viewFile(runId), JSON.stringify(next));
   }
   return new Map([...truth].sort((a, b) => a[1].sequence - b[1].sequence).map(([id, n]) => [id, n.output]));
 }

@@ -1,20 +1,64 @@
-// A lock per run: callers in this process queue in memory (no polling), and the holder of the queue
-// takes a lock directory that other processes respect (proper-lockfile: atomic mkdir, stale after a crash).
+// A lock per run. Callers in this process queue in memory; the one at the head takes an flock(2) on
+// {artifactsDir}/.locks/{runId}, which other processes respect. The kernel drops an flock when its
+// process dies (kill -9 included), so there is no stale lock to wait out or to guess about.
+// Lock files are never deleted: removing one while another process holds it open would let two
+// processes lock different files of the same name.
 
-import lockfile from 'proper-lockfile';
+import fsExt from 'fs-ext';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 
 export interface RunLockOptions {
-  /** Directory holding one lock directory per locked run. */
+  /** Directory holding one lock file per run. */
   directory: string;
-  /** A lock not refreshed for this long belongs to a dead process and is taken over (proper-lockfile minimum: 2000). */
-  staleMs: number;
 }
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function tryLock(fd: number): boolean {
+  try {
+    fsExt.flockSync(fd, 'exnb');
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EAGAIN' || code === 'EWOULDBLOCK') return false;
+    throw error;
+  }
+}
+
+/** Lock files kept open, most recently used last; closing one also drops its flock. */
+const OPEN_LOCK_FILES = 64;
 
 export class RunLocks {
   private readonly queues = new Map<string, Promise<void>>();
+  private readonly handles = new Map<string, fs.FileHandle>();
 
   constructor(private readonly options: RunLockOptions) {}
+
+  private async handleFor(runId: string): Promise<fs.FileHandle> {
+    let handle = this.handles.get(runId);
+    if (handle !== undefined) {
+      this.handles.delete(runId);
+    } else {
+      handle = await fs.open(path.join(this.options.directory, runId), 'a');
+      if (this.handles.size >= OPEN_LOCK_FILES) {
+        const [oldest, old] = this.handles.entries().next().value as [string, fs.FileHandle];
+        // Only an idle run's file is closed: a queued run re-opens its own when its turn comes.
+        if (!this.queues.has(oldest)) {
+          this.handles.delete(oldest);
+          await old.close();
+        }
+      }
+    }
+    this.handles.set(runId, handle);
+    return handle;
+  }
+
+  async close(): Promise<void> {
+    const handles = [...this.handles.values()];
+    this.handles.clear();
+    await Promise.all(handles.map((h) => h.close()));
+  }
 
   async withLock<T>(runId: string, body: () => Promise<T>): Promise<T> {
     const previous = this.queues.get(runId) ?? Promise.resolve();
@@ -24,19 +68,13 @@ export class RunLocks {
     this.queues.set(runId, mine);
     await previous;
     try {
-      const release = await lockfile.lock(path.join(this.options.directory, runId), {
-        realpath: false,
-        lockfilePath: path.join(this.options.directory, runId),
-        stale: this.options.staleMs,
-        retries: { retries: 100_000, factor: 1.3, minTimeout: 1, maxTimeout: 40, randomize: true },
-        // A lock held past `staleMs` (a frozen process) may have been taken over; the work under it
-        // has already finished or failed on its own, so there is nothing to abort here.
-        onCompromised: () => {},
-      });
+      const handle = await this.handleFor(runId);
+      // Non-blocking attempts with a growing pause: a blocking flock would hold a libuv thread.
+      for (let wait = 0.5; !tryLock(handle.fd); wait = Math.min(wait * 1.5, 20)) await sleep(wait * (0.5 + Math.random()));
       try {
         return await body();
       } finally {
-        await release().catch(() => {});
+        fsExt.flockSync(handle.fd, 'un');
       }
     } finally {
       done();

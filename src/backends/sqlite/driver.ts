@@ -21,11 +21,12 @@ export class SqliteDriver implements StorageDriver {
   constructor(private readonly db: Database.Database) {
     const q = (this.q = prepareQueries(db));
 
-    // Sequence, event row and node output commit together or not at all.
+    // Sequence, event row and node output commit together or not at all. Numbering from max(sequence)
+    // costs no write (a counter row would be one more page per append); it is safe because the
+    // transaction holds the database's write lock from its first statement (BEGIN IMMEDIATE).
     const append = db.transaction((request: CreateEventRequest, timestamp: string): number => {
-      const counter = q.nextSequence.get(request.run_id);
-      if (counter === undefined) throw runNotFound(request.run_id);
-      const sequence = counter.last_sequence;
+      if (q.runExists.get(request.run_id) === undefined) throw runNotFound(request.run_id);
+      const sequence = q.lastSequence.get(request.run_id)!.last + 1;
       q.insertEvent.run(request.run_id, sequence, request.event_type, timestamp, request.payloadJson);
       if (request.node !== undefined) q.upsertOutput.run(request.run_id, request.node.node_id, request.node.outputJson, sequence);
       return sequence;

@@ -31,7 +31,7 @@ export interface Queries {
   updateRun: Statement<[string, string, string, string]>;
   deleteRun: Statement<[string]>;
   runExists: Statement<[string], { found: 1 }>;
-  nextSequence: Statement<[string], { last_sequence: number }>;
+  lastSequence: Statement<[string], { last: number }>;
   insertEvent: Statement<[string, number, string, string, string]>;
   upsertOutput: Statement<[string, string, string, number]>;
   listEvents: Statement<[string, number, number], EventRow>;
@@ -54,9 +54,9 @@ export function prepareQueries(db: Database.Database): Queries {
     ),
     deleteRun: db.prepare<[string]>(`DELETE FROM workflow_runs WHERE id = ?`),
     runExists: db.prepare<[string], { found: 1 }>(`SELECT 1 AS found FROM workflow_runs WHERE id = ?`),
-    nextSequence: db.prepare<[string], { last_sequence: number }>(
-      `UPDATE workflow_runs SET last_sequence = last_sequence + 1 WHERE id = ? RETURNING last_sequence`,
-    ),
+    // Read under BEGIN IMMEDIATE: SQLite's single write lock is held, so no other writer (in any
+    // process) can take the same number before the insert.
+    lastSequence: db.prepare<[string], { last: number }>(`SELECT coalesce(max(sequence), 0) AS last FROM workflow_events WHERE run_id = ?`),
     insertEvent: db.prepare<[string, number, string, string, string]>(
       `INSERT INTO workflow_events (run_id, sequence, event_type, timestamp, payload) VALUES (?, ?, ?, ?, ?)`,
     ),

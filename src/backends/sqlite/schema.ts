@@ -21,7 +21,8 @@ export const MIGRATIONS: readonly string[] = [
     metadata TEXT NOT NULL,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
-    -- The last sequence handed out: the per-run counter an append increments.
+    -- PostgreSQL's per-run append counter (its row lock orders concurrent appends). SQLite numbers
+    -- appends from max(sequence) under its database write lock and leaves this at 0.
     last_sequence INTEGER NOT NULL DEFAULT 0,
     -- Bumped by every update, for compare-and-set on the whole row.
     revision INTEGER NOT NULL DEFAULT 0
