@@ -46,6 +46,36 @@ export async function measure(op: (i: number) => Promise<unknown> | unknown, opt
   return { medianMs: percentile(samples, 50), p99Ms: percentile(samples, 99), opsPerSec: percentile(throughputs, 50), ops: samples.length };
 }
 
+/**
+ * Times several ops in alternating rounds (A, B, C, A, B, C, …), so that each sees the same machine
+ * state (disk cache, WAL, other load): ratios between them are then fair.
+ */
+export async function measureSideBySide(ops: readonly ((i: number) => Promise<unknown> | unknown)[], options: MeasureOptions = {}): Promise<Figure[]> {
+  const { warmup = 20, rounds = 5, ops: perRound = 300, roundMs = 1500 } = options;
+  const counters = ops.map(() => 0);
+  for (const [k, op] of ops.entries()) for (let w = 0; w < warmup; w++) await op(counters[k]!++);
+  const samples: number[][] = ops.map(() => []);
+  const throughputs: number[][] = ops.map(() => []);
+  for (let r = 0; r < rounds; r++) {
+    for (const [k, op] of ops.entries()) {
+      const start = performance.now();
+      let done = 0;
+      while (done < perRound && performance.now() - start < roundMs) {
+        const t0 = performance.now();
+        await op(counters[k]!++);
+        samples[k]!.push(performance.now() - t0);
+        done++;
+      }
+      throughputs[k]!.push((done * 1000) / (performance.now() - start));
+    }
+  }
+  return ops.map((_, k) => {
+    const sorted = samples[k]!.sort((a, b) => a - b);
+    const tp = throughputs[k]!.sort((a, b) => a - b);
+    return { medianMs: percentile(sorted, 50), p99Ms: percentile(sorted, 99), opsPerSec: percentile(tp, 50), ops: sorted.length };
+  });
+}
+
 /** Times a batch that does `count` ops at once (concurrent writers, several processes). */
 export async function measureBatch(batch: (round: number) => Promise<void>, count: number, rounds = 3): Promise<Figure> {
   const times: number[] = [];

@@ -16,7 +16,7 @@ import { provisionPostgres, type ProvisionedPostgres } from '../src/harness/post
 import type { ReferenceInitializer, StoreLocation } from '../src/harness/reference-backends.js';
 import { referenceBackend } from '../src/harness/registry.js';
 import { rawFile, rawPostgres, rawSqlite, type RawWriter } from './baselines.js';
-import { measure, measureBatch, type Figure, type MeasureOptions } from './measure.js';
+import { measure, measureBatch, measureSideBySide, type Figure, type MeasureOptions } from './measure.js';
 import { renderBenchHtml, renderBenchTable, type BenchReport, type BenchRow } from './report.js';
 
 const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -44,6 +44,7 @@ async function ensurePeers(): Promise<string | undefined> {
 
 interface PeerSaver {
   name: string;
+  durability: string;
   put(state: Record<string, unknown>): Promise<void>;
   close(): Promise<void>;
 }
@@ -77,6 +78,20 @@ async function rawFor(ctx: Context, backend: string, durability: 'default' | 're
   return undefined;
 }
 
+async function peerFor(ctx: Context, backend: string): Promise<PeerSaver | undefined> {
+  if (!ctx.peers) return undefined;
+  if (backend === 'sqlite') return ctx.peers.sqlitePeer(path.join(await fs.mkdtemp(path.join(ctx.scratch, 'peer-')), 'langgraph.db'));
+  if (backend === 'postgres') {
+    const schema = `wfstore_bench_peer_${process.pid}`;
+    const saver = await ctx.peers.postgresPeer(ctx.postgres!.connectionString, schema);
+    return { ...saver, close: async () => {
+      await saver.close();
+      await dropSchema(ctx.postgres!.connectionString, schema);
+    } };
+  }
+  return undefined;
+}
+
 /** The same data opened with the weaker durability option, where the backend has one. */
 async function relaxedStore(initializer: ReferenceInitializer, store: IWorkflowStore): Promise<{ store: IWorkflowStore; label: string } | undefined> {
   const location = initializer.locate(store);
@@ -92,47 +107,54 @@ async function benchBackend(ctx: Context, name: string): Promise<void> {
   await initializer.beforeAll?.();
   const store = await initializer.createStore();
   try {
-    // Appends, one at a time, on one run: plain, then node_completed over 1,000 nodes.
+    // Appends, one at a time, on one run: plain, then node_completed over 1,000 nodes; side by side
+    // (alternating rounds) with the raw driver writing the same row and, on SQL, the peer's put.
     await store.createWorkflowRun({ id: 'seq', workflow_name: 'bench', user_message: '' });
-    const plain = row(ctx, name, 'append (plain)', await measure((i) => store.createWorkflowEvent({ run_id: 'seq', event_type: 'tick', payload: payload(i) }), OPTS));
-    const completed = row(ctx, name, 'append (node_completed)', await measure((i) => store.createWorkflowEvent({ run_id: 'seq', event_type: 'node_completed', payload: payload(i, `node-${i % 1000}`) }), OPTS));
-
-    // The raw driver writing the same row, same durability.
     const raw = await rawFor(ctx, name, 'default');
+    const peer = await peerFor(ctx, name);
+    const ops: ((i: number) => Promise<unknown>)[] = [
+      (i) => store.createWorkflowEvent({ run_id: 'seq', event_type: 'tick', payload: payload(i) }),
+      (i) => store.createWorkflowEvent({ run_id: 'seq', event_type: 'node_completed', payload: payload(i, `node-${i % 1000}`) }),
+    ];
+    if (raw) ops.push((i) => raw.append(i + 1, SAMPLE));
+    if (peer) ops.push((i) => peer.put(payload(i, `node-${i % 1000}`)));
+    const figures = await measureSideBySide(ops, OPTS);
+    const plain = row(ctx, name, 'append (plain)', figures[0]!);
+    const completed = row(ctx, name, 'append (node_completed)', figures[1]!);
     if (raw) {
-      const figure = row(ctx, name, 'raw driver: same row', await measure((i) => raw.append(i + 1, SAMPLE), OPTS));
-      plain.vsRaw = plain.opsPerSec / figure.opsPerSec;
-      completed.vsRaw = completed.opsPerSec / figure.opsPerSec;
+      const rawRow = row(ctx, name, 'raw driver: same row', figures[2]!);
+      plain.vsRaw = plain.opsPerSec / rawRow.opsPerSec;
+      completed.vsRaw = completed.opsPerSec / rawRow.opsPerSec;
       await raw.close();
     }
-
-    // The weaker setting (survives a process kill, not power loss) where the backend offers it: the
-    // peer's own default on SQLite (better-sqlite3 builds WAL with synchronous=NORMAL).
-    const relaxed = await relaxedStore(initializer, store);
-    let ours = completed;
-    if (relaxed) {
-      await relaxed.store.createWorkflowRun({ id: 'seq-relaxed', workflow_name: 'bench', user_message: '' });
-      ours = row(ctx, name, `append (node_completed), ${relaxed.label}`, await measure((i) => relaxed.store.createWorkflowEvent({ run_id: 'seq-relaxed', event_type: 'node_completed', payload: payload(i, `node-${i % 1000}`) }), OPTS));
-      const rawRelaxed = await rawFor(ctx, name, 'relaxed');
-      if (rawRelaxed) {
-        const figure = row(ctx, name, `raw driver: same row, ${relaxed.label}`, await measure((i) => rawRelaxed.append(i + 1, SAMPLE), OPTS));
-        ours.vsRaw = ours.opsPerSec / figure.opsPerSec;
-        await rawRelaxed.close();
-      }
-      await relaxed.store.close();
+    let peerRow: BenchRow | undefined;
+    if (peer) {
+      peerRow = row(ctx, name, `peer: ${peer.name} put`, figures[raw ? 3 : 2]!, { note: `peer durability: ${peer.durability}` });
+      completed.vsPeer = completed.opsPerSec / peerRow.opsPerSec;
+      await peer.close();
     }
 
-    // The peer persisting one step per put, against our node_completed append at the same durability.
-    if (ctx.peers && (name === 'sqlite' || name === 'postgres')) {
-      const peer =
-        name === 'sqlite'
-          ? await ctx.peers.sqlitePeer(path.join(await fs.mkdtemp(path.join(ctx.scratch, 'peer-')), 'langgraph.db'))
-          : await ctx.peers.postgresPeer(ctx.postgres!.connectionString, `wfstore_bench_peer_${process.pid}`);
-      const figure = row(ctx, name, `peer: ${peer.name} put`, await measure((i) => peer.put(payload(i, `node-${i % 1000}`)), OPTS));
-      ours.vsPeer = ours.opsPerSec / figure.opsPerSec;
-      if (ours !== completed) completed.vsPeer = completed.opsPerSec / figure.opsPerSec;
-      await peer.close();
-      if (name === 'postgres') await dropSchema(ctx.postgres!.connectionString, `wfstore_bench_peer_${process.pid}`);
+    // The weaker setting (survives a process kill, not power loss) where the backend offers it — the
+    // peer's own default on SQLite: better-sqlite3 builds WAL with synchronous=NORMAL.
+    const relaxed = await relaxedStore(initializer, store);
+    if (relaxed) {
+      await relaxed.store.createWorkflowRun({ id: 'seq-relaxed', workflow_name: 'bench', user_message: '' });
+      const rawRelaxed = await rawFor(ctx, name, 'relaxed');
+      const peerRelaxed = name === 'sqlite' ? await peerFor(ctx, name) : undefined;
+      const relaxedOps: ((i: number) => Promise<unknown>)[] = [(i) => relaxed.store.createWorkflowEvent({ run_id: 'seq-relaxed', event_type: 'node_completed', payload: payload(i, `node-${i % 1000}`) })];
+      if (rawRelaxed) relaxedOps.push((i) => rawRelaxed.append(i + 1, SAMPLE));
+      if (peerRelaxed) relaxedOps.push((i) => peerRelaxed.put(payload(i, `node-${i % 1000}`)));
+      const f = await measureSideBySide(relaxedOps, OPTS);
+      const ours = row(ctx, name, `append (node_completed), ${relaxed.label}`, f[0]!);
+      if (rawRelaxed) {
+        ours.vsRaw = ours.opsPerSec / row(ctx, name, `raw driver: same row, ${relaxed.label}`, f[1]!).opsPerSec;
+        await rawRelaxed.close();
+      }
+      if (peerRelaxed) {
+        ours.vsPeer = ours.opsPerSec / row(ctx, name, `peer: ${peerRelaxed.name} put, same durability`, f[rawRelaxed ? 2 : 1]!, { note: `peer durability: ${peerRelaxed.durability}` }).opsPerSec;
+        await peerRelaxed.close();
+      }
+      await relaxed.store.close();
     }
 
     // 4 writers at once on one run, in this process.

@@ -7,6 +7,8 @@ import { SqliteSaver } from '@langchain/langgraph-checkpoint-sqlite';
 
 export interface PeerSaver {
   name: string;
+  /** The durability it runs with, as configured by default. */
+  durability: string;
   /** Persist one step: a checkpoint whose state carries `state` (the same ~250-byte payload as ours). */
   put(state: Record<string, unknown>): Promise<void>;
   close(): Promise<void>;
@@ -26,12 +28,15 @@ function stepper(put: (config: never, checkpoint: Checkpoint) => Promise<unknown
 export async function sqlitePeer(filename: string): Promise<PeerSaver> {
   const saver = SqliteSaver.fromConnString(filename);
   const put = stepper((config, checkpoint) => saver.put(config, checkpoint, { source: 'loop', step: 0, parents: {} } as never));
-  return { name: 'LangGraph SqliteSaver', put, close: async () => (saver as unknown as { db: { close(): void } }).db.close() };
+  await put({ warm: true }); // its setup() runs on first use and sets WAL
+  const db = (saver as unknown as { db: { close(): void; pragma(p: string, o: { simple: true }): unknown } }).db;
+  const durability = `journal_mode=${String(db.pragma('journal_mode', { simple: true }))}, synchronous=${['OFF', 'NORMAL', 'FULL', 'EXTRA'][Number(db.pragma('synchronous', { simple: true }))]}`;
+  return { name: 'LangGraph SqliteSaver', durability, put, close: async () => db.close() };
 }
 
 export async function postgresPeer(connectionString: string, schema: string): Promise<PeerSaver> {
   const saver = PostgresSaver.fromConnString(connectionString, { schema });
   await saver.setup();
   const put = stepper((config, checkpoint) => saver.put(config, checkpoint, { source: 'loop', step: 0, parents: {} } as never, { state: 1 }));
-  return { name: 'LangGraph PostgresSaver', put, close: () => saver.end() };
+  return { name: 'LangGraph PostgresSaver', durability: 'the same server settings', put, close: () => saver.end() };
 }

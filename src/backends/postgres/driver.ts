@@ -88,14 +88,9 @@ export class PostgresDriver implements StorageDriver {
 
   async appendEvent(request: CreateEventRequest, timestamp: string): Promise<WorkflowEvent> {
     const { rows } = await this.pool.query<{ sequence: number }>(
-      this.q.append([
-        request.run_id,
-        request.event_type,
-        timestamp,
-        request.payloadJson,
-        request.node?.node_id ?? null,
-        request.node?.outputJson ?? null,
-      ]),
+      request.node === undefined
+        ? this.q.append([request.run_id, request.event_type, timestamp, request.payloadJson])
+        : this.q.appendCompletion([request.run_id, request.event_type, timestamp, request.payloadJson, request.node.node_id, request.node.outputJson]),
     );
     if (rows[0] === undefined) throw runNotFound(request.run_id);
     return {
