@@ -25,8 +25,9 @@ export class SqliteDriver implements StorageDriver {
     // costs no write (a counter row would be one more page per append); it is safe because the
     // transaction holds the database's write lock from its first statement (BEGIN IMMEDIATE).
     const append = db.transaction((request: CreateEventRequest, timestamp: string): number => {
-      if (q.runExists.get(request.run_id) === undefined) throw runNotFound(request.run_id);
-      const sequence = q.lastSequence.get(request.run_id)!.last + 1;
+      const { found, last } = q.lastSequence.get({ run: request.run_id })!;
+      if (found === null) throw runNotFound(request.run_id);
+      const sequence = last + 1;
       q.insertEvent.run(request.run_id, sequence, request.event_type, timestamp, request.payloadJson);
       if (request.node !== undefined) q.upsertOutput.run(request.run_id, request.node.node_id, request.node.outputJson, sequence);
       return sequence;

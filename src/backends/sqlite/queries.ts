@@ -31,7 +31,7 @@ export interface Queries {
   updateRun: Statement<[string, string, string, string]>;
   deleteRun: Statement<[string]>;
   runExists: Statement<[string], { found: 1 }>;
-  lastSequence: Statement<[string], { last: number }>;
+  lastSequence: Statement<{ run: string }, { found: 1 | null; last: number }>;
   insertEvent: Statement<[string, number, string, string, string]>;
   upsertOutput: Statement<[string, string, string, number]>;
   listEvents: Statement<[string, number, number], EventRow>;
@@ -56,7 +56,11 @@ export function prepareQueries(db: Database.Database): Queries {
     runExists: db.prepare<[string], { found: 1 }>(`SELECT 1 AS found FROM workflow_runs WHERE id = ?`),
     // Read under BEGIN IMMEDIATE: SQLite's single write lock is held, so no other writer (in any
     // process) can take the same number before the insert.
-    lastSequence: db.prepare<[string], { last: number }>(`SELECT coalesce(max(sequence), 0) AS last FROM workflow_events WHERE run_id = ?`),
+    // One statement for both: does the run exist, and what is its last sequence.
+    lastSequence: db.prepare<{ run: string }, { found: 1 | null; last: number }>(
+      `SELECT (SELECT 1 FROM workflow_runs WHERE id = @run) AS found,
+              (SELECT coalesce(max(sequence), 0) FROM workflow_events WHERE run_id = @run) AS last`,
+    ),
     insertEvent: db.prepare<[string, number, string, string, string]>(
       `INSERT INTO workflow_events (run_id, sequence, event_type, timestamp, payload) VALUES (?, ?, ?, ?, ?)`,
     ),

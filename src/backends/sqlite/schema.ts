@@ -43,7 +43,7 @@ export const MIGRATIONS: readonly string[] = [
     output TEXT NOT NULL,
     sequence INTEGER NOT NULL,
     PRIMARY KEY (run_id, node_id)
-  );
+  ) WITHOUT ROWID; -- one B-tree, not a table and an index: the output upsert is on every completion
   `,
 ];
 
