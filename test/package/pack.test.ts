@@ -50,7 +50,7 @@ describe('the packed package', { timeout: 900_000 }, () => {
     await fs.mkdir(project);
     await fs.writeFile(
       path.join(project, 'package.json'),
-      JSON.stringify({ name: 'my-backend', private: true, type: 'module', allowScripts: { 'better-sqlite3': true, esbuild: true } }, null, 2),
+      JSON.stringify({ name: 'my-backend', private: true, type: 'module', allowScripts: { 'better-sqlite3': true, 'fs-ext': true, esbuild: true } }, null, 2),
     );
     execFileSync('npm', ['install', '--no-audit', '--no-fund', tarball], { cwd: project, stdio: ['ignore', 'ignore', 'inherit'], timeout: 600_000 });
     await fs.writeFile(path.join(project, 'init.mjs'), CORRECT);
