@@ -4,6 +4,7 @@
 
 import { WorkflowStoreError, invalidInput, storeClosed } from '../contract/errors.js';
 import type {
+  JsonObject,
   CreateWorkflowEventInput,
   CreateWorkflowRunInput,
   DeterminismOptions,
@@ -57,6 +58,37 @@ export interface StorageDriver {
   listEvents(request: ListEventsRequest): Promise<WorkflowEvent[]>;
   completedOutputs(runId: string): Promise<Map<string, JsonValue>>;
   close(): Promise<void>;
+}
+
+/** The run a NewRunRecord describes, as createWorkflowRun returns it (a fresh object). */
+export function runFromRecord(record: NewRunRecord): WorkflowRun {
+  return {
+    id: record.id,
+    workflow_name: record.workflow_name,
+    status: record.status,
+    user_message: record.user_message,
+    metadata: JSON.parse(record.metadataJson) as JsonObject,
+    created_at: record.created_at,
+    updated_at: record.created_at,
+  };
+}
+
+/** The event an append stored, as createWorkflowEvent returns it (a fresh object). */
+export function eventFromRequest(request: CreateEventRequest, sequence: number, timestamp: string): WorkflowEvent {
+  return { run_id: request.run_id, sequence, event_type: request.event_type, timestamp, payload: JSON.parse(request.payloadJson) as JsonObject };
+}
+
+/** A run row of either SQL backend, its metadata already parsed. */
+export function runFromRow(row: { id: string; workflow_name: string; status: string; user_message: string; created_at: string; updated_at: string }, metadata: JsonObject): WorkflowRun {
+  return {
+    id: row.id,
+    workflow_name: row.workflow_name,
+    status: row.status as WorkflowRun['status'],
+    user_message: row.user_message,
+    metadata,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  };
 }
 
 export function defineStore(driver: StorageDriver, options: DeterminismOptions = {}): IWorkflowStore {

@@ -5,10 +5,10 @@ import { promises as fs, writeSync } from 'node:fs';
 import path from 'node:path';
 import { runAlreadyExists, runNotFound } from '../../contract/errors.js';
 import { applyUpdate } from '../../contract/rules.js';
-import type { JsonObject, JsonValue, WorkflowEvent, WorkflowRun } from '../../contract/types.js';
+import type { JsonValue, WorkflowEvent, WorkflowRun } from '../../contract/types.js';
 import { ID_PATTERN } from '../../contract/limits.js';
 import type { CreateEventRequest, ListEventsRequest, ListRunsRequest, UpdateRunRequest } from '../../contract/validation.js';
-import type { NewRunRecord, StorageDriver } from '../define-store.js';
+import { eventFromRequest, runFromRecord, type NewRunRecord, type StorageDriver } from '../define-store.js';
 import { completeLines, isNotFound, readTextOrNull, syncDirectory, writeFileAtomic, writeViewFile } from './files.js';
 import { LogFiles } from './log-files.js';
 import { Layout } from './layout.js';
@@ -35,15 +35,7 @@ export class FilesystemDriver implements StorageDriver {
   }
 
   async insertRun(record: NewRunRecord): Promise<WorkflowRun> {
-    const text = runFileText({
-      id: record.id,
-      workflow_name: record.workflow_name,
-      status: record.status,
-      user_message: record.user_message,
-      metadata: JSON.parse(record.metadataJson) as JsonObject,
-      created_at: record.created_at,
-      updated_at: record.created_at,
-    });
+    const text = runFileText(runFromRecord(record));
     // Assemble the run's directory aside and rename it into place: the rename is atomic and fails when
     // the run exists, so a run is never half-created and an existing one is never touched.
     const staged = path.join(this.layout.staging, randomUUID());
@@ -110,13 +102,7 @@ export class FilesystemDriver implements StorageDriver {
 
   async appendEvent(request: CreateEventRequest, timestamp: string): Promise<WorkflowEvent> {
     const sequence = await this.appends.append(request.run_id, { request, timestamp });
-    return {
-      run_id: request.run_id,
-      sequence,
-      event_type: request.event_type,
-      timestamp,
-      payload: JSON.parse(request.payloadJson) as JsonObject,
-    };
+    return eventFromRequest(request, sequence, timestamp);
   }
 
   /** Under the run lock: numbers the batch after the log's last line, writes it once, fsyncs once. */

@@ -3,9 +3,9 @@
 
 import { runAlreadyExists, runNotFound } from '../../contract/errors.js';
 import { applyUpdate } from '../../contract/rules.js';
-import type { JsonObject, JsonValue, WorkflowEvent, WorkflowRun } from '../../contract/types.js';
+import type { JsonValue, WorkflowEvent, WorkflowRun } from '../../contract/types.js';
 import type { CreateEventRequest, ListEventsRequest, ListRunsRequest, UpdateRunRequest } from '../../contract/validation.js';
-import type { NewRunRecord, StorageDriver } from '../define-store.js';
+import { eventFromRequest, runFromRecord, type NewRunRecord, type StorageDriver } from '../define-store.js';
 
 export interface StoredRun {
   run: string; // the WorkflowRun as JSON
@@ -31,16 +31,7 @@ export class MemoryDriver implements StorageDriver {
 
   async insertRun(record: NewRunRecord): Promise<WorkflowRun> {
     if (this.db.runs.has(record.id)) throw runAlreadyExists(record.id);
-    const run: WorkflowRun = {
-      id: record.id,
-      workflow_name: record.workflow_name,
-      status: record.status,
-      user_message: record.user_message,
-      metadata: JSON.parse(record.metadataJson) as JsonObject,
-      created_at: record.created_at,
-      updated_at: record.created_at,
-    };
-    const text = JSON.stringify(run);
+    const text = JSON.stringify(runFromRecord(record));
     this.db.runs.set(record.id, { run: text, events: [], outputs: new Map() });
     return JSON.parse(text) as WorkflowRun;
   }
@@ -72,13 +63,7 @@ export class MemoryDriver implements StorageDriver {
   async appendEvent(request: CreateEventRequest, timestamp: string): Promise<WorkflowEvent> {
     const entry = this.entry(request.run_id);
     const sequence = entry.events.length + 1;
-    const event: WorkflowEvent = {
-      run_id: request.run_id,
-      sequence,
-      event_type: request.event_type,
-      timestamp,
-      payload: JSON.parse(request.payloadJson) as JsonObject,
-    };
+    const event = eventFromRequest(request, sequence, timestamp);
     entry.events.push(JSON.stringify(event));
     if (request.node !== undefined) entry.outputs.set(request.node.node_id, { sequence, output: request.node.outputJson });
     return event;

@@ -4,10 +4,10 @@
 import type pg from 'pg';
 import { runAlreadyExists, runNotFound } from '../../contract/errors.js';
 import { applyUpdate, checkUpdate } from '../../contract/rules.js';
-import { RUN_STATUSES, type JsonObject, type JsonValue, type RunStatus, type WorkflowEvent, type WorkflowRun } from '../../contract/types.js';
+import { RUN_STATUSES, type JsonObject, type JsonValue, type WorkflowEvent, type WorkflowRun } from '../../contract/types.js';
 import { allowedSources } from '../../contract/transitions.js';
 import type { CreateEventRequest, ListEventsRequest, ListRunsRequest, UpdateRunRequest } from '../../contract/validation.js';
-import type { NewRunRecord, StorageDriver } from '../define-store.js';
+import { eventFromRequest, runFromRecord, runFromRow, type NewRunRecord, type StorageDriver } from '../define-store.js';
 import type { Queries, RunRow } from './queries.js';
 
 /** Optimistic updates retry when another writer got in between; this many tries means something is wrong. */
@@ -27,15 +27,7 @@ export class PostgresDriver implements StorageDriver {
       this.q.insertRun([record.id, record.workflow_name, record.status, record.user_message, record.metadataJson, record.created_at]),
     );
     if (rowCount === 0) throw runAlreadyExists(record.id);
-    return {
-      id: record.id,
-      workflow_name: record.workflow_name,
-      status: record.status,
-      user_message: record.user_message,
-      metadata: JSON.parse(record.metadataJson) as JsonObject,
-      created_at: record.created_at,
-      updated_at: record.created_at,
-    };
+    return runFromRecord(record);
   }
 
   async getRun(id: string): Promise<WorkflowRun | null> {
@@ -93,13 +85,7 @@ export class PostgresDriver implements StorageDriver {
         : this.q.appendCompletion([request.run_id, request.event_type, timestamp, request.payloadJson, request.node.node_id, request.node.outputJson]),
     );
     if (rows[0] === undefined) throw runNotFound(request.run_id);
-    return {
-      run_id: request.run_id,
-      sequence: rows[0].sequence,
-      event_type: request.event_type,
-      timestamp,
-      payload: JSON.parse(request.payloadJson) as JsonObject,
-    };
+    return eventFromRequest(request, rows[0].sequence, timestamp);
   }
 
   async listEvents(request: ListEventsRequest): Promise<WorkflowEvent[]> {
@@ -122,13 +108,5 @@ export class PostgresDriver implements StorageDriver {
 }
 
 function toRun(row: RunRow): WorkflowRun {
-  return {
-    id: row.id,
-    workflow_name: row.workflow_name,
-    status: row.status as RunStatus,
-    user_message: row.user_message,
-    metadata: row.metadata as JsonObject,
-    created_at: row.created_at,
-    updated_at: row.updated_at,
-  };
+  return runFromRow(row, row.metadata as JsonObject);
 }

@@ -5,9 +5,9 @@
 import type Database from 'better-sqlite3';
 import { runAlreadyExists, runNotFound } from '../../contract/errors.js';
 import { applyUpdate } from '../../contract/rules.js';
-import type { JsonObject, JsonValue, RunStatus, WorkflowEvent, WorkflowRun } from '../../contract/types.js';
+import type { JsonObject, JsonValue, WorkflowEvent, WorkflowRun } from '../../contract/types.js';
 import type { CreateEventRequest, ListEventsRequest, ListRunsRequest, UpdateRunRequest } from '../../contract/validation.js';
-import type { NewRunRecord, StorageDriver } from '../define-store.js';
+import { eventFromRequest, runFromRow, type NewRunRecord, type StorageDriver } from '../define-store.js';
 import { prepareQueries, type EventRow, type Queries, type RunRow } from './queries.js';
 
 export class SqliteDriver implements StorageDriver {
@@ -91,14 +91,7 @@ export class SqliteDriver implements StorageDriver {
   }
 
   async appendEvent(request: CreateEventRequest, timestamp: string): Promise<WorkflowEvent> {
-    const sequence = this.appendTx(request, timestamp);
-    return {
-      run_id: request.run_id,
-      sequence,
-      event_type: request.event_type,
-      timestamp,
-      payload: JSON.parse(request.payloadJson) as JsonObject,
-    };
+    return eventFromRequest(request, this.appendTx(request, timestamp), timestamp);
   }
 
   async listEvents(request: ListEventsRequest): Promise<WorkflowEvent[]> {
@@ -121,13 +114,5 @@ export class SqliteDriver implements StorageDriver {
 }
 
 function toRun(row: RunRow): WorkflowRun {
-  return {
-    id: row.id,
-    workflow_name: row.workflow_name,
-    status: row.status as RunStatus,
-    user_message: row.user_message,
-    metadata: JSON.parse(row.metadata) as JsonObject,
-    created_at: row.created_at,
-    updated_at: row.updated_at,
-  };
+  return runFromRow(row, JSON.parse(row.metadata) as JsonObject);
 }
