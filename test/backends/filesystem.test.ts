@@ -120,6 +120,18 @@ describe('filesystem backend on disk', () => {
     assert.deepEqual(await store.getCompletedDagNodeOutputs('r'), new Map([['a', 2]]));
   });
 
+  it('a refused run id writes nothing on disk, inside artifactsDir or beside it', async () => {
+    const beside = async () => (await fs.readdir(root)).sort();
+    const before = { inside: (await fs.readdir(dir)).sort(), beside: await beside() };
+    for (const id of ['..', '../x', 'a/b', '/abs', '', 'a'.repeat(129), '.hidden']) {
+      await assert.rejects(store.createWorkflowRun({ id, workflow_name: 'w', user_message: '' }), { code: 'INVALID_INPUT' });
+      await assert.rejects(store.createWorkflowEvent({ run_id: id, event_type: 'x' }), { code: 'INVALID_INPUT' });
+    }
+    assert.deepEqual((await fs.readdir(dir)).sort(), before.inside);
+    assert.deepEqual(await beside(), before.beside);
+    assert.deepEqual(await fs.readdir(path.join(dir, '.locks')), [], 'not even a lock file');
+  });
+
   it('directories and files that are not runs are not listed', async () => {
     await store.createWorkflowRun({ id: 'r', workflow_name: 'w', user_message: '' });
     await fs.mkdir(path.join(dir, 'not-a-run'));
