@@ -177,8 +177,12 @@ async function benchBackend(ctx: Context, name: string): Promise<void> {
     if (name !== 'memory') {
       const location = initializer.locate(store);
       await store.createWorkflowRun({ id: 'procs', workflow_name: 'bench', user_message: '' });
-      row(ctx, name, '4 writer processes', await measureBatch(() => appendFromProcesses(location, 'procs', 4, perWriter, 200), 4 * perWriter, 1), {
-        note: 'includes starting 4 Node processes',
+      // The loops start together once the 4 processes are up (start-up is left out of the figure).
+      const timing = await appendFromProcesses(location, 'procs', 4, perWriter * 2, 200, Date.now() + 2500);
+      const total = 4 * perWriter * 2;
+      const ms = timing.ended - timing.started;
+      row(ctx, name, '4 writer processes', { medianMs: ms / total, p99Ms: ms / total, opsPerSec: (total * 1000) / ms, ops: total }, {
+        note: `${total} appends from 4 processes in ${ms} ms (mean time per append, not a latency)`,
       });
     }
 

@@ -4,22 +4,42 @@ import type { StoreLocation } from './reference-backends.js';
 
 const script = (name: string) => fileURLToPath(new URL(`./${name}${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
 
-/** Runs `workers` processes, each appending `count` events to one run of the store at `location`. */
-export async function appendFromProcesses(location: StoreLocation, runId: string, workers: number, count: number, padding = 0): Promise<void> {
+export interface AppendTiming {
+  /** When the append loops started (all at once), and when the last one ended, epoch ms. */
+  started: number;
+  ended: number;
+}
+
+/**
+ * Runs `workers` processes, each appending `count` events to one run of the store at `location`.
+ * With `startAt` (epoch ms) the loops wait for that instant, so the timing leaves start-up out.
+ */
+export async function appendFromProcesses(
+  location: StoreLocation,
+  runId: string,
+  workers: number,
+  count: number,
+  padding = 0,
+  startAt?: number,
+): Promise<AppendTiming> {
   const worker = script('append-worker');
-  await Promise.all(
+  const timings = await Promise.all(
     Array.from({ length: workers }, (_, n) =>
-      new Promise<void>((resolve, reject) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', worker, JSON.stringify(location), runId, String(count), String(n), String(padding)], {
-          stdio: ['ignore', 'ignore', 'pipe'],
-        });
+      new Promise<AppendTiming>((resolve, reject) => {
+        const args = [JSON.stringify(location), runId, String(count), String(n), String(padding), ...(startAt === undefined ? [] : [String(startAt)])];
+        const child = spawn(process.execPath, ['--import', 'tsx', worker, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+        let stdout = '';
         let stderr = '';
+        child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
         child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
         child.on('error', reject);
-        child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`appending process ${n} exited with ${code}: ${stderr.trim()}`))));
+        child.on('exit', (code) =>
+          code === 0 ? resolve(JSON.parse(stdout.trim()) as AppendTiming) : reject(new Error(`appending process ${n} exited with ${code}: ${stderr.trim()}`)),
+        );
       }),
     ),
   );
+  return { started: Math.min(...timings.map((t) => t.started)), ended: Math.max(...timings.map((t) => t.ended)) };
 }
 
 /**
