@@ -30,7 +30,8 @@ export function threeSteps(options: { failTransform?: number; transformHangs?: b
           run: async ({ parse }) => {
             count('transform');
             // For the kill -9 test: the process is killed while this node runs.
-            if (options.transformHangs) await new Promise(() => {});
+            // (A pending timer, not a bare promise: with nothing pending Node would end the process itself.)
+            if (options.transformHangs) await new Promise((resolve) => setTimeout(resolve, 3_600_000));
             if (transformFailuresLeft > 0) {
               transformFailuresLeft--;
               throw new Error('transform: the upstream service timed out');
