@@ -5,12 +5,12 @@
 // both built on the memory backend, which is fast and keeps its data across reopen.
 
 import { defineStore, type StorageDriver } from '../../src/backends/define-store.js';
-import { MemoryDatabase } from '../../src/backends/memory/driver.js';
+import { MemoryDatabase, MemoryDriver, type StoredRun } from '../../src/backends/memory/driver.js';
 import { createMemoryStore } from '../../src/backends/memory/index.js';
 import type { DeterminismOptions, IWorkflowStore } from '../../src/contract/types.js';
 import type { StoreTestInitializer } from '../../src/harness/initializer.js';
 
-export { MemoryDriver } from '../../src/backends/memory/driver.js';
+export { MemoryDriver };
 
 export interface Mutant extends StoreTestInitializer {
   /** The contract rule this mutant breaks. */
@@ -72,3 +72,29 @@ function bound(store: IWorkflowStore): IWorkflowStore {
 
 /** Lets other work in the process run, as an await on I/O would: where a missing lock shows. */
 export const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * A store whose delete leaves part of a run behind (its events or its outputs), and whose next run of
+ * the same id picks it up again. The leftovers are kept with the data, as real ones would be, so they
+ * survive a reopen.
+ */
+export function leftoverMutant(name: string, rule: string, part: 'events' | 'outputs'): Mutant {
+  const leftovers = new WeakMap<MemoryDatabase, Map<string, StoredRun['events'] | StoredRun['outputs']>>();
+  return driverMutant(name, rule, (db) => {
+    if (!leftovers.has(db)) leftovers.set(db, new Map());
+    const kept = leftovers.get(db)!;
+    return new (class extends MemoryDriver {
+      override async deleteRun(id: string) {
+        const entry = this.db.runs.get(id);
+        if (entry) kept.set(id, entry[part]);
+        return super.deleteRun(id);
+      }
+      override async insertRun(...args: Parameters<MemoryDriver['insertRun']>) {
+        const run = await super.insertRun(...args);
+        const old = kept.get(run.id);
+        if (old) (this.entry(run.id) as unknown as Record<string, unknown>)[part] = old;
+        return run;
+      }
+    })(db);
+  });
+}
