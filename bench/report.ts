@@ -44,9 +44,9 @@ function chart(title: string, bars: { label: string; value: number; kind: 'ours'
   const colour = { ours: '#2563eb', raw: '#9ca3af', peer: '#f59e0b' };
   const rects = bars
     .map((b, i) => {
-      const width = Math.max(2, (b.value / max) * 520);
+      const width = Math.max(2, (b.value / max) * 420);
       const y = 5 + i * 26;
-      return `<text x="0" y="${y + 15}" font-size="12">${escape(b.label)}</text><rect x="260" y="${y}" width="${width.toFixed(1)}" height="20" fill="${colour[b.kind]}"/><text x="${(265 + width).toFixed(1)}" y="${y + 15}" font-size="12">${Math.round(b.value)} ops/s</text>`;
+      return `<text x="0" y="${y + 15}" font-size="12">${escape(b.label)}</text><rect x="360" y="${y}" width="${width.toFixed(1)}" height="20" fill="${colour[b.kind]}"/><text x="${(365 + width).toFixed(1)}" y="${y + 15}" font-size="12">${Math.round(b.value)} ops/s</text>`;
     })
     .join('');
   return `<figure><figcaption>${escape(title)}</figcaption><svg width="900" height="${height}" role="img" aria-label="${escape(title)}">${rects}</svg></figure>`;
@@ -54,13 +54,25 @@ function chart(title: string, bars: { label: string; value: number; kind: 'ours'
 
 export function renderBenchHtml(report: BenchReport): string {
   const by = (operation: string) => report.rows.filter((r) => r.operation === operation);
-  const appendBars = report.rows
-    .filter((r) => r.operation.startsWith('append (node_completed)') || r.operation.startsWith('raw driver') || r.operation.startsWith('peer:'))
-    .map((r) => ({
-      label: `${r.backend}: ${r.operation.startsWith('peer:') ? r.operation.slice(6) : r.operation.replace('append (node_completed)', 'wfstore append')}`,
-      value: r.opsPerSec,
-      kind: (r.operation.startsWith('peer:') ? 'peer' : r.operation.startsWith('raw') ? 'raw' : 'ours') as 'ours' | 'raw' | 'peer',
-    }));
+  // One chart per backend and durability level, each on its own scale: ours, the raw driver, the peer.
+  const stepCharts = [...new Set(report.rows.map((r) => r.backend))].flatMap((backend) =>
+    ['', ', fsync=false', ', synchronous=normal'].map((level) => {
+      const rows = report.rows.filter(
+        (r) =>
+          r.backend === backend &&
+          (r.operation === `append (node_completed)${level}` ||
+            r.operation === `raw driver: same row${level}` ||
+            (r.operation.startsWith('peer:') && (level === '' ? !r.operation.endsWith('same durability') : r.operation.endsWith('same durability')))),
+      );
+      if (rows.length < 2) return '';
+      const bars = rows.map((r) => ({
+        label: r.operation.startsWith('peer:') ? r.operation.slice(6) : r.operation.startsWith('raw') ? 'raw driver, same row' : 'wfstore createWorkflowEvent (node_completed)',
+        value: r.opsPerSec,
+        kind: (r.operation.startsWith('peer:') ? 'peer' : r.operation.startsWith('raw') ? 'raw' : 'ours') as 'ours' | 'raw' | 'peer',
+      }));
+      return chart(`Persisting one step on ${backend}${level ? ` (${level.slice(2)})` : ''}, ops/s`, bars);
+    }),
+  );
   const simple = (operation: string) => chart(operation, by(operation).map((r) => ({ label: r.backend, value: r.opsPerSec, kind: 'ours' as const })));
   const operations = [...new Set(report.rows.map((r) => r.operation))].filter((o) => !o.startsWith('peer:') && !o.startsWith('raw driver') && !o.startsWith('append (node_completed)'));
   const table = report.rows
@@ -72,7 +84,7 @@ export function renderBenchHtml(report: BenchReport): string {
 <p>${escape(report.date)} · ${(report.durationMs / 1000).toFixed(0)} s${report.quick ? ' · quick run' : ''} · peer: ${escape(report.peer)}</p>
 <pre>${escape(JSON.stringify(report.machine, null, 2))}</pre>
 <p class="legend"><span style="background:#2563eb"></span>wfstore <span style="background:#9ca3af"></span>raw driver, same row <span style="background:#f59e0b"></span>peer</p>
-${chart('Persisting one step: wfstore node_completed append, the raw driver, the peer (ops/s)', appendBars)}
+${stepCharts.join('\n')}
 ${operations.map(simple).join('\n')}
 <h2>All figures</h2>
 <table><thead><tr><th>backend</th><th>operation</th><th>median ms</th><th>p99 ms</th><th>ops/s</th><th>vs raw</th><th>vs peer</th><th>note</th></tr></thead><tbody>${table}</tbody></table>
