@@ -18,7 +18,9 @@ const profile = (backend) => ({
   import: steps,
   worldParameters: { backend },
   // All but the other backends' layout scenarios.
-  tags: BACKENDS.filter((other) => other !== backend).map((other) => `not @backend:${other}`).join(' and '),
+  tags: BACKENDS.filter((other) => other !== backend)
+    .map((other) => `not @backend:${other}`)
+    .join(' and '),
 });
 
 export default profile('sqlite');

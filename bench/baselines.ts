@@ -7,7 +7,10 @@ import path from 'node:path';
 import pg from 'pg';
 
 export interface RawWriter {
-  append(sequence: number, line: { run_id: string; event_type: string; timestamp: string; payloadJson: string }): Promise<void>;
+  append(
+    sequence: number,
+    line: { run_id: string; event_type: string; timestamp: string; payloadJson: string },
+  ): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -16,9 +19,14 @@ export function rawSqlite(dir: string, synchronous: 'FULL' | 'NORMAL'): RawWrite
   const db = new Database(path.join(dir, 'raw.db'));
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${synchronous}`);
-  db.exec(`CREATE TABLE raw_events (run_id TEXT NOT NULL, sequence INTEGER NOT NULL, event_type TEXT NOT NULL, timestamp TEXT NOT NULL, payload TEXT NOT NULL, PRIMARY KEY (run_id, sequence))`);
+  db.exec(
+    `CREATE TABLE raw_events (run_id TEXT NOT NULL, sequence INTEGER NOT NULL, event_type TEXT NOT NULL, timestamp TEXT NOT NULL, payload TEXT NOT NULL, PRIMARY KEY (run_id, sequence))`,
+  );
   const insert = db.prepare(`INSERT INTO raw_events VALUES (?, ?, ?, ?, ?)`);
-  const tx = db.transaction((s: number, l: { run_id: string; event_type: string; timestamp: string; payloadJson: string }) => insert.run(l.run_id, s, l.event_type, l.timestamp, l.payloadJson));
+  const tx = db.transaction(
+    (s: number, l: { run_id: string; event_type: string; timestamp: string; payloadJson: string }) =>
+      insert.run(l.run_id, s, l.event_type, l.timestamp, l.payloadJson),
+  );
   return {
     append: async (s, l) => void tx.immediate(s, l),
     close: async () => {
@@ -31,10 +39,17 @@ export function rawSqlite(dir: string, synchronous: 'FULL' | 'NORMAL'): RawWrite
 export async function rawPostgres(connectionString: string, schema: string): Promise<RawWriter> {
   const pool = new pg.Pool({ connectionString, max: 4 });
   await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-  await pool.query(`CREATE TABLE ${schema}.raw_events (run_id text NOT NULL, sequence bigint NOT NULL, event_type text NOT NULL, timestamp timestamptz NOT NULL, payload json NOT NULL, PRIMARY KEY (run_id, sequence))`);
+  await pool.query(
+    `CREATE TABLE ${schema}.raw_events (run_id text NOT NULL, sequence bigint NOT NULL, event_type text NOT NULL, timestamp timestamptz NOT NULL, payload json NOT NULL, PRIMARY KEY (run_id, sequence))`,
+  );
   const text = `INSERT INTO ${schema}.raw_events VALUES ($1, $2, $3, $4, $5::json)`;
   return {
-    append: async (s, l) => void (await pool.query({ name: `raw_${schema}`, text, values: [l.run_id, s, l.event_type, l.timestamp, l.payloadJson] })),
+    append: async (s, l) =>
+      void (await pool.query({
+        name: `raw_${schema}`,
+        text,
+        values: [l.run_id, s, l.event_type, l.timestamp, l.payloadJson],
+      })),
     close: async () => {
       await pool.query(`DROP SCHEMA ${schema} CASCADE`);
       await pool.end();
@@ -47,7 +62,10 @@ export async function rawFile(dir: string, fsync: boolean): Promise<RawWriter> {
   const handle = await fs.open(path.join(dir, 'raw.jsonl'), 'a');
   return {
     append: async (s, l) => {
-      writeSync(handle.fd, `{"run_id":${JSON.stringify(l.run_id)},"sequence":${s},"event_type":${JSON.stringify(l.event_type)},"timestamp":${JSON.stringify(l.timestamp)},"payload":${l.payloadJson}}\n`);
+      writeSync(
+        handle.fd,
+        `{"run_id":${JSON.stringify(l.run_id)},"sequence":${s},"event_type":${JSON.stringify(l.event_type)},"timestamp":${JSON.stringify(l.timestamp)},"payload":${l.payloadJson}}\n`,
+      );
       if (fsync) await handle.datasync();
     },
     close: () => handle.close(),

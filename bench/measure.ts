@@ -24,7 +24,10 @@ function percentile(sorted: readonly number[], p: number): number {
 }
 
 /** Times `op` one call at a time. ops/s is the median of the rounds' throughputs. */
-export async function measure(op: (i: number) => Promise<unknown> | unknown, options: MeasureOptions = {}): Promise<Figure> {
+export async function measure(
+  op: (i: number) => Promise<unknown> | unknown,
+  options: MeasureOptions = {},
+): Promise<Figure> {
   const { warmup = 20, rounds = 5, ops = 300, roundMs = 1500 } = options;
   let i = 0;
   for (let w = 0; w < warmup; w++) await op(i++);
@@ -43,14 +46,22 @@ export async function measure(op: (i: number) => Promise<unknown> | unknown, opt
   }
   samples.sort((a, b) => a - b);
   throughputs.sort((a, b) => a - b);
-  return { medianMs: percentile(samples, 50), p99Ms: percentile(samples, 99), opsPerSec: percentile(throughputs, 50), ops: samples.length };
+  return {
+    medianMs: percentile(samples, 50),
+    p99Ms: percentile(samples, 99),
+    opsPerSec: percentile(throughputs, 50),
+    ops: samples.length,
+  };
 }
 
 /**
  * Times several ops in alternating rounds (A, B, C, A, B, C, …), so that each sees the same machine
  * state (disk cache, WAL, other load): ratios between them are then fair.
  */
-export async function measureSideBySide(ops: readonly ((i: number) => Promise<unknown> | unknown)[], options: MeasureOptions = {}): Promise<Figure[]> {
+export async function measureSideBySide(
+  ops: readonly ((i: number) => Promise<unknown> | unknown)[],
+  options: MeasureOptions = {},
+): Promise<Figure[]> {
   const { warmup = 20, rounds = 5, ops: perRound = 300, roundMs = 1500 } = options;
   const counters = ops.map(() => 0);
   for (const [k, op] of ops.entries()) for (let w = 0; w < warmup; w++) await op(counters[k]!++);
@@ -72,12 +83,21 @@ export async function measureSideBySide(ops: readonly ((i: number) => Promise<un
   return ops.map((_, k) => {
     const sorted = samples[k]!.sort((a, b) => a - b);
     const tp = throughputs[k]!.sort((a, b) => a - b);
-    return { medianMs: percentile(sorted, 50), p99Ms: percentile(sorted, 99), opsPerSec: percentile(tp, 50), ops: sorted.length };
+    return {
+      medianMs: percentile(sorted, 50),
+      p99Ms: percentile(sorted, 99),
+      opsPerSec: percentile(tp, 50),
+      ops: sorted.length,
+    };
   });
 }
 
 /** Times a batch that does `count` ops at once (concurrent writers, several processes). */
-export async function measureBatch(batch: (round: number) => Promise<void>, count: number, rounds = 3): Promise<Figure> {
+export async function measureBatch(
+  batch: (round: number) => Promise<void>,
+  count: number,
+  rounds = 3,
+): Promise<Figure> {
   const times: number[] = [];
   for (let r = 0; r < rounds; r++) {
     const t0 = performance.now();
@@ -86,5 +106,10 @@ export async function measureBatch(batch: (round: number) => Promise<void>, coun
   }
   times.sort((a, b) => a - b);
   const median = percentile(times, 50);
-  return { medianMs: median / count, p99Ms: times.at(-1)! / count, opsPerSec: (count * 1000) / median, ops: count * rounds };
+  return {
+    medianMs: median / count,
+    p99Ms: times.at(-1)! / count,
+    opsPerSec: (count * 1000) / median,
+    ops: count * rounds,
+  };
 }

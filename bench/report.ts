@@ -28,13 +28,23 @@ const ratio = (r: number | undefined) => (r === undefined ? '' : `${r.toFixed(2)
 
 export function renderBenchTable(report: BenchReport): string {
   const header = ['backend', 'operation', 'median ms', 'p99 ms', 'ops/s', 'vs raw', 'vs peer'];
-  const rows = report.rows.map((r) => [r.backend, r.operation, r.medianMs.toFixed(3), r.p99Ms.toFixed(3), String(Math.round(r.opsPerSec)), ratio(r.vsRaw), ratio(r.vsPeer)]);
+  const rows = report.rows.map((r) => [
+    r.backend,
+    r.operation,
+    r.medianMs.toFixed(3),
+    r.p99Ms.toFixed(3),
+    String(Math.round(r.opsPerSec)),
+    ratio(r.vsRaw),
+    ratio(r.vsPeer),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i >= 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i >= 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
   return [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
-const escape = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
 /** One horizontal bar chart (SVG) of ops/s: ours, the raw driver and the peer, per backend. */
 function chart(title: string, bars: { label: string; value: number; kind: 'ours' | 'raw' | 'peer' }[]): string {
@@ -46,10 +56,10 @@ function chart(title: string, bars: { label: string; value: number; kind: 'ours'
     .map((b, i) => {
       const width = Math.max(2, (b.value / max) * 420);
       const y = 5 + i * 26;
-      return `<text x="0" y="${y + 15}" font-size="12">${escape(b.label)}</text><rect x="360" y="${y}" width="${width.toFixed(1)}" height="20" fill="${colour[b.kind]}"/><text x="${(365 + width).toFixed(1)}" y="${y + 15}" font-size="12">${Math.round(b.value)} ops/s</text>`;
+      return `<text x="0" y="${y + 15}" font-size="12">${escapeHtml(b.label)}</text><rect x="360" y="${y}" width="${width.toFixed(1)}" height="20" fill="${colour[b.kind]}"/><text x="${(365 + width).toFixed(1)}" y="${y + 15}" font-size="12">${Math.round(b.value)} ops/s</text>`;
     })
     .join('');
-  return `<figure><figcaption>${escape(title)}</figcaption><svg width="900" height="${height}" role="img" aria-label="${escape(title)}">${rects}</svg></figure>`;
+  return `<figure><figcaption>${escapeHtml(title)}</figcaption><svg width="900" height="${height}" role="img" aria-label="${escapeHtml(title)}">${rects}</svg></figure>`;
 }
 
 export function renderBenchHtml(report: BenchReport): string {
@@ -62,27 +72,44 @@ export function renderBenchHtml(report: BenchReport): string {
           r.backend === backend &&
           (r.operation === `append (node_completed)${level}` ||
             r.operation === `raw driver: same row${level}` ||
-            (r.operation.startsWith('peer:') && (level === '' ? !r.operation.endsWith('same durability') : r.operation.endsWith('same durability')))),
+            (r.operation.startsWith('peer:') &&
+              (level === '' ? !r.operation.endsWith('same durability') : r.operation.endsWith('same durability')))),
       );
       if (rows.length < 2) return '';
       const bars = rows.map((r) => ({
-        label: r.operation.startsWith('peer:') ? r.operation.slice(6) : r.operation.startsWith('raw') ? 'raw driver, same row' : 'wfstore createWorkflowEvent (node_completed)',
+        label: r.operation.startsWith('peer:')
+          ? r.operation.slice(6)
+          : r.operation.startsWith('raw')
+            ? 'raw driver, same row'
+            : 'wfstore createWorkflowEvent (node_completed)',
         value: r.opsPerSec,
-        kind: (r.operation.startsWith('peer:') ? 'peer' : r.operation.startsWith('raw') ? 'raw' : 'ours') as 'ours' | 'raw' | 'peer',
+        kind: (r.operation.startsWith('peer:') ? 'peer' : r.operation.startsWith('raw') ? 'raw' : 'ours') as
+          | 'ours'
+          | 'raw'
+          | 'peer',
       }));
       return chart(`Persisting one step on ${backend}${level ? ` (${level.slice(2)})` : ''}, ops/s`, bars);
     }),
   );
-  const simple = (operation: string) => chart(operation, by(operation).map((r) => ({ label: r.backend, value: r.opsPerSec, kind: 'ours' as const })));
-  const operations = [...new Set(report.rows.map((r) => r.operation))].filter((o) => !o.startsWith('peer:') && !o.startsWith('raw driver') && !o.startsWith('append (node_completed)'));
+  const simple = (operation: string) =>
+    chart(
+      operation,
+      by(operation).map((r) => ({ label: r.backend, value: r.opsPerSec, kind: 'ours' as const })),
+    );
+  const operations = [...new Set(report.rows.map((r) => r.operation))].filter(
+    (o) => !o.startsWith('peer:') && !o.startsWith('raw driver') && !o.startsWith('append (node_completed)'),
+  );
   const table = report.rows
-    .map((r) => `<tr><td>${escape(r.backend)}</td><td>${escape(r.operation)}</td><td>${r.medianMs.toFixed(3)}</td><td>${r.p99Ms.toFixed(3)}</td><td>${Math.round(r.opsPerSec)}</td><td>${ratio(r.vsRaw)}</td><td>${ratio(r.vsPeer)}</td><td>${escape(r.note ?? '')}</td></tr>`)
+    .map(
+      (r) =>
+        `<tr><td>${escapeHtml(r.backend)}</td><td>${escapeHtml(r.operation)}</td><td>${r.medianMs.toFixed(3)}</td><td>${r.p99Ms.toFixed(3)}</td><td>${Math.round(r.opsPerSec)}</td><td>${ratio(r.vsRaw)}</td><td>${ratio(r.vsPeer)}</td><td>${escapeHtml(r.note ?? '')}</td></tr>`,
+    )
     .join('');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>wfstore benchmarks</title>
 <style>body{font-family:system-ui,sans-serif;max-width:1000px;margin:2rem auto;padding:0 1rem;color:#1d2330}table{border-collapse:collapse;width:100%}td,th{border:1px solid #e1e4ea;padding:.3rem .5rem;font-size:.85rem;text-align:left}figure{margin:1.5rem 0}figcaption{font-weight:600;margin-bottom:.3rem}pre{background:#f5f6f8;padding:.5rem}.legend span{display:inline-block;width:12px;height:12px;margin:0 .3rem 0 1rem}</style></head><body>
 <h1>wfstore benchmarks</h1>
-<p>${escape(report.date)} · ${(report.durationMs / 1000).toFixed(0)} s${report.quick ? ' · quick run' : ''} · peer: ${escape(report.peer)}</p>
-<pre>${escape(JSON.stringify(report.machine, null, 2))}</pre>
+<p>${escapeHtml(report.date)} · ${(report.durationMs / 1000).toFixed(0)} s${report.quick ? ' · quick run' : ''} · peer: ${escapeHtml(report.peer)}</p>
+<pre>${escapeHtml(JSON.stringify(report.machine, null, 2))}</pre>
 <p class="legend"><span style="background:#2563eb"></span>wfstore <span style="background:#9ca3af"></span>raw driver, same row <span style="background:#f59e0b"></span>peer</p>
 ${stepCharts.join('\n')}
 ${operations.map(simple).join('\n')}

@@ -14,7 +14,10 @@ import { runThenKill } from '../src/harness/processes.js';
 import type { StoreWorld } from './support/world.js';
 
 /** The store as the engine sees it, with each getCompletedDagNodeOutputs answer kept. */
-function recording(store: IWorkflowStore, answers: { runId: string; outputs: Map<string, JsonValue> }[]): IWorkflowStore {
+function recording(
+  store: IWorkflowStore,
+  answers: { runId: string; outputs: Map<string, JsonValue> }[],
+): IWorkflowStore {
   return new Proxy(store, {
     get(target, property, receiver) {
       if (property === 'getCompletedDagNodeOutputs') {
@@ -38,7 +41,11 @@ interface EngineNotes {
 }
 
 function workflowNamed(name: string, failTransform: number): Counted {
-  assert.equal(name, 'three-steps', `the reference engine scenarios use the example workflow "three-steps", not "${name}"`);
+  assert.equal(
+    name,
+    'three-steps',
+    `the reference engine scenarios use the example workflow "three-steps", not "${name}"`,
+  );
   return threeSteps({ failTransform });
 }
 
@@ -68,7 +75,13 @@ Then(
     const { answers, first } = this.notes.get('engine') as EngineNotes;
     const answer = answers.find((x) => x.runId === runId);
     assert.ok(answer !== undefined, 'the engine did not call getCompletedDagNodeOutputs on resume');
-    assert.deepEqual(answer.outputs, new Map([[a, first.outputs.get(a)!], [b, first.outputs.get(b)!]]));
+    assert.deepEqual(
+      answer.outputs,
+      new Map([
+        [a, first.outputs.get(a)!],
+        [b, first.outputs.get(b)!],
+      ]),
+    );
   },
 );
 
@@ -85,23 +98,36 @@ Given("the reference engine's code, unchanged", function (this: StoreWorld) {
   this.notes.set('engine class', WorkflowEngine);
 });
 
-When('it runs workflow {string} on a SQLite store and on the store under test', async function (this: StoreWorld, name: string) {
-  const Engine = this.notes.get('engine class') as typeof WorkflowEngine;
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'wfstore-same-'));
-  const clock = new ManualClock();
-  const sqlite = await createSqliteStore({ filename: path.join(dir, 'wf.db'), now: clock.now, generateId: sequentialIds('generated') });
-  try {
-    const results = [];
-    for (const store of [sqlite, this.store]) {
-      const outcome = await new Engine(store, { concurrency: 1 }).start(workflowNamed(name, 0).workflow, { runId: 'same-run' });
-      results.push({ outcome, events: await store.listWorkflowEvents('same-run'), run: await store.getWorkflowRun('same-run') });
+When(
+  'it runs workflow {string} on a SQLite store and on the store under test',
+  async function (this: StoreWorld, name: string) {
+    const Engine = this.notes.get('engine class') as typeof WorkflowEngine;
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'wfstore-same-'));
+    const clock = new ManualClock();
+    const sqlite = await createSqliteStore({
+      filename: path.join(dir, 'wf.db'),
+      now: clock.now,
+      generateId: sequentialIds('generated'),
+    });
+    try {
+      const results = [];
+      for (const store of [sqlite, this.store]) {
+        const outcome = await new Engine(store, { concurrency: 1 }).start(workflowNamed(name, 0).workflow, {
+          runId: 'same-run',
+        });
+        results.push({
+          outcome,
+          events: await store.listWorkflowEvents('same-run'),
+          run: await store.getWorkflowRun('same-run'),
+        });
+      }
+      this.notes.set('both', results);
+    } finally {
+      await sqlite.close();
+      await fs.rm(dir, { recursive: true, force: true });
     }
-    this.notes.set('both', results);
-  } finally {
-    await sqlite.close();
-    await fs.rm(dir, { recursive: true, force: true });
-  }
-});
+  },
+);
 
 type Both = { outcome: RunOutcome; events: WorkflowEvent[]; run: { status: string } | null }[];
 
@@ -125,7 +151,11 @@ Then('both event logs are identical apart from timestamps', function (this: Stor
 async function onSqlite<T>(body: (store: IWorkflowStore) => Promise<T>): Promise<T> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'wfstore-compare-'));
   const clock = new ManualClock();
-  const store = await createSqliteStore({ filename: path.join(dir, 'wf.db'), now: clock.now, generateId: sequentialIds('generated') });
+  const store = await createSqliteStore({
+    filename: path.join(dir, 'wf.db'),
+    now: clock.now,
+    generateId: sequentialIds('generated'),
+  });
   try {
     return await body(store);
   } finally {
@@ -134,38 +164,53 @@ async function onSqlite<T>(body: (store: IWorkflowStore) => Promise<T>): Promise
   }
 }
 
-Then('the final outputs of run {string} equal those of an uninterrupted run', async function (this: StoreWorld, runId: string) {
-  const uninterrupted = await onSqlite((store) => new WorkflowEngine(store).start(threeSteps().workflow, { runId }));
-  assert.equal(uninterrupted.status, 'completed');
-  assert.deepEqual(Object.fromEntries(await this.store.getCompletedDagNodeOutputs(runId)), Object.fromEntries(uninterrupted.outputs));
-});
+Then(
+  'the final outputs of run {string} equal those of an uninterrupted run',
+  async function (this: StoreWorld, runId: string) {
+    const uninterrupted = await onSqlite((store) => new WorkflowEngine(store).start(threeSteps().workflow, { runId }));
+    assert.equal(uninterrupted.status, 'completed');
+    assert.deepEqual(
+      Object.fromEntries(await this.store.getCompletedDagNodeOutputs(runId)),
+      Object.fromEntries(uninterrupted.outputs),
+    );
+  },
+);
 
-Then('the event log of run {string} is the one the same steps give on SQLite, apart from timestamps', async function (this: StoreWorld, runId: string) {
-  const strip = (events: WorkflowEvent[]) => events.map(({ timestamp: _t, ...rest }) => rest);
-  const expected = await onSqlite(async (store) => {
-    const counted = threeSteps({ failTransform: 1 });
-    const engine = new WorkflowEngine(store, { concurrency: 1 });
-    await engine.start(counted.workflow, { runId });
-    await engine.resume(counted.workflow, runId);
-    return store.listWorkflowEvents(runId);
-  });
-  assert.deepEqual(strip(await this.store.listWorkflowEvents(runId)), strip(expected));
-});
+Then(
+  'the event log of run {string} is the one the same steps give on SQLite, apart from timestamps',
+  async function (this: StoreWorld, runId: string) {
+    const strip = (events: WorkflowEvent[]) => events.map(({ timestamp: _t, ...rest }) => rest);
+    const expected = await onSqlite(async (store) => {
+      const counted = threeSteps({ failTransform: 1 });
+      const engine = new WorkflowEngine(store, { concurrency: 1 });
+      await engine.start(counted.workflow, { runId });
+      await engine.resume(counted.workflow, runId);
+      return store.listWorkflowEvents(runId);
+    });
+    assert.deepEqual(strip(await this.store.listWorkflowEvents(runId)), strip(expected));
+  },
+);
 
 When('two callers resume run {string} at the same time', async function (this: StoreWorld, runId: string) {
   const { counted, engine } = this.notes.get('engine') as EngineNotes;
-  this.settled = await Promise.allSettled([engine.resume(counted.workflow, runId), engine.resume(counted.workflow, runId)]);
+  this.settled = await Promise.allSettled([
+    engine.resume(counted.workflow, runId),
+    engine.resume(counted.workflow, runId),
+  ]);
 });
 
-Then('exactly one resume completes the run and the other is refused as a claim conflict', async function (this: StoreWorld) {
-  const won = this.settled.filter((s): s is PromiseFulfilledResult<RunOutcome> => s.status === 'fulfilled');
-  const lost = this.settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected');
-  assert.equal(won.length, 1, `${won.length} resumes proceeded`);
-  assert.equal(won[0]!.value.status, 'completed');
-  assert.equal(lost.length, 1);
-  assert.ok(lost[0]!.reason instanceof RunClaimConflictError, `the loser got ${String(lost[0]!.reason)}`);
-  assert.match((lost[0]!.reason as Error).message, /could not be claimed/);
-});
+Then(
+  'exactly one resume completes the run and the other is refused as a claim conflict',
+  async function (this: StoreWorld) {
+    const won = this.settled.filter((s): s is PromiseFulfilledResult<RunOutcome> => s.status === 'fulfilled');
+    const lost = this.settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected');
+    assert.equal(won.length, 1, `${won.length} resumes proceeded`);
+    assert.equal(won[0]!.value.status, 'completed');
+    assert.equal(lost.length, 1);
+    assert.ok(lost[0]!.reason instanceof RunClaimConflictError, `the loser got ${String(lost[0]!.reason)}`);
+    assert.match((lost[0]!.reason as Error).message, /could not be claimed/);
+  },
+);
 
 Then('node {string} ran {int} times in all', function (this: StoreWorld, nodeId: string, times: number) {
   const { counted } = this.notes.get('engine') as EngineNotes;
@@ -177,31 +222,41 @@ Given(
   async function (this: StoreWorld, name: string, runId: string, nodeId: string) {
     assert.equal(name, 'three-steps');
     await runThenKill(this.suite.reference!.locate(this.store), runId, async () =>
-      (await this.store.listWorkflowEvents(runId)).some((e) => e.event_type === 'node_completed' && e.payload.node_id === nodeId),
+      (await this.store.listWorkflowEvents(runId)).some(
+        (e) => e.event_type === 'node_completed' && e.payload.node_id === nodeId,
+      ),
     );
     this.notes.set('before kill', await this.store.listWorkflowEvents(runId));
   },
 );
 
-When('this process resumes run {string}, taking over from the dead process', async function (this: StoreWorld, runId: string) {
-  const counted = threeSteps();
-  this.notes.set('resumed', counted);
-  await this.attempt(() => new WorkflowEngine(this.store, { concurrency: 1 }).resume(counted.workflow, runId, { takeOverRunning: true }));
-  this.succeeded();
-});
+When(
+  'this process resumes run {string}, taking over from the dead process',
+  async function (this: StoreWorld, runId: string) {
+    const counted = threeSteps();
+    this.notes.set('resumed', counted);
+    await this.attempt(() =>
+      new WorkflowEngine(this.store, { concurrency: 1 }).resume(counted.workflow, runId, { takeOverRunning: true }),
+    );
+    this.succeeded();
+  },
+);
 
 Then('no node that had completed before the kill was started again', async function (this: StoreWorld) {
   const before = this.notes.get('before kill') as WorkflowEvent[];
   const completed = before.filter((e) => e.event_type === 'node_completed').map((e) => e.payload.node_id);
   assert.ok(completed.length >= 2, `nodes completed before the kill: ${completed.join(', ')}`);
   const counted = this.notes.get('resumed') as Counted;
-  for (const nodeId of completed) assert.equal(counted.runs.get(nodeId as string), undefined, `${String(nodeId)} ran again`);
+  for (const nodeId of completed)
+    assert.equal(counted.runs.get(nodeId as string), undefined, `${String(nodeId)} ran again`);
   const after = (await this.store.listWorkflowEvents(before[0]!.run_id)).slice(before.length);
   const restarted = after.filter((e) => e.event_type === 'node_started' && completed.includes(e.payload.node_id));
   assert.deepEqual(restarted, [], 'no node_started after the kill for a completed node');
 });
 
 Then('every node of run {string} completed exactly once', async function (this: StoreWorld, runId: string) {
-  const completions = (await this.store.listWorkflowEvents(runId)).filter((e) => e.event_type === 'node_completed').map((e) => e.payload.node_id);
+  const completions = (await this.store.listWorkflowEvents(runId))
+    .filter((e) => e.event_type === 'node_completed')
+    .map((e) => e.payload.node_id);
   assert.deepEqual([...completions].sort(), ['fetch', 'parse', 'transform']);
 });

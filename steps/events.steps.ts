@@ -27,53 +27,85 @@ When('the event {string} is appended to run {string}', function (this: StoreWorl
   return append(this, runId, type);
 });
 
-When('the event {string} is appended to run {string} with payload:', function (this: StoreWorld, type: string, runId: string, payload: string) {
-  return append(this, runId, type, JSON.parse(payload) as JsonObject);
-});
-
-When('node {string} of run {string} completes with output:', function (this: StoreWorld, nodeId: string, runId: string, output: string) {
-  return append(this, runId, 'node_completed', { node_id: nodeId, output: JSON.parse(output) as JsonValue });
-});
-
-When('{int} events are appended one after another to run {string}', async function (this: StoreWorld, count: number, runId: string) {
-  for (let i = 0; i < count; i++) {
-    appended(this).push(await this.store.createWorkflowEvent({ run_id: runId, event_type: 'tick', payload: { i } }));
-  }
-});
-
-When('{int} events are appended concurrently to run {string}', async function (this: StoreWorld, count: number, runId: string) {
-  const events = await Promise.all(range(1, count).map((i) => this.store.createWorkflowEvent({ run_id: runId, event_type: 'tick', payload: { i } })));
-  appended(this).push(...events);
-});
-
-When('{int} processes each append {int} events to run {string}', async function (this: StoreWorld, processes: number, count: number, runId: string) {
-  this.notes.set('multi-process run', runId);
-  await appendFromProcesses(this.suite.reference!.locate(this.store), runId, processes, count);
-});
+When(
+  'the event {string} is appended to run {string} with payload:',
+  function (this: StoreWorld, type: string, runId: string, payload: string) {
+    return append(this, runId, type, JSON.parse(payload) as JsonObject);
+  },
+);
 
 When(
-  'node {string} of run {string} completes {int} times concurrently with outputs {int} to {int}',
-  async function (this: StoreWorld, nodeId: string, runId: string, _times: number, from: number, to: number) {
+  'node {string} of run {string} completes with output:',
+  function (this: StoreWorld, nodeId: string, runId: string, output: string) {
+    return append(this, runId, 'node_completed', { node_id: nodeId, output: JSON.parse(output) as JsonValue });
+  },
+);
+
+When(
+  '{int} events are appended one after another to run {string}',
+  async function (this: StoreWorld, count: number, runId: string) {
+    for (let i = 0; i < count; i++) {
+      appended(this).push(await this.store.createWorkflowEvent({ run_id: runId, event_type: 'tick', payload: { i } }));
+    }
+  },
+);
+
+When(
+  '{int} events are appended concurrently to run {string}',
+  async function (this: StoreWorld, count: number, runId: string) {
     const events = await Promise.all(
-      range(from, to).map((output) => this.store.createWorkflowEvent({ run_id: runId, event_type: 'node_completed', payload: { node_id: nodeId, output } })),
+      range(1, count).map((i) => this.store.createWorkflowEvent({ run_id: runId, event_type: 'tick', payload: { i } })),
     );
     appended(this).push(...events);
   },
 );
 
-When('the events of run {string} after sequence {int} are listed with limit {int}', function (this: StoreWorld, runId: string, after: number, limit: number) {
-  return this.attempt(() => this.store.listWorkflowEvents(runId, { after_sequence: after, limit }));
-});
+When(
+  '{int} processes each append {int} events to run {string}',
+  async function (this: StoreWorld, processes: number, count: number, runId: string) {
+    this.notes.set('multi-process run', runId);
+    await appendFromProcesses(this.suite.reference!.locate(this.store), runId, processes, count);
+  },
+);
 
-When('the events of run {string} after sequence {int} are listed', function (this: StoreWorld, runId: string, after: number) {
-  return this.attempt(() => this.store.listWorkflowEvents(runId, { after_sequence: after }));
-});
+When(
+  'node {string} of run {string} completes {int} times concurrently with outputs {int} to {int}',
+  async function (this: StoreWorld, nodeId: string, runId: string, _times: number, from: number, to: number) {
+    const events = await Promise.all(
+      range(from, to).map((output) =>
+        this.store.createWorkflowEvent({
+          run_id: runId,
+          event_type: 'node_completed',
+          payload: { node_id: nodeId, output },
+        }),
+      ),
+    );
+    appended(this).push(...events);
+  },
+);
+
+When(
+  'the events of run {string} after sequence {int} are listed with limit {int}',
+  function (this: StoreWorld, runId: string, after: number, limit: number) {
+    return this.attempt(() => this.store.listWorkflowEvents(runId, { after_sequence: after, limit }));
+  },
+);
+
+When(
+  'the events of run {string} after sequence {int} are listed',
+  function (this: StoreWorld, runId: string, after: number) {
+    return this.attempt(() => this.store.listWorkflowEvents(runId, { after_sequence: after }));
+  },
+);
 
 // --- Then ------------------------------------------------------------------------------------------
 
 Then('the event log of run {string} is:', async function (this: StoreWorld, runId: string, table: DataTable) {
   const expected = table.hashes().map((row) => ({ sequence: Number(row.sequence), event_type: row.event_type }));
-  assert.deepEqual((await eventsOf(this, runId)).map((e) => ({ sequence: e.sequence, event_type: e.event_type })), expected);
+  assert.deepEqual(
+    (await eventsOf(this, runId)).map((e) => ({ sequence: e.sequence, event_type: e.event_type })),
+    expected,
+  );
 });
 
 Then('each listed event is the one createWorkflowEvent\\(\\) returned', async function (this: StoreWorld) {
@@ -87,9 +119,15 @@ Then('each listed event is the one createWorkflowEvent\\(\\) returned', async fu
   }
 });
 
-Then('the events of run {string} have sequences {int} to {int}', async function (this: StoreWorld, runId: string, from: number, to: number) {
-  assert.deepEqual((await eventsOf(this, runId)).map((e) => e.sequence), range(from, to));
-});
+Then(
+  'the events of run {string} have sequences {int} to {int}',
+  async function (this: StoreWorld, runId: string, from: number, to: number) {
+    assert.deepEqual(
+      (await eventsOf(this, runId)).map((e) => e.sequence),
+      range(from, to),
+    );
+  },
+);
 
 Then('run {string} has no events', async function (this: StoreWorld, runId: string) {
   assert.deepEqual(await eventsOf(this, runId), []);
@@ -107,18 +145,27 @@ Then("each process's events are in the order it appended them", async function (
 
 Then('the listed sequences are {string}', function (this: StoreWorld, list: string) {
   const expected = list === '' ? [] : list.split(',').map((s) => Number(s.trim()));
-  assert.deepEqual(this.succeeded<WorkflowEvent[]>().map((e) => e.sequence), expected);
+  assert.deepEqual(
+    this.succeeded<WorkflowEvent[]>().map((e) => e.sequence),
+    expected,
+  );
 });
 
-Then('the completed node outputs of run {string} are:', async function (this: StoreWorld, runId: string, expected: string) {
-  const outputs = await this.store.getCompletedDagNodeOutputs(runId);
-  assert.ok(outputs instanceof Map, 'getCompletedDagNodeOutputs returns a Map');
-  assert.deepEqual(Object.fromEntries(outputs), JSON.parse(expected));
-});
+Then(
+  'the completed node outputs of run {string} are:',
+  async function (this: StoreWorld, runId: string, expected: string) {
+    const outputs = await this.store.getCompletedDagNodeOutputs(runId);
+    assert.ok(outputs instanceof Map, 'getCompletedDagNodeOutputs returns a Map');
+    assert.deepEqual(Object.fromEntries(outputs), JSON.parse(expected));
+  },
+);
 
-Then('the output of node {string} in run {string} is the one appended with the highest sequence', async function (this: StoreWorld, nodeId: string, runId: string) {
-  const latest = appended(this)
-    .filter((e) => e.run_id === runId && e.payload.node_id === nodeId)
-    .reduce((a, b) => (a.sequence > b.sequence ? a : b));
-  assert.deepEqual((await this.store.getCompletedDagNodeOutputs(runId)).get(nodeId), latest.payload.output);
-});
+Then(
+  'the output of node {string} in run {string} is the one appended with the highest sequence',
+  async function (this: StoreWorld, nodeId: string, runId: string) {
+    const latest = appended(this)
+      .filter((e) => e.run_id === runId && e.payload.node_id === nodeId)
+      .reduce((a, b) => (a.sequence > b.sequence ? a : b));
+    assert.deepEqual((await this.store.getCompletedDagNodeOutputs(runId)).get(nodeId), latest.payload.output);
+  },
+);

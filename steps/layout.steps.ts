@@ -12,7 +12,10 @@ import { createSqliteStore } from '../src/backends/sqlite/index.js';
 import type { StoreLocation } from '../src/harness/reference-backends.js';
 import type { StoreWorld } from './support/world.js';
 
-function located<K extends StoreLocation['backend']>(world: StoreWorld, backend: K): Extract<StoreLocation, { backend: K }> {
+function located<K extends StoreLocation['backend']>(
+  world: StoreWorld,
+  backend: K,
+): Extract<StoreLocation, { backend: K }> {
   assert.ok(world.suite.reference !== undefined, 'layout steps need a reference backend');
   const location = world.suite.reference.locate(world.store);
   assert.equal(location.backend, backend, `this step checks the ${backend} layout, the store is ${location.backend}`);
@@ -29,22 +32,34 @@ Then('the directory of run {string} holds {string}', async function (this: Store
   assert.ok(stat?.isFile(), `${path.join(runId, file)} is not a file in ${located(this, 'filesystem').artifactsDir}`);
 });
 
-Then('events.jsonl of run {string} has one line per event, each the event as JSON', async function (this: StoreWorld, runId: string) {
-  const text = await fs.readFile(path.join(runDir(this, runId), 'events.jsonl'), 'utf8');
-  assert.ok(text.endsWith('\n'), 'newline-delimited: the file ends with a newline');
-  const lines = text.slice(0, -1).split('\n');
-  assert.deepEqual(lines.map((line) => JSON.parse(line) as unknown), await this.store.listWorkflowEvents(runId));
-});
+Then(
+  'events.jsonl of run {string} has one line per event, each the event as JSON',
+  async function (this: StoreWorld, runId: string) {
+    const text = await fs.readFile(path.join(runDir(this, runId), 'events.jsonl'), 'utf8');
+    assert.ok(text.endsWith('\n'), 'newline-delimited: the file ends with a newline');
+    const lines = text.slice(0, -1).split('\n');
+    assert.deepEqual(
+      lines.map((line) => JSON.parse(line) as unknown),
+      await this.store.listWorkflowEvents(runId),
+    );
+  },
+);
 
-Then('the node output file {string} of run {string} holds the output:', async function (this: StoreWorld, file: string, runId: string, output: string) {
-  const stored = JSON.parse(await fs.readFile(path.join(runDir(this, runId), file), 'utf8')) as { output: unknown };
-  assert.deepEqual(stored.output, JSON.parse(output));
-});
+Then(
+  'the node output file {string} of run {string} holds the output:',
+  async function (this: StoreWorld, file: string, runId: string, output: string) {
+    const stored = JSON.parse(await fs.readFile(path.join(runDir(this, runId), file), 'utf8')) as { output: unknown };
+    assert.deepEqual(stored.output, JSON.parse(output));
+  },
+);
 
-Then('run.json of run {string} holds the run metadata as getWorkflowRun\\(\\) returns it', async function (this: StoreWorld, runId: string) {
-  const stored = JSON.parse(await fs.readFile(path.join(runDir(this, runId), 'run.json'), 'utf8')) as unknown;
-  assert.deepEqual(stored, await this.store.getWorkflowRun(runId));
-});
+Then(
+  'run.json of run {string} holds the run metadata as getWorkflowRun\\(\\) returns it',
+  async function (this: StoreWorld, runId: string) {
+    const stored = JSON.parse(await fs.readFile(path.join(runDir(this, runId), 'run.json'), 'utf8')) as unknown;
+    assert.deepEqual(stored, await this.store.getWorkflowRun(runId));
+  },
+);
 
 // --- SQLite ----------------------------------------------------------------------------------------
 
@@ -57,14 +72,20 @@ function withSqlite<T>(world: StoreWorld, read: (db: Database.Database) => T): T
   }
 }
 
-Then(/^the SQLite database has a table "([a-z_]+)" with columns ([a-z_, ]+)$/, function (this: StoreWorld, table: string, columns: string) {
-  withSqlite(this, (db) => {
-    const found = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?`).get(table);
-    assert.ok(found, `no table ${table}`);
-    const actual = (db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as { name: string }[]).map((c) => c.name);
-    for (const column of list(columns)) assert.ok(actual.includes(column), `${table} has no column ${column} (it has ${actual.join(', ')})`);
-  });
-});
+Then(
+  /^the SQLite database has a table "([a-z_]+)" with columns ([a-z_, ]+)$/,
+  function (this: StoreWorld, table: string, columns: string) {
+    withSqlite(this, (db) => {
+      const found = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?`).get(table);
+      assert.ok(found, `no table ${table}`);
+      const actual = (db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as { name: string }[]).map(
+        (c) => c.name,
+      );
+      for (const column of list(columns))
+        assert.ok(actual.includes(column), `${table} has no column ${column} (it has ${actual.join(', ')})`);
+    });
+  },
+);
 
 Then('the SQLite table {string} holds {int} row(s)', function (this: StoreWorld, table: string, rows: number) {
   assert.ok(/^[a-z_]+$/.test(table));
@@ -92,7 +113,9 @@ Then(
               [schema, table],
             )
           ).rows.map((r) => r.column_name);
-          const sqliteColumns = (sqlite.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as { name: string }[]).map((c) => c.name);
+          const sqliteColumns = (
+            sqlite.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as { name: string }[]
+          ).map((c) => c.name);
           assert.ok(pgColumns.length > 0, `no table ${schema}.${table}`);
           assert.deepEqual(pgColumns, sqliteColumns, table);
         }

@@ -42,16 +42,24 @@ Then('every operation on run {string} fails with STORE_CLOSED', async function (
   }
 });
 
-When('{int} events are appended to run {string} and the store is closed without waiting for them', async function (this: StoreWorld, count: number, runId: string) {
-  const pending = Array.from({ length: count }, (_, i) => this.store.createWorkflowEvent({ run_id: runId, event_type: 'tick', payload: { i } }));
-  await this.store.close();
-  this.settled = await Promise.allSettled(pending);
-});
+When(
+  '{int} events are appended to run {string} and the store is closed without waiting for them',
+  async function (this: StoreWorld, count: number, runId: string) {
+    const pending = Array.from({ length: count }, (_, i) =>
+      this.store.createWorkflowEvent({ run_id: runId, event_type: 'tick', payload: { i } }),
+    );
+    await this.store.close();
+    this.settled = await Promise.allSettled(pending);
+  },
+);
 
 Then('all {int} appends succeed', function (this: StoreWorld, count: number) {
   assert.equal(this.settled.length, count);
   const failed = this.settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected');
-  assert.deepEqual(failed.map((f) => String((f.reason as Error).message)), []);
+  assert.deepEqual(
+    failed.map((f) => String((f.reason as Error).message)),
+    [],
+  );
 });
 
 // --- durability ------------------------------------------------------------------------------------
@@ -77,9 +85,15 @@ Then('the store returns exactly what was noted', async function (this: StoreWorl
   assert.deepEqual(await everything(this), this.notes.get('before reopen'));
 });
 
-Then('the next event of run {string} gets sequence {int}', async function (this: StoreWorld, runId: string, sequence: number) {
-  assert.equal((await this.store.createWorkflowEvent({ run_id: runId, event_type: 'after_reopen' })).sequence, sequence);
-});
+Then(
+  'the next event of run {string} gets sequence {int}',
+  async function (this: StoreWorld, runId: string, sequence: number) {
+    assert.equal(
+      (await this.store.createWorkflowEvent({ run_id: runId, event_type: 'after_reopen' })).sequence,
+      sequence,
+    );
+  },
+);
 
 // --- copies ----------------------------------------------------------------------------------------
 
@@ -92,11 +106,14 @@ When('the caller changes the metadata of the run it got back', async function (t
   (fetched!.metadata as { list: number[] }).list.push(3);
 });
 
-When('the caller appends a node {string} output and then changes the object it passed', async function (this: StoreWorld, nodeId: string) {
-  const [run] = await this.store.listWorkflowRuns();
-  const output: JsonObject = { v: 1 };
-  const payload = { node_id: nodeId, output };
-  const event = await this.store.createWorkflowEvent({ run_id: run!.id, event_type: 'node_completed', payload });
-  output.v = 2;
-  (event.payload.output as JsonObject).v = 3;
-});
+When(
+  'the caller appends a node {string} output and then changes the object it passed',
+  async function (this: StoreWorld, nodeId: string) {
+    const [run] = await this.store.listWorkflowRuns();
+    const output: JsonObject = { v: 1 };
+    const payload = { node_id: nodeId, output };
+    const event = await this.store.createWorkflowEvent({ run_id: run!.id, event_type: 'node_completed', payload });
+    output.v = 2;
+    (event.payload.output as JsonObject).v = 3;
+  },
+);

@@ -6,7 +6,10 @@ import { ERROR_CODES, WorkflowStoreError, type WorkflowStoreErrorCode } from '..
 import type { StoreWorld } from './support/world.js';
 
 function code(name: string): WorkflowStoreErrorCode {
-  assert.ok((ERROR_CODES as readonly string[]).includes(name), `"${name}" is not an error code (${ERROR_CODES.join(', ')})`);
+  assert.ok(
+    (ERROR_CODES as readonly string[]).includes(name),
+    `"${name}" is not an error code (${ERROR_CODES.join(', ')})`,
+  );
   return name as WorkflowStoreErrorCode;
 }
 
@@ -25,14 +28,20 @@ Then('the call fails with {word}', function (this: StoreWorld, name: string) {
 Then('the call fails with {word} naming {string}', function (this: StoreWorld, name: string, named: string) {
   const error = this.failedWith(code(name));
   const names = [error.message, error.field ?? '', error.runId ?? ''];
-  assert.ok(names.some((n) => n.includes(named)), `the error does not name "${named}": ${error.message}`);
+  assert.ok(
+    names.some((n) => n.includes(named)),
+    `the error does not name "${named}": ${error.message}`,
+  );
 });
 
-Then('the call fails with INVALID_TRANSITION from {string} to {string}', function (this: StoreWorld, from: string, to: string) {
-  const error = this.failedWith('INVALID_TRANSITION');
-  assert.equal(error.from, from);
-  assert.equal(error.to, to);
-});
+Then(
+  'the call fails with INVALID_TRANSITION from {string} to {string}',
+  function (this: StoreWorld, from: string, to: string) {
+    const error = this.failedWith('INVALID_TRANSITION');
+    assert.equal(error.from, from);
+    assert.equal(error.to, to);
+  },
+);
 
 Then('the error is a WorkflowStoreError with code {word}', function (this: StoreWorld, name: string) {
   assert.ok(this.error instanceof WorkflowStoreError, `not a WorkflowStoreError: ${String(this.error)}`);

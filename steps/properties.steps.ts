@@ -21,10 +21,19 @@ Then('every result and every error code agrees with the model', function (this: 
   report(this, this.notes.get('property') as PropertyResult, 'random operation sequences');
 });
 
-When('appends, compare-and-set resumes and a delete run concurrently on one run, in random orders', async function (this: StoreWorld) {
-  this.notes.set('property', await checkConcurrency(this.suite.initializer, { numRuns: Math.max(5, Math.round(runs / 3)) }));
-});
+When(
+  'appends, compare-and-set resumes and a delete run concurrently on one run, in random orders',
+  async function (this: StoreWorld) {
+    this.notes.set(
+      'property',
+      await checkConcurrency(this.suite.initializer, { numRuns: Math.max(5, Math.round(runs / 3)) }),
+    );
+  },
+);
 
-Then('sequences stay gapless and unique, at most one resume wins, and outputs follow the latest completion', function (this: StoreWorld) {
-  report(this, this.notes.get('property') as PropertyResult, 'concurrent calls');
-});
+Then(
+  'sequences stay gapless and unique, at most one resume wins, and outputs follow the latest completion',
+  function (this: StoreWorld) {
+    report(this, this.notes.get('property') as PropertyResult, 'concurrent calls');
+  },
+);

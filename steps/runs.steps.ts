@@ -5,7 +5,11 @@ import type { StoreWorld } from './support/world.js';
 
 const json = (text: string) => JSON.parse(text) as JsonObject;
 
-async function givenRun(world: StoreWorld, id: string, fields: { workflow?: string; status?: string; metadata?: JsonObject } = {}) {
+async function givenRun(
+  world: StoreWorld,
+  id: string,
+  fields: { workflow?: string; status?: string; metadata?: JsonObject } = {},
+) {
   await world.store.createWorkflowRun({
     id,
     workflow_name: fields.workflow ?? 'wf',
@@ -27,9 +31,12 @@ Given('a workflow run {string} of workflow {string}', function (this: StoreWorld
 Given('a workflow run {string} with status {string}', function (this: StoreWorld, id: string, status: string) {
   return givenRun(this, id, { status });
 });
-Given('a workflow run {string} of workflow {string} with status {string}', function (this: StoreWorld, id: string, workflow: string, status: string) {
-  return givenRun(this, id, { workflow, status });
-});
+Given(
+  'a workflow run {string} of workflow {string} with status {string}',
+  function (this: StoreWorld, id: string, workflow: string, status: string) {
+    return givenRun(this, id, { workflow, status });
+  },
+);
 Given('a workflow run {string} with metadata:', function (this: StoreWorld, id: string, metadata: string) {
   return givenRun(this, id, { metadata: json(metadata) });
 });
@@ -43,12 +50,20 @@ Given('the clock moves back {int} ms', function (this: StoreWorld, ms: number) {
 
 // --- When: create, read, list, delete ------------------------------------------------------------
 
-When('a workflow run {string} of workflow {string} is created with message {string}', function (this: StoreWorld, id: string, workflow: string, message: string) {
-  return this.attempt(() => this.store.createWorkflowRun({ id, workflow_name: workflow, user_message: message }));
-});
-When('a workflow run {string} of workflow {string} is created with metadata:', function (this: StoreWorld, id: string, workflow: string, metadata: string) {
-  return this.attempt(() => this.store.createWorkflowRun({ id, workflow_name: workflow, user_message: '', metadata: json(metadata) }));
-});
+When(
+  'a workflow run {string} of workflow {string} is created with message {string}',
+  function (this: StoreWorld, id: string, workflow: string, message: string) {
+    return this.attempt(() => this.store.createWorkflowRun({ id, workflow_name: workflow, user_message: message }));
+  },
+);
+When(
+  'a workflow run {string} of workflow {string} is created with metadata:',
+  function (this: StoreWorld, id: string, workflow: string, metadata: string) {
+    return this.attempt(() =>
+      this.store.createWorkflowRun({ id, workflow_name: workflow, user_message: '', metadata: json(metadata) }),
+    );
+  },
+);
 When('a workflow run of workflow {string} is created without an id', function (this: StoreWorld, workflow: string) {
   return this.attempt(() => this.store.createWorkflowRun({ workflow_name: workflow, user_message: '' }));
 });
@@ -73,21 +88,35 @@ When('the runs are listed with limit {int}', function (this: StoreWorld, limit: 
 When('the status of run {string} is updated to {string}', function (this: StoreWorld, id: string, status: string) {
   return this.attempt(() => this.store.updateWorkflowRun(id, { status: status as RunStatus }));
 });
-When('the status of run {string} is updated to {string} expecting status {string}', function (this: StoreWorld, id: string, status: string, expected: string) {
-  return this.attempt(() => this.store.updateWorkflowRun(id, { status: status as RunStatus }, { expected_status: expected as RunStatus }));
-});
+When(
+  'the status of run {string} is updated to {string} expecting status {string}',
+  function (this: StoreWorld, id: string, status: string, expected: string) {
+    return this.attempt(() =>
+      this.store.updateWorkflowRun(id, { status: status as RunStatus }, { expected_status: expected as RunStatus }),
+    );
+  },
+);
 When('run {string} is updated with metadata:', function (this: StoreWorld, id: string, metadata: string) {
   return this.attempt(() => this.store.updateWorkflowRun(id, { metadata: json(metadata) }));
 });
-When('run {string} is updated with status {string} and metadata:', function (this: StoreWorld, id: string, status: string, metadata: string) {
-  return this.attempt(() => this.store.updateWorkflowRun(id, { status: status as RunStatus, metadata: json(metadata) }));
-});
+When(
+  'run {string} is updated with status {string} and metadata:',
+  function (this: StoreWorld, id: string, status: string, metadata: string) {
+    return this.attempt(() =>
+      this.store.updateWorkflowRun(id, { status: status as RunStatus, metadata: json(metadata) }),
+    );
+  },
+);
 When(
   '{int} callers at once update the status of run {string} to {string} expecting status {string}',
   async function (this: StoreWorld, callers: number, id: string, status: string, expected: string) {
     this.settled = await Promise.allSettled(
       Array.from({ length: callers }, (_, i) =>
-        this.store.updateWorkflowRun(id, { status: status as RunStatus, metadata: { caller: i } }, { expected_status: expected as RunStatus }),
+        this.store.updateWorkflowRun(
+          id,
+          { status: status as RunStatus, metadata: { caller: i } },
+          { expected_status: expected as RunStatus },
+        ),
       ),
     );
   },
@@ -95,12 +124,15 @@ When(
 
 // --- Then -------------------------------------------------------------------------------------------
 
-Then('createWorkflowRun\\(\\) returned the run {string} with status {string}', function (this: StoreWorld, id: string, status: string) {
-  const run = this.succeeded<WorkflowRun>();
-  assert.equal(run.id, id);
-  assert.equal(run.status, status);
-  assert.equal(run.created_at, this.clock.iso(), 'created_at is the store clock');
-});
+Then(
+  'createWorkflowRun\\(\\) returned the run {string} with status {string}',
+  function (this: StoreWorld, id: string, status: string) {
+    const run = this.succeeded<WorkflowRun>();
+    assert.equal(run.id, id);
+    assert.equal(run.status, status);
+    assert.equal(run.created_at, this.clock.iso(), 'created_at is the store clock');
+  },
+);
 
 Then('the run {string} is stored exactly as it was returned', async function (this: StoreWorld, id: string) {
   assert.deepEqual(await this.store.getWorkflowRun(id), this.succeeded());
@@ -112,9 +144,12 @@ Then('the run {string} is stored with status {string}', async function (this: St
   assert.equal(run.status, status);
 });
 
-Then("the run {string} has updated_at equal to the store's current time", async function (this: StoreWorld, id: string) {
-  assert.equal((await this.store.getWorkflowRun(id))?.updated_at, this.clock.iso());
-});
+Then(
+  "the run {string} has updated_at equal to the store's current time",
+  async function (this: StoreWorld, id: string) {
+    assert.equal((await this.store.getWorkflowRun(id))?.updated_at, this.clock.iso());
+  },
+);
 
 Then('the run {string} has created_at equal to updated_at', async function (this: StoreWorld, id: string) {
   const run = await this.store.getWorkflowRun(id);
@@ -122,11 +157,14 @@ Then('the run {string} has created_at equal to updated_at', async function (this
   assert.equal(run.created_at, run.updated_at);
 });
 
-Then('the run {string} has updated_at {int} ms after its created_at', async function (this: StoreWorld, id: string, ms: number) {
-  const run = await this.store.getWorkflowRun(id);
-  assert.ok(run !== null, `run "${id}" does not exist`);
-  assert.equal(Date.parse(run.updated_at) - Date.parse(run.created_at), ms);
-});
+Then(
+  'the run {string} has updated_at {int} ms after its created_at',
+  async function (this: StoreWorld, id: string, ms: number) {
+    const run = await this.store.getWorkflowRun(id);
+    assert.ok(run !== null, `run "${id}" does not exist`);
+    assert.equal(Date.parse(run.updated_at) - Date.parse(run.created_at), ms);
+  },
+);
 
 Then('the run {string} does not exist', async function (this: StoreWorld, id: string) {
   assert.equal(await this.store.getWorkflowRun(id), null);
@@ -143,9 +181,12 @@ Then('the run {string} has metadata:', async function (this: StoreWorld, id: str
   assert.deepEqual(Object.keys(run.metadata), Object.keys(json(metadata)), 'keys in the same order');
 });
 
-Then('the run {string} still has workflow name {string}', async function (this: StoreWorld, id: string, workflow: string) {
-  assert.equal((await this.store.getWorkflowRun(id))?.workflow_name, workflow);
-});
+Then(
+  'the run {string} still has workflow name {string}',
+  async function (this: StoreWorld, id: string, workflow: string) {
+    assert.equal((await this.store.getWorkflowRun(id))?.workflow_name, workflow);
+  },
+);
 
 Then('the run {string} is unchanged', async function (this: StoreWorld, id: string) {
   assert.ok(this.snapshots.has(id), `no earlier state of run "${id}" was noted`);
@@ -159,14 +200,21 @@ Then('the returned run has an id the store generated', function (this: StoreWorl
 
 Then('the listed run ids are {string}', function (this: StoreWorld, ids: string) {
   const expected = ids === '' ? [] : ids.split(',').map((s) => s.trim());
-  assert.deepEqual(this.succeeded<WorkflowRun[]>().map((r) => r.id), expected);
+  assert.deepEqual(
+    this.succeeded<WorkflowRun[]>().map((r) => r.id),
+    expected,
+  );
 });
 
-Then('exactly {int} of the {int} calls succeeds and the others fail with {word}', function (this: StoreWorld, winners: number, total: number, code: string) {
-  assert.equal(this.settled.length, total);
-  const won = this.settled.filter((s) => s.status === 'fulfilled');
-  assert.equal(won.length, winners, `${won.length} calls succeeded`);
-  for (const s of this.settled) {
-    if (s.status === 'rejected') assert.equal((s.reason as { code?: string }).code, code, String((s.reason as Error).message));
-  }
-});
+Then(
+  'exactly {int} of the {int} calls succeeds and the others fail with {word}',
+  function (this: StoreWorld, winners: number, total: number, code: string) {
+    assert.equal(this.settled.length, total);
+    const won = this.settled.filter((s) => s.status === 'fulfilled');
+    assert.equal(won.length, winners, `${won.length} calls succeeded`);
+    for (const s of this.settled) {
+      if (s.status === 'rejected')
+        assert.equal((s.reason as { code?: string }).code, code, String((s.reason as Error).message));
+    }
+  },
+);

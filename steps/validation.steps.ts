@@ -14,9 +14,10 @@ const NOT_JSON: Record<string, () => unknown> = {
   undefined: () => undefined,
   'a function': () => () => 1,
   'a Map': () => new Map([['k', 1]]),
-  'a class instance': () => new (class Point {
-    x = 1;
-  })(),
+  'a class instance': () =>
+    new (class Point {
+      x = 1;
+    })(),
   'a cycle': () => {
     const node: Record<string, unknown> = { name: 'loop' };
     node.self = node;
@@ -24,8 +25,16 @@ const NOT_JSON: Record<string, () => unknown> = {
   },
 };
 
-defineParameterType({ name: 'not-json', regexp: new RegExp(Object.keys(NOT_JSON).join('|')), transformer: (name: string) => name });
-defineParameterType({ name: 'bad-text', regexp: /NUL|a lone surrogate/, transformer: (name: string) => (name === 'NUL' ? 'a\u0000b' : 'a\ud800b') });
+defineParameterType({
+  name: 'not-json',
+  regexp: new RegExp(Object.keys(NOT_JSON).join('|')),
+  transformer: (name: string) => name,
+});
+defineParameterType({
+  name: 'bad-text',
+  regexp: /NUL|a lone surrogate/,
+  transformer: (name: string) => (name === 'NUL' ? 'a\u0000b' : 'a\ud800b'),
+});
 
 /** Puts `value` at a path like "steps[1].when" inside a fresh payload. */
 function payloadWith(path: string, value: unknown): JsonObject {
@@ -42,31 +51,52 @@ When('a workflow run with id {string} is created', function (this: StoreWorld, i
 });
 
 When('a workflow run with id of length {int} is created', function (this: StoreWorld, length: number) {
-  return this.attempt(() => this.store.createWorkflowRun({ id: 'r'.repeat(length), workflow_name: 'wf', user_message: '' }));
+  return this.attempt(() =>
+    this.store.createWorkflowRun({ id: 'r'.repeat(length), workflow_name: 'wf', user_message: '' }),
+  );
 });
 
-When('an event is appended to run {string} whose payload holds {not-json} at {string}', function (this: StoreWorld, runId: string, name: string, path: string) {
-  const payload = payloadWith(path, NOT_JSON[name]!());
-  return this.attempt(() => this.store.createWorkflowEvent({ run_id: runId, event_type: 'x', payload }));
-});
+When(
+  'an event is appended to run {string} whose payload holds {not-json} at {string}',
+  function (this: StoreWorld, runId: string, name: string, path: string) {
+    const payload = payloadWith(path, NOT_JSON[name]!());
+    return this.attempt(() => this.store.createWorkflowEvent({ run_id: runId, event_type: 'x', payload }));
+  },
+);
 
-When('a workflow run {string} is created with {bad-text} in {word}', function (this: StoreWorld, id: string, text: string, field: string) {
-  const input = { id, workflow_name: 'wf', user_message: '', [field]: text };
-  return this.attempt(() => this.store.createWorkflowRun(input));
-});
+When(
+  'a workflow run {string} is created with {bad-text} in {word}',
+  function (this: StoreWorld, id: string, text: string, field: string) {
+    const input = { id, workflow_name: 'wf', user_message: '', [field]: text };
+    return this.attempt(() => this.store.createWorkflowRun(input));
+  },
+);
 
-When('run {string} is updated with the misspelt option {string} set to {string}', function (this: StoreWorld, id: string, option: string, value: string) {
-  return this.attempt(() => this.store.updateWorkflowRun(id, { status: 'running' }, { [option]: value } as never));
-});
+When(
+  'run {string} is updated with the misspelt option {string} set to {string}',
+  function (this: StoreWorld, id: string, option: string, value: string) {
+    return this.attempt(() => this.store.updateWorkflowRun(id, { status: 'running' }, { [option]: value } as never));
+  },
+);
 
-When('a workflow run {string} is created with a workflow name of {int} characters', function (this: StoreWorld, id: string, length: number) {
-  return this.attempt(() => this.store.createWorkflowRun({ id, workflow_name: 'n'.repeat(length), user_message: '' }));
-});
+When(
+  'a workflow run {string} is created with a workflow name of {int} characters',
+  function (this: StoreWorld, id: string, length: number) {
+    return this.attempt(() =>
+      this.store.createWorkflowRun({ id, workflow_name: 'n'.repeat(length), user_message: '' }),
+    );
+  },
+);
 
-When('an event is appended to run {string} with a payload of 16 MiB plus one byte', function (this: StoreWorld, runId: string) {
-  const filler = 'x'.repeat(JSON_MAX_BYTES - '{"big":""}'.length + 1);
-  return this.attempt(() => this.store.createWorkflowEvent({ run_id: runId, event_type: 'x', payload: { big: filler } }));
-});
+When(
+  'an event is appended to run {string} with a payload of 16 MiB plus one byte',
+  function (this: StoreWorld, runId: string) {
+    const filler = 'x'.repeat(JSON_MAX_BYTES - '{"big":""}'.length + 1);
+    return this.attempt(() =>
+      this.store.createWorkflowEvent({ run_id: runId, event_type: 'x', payload: { big: filler } }),
+    );
+  },
+);
 
 // --- JSON fidelity ---------------------------------------------------------------------------------
 
@@ -77,17 +107,25 @@ function assertSameJson(actual: unknown, sent: unknown): void {
   assert.equal(JSON.stringify(actual), JSON.stringify(expected), 'keys in the same order');
 }
 
-When('node {string} of run {string} completes with the hard JSON value as output and in the payload', async function (this: StoreWorld, nodeId: string, runId: string) {
-  const hard = hardJsonValue();
-  const payload = { node_id: nodeId, output: hard, ...hard };
-  this.notes.set('sent payload', payload);
-  await this.attempt(() => this.store.createWorkflowEvent({ run_id: runId, event_type: 'node_completed', payload }));
-  this.notes.set('listed', await this.store.listWorkflowEvents(runId));
-});
+When(
+  'node {string} of run {string} completes with the hard JSON value as output and in the payload',
+  async function (this: StoreWorld, nodeId: string, runId: string) {
+    const hard = hardJsonValue();
+    const payload = { node_id: nodeId, output: hard, ...hard };
+    this.notes.set('sent payload', payload);
+    await this.attempt(() => this.store.createWorkflowEvent({ run_id: runId, event_type: 'node_completed', payload }));
+    this.notes.set('listed', await this.store.listWorkflowEvents(runId));
+  },
+);
 
-When('a workflow run {string} is created with the hard JSON value as metadata', function (this: StoreWorld, id: string) {
-  return this.attempt(() => this.store.createWorkflowRun({ id, workflow_name: 'wf', user_message: '', metadata: hardJsonValue() }));
-});
+When(
+  'a workflow run {string} is created with the hard JSON value as metadata',
+  function (this: StoreWorld, id: string) {
+    return this.attempt(() =>
+      this.store.createWorkflowRun({ id, workflow_name: 'wf', user_message: '', metadata: hardJsonValue() }),
+    );
+  },
+);
 
 Then("the listed event's payload is deep-equal to what was sent, key order included", function (this: StoreWorld) {
   const returned = this.succeeded<WorkflowEvent>();
@@ -96,19 +134,35 @@ Then("the listed event's payload is deep-equal to what was sent, key order inclu
   assertSameJson(returned.payload, this.notes.get('sent payload'));
 });
 
-Then('the output of node {string} in run {string} is deep-equal to the hard JSON value, key order included', async function (this: StoreWorld, nodeId: string, runId: string) {
-  assertSameJson((await this.store.getCompletedDagNodeOutputs(runId)).get(nodeId), hardJsonValue());
-});
+Then(
+  'the output of node {string} in run {string} is deep-equal to the hard JSON value, key order included',
+  async function (this: StoreWorld, nodeId: string, runId: string) {
+    assertSameJson((await this.store.getCompletedDagNodeOutputs(runId)).get(nodeId), hardJsonValue());
+  },
+);
 
-Then('the metadata of run {string} is deep-equal to the hard JSON value, key order included', async function (this: StoreWorld, id: string) {
-  assertSameJson((await this.store.getWorkflowRun(id))?.metadata, hardJsonValue());
-});
+Then(
+  'the metadata of run {string} is deep-equal to the hard JSON value, key order included',
+  async function (this: StoreWorld, id: string) {
+    assertSameJson((await this.store.getWorkflowRun(id))?.metadata, hardJsonValue());
+  },
+);
 
-Then("the listed event's payload has the own keys {string} and a plain prototype", async function (this: StoreWorld, keys: string) {
-  const { run_id } = this.succeeded<WorkflowEvent>();
-  const [listed] = await this.store.listWorkflowEvents(run_id);
-  assert.ok(listed !== undefined, 'no event listed');
-  assert.deepEqual(Object.keys(listed.payload), keys.split(',').map((k) => k.trim()));
-  assert.equal(Object.getPrototypeOf(listed.payload), Object.prototype);
-  assert.equal((listed.payload as { polluted?: unknown }).polluted, undefined, 'the "__proto__" key did not become the prototype');
-});
+Then(
+  "the listed event's payload has the own keys {string} and a plain prototype",
+  async function (this: StoreWorld, keys: string) {
+    const { run_id } = this.succeeded<WorkflowEvent>();
+    const [listed] = await this.store.listWorkflowEvents(run_id);
+    assert.ok(listed !== undefined, 'no event listed');
+    assert.deepEqual(
+      Object.keys(listed.payload),
+      keys.split(',').map((k) => k.trim()),
+    );
+    assert.equal(Object.getPrototypeOf(listed.payload), Object.prototype);
+    assert.equal(
+      (listed.payload as { polluted?: unknown }).polluted,
+      undefined,
+      'the "__proto__" key did not become the prototype',
+    );
+  },
+);

@@ -75,11 +75,27 @@ export function runFromRecord(record: NewRunRecord): WorkflowRun {
 
 /** The event an append stored, as createWorkflowEvent returns it (a fresh object). */
 export function eventFromRequest(request: CreateEventRequest, sequence: number, timestamp: string): WorkflowEvent {
-  return { run_id: request.run_id, sequence, event_type: request.event_type, timestamp, payload: JSON.parse(request.payloadJson) as JsonObject };
+  return {
+    run_id: request.run_id,
+    sequence,
+    event_type: request.event_type,
+    timestamp,
+    payload: JSON.parse(request.payloadJson) as JsonObject,
+  };
 }
 
 /** A run row of either SQL backend, its metadata already parsed. */
-export function runFromRow(row: { id: string; workflow_name: string; status: string; user_message: string; created_at: string; updated_at: string }, metadata: JsonObject): WorkflowRun {
+export function runFromRow(
+  row: {
+    id: string;
+    workflow_name: string;
+    status: string;
+    user_message: string;
+    created_at: string;
+    updated_at: string;
+  },
+  metadata: JsonObject,
+): WorkflowRun {
   return {
     id: row.id,
     workflow_name: row.workflow_name,
@@ -104,7 +120,8 @@ export function defineStore(driver: StorageDriver, options: DeterminismOptions =
       throw invalidInput('options.now()', 'the store clock must return a valid Date');
     }
     const year = date.getUTCFullYear();
-    if (year < 1 || year > 9999) throw invalidInput('options.now()', `the store clock returned year ${year}; 1 to 9999 are stored`);
+    if (year < 1 || year > 9999)
+      throw invalidInput('options.now()', `the store clock returned year ${year}; 1 to 9999 are stored`);
     return date.toISOString();
   };
 
@@ -119,10 +136,14 @@ export function defineStore(driver: StorageDriver, options: DeterminismOptions =
       if (error instanceof WorkflowStoreError) throw error;
       const where = typeof runId === 'string' ? ` on workflow run "${runId}"` : '';
       const reason = error instanceof Error ? error.message : String(error);
-      throw new WorkflowStoreError('BACKEND_FAILURE', `${name}${where} failed in the ${driver.name} backend: ${reason}`, {
-        runId: typeof runId === 'string' ? runId : undefined,
-        cause: error,
-      });
+      throw new WorkflowStoreError(
+        'BACKEND_FAILURE',
+        `${name}${where} failed in the ${driver.name} backend: ${reason}`,
+        {
+          runId: typeof runId === 'string' ? runId : undefined,
+          cause: error,
+        },
+      );
     } finally {
       inFlight--;
       if (inFlight === 0) idle?.();
@@ -145,13 +166,17 @@ export function defineStore(driver: StorageDriver, options: DeterminismOptions =
       return operation('listWorkflowRuns', undefined, () => driver.listRuns(parseListRuns(options)));
     },
     updateWorkflowRun(id: string, patch: UpdateWorkflowRunPatch, options?: UpdateWorkflowRunOptions) {
-      return operation('updateWorkflowRun', id, () => driver.updateRun(parseUpdateRun(id, patch, options), timestamp()));
+      return operation('updateWorkflowRun', id, () =>
+        driver.updateRun(parseUpdateRun(id, patch, options), timestamp()),
+      );
     },
     deleteWorkflowRun(id: string) {
       return operation('deleteWorkflowRun', id, () => driver.deleteRun(validateId(id, 'id')));
     },
     createWorkflowEvent(input: CreateWorkflowEventInput) {
-      return operation('createWorkflowEvent', input?.run_id, () => driver.appendEvent(parseCreateEvent(input), timestamp()));
+      return operation('createWorkflowEvent', input?.run_id, () =>
+        driver.appendEvent(parseCreateEvent(input), timestamp()),
+      );
     },
     listWorkflowEvents(runId: string, options?: ListWorkflowEventsOptions) {
       return operation('listWorkflowEvents', runId, () => driver.listEvents(parseListEvents(runId, options)));

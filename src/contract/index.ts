@@ -18,4 +18,10 @@ export {
   validateStatus,
   validateText,
 } from './validation.js';
-export type { CreateEventRequest, CreateRunRequest, ListEventsRequest, ListRunsRequest, UpdateRunRequest } from './validation.js';
+export type {
+  CreateEventRequest,
+  CreateRunRequest,
+  ListEventsRequest,
+  ListRunsRequest,
+  UpdateRunRequest,
+} from './validation.js';

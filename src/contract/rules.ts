@@ -25,10 +25,15 @@ export function checkUpdate(current: { id: string; status: RunStatus }, request:
 export function applyUpdate(current: WorkflowRun, request: UpdateRunRequest, now: string): UpdatedRun {
   checkUpdate(current, request);
   // Spread, not Object.assign: a "__proto__" key must stay a plain own key.
-  const metadata: JsonObject = request.metadata === undefined ? current.metadata : { ...current.metadata, ...request.metadata };
+  const metadata: JsonObject =
+    request.metadata === undefined ? current.metadata : { ...current.metadata, ...request.metadata };
   const metadataJson = JSON.stringify(metadata);
   if (request.metadata !== undefined && Buffer.byteLength(metadataJson, 'utf8') > JSON_MAX_BYTES) {
-    throw invalidInput('patch.metadata', `the merged metadata would exceed ${JSON_MAX_BYTES} bytes as JSON`, current.id);
+    throw invalidInput(
+      'patch.metadata',
+      `the merged metadata would exceed ${JSON_MAX_BYTES} bytes as JSON`,
+      current.id,
+    );
   }
   return {
     run: {

@@ -27,7 +27,8 @@ export function isFinal(status: RunStatus): boolean {
 
 export function invalidTransition(runId: string, from: RunStatus, to: RunStatus): WorkflowStoreError {
   const allowed = TRANSITIONS[from];
-  const hint = allowed.length === 0 ? `"${from}" is final` : `"${from}" may become ${allowed.map((s) => `"${s}"`).join(', ')}`;
+  const hint =
+    allowed.length === 0 ? `"${from}" is final` : `"${from}" may become ${allowed.map((s) => `"${s}"`).join(', ')}`;
   return new WorkflowStoreError(
     'INVALID_TRANSITION',
     `workflow run "${runId}": cannot move from "${from}" to "${to}" (${hint})`,

@@ -41,7 +41,10 @@ export function validateText(
 ): string {
   if (typeof value !== 'string') throw invalidInput(field, `must be a string, got ${describe(value)}`);
   if (bounds.minLength !== undefined && value.length < bounds.minLength) {
-    throw invalidInput(field, value.length === 0 ? 'must not be empty' : `must be at least ${bounds.minLength} characters`);
+    throw invalidInput(
+      field,
+      value.length === 0 ? 'must not be empty' : `must be at least ${bounds.minLength} characters`,
+    );
   }
   if (bounds.maxLength !== undefined && value.length > bounds.maxLength) {
     throw invalidInput(field, `must be at most ${bounds.maxLength} characters, got ${value.length}`);
@@ -50,7 +53,8 @@ export function validateText(
   if (!value.isWellFormed()) throw invalidInput(field, 'must be well-formed Unicode (it holds a lone surrogate)');
   if (bounds.maxBytes !== undefined) {
     const bytes = Buffer.byteLength(value, 'utf8');
-    if (bytes > bounds.maxBytes) throw invalidInput(field, `must be at most ${bounds.maxBytes} bytes as UTF-8, got ${bytes}`);
+    if (bytes > bounds.maxBytes)
+      throw invalidInput(field, `must be at most ${bounds.maxBytes} bytes as UTF-8, got ${bytes}`);
   }
   return value;
 }
@@ -159,7 +163,12 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 function formatPath(field: string, path: readonly (string | number)[]): string {
   let out = field;
   for (const segment of path) {
-    out += typeof segment === 'number' ? `[${segment}]` : /^[A-Za-z_$][\w$]*$/.test(segment) ? `.${segment}` : `[${JSON.stringify(segment)}]`;
+    out +=
+      typeof segment === 'number'
+        ? `[${segment}]`
+        : /^[A-Za-z_$][\w$]*$/.test(segment)
+          ? `.${segment}`
+          : `[${JSON.stringify(segment)}]`;
   }
   return out;
 }
@@ -194,7 +203,12 @@ export function describe(value: unknown): string {
 // Operation inputs. Each returns a validated, self-contained request: ids checked, JSON serialized.
 
 /** Input objects are closed: an unknown field (a typo like `expectedStatus`) is refused, never ignored. */
-function closedObject(value: unknown, field: string, allowed: readonly string[], optional: boolean): Record<string, unknown> {
+function closedObject(
+  value: unknown,
+  field: string,
+  allowed: readonly string[],
+  optional: boolean,
+): Record<string, unknown> {
   if (value === undefined && optional) return {};
   if (!isPlainObject(value)) throw invalidInput(field, `must be an object, got ${describe(value)}`);
   for (const key of Object.keys(value)) {
@@ -217,7 +231,10 @@ export function parseCreateRun(input: unknown): CreateRunRequest {
   const o = closedObject(input, 'input', ['id', 'workflow_name', 'user_message', 'status', 'metadata'], false);
   return {
     id: o.id === undefined ? undefined : validateId(o.id, 'id'),
-    workflow_name: validateText(o.workflow_name, 'workflow_name', { minLength: 1, maxLength: WORKFLOW_NAME_MAX_LENGTH }),
+    workflow_name: validateText(o.workflow_name, 'workflow_name', {
+      minLength: 1,
+      maxLength: WORKFLOW_NAME_MAX_LENGTH,
+    }),
     user_message: validateText(o.user_message, 'user_message', { maxBytes: USER_MESSAGE_MAX_BYTES }),
     status: o.status === undefined ? 'pending' : validateStatus(o.status, 'status'),
     metadataJson: o.metadata === undefined ? '{}' : serializeJsonObject(o.metadata, 'metadata'),
@@ -258,8 +275,11 @@ export function parseUpdateRun(id: unknown, patch: unknown, options: unknown): U
     id: runId,
     status: p.status === undefined ? undefined : validateStatus(p.status, 'patch.status'),
     metadata:
-      p.metadata === undefined ? undefined : (JSON.parse(serializeJsonObject(p.metadata, 'patch.metadata')) as JsonObject),
-    expected_status: o.expected_status === undefined ? undefined : validateStatus(o.expected_status, 'options.expected_status'),
+      p.metadata === undefined
+        ? undefined
+        : (JSON.parse(serializeJsonObject(p.metadata, 'patch.metadata')) as JsonObject),
+    expected_status:
+      o.expected_status === undefined ? undefined : validateStatus(o.expected_status, 'options.expected_status'),
   };
 }
 

@@ -38,9 +38,13 @@ export function checkWorkflow(workflow: WorkflowDefinition): string[] {
     try {
       validateId(node.id, 'node id');
     } catch {
-      throw new WorkflowDefinitionError(`workflow "${workflow.name}": ${JSON.stringify(node.id)} is not a valid node id`, [String(node.id)]);
+      throw new WorkflowDefinitionError(
+        `workflow "${workflow.name}": ${JSON.stringify(node.id)} is not a valid node id`,
+        [String(node.id)],
+      );
     }
-    if (byId.has(node.id)) throw new WorkflowDefinitionError(`workflow "${workflow.name}": node "${node.id}" is defined twice`, [node.id]);
+    if (byId.has(node.id))
+      throw new WorkflowDefinitionError(`workflow "${workflow.name}": node "${node.id}" is defined twice`, [node.id]);
     byId.set(node.id, node);
   }
   for (const node of workflow.nodes) {
@@ -60,7 +64,10 @@ export function checkWorkflow(workflow: WorkflowDefinition): string[] {
     if (state.get(id) === 'done') return;
     if (state.get(id) === 'visiting') {
       const cycle = [...path.slice(path.indexOf(id)), id];
-      throw new WorkflowDefinitionError(`workflow "${workflow.name}": the dependencies form a cycle: ${cycle.join(' → ')}`, cycle.slice(0, -1));
+      throw new WorkflowDefinitionError(
+        `workflow "${workflow.name}": the dependencies form a cycle: ${cycle.join(' → ')}`,
+        cycle.slice(0, -1),
+      );
     }
     state.set(id, 'visiting');
     path.push(id);

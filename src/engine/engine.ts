@@ -71,7 +71,11 @@ export class WorkflowEngine {
       metadata: options.metadata,
     });
     await this.claim(run.id, 'pending');
-    await this.store.createWorkflowEvent({ run_id: run.id, event_type: 'workflow_started', payload: { workflow: workflow.name } });
+    await this.store.createWorkflowEvent({
+      run_id: run.id,
+      event_type: 'workflow_started',
+      payload: { workflow: workflow.name },
+    });
     return this.execute(workflow, run.id, new Map());
   }
 
@@ -84,7 +88,8 @@ export class WorkflowEngine {
     try {
       await this.claim(runId, 'failed');
     } catch (error) {
-      if (!(error instanceof RunClaimConflictError && error.status === 'running' && options.takeOverRunning === true)) throw error;
+      if (!(error instanceof RunClaimConflictError && error.status === 'running' && options.takeOverRunning === true))
+        throw error;
       // The run was left "running" by a process that died: mark it failed, then claim it like any failed run.
       await this.claimFrom(runId, 'running', 'failed', { interrupted_at: new Date().toISOString() });
       await this.claim(runId, 'failed');
@@ -92,7 +97,11 @@ export class WorkflowEngine {
     const completed = await this.store.getCompletedDagNodeOutputs(runId);
     const known = new Set(workflow.nodes.map((n) => n.id));
     const reused = new Map([...completed].filter(([id]) => known.has(id)));
-    await this.store.createWorkflowEvent({ run_id: runId, event_type: 'workflow_resumed', payload: { completed: [...reused.keys()] } });
+    await this.store.createWorkflowEvent({
+      run_id: runId,
+      event_type: 'workflow_resumed',
+      payload: { completed: [...reused.keys()] },
+    });
     return this.execute(workflow, runId, reused);
   }
 
@@ -102,7 +111,9 @@ export class WorkflowEngine {
 
   private async claimFrom(runId: string, from: RunStatus, to: RunStatus, metadata?: JsonObject): Promise<void> {
     try {
-      await this.store.updateWorkflowRun(runId, metadata ? { status: to, metadata } : { status: to }, { expected_status: from });
+      await this.store.updateWorkflowRun(runId, metadata ? { status: to, metadata } : { status: to }, {
+        expected_status: from,
+      });
     } catch (error) {
       if (isWorkflowStoreError(error, 'STATUS_CONFLICT')) throw new RunClaimConflictError(runId, error.actual);
       throw error;
@@ -110,7 +121,11 @@ export class WorkflowEngine {
   }
 
   /** Runs every node not in `done`, ready nodes concurrently; stops scheduling after the first failure. */
-  private async execute(workflow: WorkflowDefinition, runId: string, done: Map<string, JsonValue>): Promise<RunOutcome> {
+  private async execute(
+    workflow: WorkflowDefinition,
+    runId: string,
+    done: Map<string, JsonValue>,
+  ): Promise<RunOutcome> {
     const outputs = new Map(done);
     const ran: string[] = [];
     const pending = workflow.nodes.filter((n) => !outputs.has(n.id));
@@ -129,10 +144,13 @@ export class WorkflowEngine {
           failure ??= { nodeId: node.id, message: error instanceof Error ? error.message : String(error) };
         },
       );
-      running.set(node.id, task.finally(() => {
-        running.delete(node.id);
-        pending.splice(pending.indexOf(node), 1);
-      }));
+      running.set(
+        node.id,
+        task.finally(() => {
+          running.delete(node.id);
+          pending.splice(pending.indexOf(node), 1);
+        }),
+      );
     };
 
     for (;;) {
@@ -145,7 +163,11 @@ export class WorkflowEngine {
       failure = { nodeId: pending[0]!.id, message: 'never became ready' };
     }
     if (failure !== undefined) {
-      await this.store.createWorkflowEvent({ run_id: runId, event_type: 'workflow_failed', payload: { node_id: failure.nodeId, error: failure.message } });
+      await this.store.createWorkflowEvent({
+        run_id: runId,
+        event_type: 'workflow_failed',
+        payload: { node_id: failure.nodeId, error: failure.message },
+      });
       await this.store.updateWorkflowRun(runId, { status: 'failed' });
       return { runId, status: 'failed', outputs, ran, failure };
     }
@@ -163,10 +185,18 @@ export class WorkflowEngine {
       output = await node.run(inputs, { runId, nodeId: node.id });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      await this.store.createWorkflowEvent({ run_id: runId, event_type: 'node_failed', payload: { node_id: node.id, error: message } });
+      await this.store.createWorkflowEvent({
+        run_id: runId,
+        event_type: 'node_failed',
+        payload: { node_id: node.id, error: message },
+      });
       throw error;
     }
-    await this.store.createWorkflowEvent({ run_id: runId, event_type: 'node_completed', payload: { node_id: node.id, output } });
+    await this.store.createWorkflowEvent({
+      run_id: runId,
+      event_type: 'node_completed',
+      payload: { node_id: node.id, output },
+    });
     return output;
   }
 }

@@ -22,8 +22,21 @@ export function threeSteps(options: { failTransform?: number; transformHangs?: b
     workflow: {
       name: 'three-steps',
       nodes: [
-        { id: 'fetch', run: () => (count('fetch'), { rows: 3 }) },
-        { id: 'parse', dependsOn: ['fetch'], run: ({ fetch }) => (count('parse'), Array.from({ length: (fetch as { rows: number }).rows }, (_, i) => i + 1)) },
+        {
+          id: 'fetch',
+          run: () => {
+            count('fetch');
+            return { rows: 3 };
+          },
+        },
+        {
+          id: 'parse',
+          dependsOn: ['fetch'],
+          run: ({ fetch }) => {
+            count('parse');
+            return Array.from({ length: (fetch as { rows: number }).rows }, (_, i) => i + 1);
+          },
+        },
         {
           id: 'transform',
           dependsOn: ['parse'],

@@ -1,5 +1,18 @@
 // The reference DAG engine. It depends on the contract only; a test keeps it that way.
-export { WorkflowEngine, RunClaimConflictError, type EngineOptions, type RunOutcome, type StartOptions, type ResumeOptions } from './engine.js';
-export { checkWorkflow, WorkflowDefinitionError, type NodeDefinition, type NodeContext, type WorkflowDefinition } from './definition.js';
+export {
+  WorkflowEngine,
+  RunClaimConflictError,
+  type EngineOptions,
+  type RunOutcome,
+  type StartOptions,
+  type ResumeOptions,
+} from './engine.js';
+export {
+  checkWorkflow,
+  WorkflowDefinitionError,
+  type NodeDefinition,
+  type NodeContext,
+  type WorkflowDefinition,
+} from './definition.js';
 export { threeSteps } from './examples.js';
 export { formatTimeline } from './timeline.js';

@@ -10,8 +10,10 @@ export function formatTimeline(events: readonly WorkflowEvent[]): string {
       const node = typeof p.node_id === 'string' ? p.node_id : '';
       let detail = '';
       if (event.event_type === 'node_completed') detail = `→ ${short(JSON.stringify(p.output ?? null))}`;
-      else if (event.event_type === 'node_failed' || event.event_type === 'workflow_failed') detail = `✖ ${String(p.error ?? '')}`;
-      else if (event.event_type === 'workflow_resumed') detail = `reusing ${(p.completed as string[] | undefined)?.join(', ') || 'nothing'}`;
+      else if (event.event_type === 'node_failed' || event.event_type === 'workflow_failed')
+        detail = `✖ ${String(p.error ?? '')}`;
+      else if (event.event_type === 'workflow_resumed')
+        detail = `reusing ${(p.completed as string[] | undefined)?.join(', ') || 'nothing'}`;
       return `#${String(event.sequence).padEnd(3)} ${event.timestamp.slice(11, 23)}  ${event.event_type.padEnd(width)}  ${node.padEnd(10)} ${detail}`.trimEnd();
     })
     .join('\n');

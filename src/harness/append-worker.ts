@@ -10,10 +10,15 @@ const pad = 'x'.repeat(Number(padding ?? 0));
 const store = await openLocation(JSON.parse(location!) as StoreLocation);
 try {
   // Every worker starts appending at the same instant, once all have started up.
-  if (startAt !== undefined) await new Promise((resolve) => setTimeout(resolve, Math.max(0, Number(startAt) - Date.now())));
+  if (startAt !== undefined)
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, Number(startAt) - Date.now())));
   const started = Date.now();
   for (let i = 0; i < Number(count); i++) {
-    await store.createWorkflowEvent({ run_id: runId!, event_type: 'tick', payload: Number(padding) > 0 ? { worker: Number(worker), i, pad } : { worker: Number(worker), i } });
+    await store.createWorkflowEvent({
+      run_id: runId!,
+      event_type: 'tick',
+      payload: Number(padding) > 0 ? { worker: Number(worker), i, pad } : { worker: Number(worker), i },
+    });
   }
   process.stdout.write(JSON.stringify({ started, ended: Date.now() }) + '\n');
 } finally {

@@ -32,10 +32,18 @@ async function open(backend: string, dir: string | undefined, print: (line: stri
   const data = dir !== undefined ? path.resolve(dir) : await fs.mkdtemp(path.join(os.tmpdir(), 'wfstore-demo-'));
   switch (backend) {
     case 'filesystem':
-      return { store: await createFilesystemStore({ artifactsDir: data }), where: `files under ${data}`, cleanUp: async () => {} };
+      return {
+        store: await createFilesystemStore({ artifactsDir: data }),
+        where: `files under ${data}`,
+        cleanUp: async () => {},
+      };
     case 'sqlite': {
       const filename = path.join(data, 'workflows.db');
-      return { store: await createSqliteStore({ filename }), where: `the SQLite database ${filename}`, cleanUp: async () => {} };
+      return {
+        store: await createSqliteStore({ filename }),
+        where: `the SQLite database ${filename}`,
+        cleanUp: async () => {},
+      };
     }
     default: {
       const server = await provisionPostgres({ log: print });
@@ -73,14 +81,20 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     print(formatTimeline(firstEvents));
     print(`   → run ${runId} is ${(await opened.store.getWorkflowRun(runId))?.status}: ${first.failure?.message}\n`);
 
-    print('2. resume — claims the failed run (compare-and-set failed → running), reuses the outputs of completed nodes');
+    print(
+      '2. resume — claims the failed run (compare-and-set failed → running), reuses the outputs of completed nodes',
+    );
     const second = await engine.resume(workflow, runId);
     const allEvents = await opened.store.listWorkflowEvents(runId);
     print(formatTimeline(allEvents.slice(firstEvents.length)));
     print(`   → run ${runId} is ${(await opened.store.getWorkflowRun(runId))?.status}\n`);
 
-    print(`completed node outputs (getCompletedDagNodeOutputs): ${JSON.stringify(Object.fromEntries(await opened.store.getCompletedDagNodeOutputs(runId)))}`);
-    print(`node executions: ${[...runs].map(([id, n]) => `${id} ×${n}`).join(', ')} — the resume ran only ${second.ran.join(', ')}`);
+    print(
+      `completed node outputs (getCompletedDagNodeOutputs): ${JSON.stringify(Object.fromEntries(await opened.store.getCompletedDagNodeOutputs(runId)))}`,
+    );
+    print(
+      `node executions: ${[...runs].map(([id, n]) => `${id} ×${n}`).join(', ')} — the resume ran only ${second.ran.join(', ')}`,
+    );
   } finally {
     await opened.store.close();
     await opened.cleanUp();

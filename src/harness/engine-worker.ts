@@ -8,4 +8,6 @@ import type { StoreLocation } from './reference-backends.js';
 
 const [location, runId] = process.argv.slice(2);
 const store = await openLocation(JSON.parse(location!) as StoreLocation);
-await new WorkflowEngine(store, { concurrency: 1 }).start(threeSteps({ transformHangs: true }).workflow, { runId: runId! });
+await new WorkflowEngine(store, { concurrency: 1 }).start(threeSteps({ transformHangs: true }).workflow, {
+  runId: runId!,
+});

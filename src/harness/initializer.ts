@@ -30,6 +30,8 @@ export function isStoreTestInitializer(value: unknown): value is StoreTestInitia
     typeof v.name === 'string' &&
     v.name.length > 0 &&
     typeof v.createStore === 'function' &&
-    (['beforeAll', 'reopenStore', 'destroyStore', 'afterAll'] as const).every((k) => v[k] === undefined || typeof v[k] === 'function')
+    (['beforeAll', 'reopenStore', 'destroyStore', 'afterAll'] as const).every(
+      (k) => v[k] === undefined || typeof v[k] === 'function',
+    )
   );
 }

@@ -15,7 +15,8 @@ export class InitializerError extends Error {
 export async function loadInitializer(modulePath: string, cwd = process.cwd()): Promise<StoreTestInitializer> {
   const file = path.resolve(cwd, modulePath);
   if (!existsSync(file)) throw new InitializerError(`--store ${modulePath}: no such file (${file})`);
-  if (!/\.(ts|mts|js|mjs)$/.test(file)) throw new InitializerError(`--store ${modulePath}: expected a .ts, .mts, .js or .mjs module`);
+  if (!/\.(ts|mts|js|mjs)$/.test(file))
+    throw new InitializerError(`--store ${modulePath}: expected a .ts, .mts, .js or .mjs module`);
   if (/\.m?ts$/.test(file)) {
     // TypeScript initializers load through tsx, registered here once.
     const { register } = await import('tsx/esm/api');
@@ -25,7 +26,9 @@ export async function loadInitializer(modulePath: string, cwd = process.cwd()): 
   try {
     loaded = (await import(pathToFileURL(file).href)) as { default?: unknown };
   } catch (error) {
-    throw new InitializerError(`--store ${modulePath}: the module failed to load: ${(error as Error).message}`, { cause: error });
+    throw new InitializerError(`--store ${modulePath}: the module failed to load: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   const candidate = loaded.default;
   if (!isStoreTestInitializer(candidate)) {

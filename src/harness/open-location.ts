@@ -12,7 +12,11 @@ export function openLocation(location: StoreLocation): Promise<IWorkflowStore> {
     case 'sqlite':
       return createSqliteStore({ filename: location.filename });
     case 'postgres':
-      return createPostgresStore({ connectionString: location.connectionString, schema: location.schema, maxConnections: 1 });
+      return createPostgresStore({
+        connectionString: location.connectionString,
+        schema: location.schema,
+        maxConnections: 1,
+      });
     default:
       throw new Error(`a ${location.backend} store cannot be opened from another process`);
   }

@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { StoreLocation } from './reference-backends.js';
 
-const script = (name: string) => fileURLToPath(new URL(`./${name}${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
+const script = (name: string) =>
+  fileURLToPath(new URL(`./${name}${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
 
 export interface AppendTiming {
   /** When the append loops started (all at once), and when the last one ended, epoch ms. */
@@ -24,19 +25,32 @@ export async function appendFromProcesses(
 ): Promise<AppendTiming> {
   const worker = script('append-worker');
   const timings = await Promise.all(
-    Array.from({ length: workers }, (_, n) =>
-      new Promise<AppendTiming>((resolve, reject) => {
-        const args = [JSON.stringify(location), runId, String(count), String(n), String(padding), ...(startAt === undefined ? [] : [String(startAt)])];
-        const child = spawn(process.execPath, ['--import', 'tsx', worker, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-        child.on('error', reject);
-        child.on('exit', (code) =>
-          code === 0 ? resolve(JSON.parse(stdout.trim()) as AppendTiming) : reject(new Error(`appending process ${n} exited with ${code}: ${stderr.trim()}`)),
-        );
-      }),
+    Array.from(
+      { length: workers },
+      (_, n) =>
+        new Promise<AppendTiming>((resolve, reject) => {
+          const args = [
+            JSON.stringify(location),
+            runId,
+            String(count),
+            String(n),
+            String(padding),
+            ...(startAt === undefined ? [] : [String(startAt)]),
+          ];
+          const child = spawn(process.execPath, ['--import', 'tsx', worker, ...args], {
+            stdio: ['ignore', 'pipe', 'pipe'],
+          });
+          let stdout = '';
+          let stderr = '';
+          child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+          child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+          child.on('error', reject);
+          child.on('exit', (code) =>
+            code === 0
+              ? resolve(JSON.parse(stdout.trim()) as AppendTiming)
+              : reject(new Error(`appending process ${n} exited with ${code}: ${stderr.trim()}`)),
+          );
+        }),
     ),
   );
   return { started: Math.min(...timings.map((t) => t.started)), ended: Math.max(...timings.map((t) => t.ended)) };
@@ -61,9 +75,13 @@ export async function runThenKill(
   const deadline = Date.now() + timeoutMs;
   try {
     for (;;) {
-      if (child.exitCode !== null) throw new Error(`the workflow process ended on its own (${child.exitCode}) before it was killed: ${stderr.trim()}`);
+      if (child.exitCode !== null)
+        throw new Error(
+          `the workflow process ended on its own (${child.exitCode}) before it was killed: ${stderr.trim()}`,
+        );
       if (await isCompleted().catch(() => false)) break;
-      if (Date.now() > deadline) throw new Error(`the workflow process did not get far enough in ${timeoutMs} ms: ${stderr.trim()}`);
+      if (Date.now() > deadline)
+        throw new Error(`the workflow process did not get far enough in ${timeoutMs} ms: ${stderr.trim()}`);
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
   } finally {

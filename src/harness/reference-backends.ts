@@ -96,7 +96,8 @@ export function filesystemBackend(settings: { fsync?: boolean } = {}): Reference
   return referenceInitializer({
     name: 'filesystem',
     newLocation: async () => ({ backend: 'filesystem', artifactsDir: await dirs.next() }),
-    open: (location, options) => createFilesystemStore({ ...options, artifactsDir: location.artifactsDir, fsync: settings.fsync }),
+    open: (location, options) =>
+      createFilesystemStore({ ...options, artifactsDir: location.artifactsDir, fsync: settings.fsync }),
     remove: (location) => fs.rm(location.artifactsDir, { recursive: true, force: true }),
     tearDown: () => dirs.removeAll(),
   });
@@ -107,7 +108,8 @@ export function sqliteBackend(settings: { synchronous?: 'full' | 'normal' } = {}
   return referenceInitializer({
     name: 'sqlite',
     newLocation: async () => ({ backend: 'sqlite', filename: path.join(await dirs.next(), 'workflow.db') }),
-    open: (location, options) => createSqliteStore({ ...options, filename: location.filename, synchronous: settings.synchronous }),
+    open: (location, options) =>
+      createSqliteStore({ ...options, filename: location.filename, synchronous: settings.synchronous }),
     remove: (location) => fs.rm(path.dirname(location.filename), { recursive: true, force: true }),
     tearDown: () => dirs.removeAll(),
   });
@@ -137,9 +139,18 @@ export function postgresBackend(settings: { log?: (line: string) => void } = {})
       await server?.stop();
       server = schemas = undefined;
     },
-    newLocation: async () => ({ backend: 'postgres', connectionString: ready().server.connectionString, schema: ready().schemas.newName() }),
+    newLocation: async () => ({
+      backend: 'postgres',
+      connectionString: ready().server.connectionString,
+      schema: ready().schemas.newName(),
+    }),
     open: (location, options) =>
-      createPostgresStore({ ...options, connectionString: location.connectionString, schema: location.schema, maxConnections: 4 }),
+      createPostgresStore({
+        ...options,
+        connectionString: location.connectionString,
+        schema: location.schema,
+        maxConnections: 4,
+      }),
     remove: (location) => ready().schemas.drop(location.schema),
   });
   return { ...initializer, provisioned: () => server };

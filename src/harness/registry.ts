@@ -1,6 +1,12 @@
 // The reference backends by name, for the matrix, the conformance command and the tests.
 
-import { filesystemBackend, memoryBackend, postgresBackend, sqliteBackend, type ReferenceInitializer } from './reference-backends.js';
+import {
+  filesystemBackend,
+  memoryBackend,
+  postgresBackend,
+  sqliteBackend,
+  type ReferenceInitializer,
+} from './reference-backends.js';
 
 export const REFERENCE_BACKENDS = ['filesystem', 'sqlite', 'postgres', 'memory'] as const;
 

@@ -43,7 +43,7 @@ async function open(parameters: SuiteParameters): Promise<Suite> {
   return suite;
 }
 
-AfterAll({ timeout: 120_000 }, async function () {
+AfterAll({ timeout: 120_000 }, async () => {
   if (current === undefined) return;
   const suite = await current.catch(() => undefined);
   current = undefined;

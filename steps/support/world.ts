@@ -47,9 +47,12 @@ export class StoreWorld extends World<SuiteParameters> {
   }
 
   failedWith(code: WorkflowStoreErrorCode): WorkflowStoreError {
-    if (this.error === undefined) assert.fail(`expected ${code}, but the call succeeded and returned ${preview(this.result)}`);
+    if (this.error === undefined)
+      assert.fail(`expected ${code}, but the call succeeded and returned ${preview(this.result)}`);
     if (!(this.error instanceof WorkflowStoreError)) {
-      assert.fail(`expected a WorkflowStoreError ${code}, got ${(this.error as Error)?.name}: ${(this.error as Error)?.message}`);
+      assert.fail(
+        `expected a WorkflowStoreError ${code}, got ${(this.error as Error)?.name}: ${(this.error as Error)?.message}`,
+      );
     }
     assert.equal(this.error.code, code, `expected ${code}, got ${this.error.code}: ${this.error.message}`);
     return this.error;
@@ -70,7 +73,10 @@ setWorldConstructor(StoreWorld);
 
 Before({ name: 'open a fresh store', timeout: 180_000 }, async function (this: StoreWorld) {
   this.suite = await suiteFor(this.parameters);
-  this.store = await this.suite.initializer.createStore({ now: this.clock.now, generateId: sequentialIds('generated') });
+  this.store = await this.suite.initializer.createStore({
+    now: this.clock.now,
+    generateId: sequentialIds('generated'),
+  });
 });
 
 Before({ name: 'durability needs reopenStore', tags: '@durability' }, function (this: StoreWorld) {

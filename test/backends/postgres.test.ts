@@ -72,7 +72,9 @@ describe('postgres backend on the server', () => {
     const sqlite = new Database(path.join(dir, 'x.db'), { readonly: true });
     try {
       for (const table of ['workflow_runs', 'workflow_events', 'workflow_node_outputs', 'wfstore_meta']) {
-        const sqliteColumns = (sqlite.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name);
+        const sqliteColumns = (sqlite.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map(
+          (c) => c.name,
+        );
         assert.deepEqual(await columnsOf(table), sqliteColumns, table);
       }
     } finally {
@@ -101,20 +103,29 @@ describe('postgres backend on the server', () => {
 
   it('stores the JSON text exactly as JSON.stringify gave it: key order, NUL and lone surrogate escapes', async () => {
     await store.createWorkflowRun({ id: 'r', workflow_name: 'w', user_message: '' });
-    await store.createWorkflowEvent({ run_id: 'r', event_type: 'node_completed', payload: { node_id: 'n', output: { z: 'a\u0000', a: '\ud800' } } });
+    await store.createWorkflowEvent({
+      run_id: 'r',
+      event_type: 'node_completed',
+      payload: { node_id: 'n', output: { z: 'a\u0000', a: '\ud800' } },
+    });
     const { rows } = await peek.query(`SELECT payload::text AS p FROM ${schema}.workflow_events`);
     assert.equal(rows[0].p, '{"node_id":"n","output":{"z":"a\\u0000","a":"\\ud800"}}');
   });
 
   it('records its schema version and refuses a newer one untouched', async () => {
-    assert.deepEqual((await peek.query(`SELECT key, value FROM ${schema}.wfstore_meta`)).rows, [{ key: 'schema_version', value: '1' }]);
+    assert.deepEqual((await peek.query(`SELECT key, value FROM ${schema}.wfstore_meta`)).rows, [
+      { key: 'schema_version', value: '1' },
+    ]);
     await store.createWorkflowRun({ id: 'r', workflow_name: 'w', user_message: '' });
     await peek.query(`UPDATE ${schema}.wfstore_meta SET value = '7'`);
-    await assert.rejects(createPostgresStore({ connectionString: server.connectionString, schema }), (error: unknown) => {
-      assert.ok(error instanceof StoreOpenError);
-      assert.match(error.message, /version 7.*not changed/s);
-      return true;
-    });
+    await assert.rejects(
+      createPostgresStore({ connectionString: server.connectionString, schema }),
+      (error: unknown) => {
+        assert.ok(error instanceof StoreOpenError);
+        assert.match(error.message, /version 7.*not changed/s);
+        return true;
+      },
+    );
     assert.equal((await peek.query(`SELECT value FROM ${schema}.wfstore_meta`)).rows[0].value, '7');
     assert.equal((await peek.query(`SELECT count(*)::int AS n FROM ${schema}.workflow_runs`)).rows[0].n, 1);
   });
@@ -134,7 +145,10 @@ describe('postgres backend on the server', () => {
   });
 
   it('refuses a schema name that is not a plain identifier', async () => {
-    await assert.rejects(createPostgresStore({ connectionString: server.connectionString, schema: 'x; DROP TABLE y' }), StoreOpenError);
+    await assert.rejects(
+      createPostgresStore({ connectionString: server.connectionString, schema: 'x; DROP TABLE y' }),
+      StoreOpenError,
+    );
   });
 
   it('createWorkflowEvent is one round trip, plain or node_completed; a status compare-and-set is one statement', async () => {
@@ -147,7 +161,11 @@ describe('postgres backend on the server', () => {
       await counted.createWorkflowEvent({ run_id: 'r', event_type: 'node_started', payload: { node_id: 'n' } });
       assert.equal(pool.sent.length, 1, `plain append sent: ${pool.sent.join(' | ')}`);
       pool.sent.length = 0;
-      await counted.createWorkflowEvent({ run_id: 'r', event_type: 'node_completed', payload: { node_id: 'n', output: 1 } });
+      await counted.createWorkflowEvent({
+        run_id: 'r',
+        event_type: 'node_completed',
+        payload: { node_id: 'n', output: 1 },
+      });
       assert.equal(pool.sent.length, 1, 'node_completed append');
       pool.sent.length = 0;
       await counted.updateWorkflowRun('r', { status: 'running' }, { expected_status: 'failed' });
@@ -163,8 +181,14 @@ describe('postgres backend on the server', () => {
     const counted = await createPostgresStore({ pool, schema });
     try {
       pool.sent.length = 0;
-      await rejectsWith(counted.createWorkflowRun({ id: 'r', workflow_name: 'w', user_message: 'a\u0000' }), 'INVALID_INPUT');
-      await rejectsWith(counted.createWorkflowRun({ id: 'r', workflow_name: '\udc00', user_message: '' }), 'INVALID_INPUT');
+      await rejectsWith(
+        counted.createWorkflowRun({ id: 'r', workflow_name: 'w', user_message: 'a\u0000' }),
+        'INVALID_INPUT',
+      );
+      await rejectsWith(
+        counted.createWorkflowRun({ id: 'r', workflow_name: '\udc00', user_message: '' }),
+        'INVALID_INPUT',
+      );
       assert.deepEqual(pool.sent, []);
     } finally {
       await counted.close();
@@ -179,7 +203,11 @@ describe('postgres backend on the server', () => {
     const own = await createPostgresStore({ connectionString: url.toString(), schema });
     await own.listWorkflowRuns();
     const count = async () =>
-      (await peek.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1`, [name])).rows[0]!.n;
+      (
+        await peek.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1`, [
+          name,
+        ])
+      ).rows[0]!.n;
     assert.ok((await count()) >= 1);
     await own.close();
     for (let i = 0; i < 50 && (await count()) > 0; i++) await new Promise((r) => setTimeout(r, 20));
@@ -195,11 +223,22 @@ describe('postgres backend on the server', () => {
 
   it('4 processes x 250 appends to one run over separate connections give sequences exactly 1..1000', async () => {
     await store.createWorkflowRun({ id: 'shared', workflow_name: 'w', user_message: '' });
-    await appendFromProcesses({ backend: 'postgres', connectionString: server.connectionString, schema }, 'shared', 4, 250);
+    await appendFromProcesses(
+      { backend: 'postgres', connectionString: server.connectionString, schema },
+      'shared',
+      4,
+      250,
+    );
     const events = await store.listWorkflowEvents('shared');
-    assert.deepEqual(events.map((e) => e.sequence), Array.from({ length: 1000 }, (_, i) => i + 1));
+    assert.deepEqual(
+      events.map((e) => e.sequence),
+      Array.from({ length: 1000 }, (_, i) => i + 1),
+    );
     for (let worker = 0; worker < 4; worker++) {
-      assert.deepEqual(events.filter((e) => e.payload.worker === worker).map((e) => e.payload.i), Array.from({ length: 250 }, (_, i) => i));
+      assert.deepEqual(
+        events.filter((e) => e.payload.worker === worker).map((e) => e.payload.i),
+        Array.from({ length: 250 }, (_, i) => i),
+      );
     }
   });
 });

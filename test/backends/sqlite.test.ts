@@ -18,7 +18,8 @@ describe('sqlite backend in the database', () => {
   let store: IWorkflowStore;
   let peek: Database.Database;
   let n = 0;
-  const columns = (table: string) => (peek.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name);
+  const columns = (table: string) =>
+    (peek.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name);
 
   before(async () => (root = await fs.mkdtemp(path.join(os.tmpdir(), 'wfstore-sqlite-test-'))));
   after(async () => fs.rm(root, { recursive: true, force: true }));
@@ -32,20 +33,31 @@ describe('sqlite backend in the database', () => {
     await store.close();
   });
 
-  it('has the tables workflow_runs, workflow_events and workflow_node_outputs with the seed\'s columns', () => {
-    const tables = (peek.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as { name: string }[]).map((t) => t.name);
+  it("has the tables workflow_runs, workflow_events and workflow_node_outputs with the seed's columns", () => {
+    const tables = (
+      peek.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as { name: string }[]
+    ).map((t) => t.name);
     for (const t of ['workflow_events', 'workflow_node_outputs', 'workflow_runs']) assert.ok(tables.includes(t), t);
-    for (const c of ['id', 'workflow_name', 'status', 'user_message', 'created_at', 'updated_at', 'metadata']) assert.ok(columns('workflow_runs').includes(c), c);
-    for (const c of ['run_id', 'sequence', 'event_type', 'timestamp', 'payload']) assert.ok(columns('workflow_events').includes(c), c);
-    for (const c of ['run_id', 'node_id', 'output', 'sequence']) assert.ok(columns('workflow_node_outputs').includes(c), c);
-    const pk = (peek.prepare(`PRAGMA table_info(workflow_events)`).all() as { name: string; pk: number }[]).filter((c) => c.pk > 0).map((c) => c.name);
+    for (const c of ['id', 'workflow_name', 'status', 'user_message', 'created_at', 'updated_at', 'metadata'])
+      assert.ok(columns('workflow_runs').includes(c), c);
+    for (const c of ['run_id', 'sequence', 'event_type', 'timestamp', 'payload'])
+      assert.ok(columns('workflow_events').includes(c), c);
+    for (const c of ['run_id', 'node_id', 'output', 'sequence'])
+      assert.ok(columns('workflow_node_outputs').includes(c), c);
+    const pk = (peek.prepare(`PRAGMA table_info(workflow_events)`).all() as { name: string; pk: number }[])
+      .filter((c) => c.pk > 0)
+      .map((c) => c.name);
     assert.deepEqual(pk, ['run_id', 'sequence']);
   });
 
   it('events and node outputs reference their run with ON DELETE CASCADE', () => {
     for (const table of ['workflow_events', 'workflow_node_outputs']) {
       const fks = peek.prepare(`PRAGMA foreign_key_list(${table})`).all() as { table: string; on_delete: string }[];
-      assert.deepEqual(fks.map((f) => [f.table, f.on_delete]), [['workflow_runs', 'CASCADE']], table);
+      assert.deepEqual(
+        fks.map((f) => [f.table, f.on_delete]),
+        [['workflow_runs', 'CASCADE']],
+        table,
+      );
     }
   });
 
@@ -55,15 +67,33 @@ describe('sqlite backend in the database', () => {
   });
 
   it('stores rows as the store returned them: JSON as text, timestamps as ISO text', async () => {
-    const run = await store.createWorkflowRun({ id: 'r', workflow_name: 'w', user_message: 'm', metadata: { k: [1, { z: 1, a: 2 }] } });
-    const event = await store.createWorkflowEvent({ run_id: 'r', event_type: 'node_completed', payload: { node_id: 'n', output: { b: 1, a: 2 } } });
+    const run = await store.createWorkflowRun({
+      id: 'r',
+      workflow_name: 'w',
+      user_message: 'm',
+      metadata: { k: [1, { z: 1, a: 2 }] },
+    });
+    const event = await store.createWorkflowEvent({
+      run_id: 'r',
+      event_type: 'node_completed',
+      payload: { node_id: 'n', output: { b: 1, a: 2 } },
+    });
     const row = peek.prepare(`SELECT * FROM workflow_runs WHERE id = 'r'`).get() as Record<string, unknown>;
     assert.equal(row.metadata, '{"k":[1,{"z":1,"a":2}]}');
     assert.equal(row.created_at, run.created_at);
     assert.equal(row.status, 'pending');
-    assert.deepEqual(peek.prepare(`SELECT run_id, sequence, event_type, timestamp, payload FROM workflow_events`).all(), [
-      { run_id: 'r', sequence: 1, event_type: 'node_completed', timestamp: event.timestamp, payload: '{"node_id":"n","output":{"b":1,"a":2}}' },
-    ]);
+    assert.deepEqual(
+      peek.prepare(`SELECT run_id, sequence, event_type, timestamp, payload FROM workflow_events`).all(),
+      [
+        {
+          run_id: 'r',
+          sequence: 1,
+          event_type: 'node_completed',
+          timestamp: event.timestamp,
+          payload: '{"node_id":"n","output":{"b":1,"a":2}}',
+        },
+      ],
+    );
     assert.deepEqual(peek.prepare(`SELECT run_id, node_id, output, sequence FROM workflow_node_outputs`).all(), [
       { run_id: 'r', node_id: 'n', output: '{"b":1,"a":2}', sequence: 1 },
     ]);
@@ -81,7 +111,9 @@ describe('sqlite backend in the database', () => {
   it('an append is one transaction: when the node output cannot be written, no event row and no sequence are left', async () => {
     await store.createWorkflowRun({ id: 'r', workflow_name: 'w', user_message: '' });
     await store.createWorkflowEvent({ run_id: 'r', event_type: 'x' });
-    peek.exec(`CREATE TRIGGER refuse_outputs BEFORE INSERT ON workflow_node_outputs BEGIN SELECT RAISE(ABORT, 'disk says no'); END`);
+    peek.exec(
+      `CREATE TRIGGER refuse_outputs BEFORE INSERT ON workflow_node_outputs BEGIN SELECT RAISE(ABORT, 'disk says no'); END`,
+    );
     const error = await rejectsWith(
       store.createWorkflowEvent({ run_id: 'r', event_type: 'node_completed', payload: { node_id: 'n' } }),
       'BACKEND_FAILURE',
@@ -114,9 +146,15 @@ describe('sqlite backend in the database', () => {
     await store.createWorkflowRun({ id: 'shared', workflow_name: 'w', user_message: '' });
     await appendFromProcesses({ backend: 'sqlite', filename: file }, 'shared', 4, 50);
     const events = await store.listWorkflowEvents('shared');
-    assert.deepEqual(events.map((e) => e.sequence), Array.from({ length: 200 }, (_, i) => i + 1));
+    assert.deepEqual(
+      events.map((e) => e.sequence),
+      Array.from({ length: 200 }, (_, i) => i + 1),
+    );
     for (let worker = 0; worker < 4; worker++) {
-      assert.deepEqual(events.filter((e) => e.payload.worker === worker).map((e) => e.payload.i), Array.from({ length: 50 }, (_, i) => i));
+      assert.deepEqual(
+        events.filter((e) => e.payload.worker === worker).map((e) => e.payload.i),
+        Array.from({ length: 50 }, (_, i) => i),
+      );
     }
   });
 });

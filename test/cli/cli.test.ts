@@ -6,7 +6,8 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const BIN = fileURLToPath(new URL('../../bin/wfstore.js', import.meta.url));
-const wfstore = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000 });
+const wfstore = (...args: string[]) =>
+  spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000 });
 
 describe('wfstore demo', () => {
   for (const backend of ['filesystem', 'sqlite', 'postgres']) {
@@ -42,6 +43,7 @@ describe('wfstore conformance: usage errors', () => {
 
   it('--help documents every option', () => {
     const { stdout } = wfstore('conformance', '--help');
-    for (const option of ['--backends', '--store', '--report-dir', '--tags', '--name']) assert.ok(stdout.includes(option), option);
+    for (const option of ['--backends', '--store', '--report-dir', '--tags', '--name'])
+      assert.ok(stdout.includes(option), option);
   });
 });

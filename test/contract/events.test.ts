@@ -10,10 +10,20 @@ forEachBackend('events and node outputs', (ctx) => {
   it('createWorkflowEvent appends to the event log with sequence and timestamp', async () => {
     const { store, clock } = ctx();
     await newRun();
-    const first = await store.createWorkflowEvent({ run_id: 'r', event_type: 'workflow_started', payload: { by: 'me' } });
+    const first = await store.createWorkflowEvent({
+      run_id: 'r',
+      event_type: 'workflow_started',
+      payload: { by: 'me' },
+    });
     const t2 = clock.advance(7);
     const second = await store.createWorkflowEvent({ run_id: 'r', event_type: 'node_started' });
-    assert.deepEqual(first, { run_id: 'r', sequence: 1, event_type: 'workflow_started', timestamp: '2026-01-01T00:00:00.000Z', payload: { by: 'me' } });
+    assert.deepEqual(first, {
+      run_id: 'r',
+      sequence: 1,
+      event_type: 'workflow_started',
+      timestamp: '2026-01-01T00:00:00.000Z',
+      payload: { by: 'me' },
+    });
     assert.deepEqual(second, { run_id: 'r', sequence: 2, event_type: 'node_started', timestamp: t2, payload: {} });
     assert.deepEqual(await store.listWorkflowEvents('r'), [first, second]);
   });
@@ -33,9 +43,15 @@ forEachBackend('events and node outputs', (ctx) => {
     const events = await Promise.all(
       range(100).map((i) => store.createWorkflowEvent({ run_id: 'r', event_type: 'tick', payload: { i } })),
     );
-    assert.deepEqual(events.map((e) => e.sequence).sort((a, b) => a - b), range(100));
+    assert.deepEqual(
+      events.map((e) => e.sequence).sort((a, b) => a - b),
+      range(100),
+    );
     const listed = await store.listWorkflowEvents('r');
-    assert.deepEqual(listed.map((e) => e.sequence), range(100));
+    assert.deepEqual(
+      listed.map((e) => e.sequence),
+      range(100),
+    );
     // Each stored event is the one its call returned.
     const byPayload = new Map(events.map((e) => [e.payload.i, e.sequence]));
     for (const event of listed) assert.equal(byPayload.get(event.payload.i), event.sequence);
@@ -81,11 +97,29 @@ forEachBackend('events and node outputs', (ctx) => {
     const { store } = ctx();
     await newRun();
     await store.createWorkflowEvent({ run_id: 'r', event_type: 'node_started', payload: { node_id: 'a' } });
-    await store.createWorkflowEvent({ run_id: 'r', event_type: 'node_completed', payload: { node_id: 'a', output: { rows: [1, 2] } } });
-    await store.createWorkflowEvent({ run_id: 'r', event_type: 'node_completed', payload: { node_id: 'b', output: 'text' } });
-    await store.createWorkflowEvent({ run_id: 'r', event_type: 'node_failed', payload: { node_id: 'c', error: 'boom' } });
+    await store.createWorkflowEvent({
+      run_id: 'r',
+      event_type: 'node_completed',
+      payload: { node_id: 'a', output: { rows: [1, 2] } },
+    });
+    await store.createWorkflowEvent({
+      run_id: 'r',
+      event_type: 'node_completed',
+      payload: { node_id: 'b', output: 'text' },
+    });
+    await store.createWorkflowEvent({
+      run_id: 'r',
+      event_type: 'node_failed',
+      payload: { node_id: 'c', error: 'boom' },
+    });
     const outputs = await store.getCompletedDagNodeOutputs('r');
-    assert.deepEqual(outputs, new Map<string, unknown>([['a', { rows: [1, 2] }], ['b', 'text']]));
+    assert.deepEqual(
+      outputs,
+      new Map<string, unknown>([
+        ['a', { rows: [1, 2] }],
+        ['b', 'text'],
+      ]),
+    );
   });
 
   it('a node completed more than once: the latest completion wins', async () => {
@@ -107,8 +141,14 @@ forEachBackend('events and node outputs', (ctx) => {
   it('a node_completed event without a valid node_id is refused and nothing is appended', async () => {
     const { store } = ctx();
     await newRun();
-    await rejectsWith(store.createWorkflowEvent({ run_id: 'r', event_type: 'node_completed', payload: { output: 1 } }), 'INVALID_INPUT');
-    await rejectsWith(store.createWorkflowEvent({ run_id: 'r', event_type: 'node_completed', payload: { node_id: '../n' } }), 'INVALID_INPUT');
+    await rejectsWith(
+      store.createWorkflowEvent({ run_id: 'r', event_type: 'node_completed', payload: { output: 1 } }),
+      'INVALID_INPUT',
+    );
+    await rejectsWith(
+      store.createWorkflowEvent({ run_id: 'r', event_type: 'node_completed', payload: { node_id: '../n' } }),
+      'INVALID_INPUT',
+    );
     assert.deepEqual(await store.listWorkflowEvents('r'), []);
     assert.deepEqual(await store.getCompletedDagNodeOutputs('r'), new Map());
   });
@@ -117,7 +157,11 @@ forEachBackend('events and node outputs', (ctx) => {
     const { store } = ctx();
     await newRun();
     for (const node_id of ['b', 'a', 'c', 'b']) {
-      await store.createWorkflowEvent({ run_id: 'r', event_type: 'node_completed', payload: { node_id, output: node_id } });
+      await store.createWorkflowEvent({
+        run_id: 'r',
+        event_type: 'node_completed',
+        payload: { node_id, output: node_id },
+      });
     }
     assert.deepEqual([...(await store.getCompletedDagNodeOutputs('r')).keys()], ['a', 'c', 'b']);
   });
@@ -126,7 +170,9 @@ forEachBackend('events and node outputs', (ctx) => {
     const { store } = ctx();
     await newRun();
     const events = await Promise.all(
-      range(20).map((i) => store.createWorkflowEvent({ run_id: 'r', event_type: 'node_completed', payload: { node_id: 'n', output: i } })),
+      range(20).map((i) =>
+        store.createWorkflowEvent({ run_id: 'r', event_type: 'node_completed', payload: { node_id: 'n', output: i } }),
+      ),
     );
     const latest = events.reduce((a, b) => (a.sequence > b.sequence ? a : b));
     assert.deepEqual(await store.getCompletedDagNodeOutputs('r'), new Map([['n', latest.payload.output]]));

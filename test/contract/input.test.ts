@@ -32,7 +32,13 @@ const NOT_JSON: [string, () => unknown][] = [
   ['undefined', () => undefined],
   ['a function', () => () => 1],
   ['a Map', () => new Map()],
-  ['a class instance', () => new (class Point { x = 1 })()],
+  [
+    'a class instance',
+    () =>
+      new (class Point {
+        x = 1;
+      })(),
+  ],
   ['a symbol', () => Symbol('s')],
 ];
 
@@ -44,7 +50,10 @@ forEachBackend('input', (ctx) => {
   for (const [label, id] of BAD_IDS) {
     it(`refuses run id ${label} with INVALID_INPUT on every operation, writing nothing`, async () => {
       const { store } = ctx();
-      await rejectsWith(store.createWorkflowRun({ id: id as string, workflow_name: 'w', user_message: '' }), 'INVALID_INPUT');
+      await rejectsWith(
+        store.createWorkflowRun({ id: id as string, workflow_name: 'w', user_message: '' }),
+        'INVALID_INPUT',
+      );
       await rejectsWith(store.getWorkflowRun(id as string), 'INVALID_INPUT');
       await rejectsWith(store.updateWorkflowRun(id as string, { status: 'running' }), 'INVALID_INPUT');
       await rejectsWith(store.deleteWorkflowRun(id as string), 'INVALID_INPUT');
@@ -66,7 +75,11 @@ forEachBackend('input', (ctx) => {
       const { store } = ctx();
       await newRun();
       const error = await rejectsWith(
-        store.createWorkflowEvent({ run_id: 'r', event_type: 'x', payload: { ok: 1, nested: [0, { bad: make() }] } as never }),
+        store.createWorkflowEvent({
+          run_id: 'r',
+          event_type: 'x',
+          payload: { ok: 1, nested: [0, { bad: make() }] } as never,
+        }),
         'INVALID_INPUT',
       );
       assert.equal(error.field, 'payload.nested[1].bad');
@@ -79,11 +92,18 @@ forEachBackend('input', (ctx) => {
     await newRun();
     await rejectsWith(store.createWorkflowEvent({ run_id: 'r', event_type: 'x', payload: cycle() }), 'INVALID_INPUT');
     await rejectsWith(
-      store.createWorkflowEvent({ run_id: 'r', event_type: 'node_completed', payload: { node_id: 'n', output: cycle() } }),
+      store.createWorkflowEvent({
+        run_id: 'r',
+        event_type: 'node_completed',
+        payload: { node_id: 'n', output: cycle() },
+      }),
       'INVALID_INPUT',
     );
     await rejectsWith(store.updateWorkflowRun('r', { metadata: cycle() }), 'INVALID_INPUT');
-    await rejectsWith(store.createWorkflowRun({ id: 'other', workflow_name: 'w', user_message: '', metadata: cycle() }), 'INVALID_INPUT');
+    await rejectsWith(
+      store.createWorkflowRun({ id: 'other', workflow_name: 'w', user_message: '', metadata: cycle() }),
+      'INVALID_INPUT',
+    );
     assert.deepEqual(await store.listWorkflowEvents('r'), []);
     assert.deepEqual((await store.getWorkflowRun('r'))?.metadata, {});
     assert.equal(await store.getWorkflowRun('other'), null);
@@ -92,7 +112,11 @@ forEachBackend('input', (ctx) => {
   it('a shared (non-cyclic) object may appear twice', async () => {
     await newRun();
     const shared = { v: 1 };
-    const event = await ctx().store.createWorkflowEvent({ run_id: 'r', event_type: 'x', payload: { a: shared, b: shared } });
+    const event = await ctx().store.createWorkflowEvent({
+      run_id: 'r',
+      event_type: 'x',
+      payload: { a: shared, b: shared },
+    });
     assert.deepEqual(event.payload, { a: { v: 1 }, b: { v: 1 } });
   });
 
@@ -100,9 +124,15 @@ forEachBackend('input', (ctx) => {
     const { store } = ctx();
     await newRun();
     for (const payload of [[], 'text', 1, null, new Date()]) {
-      await rejectsWith(store.createWorkflowEvent({ run_id: 'r', event_type: 'x', payload: payload as never }), 'INVALID_INPUT');
+      await rejectsWith(
+        store.createWorkflowEvent({ run_id: 'r', event_type: 'x', payload: payload as never }),
+        'INVALID_INPUT',
+      );
     }
-    await rejectsWith(store.createWorkflowRun({ id: 'm', workflow_name: 'w', user_message: '', metadata: [] as never }), 'INVALID_INPUT');
+    await rejectsWith(
+      store.createWorkflowRun({ id: 'm', workflow_name: 'w', user_message: '', metadata: [] as never }),
+      'INVALID_INPUT',
+    );
     assert.deepEqual(await store.listWorkflowEvents('r'), []);
   });
 
@@ -112,9 +142,15 @@ forEachBackend('input', (ctx) => {
   ] as const) {
     it(`refuses ${label} in user_message and workflow_name, creating nothing`, async () => {
       const { store } = ctx();
-      const e1 = await rejectsWith(store.createWorkflowRun({ id: 'r', workflow_name: 'w', user_message: text }), 'INVALID_INPUT');
+      const e1 = await rejectsWith(
+        store.createWorkflowRun({ id: 'r', workflow_name: 'w', user_message: text }),
+        'INVALID_INPUT',
+      );
       assert.equal(e1.field, 'user_message');
-      const e2 = await rejectsWith(store.createWorkflowRun({ id: 'r', workflow_name: text, user_message: '' }), 'INVALID_INPUT');
+      const e2 = await rejectsWith(
+        store.createWorkflowRun({ id: 'r', workflow_name: text, user_message: '' }),
+        'INVALID_INPUT',
+      );
       assert.equal(e2.field, 'workflow_name');
       assert.equal(await store.getWorkflowRun('r'), null);
       assert.deepEqual(await store.listWorkflowRuns(), []);
@@ -125,7 +161,11 @@ forEachBackend('input', (ctx) => {
     const { store } = ctx();
     await newRun();
     const payload = hardPayload();
-    const returned = await store.createWorkflowEvent({ run_id: 'r', event_type: 'node_completed', payload: { node_id: 'n', output: payload, ...payload } });
+    const returned = await store.createWorkflowEvent({
+      run_id: 'r',
+      event_type: 'node_completed',
+      payload: { node_id: 'n', output: payload, ...payload },
+    });
     const [listed] = await store.listWorkflowEvents('r');
     assertSameJson(listed!.payload, { node_id: 'n', output: payload, ...payload });
     assertSameJson(returned.payload, listed!.payload);
@@ -158,18 +198,35 @@ forEachBackend('input', (ctx) => {
 
   it('limits: workflow_name up to 256 code units, user_message up to 1 MiB, one JSON value up to 16 MiB', async () => {
     const { store } = ctx();
-    await store.createWorkflowRun({ id: 'ok', workflow_name: 'n'.repeat(WORKFLOW_NAME_MAX_LENGTH), user_message: 'm'.repeat(USER_MESSAGE_MAX_BYTES) });
-    await rejectsWith(store.createWorkflowRun({ id: 'a', workflow_name: 'n'.repeat(WORKFLOW_NAME_MAX_LENGTH + 1), user_message: '' }), 'INVALID_INPUT');
+    await store.createWorkflowRun({
+      id: 'ok',
+      workflow_name: 'n'.repeat(WORKFLOW_NAME_MAX_LENGTH),
+      user_message: 'm'.repeat(USER_MESSAGE_MAX_BYTES),
+    });
+    await rejectsWith(
+      store.createWorkflowRun({ id: 'a', workflow_name: 'n'.repeat(WORKFLOW_NAME_MAX_LENGTH + 1), user_message: '' }),
+      'INVALID_INPUT',
+    );
     await rejectsWith(store.createWorkflowRun({ id: 'b', workflow_name: '', user_message: '' }), 'INVALID_INPUT');
     // 2 bytes a character in UTF-8: half the count fits, one more does not.
-    await rejectsWith(store.createWorkflowRun({ id: 'c', workflow_name: 'w', user_message: 'é'.repeat(USER_MESSAGE_MAX_BYTES / 2 + 1) }), 'INVALID_INPUT');
+    await rejectsWith(
+      store.createWorkflowRun({
+        id: 'c',
+        workflow_name: 'w',
+        user_message: 'é'.repeat(USER_MESSAGE_MAX_BYTES / 2 + 1),
+      }),
+      'INVALID_INPUT',
+    );
     await rejectsWith(
       store.createWorkflowEvent({ run_id: 'ok', event_type: 'x', payload: { big: 'x'.repeat(JSON_MAX_BYTES) } }),
       'INVALID_INPUT',
     );
     const fits = JSON_MAX_BYTES - '{"big":""}'.length;
     await store.createWorkflowEvent({ run_id: 'ok', event_type: 'x', payload: { big: 'x'.repeat(fits) } });
-    assert.deepEqual((await store.listWorkflowRuns()).map((r) => r.id), ['ok']);
+    assert.deepEqual(
+      (await store.listWorkflowRuns()).map((r) => r.id),
+      ['ok'],
+    );
     assert.equal((await store.listWorkflowEvents('ok')).length, 1);
   });
 
@@ -187,9 +244,15 @@ forEachBackend('input', (ctx) => {
   it('input objects are closed: an unknown field is refused, never ignored', async () => {
     const { store } = ctx();
     await newRun();
-    const e1 = await rejectsWith(store.createWorkflowRun({ id: 'x', workflow_name: 'w', user_message: '', userMessage: 'typo' } as never), 'INVALID_INPUT');
+    const e1 = await rejectsWith(
+      store.createWorkflowRun({ id: 'x', workflow_name: 'w', user_message: '', userMessage: 'typo' } as never),
+      'INVALID_INPUT',
+    );
     assert.match(e1.message, /userMessage/);
-    await rejectsWith(store.createWorkflowEvent({ run_id: 'r', event_type: 'x', runId: 'r' } as never), 'INVALID_INPUT');
+    await rejectsWith(
+      store.createWorkflowEvent({ run_id: 'r', event_type: 'x', runId: 'r' } as never),
+      'INVALID_INPUT',
+    );
     await rejectsWith(store.listWorkflowEvents('r', { afterSequence: 1 } as never), 'INVALID_INPUT');
     await rejectsWith(store.listWorkflowRuns({ state: 'running' } as never), 'INVALID_INPUT');
     assert.equal(await store.getWorkflowRun('x'), null);
@@ -198,7 +261,13 @@ forEachBackend('input', (ctx) => {
 
   it('optional fields may be undefined', async () => {
     const { store } = ctx();
-    const run = await store.createWorkflowRun({ id: 'u', workflow_name: 'w', user_message: '', status: undefined, metadata: undefined });
+    const run = await store.createWorkflowRun({
+      id: 'u',
+      workflow_name: 'w',
+      user_message: '',
+      status: undefined,
+      metadata: undefined,
+    });
     assert.equal(run.status, 'pending');
     const event = await store.createWorkflowEvent({ run_id: 'u', event_type: 'x', payload: undefined });
     assert.deepEqual(event.payload, {});

@@ -35,17 +35,29 @@ forEachBackend('lifecycle, copies and durability', (ctx) => {
     const pending = Array.from({ length: 10 }, () => store.createWorkflowEvent({ run_id: 'r', event_type: 'x' }));
     await store.close();
     const results = await Promise.allSettled(pending);
-    assert.ok(results.every((r) => r.status === 'fulfilled'), 'calls made before close() complete');
+    assert.ok(
+      results.every((r) => r.status === 'fulfilled'),
+      'calls made before close() complete',
+    );
     const reopened = await ctx().reopen();
     assert.equal((await reopened.listWorkflowEvents('r')).length, 10);
   });
 
-  it('what a call returns is the caller\'s own copy', async () => {
+  it("what a call returns is the caller's own copy", async () => {
     const { store } = ctx();
-    const run = await store.createWorkflowRun({ id: 'r', workflow_name: 'w', user_message: '', metadata: { list: [1] } });
+    const run = await store.createWorkflowRun({
+      id: 'r',
+      workflow_name: 'w',
+      user_message: '',
+      metadata: { list: [1] },
+    });
     (run.metadata.list as number[]).push(2);
     run.status = 'completed';
-    const event = await store.createWorkflowEvent({ run_id: 'r', event_type: 'node_completed', payload: { node_id: 'n', output: { v: [1] } } });
+    const event = await store.createWorkflowEvent({
+      run_id: 'r',
+      event_type: 'node_completed',
+      payload: { node_id: 'n', output: { v: [1] } },
+    });
     ((event.payload.output as JsonObject).v as number[]).push(2);
     const outputs = await store.getCompletedDagNodeOutputs('r');
     ((outputs.get('n') as JsonObject).v as number[]).push(3);
@@ -76,7 +88,10 @@ forEachBackend('lifecycle, copies and durability', (ctx) => {
   });
 
   it('errors are WorkflowStoreError instances with a code and a message naming the run', async () => {
-    const error = await rejectsWith(ctx().store.createWorkflowEvent({ run_id: 'missing-run', event_type: 'x' }), 'RUN_NOT_FOUND');
+    const error = await rejectsWith(
+      ctx().store.createWorkflowEvent({ run_id: 'missing-run', event_type: 'x' }),
+      'RUN_NOT_FOUND',
+    );
     assert.ok(error instanceof WorkflowStoreError);
     assert.ok(error instanceof Error);
     assert.equal(error.name, 'WorkflowStoreError');
@@ -90,7 +105,11 @@ forEachBackend('lifecycle, copies and durability', (ctx) => {
     await store.createWorkflowRun({ id: 'b', workflow_name: 'w', user_message: '' });
     await store.updateWorkflowRun('a', { status: 'running', metadata: { n: 2 } });
     for (let i = 0; i < 5; i++) {
-      await store.createWorkflowEvent({ run_id: 'a', event_type: 'node_completed', payload: { node_id: `n${i % 2}`, output: i } });
+      await store.createWorkflowEvent({
+        run_id: 'a',
+        event_type: 'node_completed',
+        payload: { node_id: `n${i % 2}`, output: i },
+      });
     }
     await store.deleteWorkflowRun('b');
     const before = {

@@ -6,7 +6,12 @@ import { rejectsWith } from '../support/assertions.js';
 forEachBackend('runs', (ctx) => {
   it('createWorkflowRun persists the run and returns it, with created_at == updated_at', async () => {
     const { store, clock } = ctx();
-    const run = await store.createWorkflowRun({ id: 'r1', workflow_name: 'build', user_message: 'go', metadata: { k: 1 } });
+    const run = await store.createWorkflowRun({
+      id: 'r1',
+      workflow_name: 'build',
+      user_message: 'go',
+      metadata: { k: 1 },
+    });
     assert.deepEqual(run, {
       id: 'r1',
       workflow_name: 'build',
@@ -27,15 +32,28 @@ forEachBackend('runs', (ctx) => {
   });
 
   it('accepts an initial status', async () => {
-    const run = await ctx().store.createWorkflowRun({ id: 'r', workflow_name: 'w', user_message: '', status: 'running' });
+    const run = await ctx().store.createWorkflowRun({
+      id: 'r',
+      workflow_name: 'w',
+      user_message: '',
+      status: 'running',
+    });
     assert.equal(run.status, 'running');
   });
 
   it('a duplicate id is refused with RUN_ALREADY_EXISTS and the existing run is untouched', async () => {
     const { store, clock } = ctx();
-    const first = await store.createWorkflowRun({ id: 'dup', workflow_name: 'a', user_message: 'first', metadata: { v: 1 } });
+    const first = await store.createWorkflowRun({
+      id: 'dup',
+      workflow_name: 'a',
+      user_message: 'first',
+      metadata: { v: 1 },
+    });
     clock.advance(1000);
-    const error = await rejectsWith(store.createWorkflowRun({ id: 'dup', workflow_name: 'b', user_message: 'second' }), 'RUN_ALREADY_EXISTS');
+    const error = await rejectsWith(
+      store.createWorkflowRun({ id: 'dup', workflow_name: 'b', user_message: 'second' }),
+      'RUN_ALREADY_EXISTS',
+    );
     assert.equal(error.runId, 'dup');
     assert.match(error.message, /dup/);
     assert.deepEqual(await store.getWorkflowRun('dup'), first);
@@ -53,19 +71,38 @@ forEachBackend('runs', (ctx) => {
     await store.createWorkflowRun({ id: 'B', workflow_name: 'x', user_message: '', status: 'running' });
     clock.advance();
     await store.createWorkflowRun({ id: 'b', workflow_name: 'x', user_message: '', status: 'running' });
-    assert.deepEqual((await store.listWorkflowRuns()).map((r) => r.id), ['a', 'c', 'B', 'b']);
-    assert.deepEqual((await store.listWorkflowRuns({ status: 'running' })).map((r) => r.id), ['B', 'b']);
-    assert.deepEqual((await store.listWorkflowRuns({ workflow_name: 'x' })).map((r) => r.id), ['c', 'B', 'b']);
-    assert.deepEqual((await store.listWorkflowRuns({ workflow_name: 'x', status: 'pending' })).map((r) => r.id), ['c']);
-    assert.deepEqual((await store.listWorkflowRuns({ limit: 2 })).map((r) => r.id), ['a', 'c']);
+    assert.deepEqual(
+      (await store.listWorkflowRuns()).map((r) => r.id),
+      ['a', 'c', 'B', 'b'],
+    );
+    assert.deepEqual(
+      (await store.listWorkflowRuns({ status: 'running' })).map((r) => r.id),
+      ['B', 'b'],
+    );
+    assert.deepEqual(
+      (await store.listWorkflowRuns({ workflow_name: 'x' })).map((r) => r.id),
+      ['c', 'B', 'b'],
+    );
+    assert.deepEqual(
+      (await store.listWorkflowRuns({ workflow_name: 'x', status: 'pending' })).map((r) => r.id),
+      ['c'],
+    );
+    assert.deepEqual(
+      (await store.listWorkflowRuns({ limit: 2 })).map((r) => r.id),
+      ['a', 'c'],
+    );
     assert.deepEqual(await store.listWorkflowRuns({ limit: 0 }), []);
     assert.deepEqual(await store.listWorkflowRuns({ status: 'paused' }), []);
   });
 
   it('ids sort by code unit, not by locale: upper case before lower case, "-" before digits', async () => {
     const { store } = ctx();
-    for (const id of ['b', 'B', 'a-1', 'a1', 'a.1', 'A_1']) await store.createWorkflowRun({ id, workflow_name: 'w', user_message: '' });
-    assert.deepEqual((await store.listWorkflowRuns()).map((r) => r.id), ['A_1', 'B', 'a-1', 'a.1', 'a1', 'b']);
+    for (const id of ['b', 'B', 'a-1', 'a1', 'a.1', 'A_1'])
+      await store.createWorkflowRun({ id, workflow_name: 'w', user_message: '' });
+    assert.deepEqual(
+      (await store.listWorkflowRuns()).map((r) => r.id),
+      ['A_1', 'B', 'a-1', 'a.1', 'a1', 'b'],
+    );
   });
 
   it('deleteWorkflowRun returns true for an existing run, false for an unknown one', async () => {
@@ -80,7 +117,11 @@ forEachBackend('runs', (ctx) => {
   it('a deleted run is unknown: its events and outputs go with it', async () => {
     const { store } = ctx();
     await store.createWorkflowRun({ id: 'r', workflow_name: 'w', user_message: '' });
-    await store.createWorkflowEvent({ run_id: 'r', event_type: 'node_completed', payload: { node_id: 'n', output: 1 } });
+    await store.createWorkflowEvent({
+      run_id: 'r',
+      event_type: 'node_completed',
+      payload: { node_id: 'n', output: 1 },
+    });
     await store.deleteWorkflowRun('r');
     await rejectsWith(store.listWorkflowEvents('r'), 'RUN_NOT_FOUND');
     await rejectsWith(store.getCompletedDagNodeOutputs('r'), 'RUN_NOT_FOUND');
@@ -92,7 +133,11 @@ forEachBackend('runs', (ctx) => {
     const { store } = ctx();
     await store.createWorkflowRun({ id: 'r', workflow_name: 'old', user_message: '', metadata: { old: true } });
     await store.createWorkflowEvent({ run_id: 'r', event_type: 'started' });
-    await store.createWorkflowEvent({ run_id: 'r', event_type: 'node_completed', payload: { node_id: 'n', output: 'old' } });
+    await store.createWorkflowEvent({
+      run_id: 'r',
+      event_type: 'node_completed',
+      payload: { node_id: 'n', output: 'old' },
+    });
     await store.deleteWorkflowRun('r');
     const again = await store.createWorkflowRun({ id: 'r', workflow_name: 'new', user_message: '' });
     assert.deepEqual(again.metadata, {});
@@ -109,6 +154,9 @@ forEachBackend('runs', (ctx) => {
     await store.createWorkflowEvent({ run_id: 'keep', event_type: 'x' });
     await store.deleteWorkflowRun('drop');
     assert.equal((await store.listWorkflowEvents('keep')).length, 1);
-    assert.deepEqual((await store.listWorkflowRuns()).map((r) => r.id), ['keep']);
+    assert.deepEqual(
+      (await store.listWorkflowRuns()).map((r) => r.id),
+      ['keep'],
+    );
   });
 });

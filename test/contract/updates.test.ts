@@ -7,17 +7,32 @@ import { rejectsWith } from '../support/assertions.js';
 
 // Written out, not derived from TRANSITIONS, so a wrong table in the code fails here.
 const ALLOWED: [RunStatus, RunStatus][] = [
-  ['pending', 'running'], ['pending', 'failed'], ['pending', 'cancelled'],
-  ['running', 'paused'], ['running', 'completed'], ['running', 'failed'], ['running', 'cancelled'],
-  ['paused', 'running'], ['paused', 'failed'], ['paused', 'cancelled'],
+  ['pending', 'running'],
+  ['pending', 'failed'],
+  ['pending', 'cancelled'],
+  ['running', 'paused'],
+  ['running', 'completed'],
+  ['running', 'failed'],
+  ['running', 'cancelled'],
+  ['paused', 'running'],
+  ['paused', 'failed'],
+  ['paused', 'cancelled'],
   ['failed', 'running'],
 ];
 const isAllowed = (from: RunStatus, to: RunStatus) => from === to || ALLOWED.some(([f, t]) => f === from && t === to);
-const FORBIDDEN = RUN_STATUSES.flatMap((from) => RUN_STATUSES.filter((to) => !isAllowed(from, to)).map((to) => [from, to] as const));
+const FORBIDDEN = RUN_STATUSES.flatMap((from) =>
+  RUN_STATUSES.filter((to) => !isAllowed(from, to)).map((to) => [from, to] as const),
+);
 
 it('the transition table matches the contract', () => {
   for (const from of RUN_STATUSES) {
-    assert.deepEqual([...TRANSITIONS[from]].sort(), ALLOWED.filter(([f]) => f === from).map(([, t]) => t).sort(), from);
+    assert.deepEqual(
+      [...TRANSITIONS[from]].sort(),
+      ALLOWED.filter(([f]) => f === from)
+        .map(([, t]) => t)
+        .sort(),
+      from,
+    );
   }
   assert.equal(FORBIDDEN.length, 36 - 11 - 6);
 });
@@ -48,7 +63,10 @@ forEachBackend('updates', (ctx) => {
     it(`refuses ${from} → ${to} with INVALID_TRANSITION, changing nothing`, async () => {
       const before = await runIn(from);
       ctx().clock.advance(1000);
-      const error = await rejectsWith(ctx().store.updateWorkflowRun('r', { status: to, metadata: { x: 1 } }), 'INVALID_TRANSITION');
+      const error = await rejectsWith(
+        ctx().store.updateWorkflowRun('r', { status: to, metadata: { x: 1 } }),
+        'INVALID_TRANSITION',
+      );
       assert.equal(error.from, from);
       assert.equal(error.to, to);
       assert.equal(error.runId, 'r');
@@ -65,7 +83,12 @@ forEachBackend('updates', (ctx) => {
 
   it('metadata merges shallowly: patch keys replace, others stay, null is stored as null', async () => {
     const { store } = ctx();
-    await store.createWorkflowRun({ id: 'r', workflow_name: 'w', user_message: '', metadata: { a: 1, b: { deep: 1 }, c: 3 } });
+    await store.createWorkflowRun({
+      id: 'r',
+      workflow_name: 'w',
+      user_message: '',
+      metadata: { a: 1, b: { deep: 1 }, c: 3 },
+    });
     const updated = await store.updateWorkflowRun('r', { metadata: { b: { other: 2 }, c: null, d: 4 } });
     assert.deepEqual(updated.metadata, { a: 1, b: { other: 2 }, c: null, d: 4 });
     assert.deepEqual(Object.keys(updated.metadata), ['a', 'b', 'c', 'd']);
@@ -103,7 +126,13 @@ forEachBackend('updates', (ctx) => {
   it('8 concurrent resumes of one failed run with expected_status "failed" give exactly one winner', async () => {
     await runIn('failed');
     const results = await Promise.allSettled(
-      Array.from({ length: 8 }, (_, i) => ctx().store.updateWorkflowRun('r', { status: 'running', metadata: { winner: i } }, { expected_status: 'failed' })),
+      Array.from({ length: 8 }, (_, i) =>
+        ctx().store.updateWorkflowRun(
+          'r',
+          { status: 'running', metadata: { winner: i } },
+          { expected_status: 'failed' },
+        ),
+      ),
     );
     const winners = results.filter((r) => r.status === 'fulfilled');
     const losers = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -118,10 +147,19 @@ forEachBackend('updates', (ctx) => {
   it('checks in order: input, then existence, then expected_status, then the transition', async () => {
     const { store } = ctx();
     await rejectsWith(store.updateWorkflowRun('nope', { status: 'bogus' as RunStatus }), 'INVALID_INPUT');
-    await rejectsWith(store.updateWorkflowRun('nope', { status: 'running' }, { expected_status: 'failed' }), 'RUN_NOT_FOUND');
+    await rejectsWith(
+      store.updateWorkflowRun('nope', { status: 'running' }, { expected_status: 'failed' }),
+      'RUN_NOT_FOUND',
+    );
     await runIn('completed');
-    await rejectsWith(store.updateWorkflowRun('r', { status: 'running' }, { expected_status: 'failed' }), 'STATUS_CONFLICT');
-    await rejectsWith(store.updateWorkflowRun('r', { status: 'running' }, { expected_status: 'completed' }), 'INVALID_TRANSITION');
+    await rejectsWith(
+      store.updateWorkflowRun('r', { status: 'running' }, { expected_status: 'failed' }),
+      'STATUS_CONFLICT',
+    );
+    await rejectsWith(
+      store.updateWorkflowRun('r', { status: 'running' }, { expected_status: 'completed' }),
+      'INVALID_TRANSITION',
+    );
   });
 
   it('an unknown run is RUN_NOT_FOUND', async () => {

@@ -17,7 +17,11 @@ export interface Mutant extends StoreTestInitializer {
   rule: string;
 }
 
-function initializer(name: string, rule: string, open: (database: MemoryDatabase, options: DeterminismOptions) => Promise<IWorkflowStore>): Mutant {
+function initializer(
+  name: string,
+  rule: string,
+  open: (database: MemoryDatabase, options: DeterminismOptions) => Promise<IWorkflowStore>,
+): Mutant {
   const made = new Map<IWorkflowStore, { database: MemoryDatabase; options: DeterminismOptions }>();
   return {
     name,
@@ -44,7 +48,11 @@ function initializer(name: string, rule: string, open: (database: MemoryDatabase
 }
 
 /** Replaces some methods of a correct memory store. */
-export function wrapMutant(name: string, rule: string, override: (store: IWorkflowStore) => Partial<IWorkflowStore>): Mutant {
+export function wrapMutant(
+  name: string,
+  rule: string,
+  override: (store: IWorkflowStore) => Partial<IWorkflowStore>,
+): Mutant {
   return initializer(name, rule, async (database, options) => {
     const store = await createMemoryStore({ ...options, database });
     return { ...bound(store), ...override(store) };

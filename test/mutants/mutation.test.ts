@@ -17,18 +17,22 @@ const mutants = (await fs.readdir(HERE)).filter((f) => f.endsWith('.ts') && !NOT
 async function pool<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = [];
   let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index]!);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) {
+        const index = next++;
+        results[index] = await work(items[index]!);
+      }
+    }),
+  );
   return results;
 }
 
 function killers(summary: ConformanceSummary): string[] {
   return summary.requirements.flatMap((r) =>
-    r.scenarios.filter((s) => Object.values(s.cells).some((c) => c.status === 'failed')).map((s) => `${r.id} › ${s.name}`),
+    r.scenarios
+      .filter((s) => Object.values(s.cells).some((c) => c.status === 'failed'))
+      .map((s) => `${r.id} › ${s.name}`),
   );
 }
 
@@ -45,7 +49,13 @@ it(`the conformance suite kills every mutant (${mutants.length} of them)`, { tim
   const survivors = outcomes.filter((o) => o.summary.failed === 0);
   console.log(`\nmutation score: ${outcomes.length - survivors.length}/${outcomes.length} killed`);
   for (const { file, caughtBy } of outcomes) {
-    console.log(`  ${caughtBy.length > 0 ? '✔ killed' : '✖ SURVIVED'}  ${file.replace(/\.ts$/, '').padEnd(28)} ${caughtBy.length} scenario(s), first: ${caughtBy[0] ?? '—'}`);
+    console.log(
+      `  ${caughtBy.length > 0 ? '✔ killed' : '✖ SURVIVED'}  ${file.replace(/\.ts$/, '').padEnd(28)} ${caughtBy.length} scenario(s), first: ${caughtBy[0] ?? '—'}`,
+    );
   }
-  assert.deepEqual(survivors.map((s) => s.file), [], 'mutants no scenario caught');
+  assert.deepEqual(
+    survivors.map((s) => s.file),
+    [],
+    'mutants no scenario caught',
+  );
 });

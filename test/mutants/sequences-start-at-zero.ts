@@ -5,5 +5,6 @@ export default wrapMutant('sequences-start-at-zero', 'events are numbered 1, 2, 
     const event = await store.createWorkflowEvent(input);
     return { ...event, sequence: event.sequence - 1 };
   },
-  listWorkflowEvents: async (runId, options) => (await store.listWorkflowEvents(runId, options)).map((e) => ({ ...e, sequence: e.sequence - 1 })),
+  listWorkflowEvents: async (runId, options) =>
+    (await store.listWorkflowEvents(runId, options)).map((e) => ({ ...e, sequence: e.sequence - 1 })),
 }));

@@ -6,7 +6,11 @@ const local = (iso: string) => {
   const shifted = new Date(Date.parse(iso) + 3600_000).toISOString();
   return shifted.replace('Z', '+01:00');
 };
-const inLocalTime = (run: WorkflowRun): WorkflowRun => ({ ...run, created_at: local(run.created_at), updated_at: local(run.updated_at) });
+const inLocalTime = (run: WorkflowRun): WorkflowRun => ({
+  ...run,
+  created_at: local(run.created_at),
+  updated_at: local(run.updated_at),
+});
 
 export default wrapMutant('timestamps-not-utc', 'timestamps are ISO 8601 UTC with milliseconds', (store) => ({
   createWorkflowRun: async (input) => inLocalTime(await store.createWorkflowRun(input)),

@@ -40,19 +40,41 @@ export default {
 describe('the packed package', { timeout: 900_000 }, () => {
   let work: string;
   let tarball: string;
-  const npx = (...args: string[]) => spawnSync('npx', ['--no-install', ...args], { cwd: path.join(work, 'project'), encoding: 'utf8', timeout: 300_000 });
+  const npx = (...args: string[]) =>
+    spawnSync('npx', ['--no-install', ...args], {
+      cwd: path.join(work, 'project'),
+      encoding: 'utf8',
+      timeout: 300_000,
+    });
 
   before(async () => {
     work = await fs.mkdtemp(path.join(os.tmpdir(), 'wfstore-pack-'));
-    const packed = execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: PACKAGE_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    const packed = execFileSync('npm', ['pack', '--json', '--pack-destination', work], {
+      cwd: PACKAGE_ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     tarball = path.join(work, (JSON.parse(packed.slice(packed.indexOf('['))) as { filename: string }[])[0]!.filename);
     const project = path.join(work, 'project');
     await fs.mkdir(project);
     await fs.writeFile(
       path.join(project, 'package.json'),
-      JSON.stringify({ name: 'my-backend', private: true, type: 'module', allowScripts: { 'better-sqlite3': true, 'fs-ext': true, esbuild: true } }, null, 2),
+      JSON.stringify(
+        {
+          name: 'my-backend',
+          private: true,
+          type: 'module',
+          allowScripts: { 'better-sqlite3': true, 'fs-ext': true, esbuild: true },
+        },
+        null,
+        2,
+      ),
     );
-    execFileSync('npm', ['install', '--no-audit', '--no-fund', tarball], { cwd: project, stdio: ['ignore', 'ignore', 'inherit'], timeout: 600_000 });
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', tarball], {
+      cwd: project,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      timeout: 600_000,
+    });
     await fs.writeFile(path.join(project, 'init.mjs'), CORRECT);
     await fs.writeFile(path.join(project, 'broken.mjs'), BROKEN);
   });
@@ -62,10 +84,22 @@ describe('the packed package', { timeout: 900_000 }, () => {
 
   it('holds dist/ (JavaScript and .d.ts), the features and the compiled steps, and no tests or reports', () => {
     const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n').filter(Boolean);
-    for (const needed of ['package/dist/src/index.js', 'package/dist/src/index.d.ts', 'package/dist/src/harness/index.d.ts', 'package/dist/steps/support/world.js', 'package/features/seed/1-store-interface.feature', 'package/cucumber.js', 'package/bin/wfstore.js']) {
+    for (const needed of [
+      'package/dist/src/index.js',
+      'package/dist/src/index.d.ts',
+      'package/dist/src/harness/index.d.ts',
+      'package/dist/steps/support/world.js',
+      'package/features/seed/1-store-interface.feature',
+      'package/cucumber.js',
+      'package/bin/wfstore.js',
+    ]) {
       assert.ok(files.includes(needed), `${needed} is in the tarball`);
     }
-    assert.deepEqual(files.filter((f) => /^package\/(test|reports|bench|steps|src)\//.test(f)), [], 'no tests, reports, benchmarks or TypeScript sources');
+    assert.deepEqual(
+      files.filter((f) => /^package\/(test|reports|bench|steps|src)\//.test(f)),
+      [],
+      'no tests, reports, benchmarks or TypeScript sources',
+    );
   });
 
   it('npx wfstore conformance --store ./init.mjs passes on a correct store', () => {

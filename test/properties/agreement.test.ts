@@ -18,18 +18,26 @@ after(async () => {
   for (const b of backends) await b.afterAll?.();
 });
 
-it(`all backends (${backends.map((b) => b.name).join(', ')}) agree with the model on random operation sequences`, { timeout: 6 * 3_600_000 }, async () => {
+it(`all backends (${backends.map((b) => b.name).join(', ')}) agree with the model on random operation sequences`, {
+  timeout: 6 * 3_600_000,
+}, async () => {
   const started = Date.now();
   const result = await checkAgreement(backends, sequences);
-  console.log(`property (sequences): ${result.numRuns} runs, seed ${result.seed}, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `property (sequences): ${result.numRuns} runs, seed ${result.seed}, ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
   assert.equal(result.failed, false, result.report);
 });
 
 for (const backend of backends) {
-  it(`concurrent appends, resumes and deletes on one run keep the invariants on ${backend.name}`, { timeout: 6 * 3_600_000 }, async () => {
+  it(`concurrent appends, resumes and deletes on one run keep the invariants on ${backend.name}`, {
+    timeout: 6 * 3_600_000,
+  }, async () => {
     const started = Date.now();
     const result = await checkConcurrency(backend, concurrent);
-    console.log(`property (concurrency, ${backend.name}): ${result.numRuns} runs, seed ${result.seed}, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    console.log(
+      `property (concurrency, ${backend.name}): ${result.numRuns} runs, seed ${result.seed}, ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
     assert.equal(result.failed, false, result.report);
   });
 }

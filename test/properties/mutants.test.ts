@@ -11,7 +11,9 @@ import { checkConcurrency } from '../../src/harness/properties/concurrency.js';
 import { checkAgreement } from '../../src/harness/properties/differential.js';
 
 const MUTANTS = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'mutants');
-const files = (await fs.readdir(MUTANTS)).filter((f) => f.endsWith('.ts') && !['mutant.ts', 'mutation.test.ts'].includes(f)).sort();
+const files = (await fs.readdir(MUTANTS))
+  .filter((f) => f.endsWith('.ts') && !['mutant.ts', 'mutation.test.ts'].includes(f))
+  .sort();
 const RUNS = Number(process.env.FC_NUM_RUNS ?? 300);
 
 it(`the properties alone catch at least 80% of the ${files.length} mutants`, { timeout: 1_800_000 }, async () => {
@@ -21,10 +23,16 @@ it(`the properties alone catch at least 80% of the ${files.length} mutants`, { t
     const mutant = (await import(path.join(MUTANTS, file))).default as StoreTestInitializer;
     const sequences = await checkAgreement([mutant], { numRuns: RUNS, seed: 42 });
     const concurrent = sequences.failed ? undefined : await checkConcurrency(mutant, { numRuns: 100, seed: 42 });
-    const by = sequences.failed ? `sequences, ${sequences.counterexampleLength} call(s)` : concurrent?.failed ? `concurrency, ${concurrent.counterexampleLength} call(s)` : undefined;
+    const by = sequences.failed
+      ? `sequences, ${sequences.counterexampleLength} call(s)`
+      : concurrent?.failed
+        ? `concurrency, ${concurrent.counterexampleLength} call(s)`
+        : undefined;
     if (by) caught++;
     rows.push(`  ${by ? '✔ caught' : '✖ missed'}  ${mutant.name.padEnd(28)} ${by ?? ''}`);
   }
-  console.log(`\nproperties alone: ${caught}/${files.length} mutants caught (seed 42, ${RUNS} sequence runs, 100 concurrency runs)\n${rows.join('\n')}`);
+  console.log(
+    `\nproperties alone: ${caught}/${files.length} mutants caught (seed 42, ${RUNS} sequence runs, 100 concurrency runs)\n${rows.join('\n')}`,
+  );
   assert.ok(caught / files.length >= 0.8, `only ${caught}/${files.length}`);
 });

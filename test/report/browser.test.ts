@@ -11,9 +11,19 @@ import { runConformance, PACKAGE_ROOT } from '../../src/harness/matrix/conforman
 import type { ConformanceSummary } from '../../src/harness/matrix/summary.js';
 
 const CHROMIUM = process.env.WFSTORE_CHROMIUM ?? '/usr/bin/chromium';
-const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium, or set WFSTORE_CHROMIUM)`;
+const skip = existsSync(CHROMIUM)
+  ? false
+  : `no Chromium at ${CHROMIUM} (apt-get install chromium, or set WFSTORE_CHROMIUM)`;
 // Flags for a closed network: without them Chromium keeps trying to reach Google's hosts.
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 async function checkCounts(page: Page, summary: ConformanceSummary): Promise<void> {
   for (const column of summary.columns) {
@@ -22,15 +32,25 @@ async function checkCounts(page: Page, summary: ConformanceSummary): Promise<voi
     assert.equal(await row.getAttribute('data-failed'), String(column.failed), `${column.name} failed`);
     assert.match(await row.innerText(), new RegExp(`${column.passed} passed, ${column.failed} failed`));
     for (const status of ['passed', 'failed', 'skipped', 'not-applicable'] as const) {
-      const shown = await page.locator(`#matrix td.cell[data-column="${column.name}"][data-status="${status}"]`).count();
-      const expected = summary.requirements.flatMap((r) => r.scenarios).filter((s) => s.cells[column.name]?.status === status).length;
+      const shown = await page
+        .locator(`#matrix td.cell[data-column="${column.name}"][data-status="${status}"]`)
+        .count();
+      const expected = summary.requirements
+        .flatMap((r) => r.scenarios)
+        .filter((s) => s.cells[column.name]?.status === status).length;
       assert.equal(shown, expected, `${column.name}: ${status} cells`);
     }
   }
-  assert.match(await page.locator('#verdict').innerText(), new RegExp(`${summary.passed} passed, ${summary.failed} failed`));
+  assert.match(
+    await page.locator('#verdict').innerText(),
+    new RegExp(`${summary.passed} passed, ${summary.failed} failed`),
+  );
 }
 
-it('the report shows the right counts, and a failed cell links to its failure', { skip, timeout: 300_000 }, async () => {
+it('the report shows the right counts, and a failed cell links to its failure', {
+  skip,
+  timeout: 300_000,
+}, async () => {
   const reportDir = path.join(PACKAGE_ROOT, 'reports', 'browser-check');
   const summary = await runConformance({
     backends: ['sqlite'],
@@ -57,7 +77,15 @@ it('the report shows the right counts, and a failed cell links to its failure', 
     const failure = page.locator(target!);
     assert.ok(await failure.isVisible());
     const text = await failure.innerText();
-    assert.ok(text.includes(scenarioName.split('\n')[0]!.replace(/features\/.*$/, '').trim()), 'the failure names its scenario');
+    assert.ok(
+      text.includes(
+        scenarioName
+          .split('\n')[0]!
+          .replace(/features\/.*$/, '')
+          .trim(),
+      ),
+      'the failure names its scenario',
+    );
     assert.match(text, /events-newest-first/);
     assert.match(text, /deep-equal|expected|Expected/);
     await page.screenshot({ path: path.join(reportDir, 'index.png'), fullPage: false });
@@ -65,7 +93,9 @@ it('the report shows the right counts, and a failed cell links to its failure', 
     // The main report, when a matrix run left one (as CI does before this test).
     const main = path.join(PACKAGE_ROOT, 'reports', 'index.html');
     if (existsSync(main)) {
-      const mainSummary = JSON.parse(await fs.readFile(path.join(PACKAGE_ROOT, 'reports', 'summary.json'), 'utf8')) as ConformanceSummary;
+      const mainSummary = JSON.parse(
+        await fs.readFile(path.join(PACKAGE_ROOT, 'reports', 'summary.json'), 'utf8'),
+      ) as ConformanceSummary;
       await page.goto(pathToFileURL(main).href);
       await checkCounts(page, mainSummary);
       await page.screenshot({ path: path.join(PACKAGE_ROOT, 'reports', 'index.png'), fullPage: false });

@@ -2,7 +2,13 @@
 
 import { after, afterEach, before, beforeEach, describe } from 'node:test';
 import type { IWorkflowStore } from '../../src/contract/types.js';
-import { filesystemBackend, memoryBackend, postgresBackend, sqliteBackend, type ReferenceInitializer } from '../../src/harness/reference-backends.js';
+import {
+  filesystemBackend,
+  memoryBackend,
+  postgresBackend,
+  sqliteBackend,
+  type ReferenceInitializer,
+} from '../../src/harness/reference-backends.js';
 import { ManualClock, sequentialIds } from '../../src/harness/clock.js';
 
 const FACTORIES: Record<string, () => ReferenceInitializer> = {
@@ -19,7 +25,8 @@ export function selectedBackends(): ReferenceInitializer[] {
     .filter(Boolean);
   return wanted.map((name) => {
     const factory = FACTORIES[name];
-    if (factory === undefined) throw new Error(`WFSTORE_BACKENDS: unknown backend "${name}" (known: ${Object.keys(FACTORIES).join(', ')})`);
+    if (factory === undefined)
+      throw new Error(`WFSTORE_BACKENDS: unknown backend "${name}" (known: ${Object.keys(FACTORIES).join(', ')})`);
     return factory();
   });
 }

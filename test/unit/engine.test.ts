@@ -7,7 +7,13 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { createSqliteStore } from '../../src/backends/sqlite/index.js';
-import { checkWorkflow, RunClaimConflictError, WorkflowDefinitionError, WorkflowEngine, type WorkflowDefinition } from '../../src/engine/index.js';
+import {
+  checkWorkflow,
+  RunClaimConflictError,
+  WorkflowDefinitionError,
+  WorkflowEngine,
+  type WorkflowDefinition,
+} from '../../src/engine/index.js';
 import { threeSteps } from '../../src/engine/examples.js';
 
 const ENGINE_DIR = fileURLToPath(new URL('../../src/engine/', import.meta.url));
@@ -26,21 +32,41 @@ describe('the engine boundary', () => {
         const allowed = specifier.startsWith('./') || specifier.startsWith('../contract/');
         assert.ok(allowed, `${file} imports "${specifier}"`);
       }
-      assert.doesNotMatch(source, /sqlite|postgres|filesystem|better-sqlite3|\bpg\b|backends\//i, `${file} names a backend`);
+      assert.doesNotMatch(
+        source,
+        /sqlite|postgres|filesystem|better-sqlite3|\bpg\b|backends\//i,
+        `${file} names a backend`,
+      );
     }
   });
 });
 
 describe('workflow definitions are checked before anything is created', () => {
   const cases: [string, WorkflowDefinition, RegExp, string[]][] = [
-    ['a cycle', { name: 'w', nodes: [node('a', ['c']), node('b', ['a']), node('c', ['b'])] }, /cycle: a → c → b → a/, ['a', 'c', 'b']],
-    ['a missing dependency', { name: 'w', nodes: [node('a'), node('b', ['a', 'ghost'])] }, /"b" depends on "ghost"/, ['b', 'ghost']],
+    [
+      'a cycle',
+      { name: 'w', nodes: [node('a', ['c']), node('b', ['a']), node('c', ['b'])] },
+      /cycle: a → c → b → a/,
+      ['a', 'c', 'b'],
+    ],
+    [
+      'a missing dependency',
+      { name: 'w', nodes: [node('a'), node('b', ['a', 'ghost'])] },
+      /"b" depends on "ghost"/,
+      ['b', 'ghost'],
+    ],
     ['a duplicate id', { name: 'w', nodes: [node('a'), node('a')] }, /"a" is defined twice/, ['a']],
     ['an invalid id', { name: 'w', nodes: [node('../a')] }, /not a valid node id/, ['../a']],
   ];
   for (const [label, workflow, message, nodes] of cases) {
     it(`refuses ${label}, naming the nodes`, async () => {
-      assert.throws(() => checkWorkflow(workflow), (e: unknown) => e instanceof WorkflowDefinitionError && message.test(e.message) && assert.deepEqual(e.nodes, nodes) === undefined);
+      assert.throws(
+        () => checkWorkflow(workflow),
+        (e: unknown) =>
+          e instanceof WorkflowDefinitionError &&
+          message.test(e.message) &&
+          assert.deepEqual(e.nodes, nodes) === undefined,
+      );
       const store = await memoryStore();
       await assert.rejects(new WorkflowEngine(store).start(workflow), WorkflowDefinitionError);
       assert.deepEqual(await store.listWorkflowRuns(), [], 'no run was created');
@@ -82,7 +108,16 @@ describe('running and resuming', () => {
     assert.equal(outcome.status, 'failed');
     assert.deepEqual(outcome.failure, { nodeId: 'transform', message: 'transform: the upstream service timed out' });
     const types = (await store.listWorkflowEvents('r')).map((e) => e.event_type);
-    assert.deepEqual(types, ['workflow_started', 'node_started', 'node_completed', 'node_started', 'node_completed', 'node_started', 'node_failed', 'workflow_failed']);
+    assert.deepEqual(types, [
+      'workflow_started',
+      'node_started',
+      'node_completed',
+      'node_started',
+      'node_completed',
+      'node_started',
+      'node_failed',
+      'workflow_failed',
+    ]);
     assert.equal(runs.get('transform'), 1);
     await store.close();
   });
@@ -91,7 +126,10 @@ describe('running and resuming', () => {
     const store = await memoryStore();
     const { workflow } = threeSteps();
     await new WorkflowEngine(store).start(workflow, { runId: 'done' });
-    await assert.rejects(new WorkflowEngine(store).resume(workflow, 'done'), (e: unknown) => e instanceof RunClaimConflictError && e.status === 'completed');
+    await assert.rejects(
+      new WorkflowEngine(store).resume(workflow, 'done'),
+      (e: unknown) => e instanceof RunClaimConflictError && e.status === 'completed',
+    );
     await store.createWorkflowRun({ id: 'stuck', workflow_name: 'three-steps', user_message: '', status: 'running' });
     await assert.rejects(new WorkflowEngine(store).resume(workflow, 'stuck'), /takeOverRunning/);
     const outcome = await new WorkflowEngine(store).resume(workflow, 'stuck', { takeOverRunning: true });

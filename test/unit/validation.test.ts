@@ -29,10 +29,29 @@ function refusal(fn: () => unknown): WorkflowStoreError {
 
 describe('validateId', () => {
   it('accepts identifiers of 1 to 128 characters of [A-Za-z0-9._-] starting alphanumeric', () => {
-    for (const id of ['a', 'A', '0', 'run-1', 'a.b_c-d', 'x'.repeat(128), '9..']) assert.equal(validateId(id, 'id'), id);
+    for (const id of ['a', 'A', '0', 'run-1', 'a.b_c-d', 'x'.repeat(128), '9..'])
+      assert.equal(validateId(id, 'id'), id);
   });
   it('refuses path-like, empty, too long and non-string ids, naming the field', () => {
-    for (const id of ['', '.', '..', '../x', 'a/b', '/abs', 'a\\b', '-a', '_a', '.a', 'a b', 'é', 'x'.repeat(129), 'a\u0000', null, 1, {}]) {
+    for (const id of [
+      '',
+      '.',
+      '..',
+      '../x',
+      'a/b',
+      '/abs',
+      'a\\b',
+      '-a',
+      '_a',
+      '.a',
+      'a b',
+      'é',
+      'x'.repeat(129),
+      'a\u0000',
+      null,
+      1,
+      {},
+    ]) {
       assert.equal(refusal(() => validateId(id, 'run_id')).field, 'run_id', JSON.stringify(id));
     }
   });
@@ -81,6 +100,7 @@ describe('checkJson', () => {
     ['a RegExp', { r: /x/ }, 'v.r'],
     ['a Buffer', { b: Buffer.from('x') }, 'v.b'],
     ['a boxed string', { s: new String('x') }, 'v.s'],
+    // biome-ignore lint/suspicious/noSparseArray: the hole is what is tested
     ['a sparse array', { a: [1, , 3] }, 'v.a[1]'],
     ['a key with a space', { 'odd key': { d: new Date() } }, 'v["odd key"].d'],
   ];
@@ -130,19 +150,34 @@ describe('operation inputs', () => {
       status: 'pending',
       metadataJson: '{}',
     });
-    assert.equal(refusal(() => parseCreateRun({ workflow_name: 'w', user_message: '', extra: 1 })).field, 'input.extra');
+    assert.equal(
+      refusal(() => parseCreateRun({ workflow_name: 'w', user_message: '', extra: 1 })).field,
+      'input.extra',
+    );
     refusal(() => parseCreateRun(null));
     refusal(() => parseCreateRun({ workflow_name: 'w' }));
   });
 
   it('parseCreateEvent extracts the node output of node_completed, default null', () => {
-    assert.deepEqual(parseCreateEvent({ run_id: 'r', event_type: 'node_completed', payload: { node_id: 'n' } }).node, { node_id: 'n', outputJson: 'null' });
-    assert.deepEqual(parseCreateEvent({ run_id: 'r', event_type: 'node_completed', payload: { node_id: 'n', output: { a: 1 } } }).node, {
+    assert.deepEqual(parseCreateEvent({ run_id: 'r', event_type: 'node_completed', payload: { node_id: 'n' } }).node, {
       node_id: 'n',
-      outputJson: '{"a":1}',
+      outputJson: 'null',
     });
-    assert.equal(parseCreateEvent({ run_id: 'r', event_type: 'node_started', payload: { node_id: '../x' } }).node, undefined);
-    assert.equal(refusal(() => parseCreateEvent({ run_id: 'r', event_type: 'node_completed', payload: {} })).field, 'payload.node_id');
+    assert.deepEqual(
+      parseCreateEvent({ run_id: 'r', event_type: 'node_completed', payload: { node_id: 'n', output: { a: 1 } } }).node,
+      {
+        node_id: 'n',
+        outputJson: '{"a":1}',
+      },
+    );
+    assert.equal(
+      parseCreateEvent({ run_id: 'r', event_type: 'node_started', payload: { node_id: '../x' } }).node,
+      undefined,
+    );
+    assert.equal(
+      refusal(() => parseCreateEvent({ run_id: 'r', event_type: 'node_completed', payload: {} })).field,
+      'payload.node_id',
+    );
   });
 
   it('parseUpdateRun copies the metadata patch and checks options', () => {

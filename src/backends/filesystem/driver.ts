@@ -7,11 +7,16 @@ import { runAlreadyExists, runNotFound } from '../../contract/errors.js';
 import { applyUpdate } from '../../contract/rules.js';
 import type { JsonValue, WorkflowEvent, WorkflowRun } from '../../contract/types.js';
 import { ID_PATTERN } from '../../contract/limits.js';
-import type { CreateEventRequest, ListEventsRequest, ListRunsRequest, UpdateRunRequest } from '../../contract/validation.js';
+import type {
+  CreateEventRequest,
+  ListEventsRequest,
+  ListRunsRequest,
+  UpdateRunRequest,
+} from '../../contract/validation.js';
 import { eventFromRequest, runFromRecord, type NewRunRecord, type StorageDriver } from '../define-store.js';
 import { completeLines, isNotFound, readTextOrNull, syncDirectory, writeFileAtomic, writeViewFile } from './files.js';
-import { LogFiles } from './log-files.js';
-import { Layout } from './layout.js';
+import { LogFiles, type LogPosition } from './log-files.js';
+import type { Layout } from './layout.js';
 import { nodeFileText, readCompletedOutputs } from './outputs.js';
 import { GroupCommit } from './group-commit.js';
 import { RunLocks } from './run-lock.js';
@@ -106,8 +111,11 @@ export class FilesystemDriver implements StorageDriver {
   }
 
   /** Under the run lock: numbers the batch after the log's last line, writes it once, fsyncs once. */
-  private async writeBatch(runId: string, batch: readonly { request: CreateEventRequest; timestamp: string }[]): Promise<number[]> {
-    let log;
+  private async writeBatch(
+    runId: string,
+    batch: readonly { request: CreateEventRequest; timestamp: string }[],
+  ): Promise<number[]> {
+    let log: LogPosition;
     try {
       log = await this.logs.position(runId, this.layout.eventsFile(runId));
     } catch (error) {
@@ -141,10 +149,13 @@ export class FilesystemDriver implements StorageDriver {
     // need no fsync, and a failure to write one does not undo the durable append.
     const latest = new Map<string, { sequence: number; outputJson: string }>();
     batch.forEach(({ request }, i) => {
-      if (request.node !== undefined) latest.set(request.node.node_id, { sequence: first + i, outputJson: request.node.outputJson });
+      if (request.node !== undefined)
+        latest.set(request.node.node_id, { sequence: first + i, outputJson: request.node.outputJson });
     });
     for (const [nodeId, { sequence, outputJson }] of latest) {
-      await writeViewFile(this.layout.nodeFile(runId, nodeId), nodeFileText(nodeId, sequence, outputJson)).catch(() => {});
+      await writeViewFile(this.layout.nodeFile(runId, nodeId), nodeFileText(nodeId, sequence, outputJson)).catch(
+        () => {},
+      );
     }
     return batch.map((_, i) => first + i);
   }
@@ -154,12 +165,15 @@ export class FilesystemDriver implements StorageDriver {
     if (text === null) throw runNotFound(request.run_id);
     const lines = completeLines(text);
     // Line k holds sequence k + 1 (checked below), so a page starts at line after_sequence.
-    const stop = request.limit === undefined ? lines.length : Math.min(lines.length, request.after_sequence + request.limit);
+    const stop =
+      request.limit === undefined ? lines.length : Math.min(lines.length, request.after_sequence + request.limit);
     const events: WorkflowEvent[] = [];
     for (let index = request.after_sequence; index < stop; index++) {
       const event = JSON.parse(lines[index]!) as WorkflowEvent;
       if (event.sequence !== index + 1) {
-        throw new Error(`events.jsonl of run "${request.run_id}" is corrupt: line ${index + 1} holds sequence ${event.sequence}`);
+        throw new Error(
+          `events.jsonl of run "${request.run_id}" is corrupt: line ${index + 1} holds sequence ${event.sequence}`,
+        );
       }
       events.push(event);
     }

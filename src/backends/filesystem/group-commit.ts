@@ -40,7 +40,7 @@ export class GroupCommit<T> {
         runId,
         batch.map((w) => w.item),
       );
-      batch.forEach((w, i) => w.resolve(sequences[i]!));
+      for (const [i, w] of batch.entries()) w.resolve(sequences[i]!);
     } catch (error) {
       for (const w of batch) w.reject(error);
     }

@@ -27,7 +27,9 @@ export async function createFilesystemStore(options: FilesystemStoreOptions): Pr
     await fs.mkdir(layout.root, { recursive: true });
     await Promise.all([layout.locks, layout.staging, layout.trash].map((dir) => fs.mkdir(dir, { recursive: true })));
   } catch (error) {
-    throw new StoreOpenError(`createFilesystemStore: cannot use ${layout.root}: ${(error as Error).message}`, { cause: error });
+    throw new StoreOpenError(`createFilesystemStore: cannot use ${layout.root}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   await removeLeftovers(layout);
   const driver = new FilesystemDriver(layout, { fsync: options.fsync ?? true });
@@ -40,7 +42,8 @@ async function removeLeftovers(layout: Layout): Promise<void> {
     for (const name of await fs.readdir(dir)) {
       const entry = path.join(dir, name);
       const stat = await fs.stat(entry).catch(() => null);
-      if (stat !== null && Date.now() - stat.mtimeMs > STALE_AFTER_MS) await fs.rm(entry, { recursive: true, force: true });
+      if (stat !== null && Date.now() - stat.mtimeMs > STALE_AFTER_MS)
+        await fs.rm(entry, { recursive: true, force: true });
     }
   }
 }

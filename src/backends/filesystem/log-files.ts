@@ -50,7 +50,12 @@ export class LogFiles {
     const tail = await readLogTail(cached.handle, size);
     // A torn last line (a crash mid-append) is cut off before anything is appended after it.
     if (tail.end < size) await cached.handle.truncate(tail.end);
-    return { handle: cached.handle, end: tail.end, lastLine: tail.lastLine, lastSequence: tail.lastLine === undefined ? 0 : undefined };
+    return {
+      handle: cached.handle,
+      end: tail.end,
+      lastLine: tail.lastLine,
+      lastSequence: tail.lastLine === undefined ? 0 : undefined,
+    };
   }
 
   /** Records where the log ends after an append that this process made. */

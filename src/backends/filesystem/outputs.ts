@@ -118,7 +118,10 @@ function completionsIn(bytes: Buffer): Map<string, NodeOutput> {
     if (event.event_type !== NODE_COMPLETED) continue;
     const nodeId = event.payload.node_id as string;
     completions.delete(nodeId); // keep insertion order = order of latest completion
-    completions.set(nodeId, { sequence: event.sequence, output: Object.hasOwn(event.payload, 'output') ? event.payload.output! : null });
+    completions.set(nodeId, {
+      sequence: event.sequence,
+      output: Object.hasOwn(event.payload, 'output') ? event.payload.output! : null,
+    });
   }
   return completions;
 }

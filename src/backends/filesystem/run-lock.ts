@@ -70,7 +70,8 @@ export class RunLocks {
     try {
       const handle = await this.handleFor(runId);
       // Non-blocking attempts with a growing pause: a blocking flock would hold a libuv thread.
-      for (let wait = 0.5; !tryLock(handle.fd); wait = Math.min(wait * 1.5, 20)) await sleep(wait * (0.5 + Math.random()));
+      for (let wait = 0.5; !tryLock(handle.fd); wait = Math.min(wait * 1.5, 20))
+        await sleep(wait * (0.5 + Math.random()));
       try {
         return await body();
       } finally {

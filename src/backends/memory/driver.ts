@@ -4,7 +4,12 @@
 import { runAlreadyExists, runNotFound } from '../../contract/errors.js';
 import { applyUpdate } from '../../contract/rules.js';
 import type { JsonValue, WorkflowEvent, WorkflowRun } from '../../contract/types.js';
-import type { CreateEventRequest, ListEventsRequest, ListRunsRequest, UpdateRunRequest } from '../../contract/validation.js';
+import type {
+  CreateEventRequest,
+  ListEventsRequest,
+  ListRunsRequest,
+  UpdateRunRequest,
+} from '../../contract/validation.js';
 import { eventFromRequest, runFromRecord, type NewRunRecord, type StorageDriver } from '../define-store.js';
 
 export interface StoredRun {
@@ -44,7 +49,11 @@ export class MemoryDriver implements StorageDriver {
   async listRuns(request: ListRunsRequest): Promise<WorkflowRun[]> {
     const runs = [...this.db.runs.values()]
       .map((entry) => JSON.parse(entry.run) as WorkflowRun)
-      .filter((run) => (request.status === undefined || run.status === request.status) && (request.workflow_name === undefined || run.workflow_name === request.workflow_name))
+      .filter(
+        (run) =>
+          (request.status === undefined || run.status === request.status) &&
+          (request.workflow_name === undefined || run.workflow_name === request.workflow_name),
+      )
       .sort((a, b) => compare(a.created_at, b.created_at) || compare(a.id, b.id));
     return request.limit === undefined ? runs : runs.slice(0, request.limit);
   }
@@ -65,7 +74,8 @@ export class MemoryDriver implements StorageDriver {
     const sequence = entry.events.length + 1;
     const event = eventFromRequest(request, sequence, timestamp);
     entry.events.push(JSON.stringify(event));
-    if (request.node !== undefined) entry.outputs.set(request.node.node_id, { sequence, output: request.node.outputJson });
+    if (request.node !== undefined)
+      entry.outputs.set(request.node.node_id, { sequence, output: request.node.outputJson });
     return event;
   }
 

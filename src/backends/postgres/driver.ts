@@ -4,9 +4,20 @@
 import type pg from 'pg';
 import { runAlreadyExists, runNotFound } from '../../contract/errors.js';
 import { applyUpdate, checkUpdate } from '../../contract/rules.js';
-import { RUN_STATUSES, type JsonObject, type JsonValue, type WorkflowEvent, type WorkflowRun } from '../../contract/types.js';
+import {
+  RUN_STATUSES,
+  type JsonObject,
+  type JsonValue,
+  type WorkflowEvent,
+  type WorkflowRun,
+} from '../../contract/types.js';
 import { allowedSources } from '../../contract/transitions.js';
-import type { CreateEventRequest, ListEventsRequest, ListRunsRequest, UpdateRunRequest } from '../../contract/validation.js';
+import type {
+  CreateEventRequest,
+  ListEventsRequest,
+  ListRunsRequest,
+  UpdateRunRequest,
+} from '../../contract/validation.js';
 import { eventFromRequest, runFromRecord, runFromRow, type NewRunRecord, type StorageDriver } from '../define-store.js';
 import type { Queries, RunRow } from './queries.js';
 
@@ -24,7 +35,14 @@ export class PostgresDriver implements StorageDriver {
 
   async insertRun(record: NewRunRecord): Promise<WorkflowRun> {
     const { rowCount } = await this.pool.query(
-      this.q.insertRun([record.id, record.workflow_name, record.status, record.user_message, record.metadataJson, record.created_at]),
+      this.q.insertRun([
+        record.id,
+        record.workflow_name,
+        record.status,
+        record.user_message,
+        record.metadataJson,
+        record.created_at,
+      ]),
     );
     if (rowCount === 0) throw runAlreadyExists(record.id);
     return runFromRecord(record);
@@ -44,7 +62,8 @@ export class PostgresDriver implements StorageDriver {
 
   async updateRun(request: UpdateRunRequest, now: string): Promise<WorkflowRun> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const updated = request.metadata === undefined ? await this.setStatus(request, now) : await this.replace(request, now);
+      const updated =
+        request.metadata === undefined ? await this.setStatus(request, now) : await this.replace(request, now);
       if (updated !== null) return updated;
     }
     throw new Error(`updateWorkflowRun on "${request.id}" lost to concurrent writers ${MAX_ATTEMPTS} times in a row`);
@@ -69,7 +88,9 @@ export class PostgresDriver implements StorageDriver {
     const row = rows[0];
     if (row === undefined) throw runNotFound(request.id);
     const { run, metadataJson } = applyUpdate(toRun(row), request, now);
-    const written = await this.pool.query<RunRow>(this.q.replaceRun([run.id, run.status, metadataJson, run.updated_at, row.revision]));
+    const written = await this.pool.query<RunRow>(
+      this.q.replaceRun([run.id, run.status, metadataJson, run.updated_at, row.revision]),
+    );
     return written.rows[0] === undefined ? null : toRun(written.rows[0]);
   }
 
@@ -82,7 +103,14 @@ export class PostgresDriver implements StorageDriver {
     const { rows } = await this.pool.query<{ sequence: number }>(
       request.node === undefined
         ? this.q.append([request.run_id, request.event_type, timestamp, request.payloadJson])
-        : this.q.appendCompletion([request.run_id, request.event_type, timestamp, request.payloadJson, request.node.node_id, request.node.outputJson]),
+        : this.q.appendCompletion([
+            request.run_id,
+            request.event_type,
+            timestamp,
+            request.payloadJson,
+            request.node.node_id,
+            request.node.outputJson,
+          ]),
     );
     if (rows[0] === undefined) throw runNotFound(request.run_id);
     return eventFromRequest(request, rows[0].sequence, timestamp);

@@ -26,10 +26,13 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   }
   const schema = options.schema ?? 'public';
   if (!SCHEMA_NAME.test(schema)) {
-    throw new StoreOpenError(`createPostgresStore: schema ${JSON.stringify(schema)} must be 1 to 63 of letters, digits and "_", not starting with a digit`);
+    throw new StoreOpenError(
+      `createPostgresStore: schema ${JSON.stringify(schema)} must be 1 to 63 of letters, digits and "_", not starting with a digit`,
+    );
   }
   const ownPool = options.pool === undefined;
-  const pool = options.pool ?? new pg.Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 10 });
+  const pool =
+    options.pool ?? new pg.Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 10 });
   // An idle connection that breaks (server restart) is reported here; without a listener it would crash
   // the process. The pool drops it and the next call connects afresh.
   if (ownPool) pool.on('error', () => {});
@@ -39,7 +42,9 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     try {
       const { rows } = await client.query<{ server_encoding: string }>('SHOW server_encoding');
       if (rows[0]?.server_encoding !== 'UTF8') {
-        throw new StoreOpenError(`createPostgresStore: the database encoding is ${rows[0]?.server_encoding}; wfstore needs UTF8`);
+        throw new StoreOpenError(
+          `createPostgresStore: the database encoding is ${rows[0]?.server_encoding}; wfstore needs UTF8`,
+        );
       }
       await migrate(client, schema, quoted);
     } finally {
@@ -48,7 +53,9 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   } catch (error) {
     if (ownPool) await pool.end().catch(() => {});
     if (error instanceof StoreOpenError) throw error;
-    throw new StoreOpenError(`createPostgresStore: cannot open schema "${schema}": ${(error as Error).message}`, { cause: error });
+    throw new StoreOpenError(`createPostgresStore: cannot open schema "${schema}": ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   return defineStore(new PostgresDriver(pool, buildQueries(schema, quoted), ownPool), options);
 }

@@ -56,10 +56,14 @@ export async function migrate(client: pg.ClientBase, schema: string, quoted: str
   await client.query('BEGIN');
   try {
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`wfstore:${schema}`]);
-    const { rows } = await client.query<{ found: string | null }>(`SELECT to_regclass($1)::text AS found`, [`${quoted}.wfstore_meta`]);
+    const { rows } = await client.query<{ found: string | null }>(`SELECT to_regclass($1)::text AS found`, [
+      `${quoted}.wfstore_meta`,
+    ]);
     let version = 0;
     if (rows[0]?.found != null) {
-      const meta = await client.query<{ value: string }>(`SELECT value FROM ${quoted}.wfstore_meta WHERE key = 'schema_version'`);
+      const meta = await client.query<{ value: string }>(
+        `SELECT value FROM ${quoted}.wfstore_meta WHERE key = 'schema_version'`,
+      );
       version = meta.rows[0] === undefined ? 0 : Number(meta.rows[0].value);
       if (!Number.isSafeInteger(version) || version > SCHEMA_VERSION) {
         throw new StoreOpenError(

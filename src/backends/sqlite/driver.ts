@@ -6,7 +6,12 @@ import type Database from 'better-sqlite3';
 import { runAlreadyExists, runNotFound } from '../../contract/errors.js';
 import { applyUpdate } from '../../contract/rules.js';
 import type { JsonObject, JsonValue, WorkflowEvent, WorkflowRun } from '../../contract/types.js';
-import type { CreateEventRequest, ListEventsRequest, ListRunsRequest, UpdateRunRequest } from '../../contract/validation.js';
+import type {
+  CreateEventRequest,
+  ListEventsRequest,
+  ListRunsRequest,
+  UpdateRunRequest,
+} from '../../contract/validation.js';
 import { eventFromRequest, runFromRow, type NewRunRecord, type StorageDriver } from '../define-store.js';
 import { prepareQueries, type EventRow, type Queries, type RunRow } from './queries.js';
 
@@ -19,7 +24,8 @@ export class SqliteDriver implements StorageDriver {
   private readonly outputsTx: (runId: string) => { node_id: string; output: string }[];
 
   constructor(private readonly db: Database.Database) {
-    const q = (this.q = prepareQueries(db));
+    this.q = prepareQueries(db);
+    const q = this.q;
 
     // Sequence, event row and node output commit together or not at all. Numbering from max(sequence)
     // costs no write (a counter row would be one more page per append); it is safe because the
@@ -29,7 +35,8 @@ export class SqliteDriver implements StorageDriver {
       if (found === null) throw runNotFound(request.run_id);
       const sequence = last + 1;
       q.insertEvent.run(request.run_id, sequence, request.event_type, timestamp, request.payloadJson);
-      if (request.node !== undefined) q.upsertOutput.run(request.run_id, request.node.node_id, request.node.outputJson, sequence);
+      if (request.node !== undefined)
+        q.upsertOutput.run(request.run_id, request.node.node_id, request.node.outputJson, sequence);
       return sequence;
     });
     this.appendTx = (request, timestamp) => append.immediate(request, timestamp);
@@ -66,7 +73,15 @@ export class SqliteDriver implements StorageDriver {
       created_at: record.created_at,
       updated_at: record.created_at,
     };
-    const { changes } = this.q.insertRun.run(row.id, row.workflow_name, row.status, row.user_message, row.metadata, row.created_at, row.updated_at);
+    const { changes } = this.q.insertRun.run(
+      row.id,
+      row.workflow_name,
+      row.status,
+      row.user_message,
+      row.metadata,
+      row.created_at,
+      row.updated_at,
+    );
     if (changes === 0) throw runAlreadyExists(record.id);
     return toRun(row);
   }

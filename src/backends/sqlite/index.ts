@@ -25,14 +25,18 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<IW
   }
   const synchronous = options.synchronous ?? 'full';
   if (synchronous !== 'full' && synchronous !== 'normal') {
-    throw new StoreOpenError(`createSqliteStore: synchronous must be "full" or "normal", got ${JSON.stringify(synchronous)}`);
+    throw new StoreOpenError(
+      `createSqliteStore: synchronous must be "full" or "normal", got ${JSON.stringify(synchronous)}`,
+    );
   }
   let db: Database.Database;
   try {
     if (options.filename !== ':memory:') mkdirSync(path.dirname(path.resolve(options.filename)), { recursive: true });
     db = new Database(options.filename, { timeout: options.busyTimeoutMs ?? 5000 });
   } catch (error) {
-    throw new StoreOpenError(`createSqliteStore: cannot open ${options.filename}: ${(error as Error).message}`, { cause: error });
+    throw new StoreOpenError(`createSqliteStore: cannot open ${options.filename}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   try {
     db.pragma('journal_mode = WAL');
@@ -42,7 +46,9 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<IW
   } catch (error) {
     db.close();
     if (error instanceof StoreOpenError) throw error;
-    throw new StoreOpenError(`createSqliteStore: cannot prepare ${options.filename}: ${(error as Error).message}`, { cause: error });
+    throw new StoreOpenError(`createSqliteStore: cannot prepare ${options.filename}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   return defineStore(new SqliteDriver(db), options);
 }

@@ -22,7 +22,7 @@ export interface EventRow {
 
 const RUN_COLUMNS = 'id, workflow_name, status, user_message, metadata, created_at, updated_at';
 
-type Statement<P extends unknown[] | {}, R = unknown> = Database.Statement<P, R>;
+type Statement<P extends unknown[] | Record<string, unknown>, R = unknown> = Database.Statement<P, R>;
 
 export interface Queries {
   insertRun: Statement<[string, string, string, string, string, string, string]>;

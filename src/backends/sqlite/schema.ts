@@ -54,7 +54,9 @@ export function migrate(db: Database.Database, filename: string): void {
   db.transaction(() => {
     const hasMeta = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'wfstore_meta'`).get();
     const row = hasMeta
-      ? (db.prepare(`SELECT value FROM wfstore_meta WHERE key = 'schema_version'`).get() as { value: string } | undefined)
+      ? (db.prepare(`SELECT value FROM wfstore_meta WHERE key = 'schema_version'`).get() as
+          | { value: string }
+          | undefined)
       : undefined;
     const version = row === undefined ? 0 : Number(row.value);
     if (!Number.isSafeInteger(version) || version > SCHEMA_VERSION) {
@@ -65,9 +67,9 @@ export function migrate(db: Database.Database, filename: string): void {
     }
     for (let from = version; from < SCHEMA_VERSION; from++) db.exec(MIGRATIONS[from]!);
     if (version < SCHEMA_VERSION) {
-      db.prepare(`INSERT INTO wfstore_meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`).run(
-        String(SCHEMA_VERSION),
-      );
+      db.prepare(
+        `INSERT INTO wfstore_meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+      ).run(String(SCHEMA_VERSION));
     }
   }).immediate();
 }

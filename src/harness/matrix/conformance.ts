@@ -12,7 +12,14 @@ import { isReferenceBackend, REFERENCE_BACKENDS, SHARED_BACKENDS, type Reference
 import { renderHtml } from './html.js';
 import { runColumn, type ColumnOutcome, type ColumnRun } from './run-column.js';
 import { loadScenarios, type ScenarioRow } from './scenarios.js';
-import { buildRequirements, cellFrom, DID_NOT_RUN, type Cell, type ColumnSummary, type ConformanceSummary } from './summary.js';
+import {
+  buildRequirements,
+  cellFrom,
+  DID_NOT_RUN,
+  type Cell,
+  type ColumnSummary,
+  type ConformanceSummary,
+} from './summary.js';
 
 export interface ConformanceOptions {
   /** Reference backends to run. Default: all of them, unless `store` is given (then none). */
@@ -37,7 +44,8 @@ export const PACKAGE_ROOT = findPackageRoot(path.dirname(fileURLToPath(import.me
 function findPackageRoot(from: string): string {
   for (let dir = from; ; dir = path.dirname(dir)) {
     try {
-      if ((JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string }).name === 'wfstore') return dir;
+      if ((JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string }).name === 'wfstore')
+        return dir;
     } catch {
       // keep looking upwards
     }
@@ -60,7 +68,8 @@ function referenceColumn(name: ReferenceBackendName): Column {
     notApplicable: (row) => {
       const other = row.tags.find((t) => t.startsWith('@backend:') && t !== `@backend:${name}`);
       if (other !== undefined) return `checks the ${other.slice('@backend:'.length)} backend's own storage`;
-      if (row.tags.includes('@multi-process') && !SHARED_BACKENDS.includes(name)) return 'needs a store that other processes can open';
+      if (row.tags.includes('@multi-process') && !SHARED_BACKENDS.includes(name))
+        return 'needs a store that other processes can open';
       return undefined;
     },
   };
@@ -75,7 +84,8 @@ function storeColumn(name: string, modulePath: string): Column {
     notApplicable: (row) => {
       const layout = row.tags.find((t) => t.startsWith('@backend:'));
       if (layout) return `checks the ${layout.slice('@backend:'.length)} backend's own storage`;
-      if (row.tags.includes('@multi-process')) return 'needs a store that other processes can open (the reference backends)';
+      if (row.tags.includes('@multi-process'))
+        return 'needs a store that other processes can open (the reference backends)';
       return undefined;
     },
   };
@@ -90,13 +100,17 @@ export async function runConformance(options: ConformanceOptions = {}): Promise<
   const columns: Column[] = [];
   const backends = options.backends ?? (options.store === undefined ? REFERENCE_BACKENDS : []);
   for (const name of backends) {
-    if (!isReferenceBackend(name)) throw new Error(`--backends: unknown backend "${name}" (the reference backends are ${REFERENCE_BACKENDS.join(', ')})`);
+    if (!isReferenceBackend(name))
+      throw new Error(
+        `--backends: unknown backend "${name}" (the reference backends are ${REFERENCE_BACKENDS.join(', ')})`,
+      );
     columns.push(referenceColumn(name));
   }
   if (options.store !== undefined) {
     const modulePath = path.resolve(cwd, options.store);
     const initializer = await loadInitializer(options.store, cwd); // fails early, with a clear message
-    if (columns.some((c) => c.name === initializer.name)) throw new Error(`--store: the initializer's name "${initializer.name}" is already a column`);
+    if (columns.some((c) => c.name === initializer.name))
+      throw new Error(`--store: the initializer's name "${initializer.name}" is already a column`);
     columns.push(storeColumn(initializer.name, modulePath));
   }
   if (columns.length === 0) throw new Error('nothing to run: give --backends or --store');
@@ -123,7 +137,9 @@ export async function runConformance(options: ConformanceOptions = {}): Promise<
 
   try {
     log(`conformance: ${rows.length} scenarios × ${columns.map((c) => c.name).join(', ')}; reports in ${reportDir}`);
-    const outcomes = await Promise.all(columns.map((column) => runWithProgress(column, rows, { reportDir, env, options, log })));
+    const outcomes = await Promise.all(
+      columns.map((column) => runWithProgress(column, rows, { reportDir, env, options, log })),
+    );
     const summary = summarize({ rows, columns, outcomes, reportDir, started, postgres });
     await fs.writeFile(path.join(reportDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
     await fs.writeFile(path.join(reportDir, 'index.html'), renderHtml(summary));
@@ -159,7 +175,9 @@ async function runWithProgress(
       if (done % step === 0) context.log(`${label} ${done}/${expected} scenarios${failed ? `, ${failed} failed` : ''}`);
     },
   });
-  context.log(`${label} finished: ${done}/${expected} scenarios, ${failed} failed, in ${(outcome.durationMs / 1000).toFixed(1)} s`);
+  context.log(
+    `${label} finished: ${done}/${expected} scenarios, ${failed} failed, in ${(outcome.durationMs / 1000).toFixed(1)} s`,
+  );
   return outcome;
 }
 
@@ -181,9 +199,17 @@ function summarize(input: {
     const result = outcome.results.byKey.get(row.key);
     if (result !== undefined) return cellFrom(result);
     // Applicable but never reported: the run stopped before it; the column's error says why.
-    return { status: 'failed', step: DID_NOT_RUN, message: `the ${name} run stopped before this scenario (see its error above the matrix)` };
+    return {
+      status: 'failed',
+      step: DID_NOT_RUN,
+      message: `the ${name} run stopped before this scenario (see its error above the matrix)`,
+    };
   };
-  const requirements = buildRequirements(rows, cellOf, columns.map((c) => c.name));
+  const requirements = buildRequirements(
+    rows,
+    cellOf,
+    columns.map((c) => c.name),
+  );
   const columnSummaries: ColumnSummary[] = columns.map((column, index) => {
     const cells = requirements.flatMap((r) => r.scenarios.map((s) => s.cells[column.name]!));
     const outcome = outcomes[index]!;
@@ -212,7 +238,8 @@ function summarize(input: {
   const skipped = columnSummaries.reduce((n, c) => n + c.skipped, 0);
   return {
     versions: {
-      wfstore: (JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version,
+      wfstore: (JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string })
+        .version,
       node: process.version,
       sqlite: sqliteVersion(),
       postgres: input.postgres?.serverVersion ?? null,

@@ -3,10 +3,15 @@
 
 import type { Cell, ConformanceSummary } from './summary.js';
 
-const escape = (text: string) =>
+const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-const LABEL: Record<Cell['status'], string> = { passed: 'passed', failed: 'failed', skipped: 'skipped', 'not-applicable': 'n/a' };
+const LABEL: Record<Cell['status'], string> = {
+  passed: 'passed',
+  failed: 'failed',
+  skipped: 'skipped',
+  'not-applicable': 'n/a',
+};
 
 const STYLE = `
   :root { font-family: system-ui, sans-serif; color: #1d2330; background: #fafbfc; }
@@ -45,41 +50,51 @@ export function renderHtml(summary: ConformanceSummary): string {
       const status = failed > 0 ? 'failed' : cells.some((c) => c.status === 'skipped') ? 'skipped' : 'passed';
       return `<td class="cell ${status}">${passed}/${cells.length}</td>`;
     });
-    rows.push(`<tr class="requirement" id="${escape(requirement.id)}"><th>${escape(requirement.id)} — ${escape(requirement.feature)}</th>${counts.join('')}</tr>`);
+    rows.push(
+      `<tr class="requirement" id="${escapeHtml(requirement.id)}"><th>${escapeHtml(requirement.id)} — ${escapeHtml(requirement.feature)}</th>${counts.join('')}</tr>`,
+    );
     for (const scenario of requirement.scenarios) {
       const cells = columns.map((column) => {
         const cell = scenario.cells[column]!;
         if (cell.status === 'failed') {
           const id = `failure-${failures.length + 1}`;
           failures.push(
-            `<article class="failure" id="${id}"><h3>[${escape(column)}] ${escape(requirement.id)} › ${escape(scenario.name)}</h3>` +
-              `<p>${escape(scenario.uri)}:${scenario.line}${cell.step ? ` — failed at: <strong>${escape(cell.step)}</strong>` : ''}</p>` +
-              `<pre>${escape(cell.message ?? '')}</pre>` +
-              `<p><a href="${escape(column)}/cucumber.html">cucumber's report for ${escape(column)}</a> · <a href="#${escape(requirement.id)}">back to the matrix</a></p></article>`,
+            `<article class="failure" id="${id}"><h3>[${escapeHtml(column)}] ${escapeHtml(requirement.id)} › ${escapeHtml(scenario.name)}</h3>` +
+              `<p>${escapeHtml(scenario.uri)}:${scenario.line}${cell.step ? ` — failed at: <strong>${escapeHtml(cell.step)}</strong>` : ''}</p>` +
+              `<pre>${escapeHtml(cell.message ?? '')}</pre>` +
+              `<p><a href="${escapeHtml(column)}/cucumber.html">cucumber's report for ${escapeHtml(column)}</a> · <a href="#${escapeHtml(requirement.id)}">back to the matrix</a></p></article>`,
           );
-          return `<td class="cell failed" data-column="${escape(column)}" data-status="failed"><a href="#${id}">failed</a></td>`;
+          return `<td class="cell failed" data-column="${escapeHtml(column)}" data-status="failed"><a href="#${id}">failed</a></td>`;
         }
-        if (cell.status === 'skipped') skips.push(`<li>[${escape(column)}] ${escape(scenario.name)}: ${escape(cell.message ?? '')}</li>`);
-        const title = cell.message ? ` title="${escape(cell.message)}"` : '';
-        return `<td class="cell ${cell.status}" data-column="${escape(column)}" data-status="${cell.status}"${title}>${LABEL[cell.status]}</td>`;
+        if (cell.status === 'skipped')
+          skips.push(
+            `<li>[${escapeHtml(column)}] ${escapeHtml(scenario.name)}: ${escapeHtml(cell.message ?? '')}</li>`,
+          );
+        const title = cell.message ? ` title="${escapeHtml(cell.message)}"` : '';
+        return `<td class="cell ${cell.status}" data-column="${escapeHtml(column)}" data-status="${cell.status}"${title}>${LABEL[cell.status]}</td>`;
       });
-      rows.push(`<tr class="scenario"><td>${escape(scenario.name)}<span class="where">${escape(scenario.uri)}:${scenario.line}</span></td>${cells.join('')}</tr>`);
+      rows.push(
+        `<tr class="scenario"><td>${escapeHtml(scenario.name)}<span class="where">${escapeHtml(scenario.uri)}:${scenario.line}</span></td>${cells.join('')}</tr>`,
+      );
     }
   }
 
   const totals = summary.columns
     .map(
       (c) =>
-        `<tr data-column="${escape(c.name)}" data-passed="${c.passed}" data-failed="${c.failed}" data-skipped="${c.skipped}" data-not-applicable="${c.notApplicable}">` +
-        `<th>${escape(c.name)}</th><td class="${c.failed || c.error ? 'failed' : 'passed'}">${c.passed} passed, ${c.failed} failed</td>` +
+        `<tr data-column="${escapeHtml(c.name)}" data-passed="${c.passed}" data-failed="${c.failed}" data-skipped="${c.skipped}" data-not-applicable="${c.notApplicable}">` +
+        `<th>${escapeHtml(c.name)}</th><td class="${c.failed || c.error ? 'failed' : 'passed'}">${c.passed} passed, ${c.failed} failed</td>` +
         `<td>${c.skipped} skipped</td><td>${c.notApplicable} not applicable</td><td>${(c.durationMs / 1000).toFixed(1)} s</td>` +
-        `<td><a href="${escape(c.reports.html)}">cucumber report</a> · <a href="${escape(c.reports.messages)}">messages</a> · <a href="${escape(c.reports.junit)}">JUnit</a></td></tr>` +
-        (c.error ? `<tr><td colspan="6" class="failed">the run itself failed: ${escape(c.error)}</td></tr>` : ''),
+        `<td><a href="${escapeHtml(c.reports.html)}">cucumber report</a> · <a href="${escapeHtml(c.reports.messages)}">messages</a> · <a href="${escapeHtml(c.reports.junit)}">JUnit</a></td></tr>` +
+        (c.error ? `<tr><td colspan="6" class="failed">the run itself failed: ${escapeHtml(c.error)}</td></tr>` : ''),
     )
     .join('');
 
-  const pgVersion = summary.versions.postgres === null ? 'not used' : escape(summary.versions.postgres);
-  const provisioning = summary.postgresProvisioning === null ? '—' : `${escape(summary.postgresProvisioning.way)} (${escape(summary.postgresProvisioning.reason)})`;
+  const pgVersion = summary.versions.postgres === null ? 'not used' : escapeHtml(summary.versions.postgres);
+  const provisioning =
+    summary.postgresProvisioning === null
+      ? '—'
+      : `${escapeHtml(summary.postgresProvisioning.way)} (${escapeHtml(summary.postgresProvisioning.reason)})`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>wfstore conformance — ${summary.success ? 'passed' : 'failed'}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"><style>${STYLE}</style></head>
@@ -88,19 +103,19 @@ export function renderHtml(summary: ConformanceSummary): string {
 <h1>wfstore conformance</h1>
 <p class="verdict ${summary.success ? 'pass' : 'fail'}" id="verdict">${summary.passed} passed, ${summary.failed} failed${summary.skipped ? `, ${summary.skipped} skipped` : ''}</p>
 <dl class="facts">
-<dt>wfstore</dt><dd>${escape(summary.versions.wfstore)}</dd>
-<dt>Node.js</dt><dd>${escape(summary.versions.node)}</dd>
-<dt>SQLite</dt><dd>${escape(summary.versions.sqlite)}</dd>
+<dt>wfstore</dt><dd>${escapeHtml(summary.versions.wfstore)}</dd>
+<dt>Node.js</dt><dd>${escapeHtml(summary.versions.node)}</dd>
+<dt>SQLite</dt><dd>${escapeHtml(summary.versions.sqlite)}</dd>
 <dt>PostgreSQL</dt><dd>${pgVersion}</dd>
 <dt>PostgreSQL provisioning</dt><dd>${provisioning}</dd>
-<dt>Date</dt><dd>${escape(summary.startedAt)}</dd>
+<dt>Date</dt><dd>${escapeHtml(summary.startedAt)}</dd>
 <dt>Duration</dt><dd>${(summary.durationMs / 1000).toFixed(1)} s</dd>
 </dl>
 <table class="totals" id="totals"><tbody>${totals}</tbody></table>
 </header>
 <main>
 <table class="matrix" id="matrix">
-<thead><tr><th>Requirement / scenario</th>${columns.map((c) => `<th>${escape(c)}</th>`).join('')}</tr></thead>
+<thead><tr><th>Requirement / scenario</th>${columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('')}</tr></thead>
 <tbody>${rows.join('\n')}</tbody>
 </table>
 <section id="failures"><h2>Failures (${failures.length})</h2>${failures.join('\n') || '<p>None.</p>'}</section>

@@ -23,13 +23,17 @@ export class RunResults {
   private readonly lines = new Map<string, Map<string, number>>();
   private readonly pickles = new Map<string, Pickle>();
   private readonly testCases = new Map<string, { pickleId: string; steps: Map<string, string> }>();
-  private readonly started = new Map<string, { testCaseId: string; worst: StepStatus; step?: string; message?: string; logs: string[]; startMs: number }>();
+  private readonly started = new Map<
+    string,
+    { testCaseId: string; worst: StepStatus; step?: string; message?: string; logs: string[]; startMs: number }
+  >();
   /** The run's own error (an exception outside any scenario), if cucumber reported one. */
   runError: string | undefined;
 
   /** Feeds one envelope; returns the key of a scenario that just finished, if any. */
   add(envelope: Envelope): { key: string; result: ScenarioResult } | undefined {
-    if (envelope.gherkinDocument?.uri) this.lines.set(envelope.gherkinDocument.uri, lineIndex(envelope.gherkinDocument));
+    if (envelope.gherkinDocument?.uri)
+      this.lines.set(envelope.gherkinDocument.uri, lineIndex(envelope.gherkinDocument));
     if (envelope.pickle) this.pickles.set(envelope.pickle.id, envelope.pickle);
     if (envelope.testCase) {
       const pickle = this.pickles.get(envelope.testCase.pickleId);
@@ -56,7 +60,10 @@ export class RunResults {
         run.message = f.testStepResult.exception?.message ?? f.testStepResult.message;
       }
     }
-    if (envelope.testRunFinished?.exception || (envelope.testRunFinished && envelope.testRunFinished.success === false && envelope.testRunFinished.message)) {
+    if (
+      envelope.testRunFinished?.exception ||
+      (envelope.testRunFinished && envelope.testRunFinished.success === false && envelope.testRunFinished.message)
+    ) {
       this.runError = envelope.testRunFinished.exception?.message ?? envelope.testRunFinished.message;
     }
     if (envelope.testCaseFinished && !envelope.testCaseFinished.willBeRetried) {
@@ -69,7 +76,8 @@ export class RunResults {
       const durationMs = toMs(f.timestamp) - run.startMs;
       let result: ScenarioResult;
       if (run.worst === 'PASSED') result = { status: 'passed', durationMs };
-      else if (run.worst === 'SKIPPED') result = { status: 'skipped', message: run.logs.join('\n') || 'skipped', durationMs };
+      else if (run.worst === 'SKIPPED')
+        result = { status: 'skipped', message: run.logs.join('\n') || 'skipped', durationMs };
       else {
         const why = run.worst === 'FAILED' ? run.message : `the step is ${run.worst.toLowerCase()}`;
         result = { status: 'failed', step: run.step, message: why ?? run.worst, durationMs };

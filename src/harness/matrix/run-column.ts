@@ -51,17 +51,27 @@ export async function runColumn(column: ColumnRun, options: ColumnRunOptions): P
   };
   const args = [
     cucumberBin(),
-    '--config', 'cucumber.js', // relative to cwd, the package root
-    '--profile', column.profile,
-    '--world-parameters', JSON.stringify(column.worldParameters),
-    '--format', 'message',
-    '--format', `html:${files.html}`,
-    '--format', `junit:${files.junit}`,
+    '--config',
+    'cucumber.js', // relative to cwd, the package root
+    '--profile',
+    column.profile,
+    '--world-parameters',
+    JSON.stringify(column.worldParameters),
+    '--format',
+    'message',
+    '--format',
+    `html:${files.html}`,
+    '--format',
+    `junit:${files.junit}`,
     ...(options.tags ? ['--tags', options.tags] : []),
     ...(options.name ? ['--name', options.name] : []),
   ];
   const started = Date.now();
-  const child = spawn(process.execPath, args, { cwd: options.packageRoot, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    cwd: options.packageRoot,
+    env: options.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const results = new RunResults();
   const ndjson = createWriteStream(files.messages);
   let stderr = '';

@@ -25,7 +25,8 @@ export function lineIndex(document: GherkinDocument): Map<string, number> {
       const scenario = child.scenario;
       if (!scenario) continue;
       lines.set(scenario.id, scenario.location.line);
-      for (const examples of scenario.examples) for (const row of examples.tableBody) lines.set(row.id, row.location.line);
+      for (const examples of scenario.examples)
+        for (const row of examples.tableBody) lines.set(row.id, row.location.line);
     }
   };
   if (document.feature) visit(document.feature.children);

@@ -3,7 +3,11 @@
 import pc from 'picocolors';
 import { DID_NOT_RUN, type ConformanceSummary } from './summary.js';
 
-const indent = (text: string) => text.split('\n').map((l) => `    ${l}`).join('\n');
+const indent = (text: string) =>
+  text
+    .split('\n')
+    .map((l) => `    ${l}`)
+    .join('\n');
 
 export function renderTable(summary: ConformanceSummary): string {
   const columns = summary.columns.map((c) => c.name);
@@ -28,10 +32,16 @@ export function renderTable(summary: ConformanceSummary): string {
       paint: c.failed > 0 || c.error ? pc.red : pc.green,
     })),
   ];
-  const widths = header.map((h, i) => Math.max(h.length, footer[i]!.text.length, ...rows.map((r) => r[i]!.text.length)));
+  const widths = header.map((h, i) =>
+    Math.max(h.length, footer[i]!.text.length, ...rows.map((r) => r[i]!.text.length)),
+  );
   const line = (cells: { text: string; paint: (s: string) => string }[]) =>
     cells.map((c, i) => c.paint(c.text.padEnd(widths[i]!))).join('  ');
-  const out = [line(header.map((text) => ({ text, paint: pc.bold }))), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)];
+  const out = [
+    line(header.map((text) => ({ text, paint: pc.bold }))),
+    widths.map((w) => '─'.repeat(w)).join('  '),
+    ...rows.map(line),
+  ];
   out.push(widths.map((w) => '─'.repeat(w)).join('  '));
   out.push(line(footer));
   return out.join('\n');
@@ -46,7 +56,9 @@ export function renderFailures(summary: ConformanceSummary): string {
     for (const scenario of requirement.scenarios) {
       for (const [column, cell] of Object.entries(scenario.cells)) {
         if (cell.status !== 'failed' || cell.step === DID_NOT_RUN) continue;
-        out.push(pc.red(`✖ [${column}] ${requirement.id} › ${scenario.name}`) + pc.dim(`  (${scenario.uri}:${scenario.line})`));
+        out.push(
+          pc.red(`✖ [${column}] ${requirement.id} › ${scenario.name}`) + pc.dim(`  (${scenario.uri}:${scenario.line})`),
+        );
         if (cell.step) out.push(`    at step: ${cell.step}`);
         for (const line of (cell.message ?? '').split('\n').slice(0, 6)) out.push(`    ${line}`);
       }

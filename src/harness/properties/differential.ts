@@ -17,7 +17,10 @@ export interface PropertySettings {
 }
 
 /** FC_NUM_RUNS, FC_SEED and FC_PATH, over the given defaults. */
-export function settingsFromEnvironment(defaults: PropertySettings, env: NodeJS.ProcessEnv = process.env): PropertySettings {
+export function settingsFromEnvironment(
+  defaults: PropertySettings,
+  env: NodeJS.ProcessEnv = process.env,
+): PropertySettings {
   return {
     ...defaults,
     numRuns: env.FC_NUM_RUNS ? Number(env.FC_NUM_RUNS) : defaults.numRuns,
@@ -44,9 +47,15 @@ function idSource() {
   return { next: () => `gen-${++n}`, reset: () => (n = 0) };
 }
 
-export async function checkAgreement(initializers: readonly StoreTestInitializer[], settings: PropertySettings): Promise<PropertyResult> {
+export async function checkAgreement(
+  initializers: readonly StoreTestInitializer[],
+  settings: PropertySettings,
+): Promise<PropertyResult> {
   const reopenable = initializers.every((i) => i.reopenStore !== undefined);
-  const commands = fc.commands(commandArbitraries({ reopen: reopenable }), { maxCommands: settings.maxCommands ?? 25, size: 'large' });
+  const commands = fc.commands(commandArbitraries({ reopen: reopenable }), {
+    maxCommands: settings.maxCommands ?? 25,
+    size: 'large',
+  });
 
   const property = fc.asyncProperty(commands, async (cmds) => {
     const clock = new ManualClock(START);
@@ -67,18 +76,30 @@ export async function checkAgreement(initializers: readonly StoreTestInitializer
         subjects.push(subject);
       }
       const modelIds = idSource();
-      const setup = async () => ({ model: { model: new StoreModel(clock.now, modelIds.next) } as ModelState, real: { subjects, clock } as Real });
+      const setup = async () => ({
+        model: { model: new StoreModel(clock.now, modelIds.next) } as ModelState,
+        real: { subjects, clock } as Real,
+      });
       await fc.asyncModelRun(setup, cmds);
     } finally {
       await Promise.all(subjects.map((s, i) => initializers[i]!.destroyStore?.(s.store) ?? s.store.close()));
     }
   });
 
-  const details = await fc.check(property, { numRuns: settings.numRuns, seed: settings.seed, path: settings.path, endOnFailure: false });
-  if (!details.failed) return { failed: false, numRuns: details.numRuns, seed: details.seed, report: '', counterexampleLength: 0 };
-  const calls = details.counterexample ? [...(details.counterexample[0] as Iterable<{ toString(): string }>)].map(String) : [];
+  const details = await fc.check(property, {
+    numRuns: settings.numRuns,
+    seed: settings.seed,
+    path: settings.path,
+    endOnFailure: false,
+  });
+  if (!details.failed)
+    return { failed: false, numRuns: details.numRuns, seed: details.seed, report: '', counterexampleLength: 0 };
+  const calls = details.counterexample
+    ? [...(details.counterexample[0] as Iterable<{ toString(): string }>)].map(String)
+    : [];
   const report = [
-    (details.errorInstance as Error | undefined)?.message ?? `the property failed (${details.interrupted ? 'interrupted' : 'too many skips'})`,
+    (details.errorInstance as Error | undefined)?.message ??
+      `the property failed (${details.interrupted ? 'interrupted' : 'too many skips'})`,
     '',
     `shrunk to ${calls.length} call(s) (after ${details.numShrinks} shrinks), on a store made with { now: clock.now, generateId }:`,
     ...calls.map((c) => `  ${c}`),

@@ -3,7 +3,14 @@
 // existence, compare-and-set, transitions, merging, numbering, outputs — are written out again here.
 
 import type { JsonObject, JsonValue, RunStatus, WorkflowEvent, WorkflowRun } from '../../contract/types.js';
-import { parseCreateEvent, parseCreateRun, parseListEvents, parseListRuns, parseUpdateRun, validateId } from '../../contract/validation.js';
+import {
+  parseCreateEvent,
+  parseCreateRun,
+  parseListEvents,
+  parseListRuns,
+  parseUpdateRun,
+  validateId,
+} from '../../contract/validation.js';
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; code: string };
 
@@ -75,8 +82,22 @@ export class StoreModel {
       const { status, workflow_name, limit } = parseListRuns(options);
       const runs = [...this.runs.values()]
         .map((e) => e.run)
-        .filter((r) => (status === undefined || r.status === status) && (workflow_name === undefined || r.workflow_name === workflow_name))
-        .sort((a, b) => (a.created_at !== b.created_at ? (a.created_at < b.created_at ? -1 : 1) : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+        .filter(
+          (r) =>
+            (status === undefined || r.status === status) &&
+            (workflow_name === undefined || r.workflow_name === workflow_name),
+        )
+        .sort((a, b) =>
+          a.created_at !== b.created_at
+            ? a.created_at < b.created_at
+              ? -1
+              : 1
+            : a.id < b.id
+              ? -1
+              : a.id > b.id
+                ? 1
+                : 0,
+        );
       return { ok: true, value: copy(limit === undefined ? runs : runs.slice(0, limit)) };
     });
   }
@@ -87,14 +108,17 @@ export class StoreModel {
       const entry = this.runs.get(request.id);
       if (!entry) return { ok: false, code: 'RUN_NOT_FOUND' };
       const from = entry.run.status;
-      if (request.expected_status !== undefined && from !== request.expected_status) return { ok: false, code: 'STATUS_CONFLICT' };
+      if (request.expected_status !== undefined && from !== request.expected_status)
+        return { ok: false, code: 'STATUS_CONFLICT' };
       const to = request.status ?? from;
       if (to !== from && !NEXT[from].includes(to)) return { ok: false, code: 'INVALID_TRANSITION' };
       const time = this.now().toISOString();
       entry.run = {
         ...entry.run,
         status: to,
-        metadata: request.metadata === undefined ? entry.run.metadata : copy({ ...entry.run.metadata, ...request.metadata }),
+        metadata:
+          request.metadata === undefined ? entry.run.metadata : copy({ ...entry.run.metadata, ...request.metadata }),
+        // biome-ignore lint/complexity/useMathMinMax: ISO strings, compared as text
         updated_at: time > entry.run.updated_at ? time : entry.run.updated_at,
       };
       return { ok: true, value: copy(entry.run) };
@@ -120,7 +144,10 @@ export class StoreModel {
       entry.events.push(event);
       if (request.node) {
         entry.outputs.delete(request.node.node_id); // latest completion last
-        entry.outputs.set(request.node.node_id, { sequence: event.sequence, output: JSON.parse(request.node.outputJson) as JsonValue });
+        entry.outputs.set(request.node.node_id, {
+          sequence: event.sequence,
+          output: JSON.parse(request.node.outputJson) as JsonValue,
+        });
       }
       return { ok: true, value: copy(event) };
     });
@@ -140,7 +167,10 @@ export class StoreModel {
     return this.outcome(() => {
       const entry = this.runs.get(validateId(runId, 'run_id'));
       if (!entry) return { ok: false, code: 'RUN_NOT_FOUND' };
-      return { ok: true, value: copy([...entry.outputs].map(([id, { output }]) => [id, output] as [string, JsonValue])) };
+      return {
+        ok: true,
+        value: copy([...entry.outputs].map(([id, { output }]) => [id, output] as [string, JsonValue])),
+      };
     });
   }
 }
