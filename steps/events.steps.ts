@@ -4,6 +4,7 @@ import type { JsonObject, JsonValue, WorkflowEvent } from '../src/contract/types
 import { appendFromProcesses } from '../src/harness/processes.js';
 import type { StoreWorld } from './support/world.js';
 
+const list = (text: string) => (text === '' ? [] : text.split(',').map((s) => s.trim()));
 const range = (from: number, to: number) => Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
 
 /** Every event a step appended and got back, to compare with what the store lists. */
@@ -64,7 +65,7 @@ When(
   '{int} processes each append {int} events to run {string}',
   async function (this: StoreWorld, processes: number, count: number, runId: string) {
     this.notes.set('multi-process run', runId);
-    await appendFromProcesses(this.suite.reference!.locate(this.store), runId, processes, count);
+    await appendFromProcesses(this.suite.address(this.store), runId, processes, count);
   },
 );
 
@@ -157,6 +158,16 @@ Then(
     const outputs = await this.store.getCompletedDagNodeOutputs(runId);
     assert.ok(outputs instanceof Map, 'getCompletedDagNodeOutputs returns a Map');
     assert.deepEqual(Object.fromEntries(outputs), JSON.parse(expected));
+  },
+);
+
+Then(
+  'the outputs of run {string} are in the order of their latest completion: {string}',
+  async function (this: StoreWorld, runId: string, order: string) {
+    const keys = [...(await this.store.getCompletedDagNodeOutputs(runId)).keys()];
+    this.recommend('WF-OUT-4', () =>
+      assert.deepEqual(keys, list(order), `the outputs map lists the nodes as ${keys.join(', ')}`),
+    );
   },
 );
 

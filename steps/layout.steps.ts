@@ -2,13 +2,13 @@
 // These scenarios are tagged @backend:<name> and run only on that backend.
 
 import { Then } from '@cucumber/cucumber';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
-import { createSqliteStore } from '../src/backends/sqlite/index.js';
+
 import type { StoreLocation } from '../src/harness/reference-backends.js';
 import type { StoreWorld } from './support/world.js';
 
@@ -16,8 +16,8 @@ function located<K extends StoreLocation['backend']>(
   world: StoreWorld,
   backend: K,
 ): Extract<StoreLocation, { backend: K }> {
-  assert.ok(world.suite.reference !== undefined, 'layout steps need a reference backend');
-  const location = world.suite.reference.locate(world.store);
+  assert.ok(world.suite.locate !== undefined, 'layout steps need a reference backend');
+  const location = world.suite.locate(world.store);
   assert.equal(location.backend, backend, `this step checks the ${backend} layout, the store is ${location.backend}`);
   return location as Extract<StoreLocation, { backend: K }>;
 }
@@ -63,8 +63,14 @@ Then(
 
 // --- SQLite ----------------------------------------------------------------------------------------
 
-function withSqlite<T>(world: StoreWorld, read: (db: Database.Database) => T): T {
-  const db = new Database(located(world, 'sqlite').filename, { readonly: true });
+// The drivers are loaded when a layout step runs: a store under test never needs them installed.
+async function openSqlite(filename: string): Promise<Database.Database> {
+  const { default: Sqlite } = await import('better-sqlite3');
+  return new Sqlite(filename, { readonly: true });
+}
+
+async function withSqlite<T>(world: StoreWorld, read: (db: Database.Database) => T): Promise<T> {
+  const db = await openSqlite(located(world, 'sqlite').filename);
   try {
     return read(db);
   } finally {
@@ -75,7 +81,7 @@ function withSqlite<T>(world: StoreWorld, read: (db: Database.Database) => T): T
 Then(
   /^the SQLite database has a table "([a-z_]+)" with columns ([a-z_, ]+)$/,
   function (this: StoreWorld, table: string, columns: string) {
-    withSqlite(this, (db) => {
+    return withSqlite(this, (db) => {
       const found = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?`).get(table);
       assert.ok(found, `no table ${table}`);
       const actual = (db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as { name: string }[]).map(
@@ -89,7 +95,9 @@ Then(
 
 Then('the SQLite table {string} holds {int} row(s)', function (this: StoreWorld, table: string, rows: number) {
   assert.ok(/^[a-z_]+$/.test(table));
-  withSqlite(this, (db) => assert.deepEqual(db.prepare(`SELECT count(*) AS n FROM ${table}`).get(), { n: rows }));
+  return withSqlite(this, (db) =>
+    assert.deepEqual(db.prepare(`SELECT count(*) AS n FROM ${table}`).get(), { n: rows }),
+  );
 });
 
 // --- PostgreSQL ------------------------------------------------------------------------------------
@@ -98,13 +106,15 @@ Then(
   /^the PostgreSQL schema has the tables ([a-z_, ]+) with the same columns as SQLite$/,
   async function (this: StoreWorld, tables: string) {
     const { connectionString, schema } = located(this, 'postgres');
+    const { default: pg } = await import('pg');
     const client = new pg.Client({ connectionString });
     await client.connect();
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'wfstore-cols-'));
     try {
       // A fresh SQLite database, for its columns.
+      const { createSqliteStore } = await import('../src/backends/sqlite/index.js');
       await (await createSqliteStore({ filename: path.join(dir, 'x.db') })).close();
-      const sqlite = new Database(path.join(dir, 'x.db'), { readonly: true });
+      const sqlite = await openSqlite(path.join(dir, 'x.db'));
       try {
         for (const table of list(tables)) {
           const pgColumns = (

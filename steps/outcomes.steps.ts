@@ -2,8 +2,30 @@
 
 import { Then, When } from '@cucumber/cucumber';
 import assert from 'node:assert/strict';
-import { ERROR_CODES, WorkflowStoreError, type WorkflowStoreErrorCode } from '../src/contract/errors.js';
-import type { StoreWorld } from './support/world.js';
+import { ERROR_CODES, type WorkflowStoreErrorCode } from '../src/contract/errors.js';
+import { type ContractError, preview, type StoreWorld } from './support/world.js';
+
+/**
+ * WF-ERR-3 and WF-ERR-4 (SHOULD): the message names what the error is about, and the error carries it as
+ * `field` (INVALID_INPUT, a JSON path) or `runId`.
+ */
+export function recommendNaming(world: StoreWorld, error: ContractError, named: string): void {
+  world.recommend('WF-ERR-3', () =>
+    assert.ok(String(error.message).includes(named), `the message does not name "${named}": ${error.message}`),
+  );
+  if (error.code === 'INVALID_INPUT') {
+    world.recommend('WF-ERR-4', () =>
+      assert.ok(
+        typeof error.field === 'string' && error.field.includes(named),
+        `the error's "field" is ${preview(error.field)}, not the path ${JSON.stringify(named)}`,
+      ),
+    );
+  } else if (/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(named)) {
+    world.recommend('WF-ERR-4', () =>
+      assert.equal(error.runId, named, `the error's "runId" is ${preview(error.runId)}, not "${named}"`),
+    );
+  }
+}
 
 function code(name: string): WorkflowStoreErrorCode {
   assert.ok(
@@ -27,31 +49,29 @@ Then('the call fails with {word}', function (this: StoreWorld, name: string) {
 
 Then('the call fails with {word} naming {string}', function (this: StoreWorld, name: string, named: string) {
   const error = this.failedWith(code(name));
-  const names = [error.message, error.field ?? '', error.runId ?? ''];
-  assert.ok(
-    names.some((n) => n.includes(named)),
-    `the error does not name "${named}": ${error.message}`,
-  );
+  recommendNaming(this, error, named);
 });
 
 Then(
   'the call fails with INVALID_TRANSITION from {string} to {string}',
   function (this: StoreWorld, from: string, to: string) {
     const error = this.failedWith('INVALID_TRANSITION');
-    assert.equal(error.from, from);
-    assert.equal(error.to, to);
+    assert.equal(error.from, from, `the error's "from" is the stored status (WF-TRN-2)`);
+    assert.equal(error.to, to, `the error's "to" is the requested status (WF-TRN-2)`);
   },
 );
 
 Then('the error is a WorkflowStoreError with code {word}', function (this: StoreWorld, name: string) {
-  assert.ok(this.error instanceof WorkflowStoreError, `not a WorkflowStoreError: ${String(this.error)}`);
-  assert.ok(this.error instanceof Error);
-  assert.equal(this.error.code, code(name));
+  assert.ok(this.error instanceof Error, `the thrown value is an Error (WF-ERR-1), got ${preview(this.error)}`);
+  this.failedWith(code(name));
 });
 
 Then('the error message names {string}', function (this: StoreWorld, named: string) {
-  assert.ok(this.error instanceof Error, 'the call did not fail');
-  assert.ok(this.error.message.includes(named), `the message does not name "${named}": ${this.error.message}`);
+  assert.ok(this.error !== undefined, 'the call did not fail');
+  const message = String((this.error as Error).message);
+  this.recommend('WF-ERR-3', () =>
+    assert.ok(message.includes(named), `the message does not name "${named}": ${message}`),
+  );
 });
 
 // "<operation> is called for the unknown run <id>": every operation that takes a run id.

@@ -1,20 +1,34 @@
-// The property tests as conformance scenarios (WFSTORE_PROPERTY_RUNS sets how many runs; default 50).
+// The property tests as conformance scenarios. `wfstore conformance --property-runs/--seed/--path` (world
+// parameters) set how many runs and replay a failure; WFSTORE_PROPERTY_RUNS still works for cucumber-js.
 
 import { Then, When } from '@cucumber/cucumber';
 import assert from 'node:assert/strict';
 import { checkConcurrency } from '../src/harness/properties/concurrency.js';
-import { checkAgreement, type PropertyResult } from '../src/harness/properties/differential.js';
+import { checkAgreement, type PropertyResult, type PropertySettings } from '../src/harness/properties/differential.js';
 import type { StoreWorld } from './support/world.js';
 
-const runs = Number(process.env.WFSTORE_PROPERTY_RUNS ?? 50);
+/** Sequence runs by default: enough to catch each planted bug of test/mutants every time (see README). */
+export const DEFAULT_PROPERTY_RUNS = 200;
+
+function settings(world: StoreWorld, share = 1): PropertySettings {
+  const given = world.parameters.properties ?? {};
+  const runs = given.runs ?? Number(process.env.WFSTORE_PROPERTY_RUNS ?? DEFAULT_PROPERTY_RUNS);
+  return {
+    numRuns: Math.max(5, Math.round(runs * share)),
+    seed: given.seed,
+    path: given.path,
+    replay: given.replay ? `${given.replay} --name "${world.pickleName}"` : undefined,
+  };
+}
 
 function report(world: StoreWorld, result: PropertyResult, what: string): void {
   world.log(`${what}: ${result.numRuns} runs, seed ${result.seed}`);
   assert.equal(result.failed, false, result.report);
+  for (const r of result.recommendations) world.recommend(r.rule, () => assert.fail(r.message));
 }
 
 When('random operation sequences run on the store under test and on the model', async function (this: StoreWorld) {
-  this.notes.set('property', await checkAgreement([this.suite.initializer], { numRuns: runs }));
+  this.notes.set('property', await checkAgreement([this.suite.initializer], settings(this)));
 });
 
 Then('every result and every error code agrees with the model', function (this: StoreWorld) {
@@ -24,10 +38,7 @@ Then('every result and every error code agrees with the model', function (this: 
 When(
   'appends, compare-and-set resumes and a delete run concurrently on one run, in random orders',
   async function (this: StoreWorld) {
-    this.notes.set(
-      'property',
-      await checkConcurrency(this.suite.initializer, { numRuns: Math.max(5, Math.round(runs / 3)) }),
-    );
+    this.notes.set('property', await checkConcurrency(this.suite.initializer, settings(this, 1 / 3)));
   },
 );
 

@@ -1,5 +1,6 @@
 import { Given, Then, When } from '@cucumber/cucumber';
 import assert from 'node:assert/strict';
+import { ID_MAX_LENGTH, ID_PATTERN } from '../src/contract/limits.js';
 import type { JsonObject, RunStatus, WorkflowRun } from '../src/contract/types.js';
 import type { StoreWorld } from './support/world.js';
 
@@ -42,7 +43,7 @@ Given('a workflow run {string} with metadata:', function (this: StoreWorld, id: 
 });
 
 Given('the clock moves on {int} ms', function (this: StoreWorld, ms: number) {
-  this.clock.advance(ms);
+  return this.passTime(ms);
 });
 Given('the clock moves back {int} ms', function (this: StoreWorld, ms: number) {
   this.clock.advance(-ms);
@@ -130,7 +131,8 @@ Then(
     const run = this.succeeded<WorkflowRun>();
     assert.equal(run.id, id);
     assert.equal(run.status, status);
-    assert.equal(run.created_at, this.clock.iso(), 'created_at is the store clock');
+    this.assertStoreNow(run.created_at, this.window, 'created_at');
+    assert.equal(run.updated_at, run.created_at, 'a new run has updated_at equal to created_at');
   },
 );
 
@@ -145,9 +147,11 @@ Then('the run {string} is stored with status {string}', async function (this: St
 });
 
 Then(
-  "the run {string} has updated_at equal to the store's current time",
+  "the run {string} has updated_at equal to the store's time of that call",
   async function (this: StoreWorld, id: string) {
-    assert.equal((await this.store.getWorkflowRun(id))?.updated_at, this.clock.iso());
+    const run = await this.store.getWorkflowRun(id);
+    assert.ok(run !== null, `run "${id}" does not exist`);
+    this.assertStoreNow(run.updated_at, this.window, 'updated_at');
   },
 );
 
@@ -195,7 +199,48 @@ Then('the run {string} is unchanged', async function (this: StoreWorld, id: stri
 
 Then('the returned run has an id the store generated', function (this: StoreWorld) {
   const run = this.succeeded<WorkflowRun>();
-  assert.equal(run.id, 'generated-1', 'the id comes from the generateId the harness passed');
+  if (this.suite.capabilities.ids) {
+    assert.equal(run.id, 'generated-1', 'the id comes from the generateId the harness passed (supports.ids)');
+  } else {
+    assertIdentifier(run.id);
+  }
+});
+
+When(
+  '{int} runs of workflow {string} are created without an id',
+  async function (this: StoreWorld, count: number, workflow: string) {
+    const runs: WorkflowRun[] = [];
+    for (let i = 0; i < count; i++)
+      runs.push(await this.store.createWorkflowRun({ workflow_name: workflow, user_message: '' }));
+    this.notes.set('generated runs', runs);
+  },
+);
+
+Then(
+  'their ids are {int} different identifiers, each reading back its run',
+  async function (this: StoreWorld, count: number) {
+    const runs = this.notes.get('generated runs') as WorkflowRun[];
+    const ids = runs.map((r) => r.id);
+    for (const id of ids) assertIdentifier(id);
+    assert.equal(new Set(ids).size, count, `generated ids are unique: ${ids.join(', ')}`);
+    for (const run of runs) assert.deepEqual(await this.store.getWorkflowRun(run.id), run);
+  },
+);
+
+function assertIdentifier(id: unknown): void {
+  assert.ok(
+    typeof id === 'string' && ID_PATTERN.test(id) && id.length <= ID_MAX_LENGTH,
+    `a generated id is an identifier (WF-VAL-6), got ${JSON.stringify(id)}`,
+  );
+}
+
+Then('the listed runs are in order of created_at, then id', function (this: StoreWorld) {
+  const runs = this.succeeded<WorkflowRun[]>();
+  for (let i = 1; i < runs.length; i++) {
+    const [a, b] = [runs[i - 1]!, runs[i]!];
+    const inOrder = a.created_at < b.created_at || (a.created_at === b.created_at && a.id < b.id);
+    assert.ok(inOrder, `"${a.id}" (${a.created_at}) is listed before "${b.id}" (${b.created_at}) (WF-RUN-4)`);
+  }
 });
 
 Then('the listed run ids are {string}', function (this: StoreWorld, ids: string) {
@@ -218,3 +263,11 @@ Then(
     }
   },
 );
+
+Given("the store takes the harness's clock and id source, as recommended", function (this: StoreWorld) {
+  const { clock, ids } = this.suite.capabilities;
+  if (clock && ids) return undefined;
+  const missing = [clock ? '' : 'supports.clock', ids ? '' : 'supports.ids'].filter(Boolean).join(' and ');
+  this.recommend('WF-DET-1', () => assert.fail(`the initializer does not declare ${missing}`));
+  return 'skipped';
+});

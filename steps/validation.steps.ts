@@ -166,3 +166,35 @@ Then(
     );
   },
 );
+
+// --- event types, depth, counts --------------------------------------------------------------------
+
+When(
+  'the event of length {int} is appended to run {string}',
+  function (this: StoreWorld, length: number, runId: string) {
+    return this.attempt(() => this.store.createWorkflowEvent({ run_id: runId, event_type: 'e'.repeat(length) }));
+  },
+);
+
+/** A payload whose containers nest `levels` deep, the payload itself being the first. */
+function nested(levels: number): JsonObject {
+  let value: JsonObject = {};
+  for (let i = 1; i < levels; i++) value = { d: value };
+  return value;
+}
+
+When(
+  'an event is appended to run {string} whose payload nests {int} levels deep',
+  function (this: StoreWorld, runId: string, levels: number) {
+    const payload = nested(levels);
+    return this.attempt(() => this.store.createWorkflowEvent({ run_id: runId, event_type: 'deep', payload }));
+  },
+);
+
+When(
+  'the events of run {string} are listed with {word} set to {}',
+  function (this: StoreWorld, runId: string, option: string, value: string) {
+    const options = { [option]: JSON.parse(value) as unknown };
+    return this.attempt(() => this.store.listWorkflowEvents(runId, options as never));
+  },
+);

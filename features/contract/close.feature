@@ -2,6 +2,7 @@
 Feature: Closing a store
   close() is idempotent, waits for calls under way, and every later call fails with STORE_CLOSED.
 
+  @WF-CLS-1
   Scenario: After close() every operation fails with STORE_CLOSED
     Given a workflow run "r1"
     When the store is closed
@@ -10,6 +11,7 @@ Feature: Closing a store
     And every operation on run "r1" fails with STORE_CLOSED
 
   @durability
+  @WF-CLS-2
   Scenario: Calls made before close() complete
     Given a workflow run "r1"
     When 10 events are appended to run "r1" and the store is closed without waiting for them

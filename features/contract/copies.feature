@@ -2,6 +2,7 @@
 Feature: The caller and the store never share objects
   What a call returns is the caller's own copy, and what the caller passed in is copied.
 
+  @WF-CPY-1
   Scenario: Changing a returned value changes nothing stored
     Given a workflow run "r1" with metadata:
       """
@@ -13,6 +14,7 @@ Feature: The caller and the store never share objects
       { "list": [1] }
       """
 
+  @WF-CPY-1
   Scenario: Changing a value after passing it in changes nothing stored
     Given a workflow run "r1"
     When the caller appends a node "n" output and then changes the object it passed

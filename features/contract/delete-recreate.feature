@@ -3,6 +3,7 @@ Feature: Delete and recreate
   A deleted run is unknown, its events and outputs go with it, and a run created again with the same id
   starts from nothing.
 
+  @WF-RUN-5 @WF-UNK-1
   Scenario: A deleted run's events and outputs are gone
     Given a workflow run "r1"
     And node "n" of run "r1" completes with output:
@@ -14,6 +15,7 @@ Feature: Delete and recreate
     When listWorkflowEvents is called for the unknown run "r1"
     Then the call fails with RUN_NOT_FOUND naming "r1"
 
+  @WF-RUN-6
   Scenario: Recreating a deleted run with the same id gives an empty run
     Given a workflow run "r1" with metadata:
       """
@@ -38,6 +40,7 @@ Feature: Delete and recreate
     When the event "workflow_started" is appended to run "r1"
     Then the events of run "r1" have sequences 1 to 1
 
+  @WF-RUN-5
   Scenario: Deleting one run leaves the others alone
     Given a workflow run "keep"
     And a workflow run "drop"

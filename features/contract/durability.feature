@@ -2,6 +2,7 @@
 Feature: Durability across a reopen
   What is read after a reopen is exactly what was acknowledged before.
 
+  @WF-DUR-1
   Scenario: Runs, events and outputs survive closing and reopening the store
     Given a workflow run "a" with metadata:
       """

@@ -1,9 +1,10 @@
 @contract @REQ-CONTRACT-TRANSITIONS
-Feature: Status transitions
+Feature: Status transitions and updates
   pending → running | failed | cancelled; running → paused | completed | failed | cancelled;
   paused → running | failed | cancelled; failed → running (resume); completed and cancelled are final.
   Keeping the same status is allowed. Anything else is INVALID_TRANSITION and changes nothing.
 
+  @WF-TRN-1
   Scenario Outline: An allowed transition from <from> to <to>
     Given a workflow run "r1" with status "<from>"
     When the status of run "r1" is updated to "<to>"
@@ -24,6 +25,7 @@ Feature: Status transitions
       | paused  | cancelled |
       | failed  | running   |
 
+  @WF-TRN-2
   Scenario Outline: A forbidden transition from <from> to <to> is refused and changes nothing
     Given a workflow run "r1" with status "<from>"
     And the clock moves on 1000 ms
@@ -53,6 +55,7 @@ Feature: Status transitions
       | cancelled | completed |
       | cancelled | failed    |
 
+  @WF-UPD-3
   Scenario: Keeping the same status updates only the metadata, also on a final status
     Given a workflow run "r1" with status "completed"
     When run "r1" is updated with status "completed" and metadata:
@@ -65,6 +68,7 @@ Feature: Status transitions
       { "archived": true }
       """
 
+  @WF-UPD-1
   Scenario: Metadata is merged shallowly; a key set to null is stored as null
     Given a workflow run "r1" with metadata:
       """
@@ -79,6 +83,16 @@ Feature: Status transitions
       { "a": 1, "b": { "other": 2 }, "c": null, "d": 4 }
       """
 
+  @WF-UPD-2 @WF-UPD-3
+  Scenario: An update returns the run as stored, with updated_at the store's time of the call
+    Given a workflow run "r1"
+    And the clock moves on 1000 ms
+    When the status of run "r1" is updated to "running"
+    Then the call succeeds
+    And the run "r1" is stored exactly as it was returned
+    And the run "r1" has updated_at equal to the store's time of that call
+
+  @WF-UPD-2 @clock
   Scenario: updated_at never goes below the previous updated_at, even when the clock goes back
     Given a workflow run "r1"
     And the clock moves on 10000 ms

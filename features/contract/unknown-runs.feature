@@ -3,6 +3,7 @@ Feature: Unknown runs
   Every operation on an unknown run id fails with RUN_NOT_FOUND, except getWorkflowRun (null) and
   deleteWorkflowRun (false).
 
+  @WF-UNK-1
   Scenario Outline: <operation> on an unknown run fails with RUN_NOT_FOUND naming the run
     When <operation> is called for the unknown run "ghost"
     Then the call fails with RUN_NOT_FOUND naming "ghost"
@@ -15,10 +16,12 @@ Feature: Unknown runs
       | listWorkflowEvents         |
       | getCompletedDagNodeOutputs |
 
+  @WF-UNK-1
   Scenario: Reading an unknown run gives null
     When getWorkflowRun is called for the unknown run "ghost"
     Then the call returns null
 
+  @WF-UNK-1
   Scenario: Deleting an unknown run gives false
     When deleteWorkflowRun is called for the unknown run "ghost"
     Then the call returns false

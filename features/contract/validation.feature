@@ -3,6 +3,7 @@ Feature: Bad input is refused before anything is written
   Identifiers are 1 to 128 of [A-Za-z0-9._-], starting with a letter or digit; JSON is never coerced;
   plain text is well-formed Unicode without NUL; input objects are closed. A refused call writes nothing.
 
+  @WF-VAL-6 @WF-VAL-11
   Scenario Outline: The run id <description> is refused
     When a workflow run with id <id> is created
     Then the call fails with INVALID_INPUT naming "id"
@@ -20,10 +21,12 @@ Feature: Bad input is refused before anything is written
       | with a space            | "a b"          |
       | of 129 characters       | of length 129  |
 
+  @WF-VAL-6
   Scenario: A run id of 128 characters is accepted
     When a workflow run with id of length 128 is created
     Then the call succeeds
 
+  @WF-VAL-1 @WF-VAL-11
   Scenario Outline: <value> inside a payload is refused with the path named
     Given a workflow run "r1"
     When an event is appended to run "r1" whose payload holds <value> at "steps[1].when"
@@ -42,6 +45,7 @@ Feature: Bad input is refused before anything is written
       | a class instance |
       | a cycle          |
 
+  @WF-VAL-5 @WF-VAL-11
   Scenario Outline: <text> in <field> is refused
     When a workflow run "r1" is created with <text> in <field>
     Then the call fails with INVALID_INPUT naming "<field>"
@@ -54,12 +58,14 @@ Feature: Bad input is refused before anything is written
       | NUL              | workflow_name |
       | a lone surrogate | workflow_name |
 
+  @WF-VAL-9
   Scenario: A misspelt option is refused, not ignored
     Given a workflow run "r1" with status "failed"
     When run "r1" is updated with the misspelt option "expectedStatus" set to "paused"
     Then the call fails with INVALID_INPUT naming "expectedStatus"
     And the run "r1" is unchanged
 
+  @WF-VAL-8 @WF-VAL-11
   Scenario: Limits are the same on every backend
     When a workflow run "r1" is created with a workflow name of 256 characters
     Then the call succeeds
@@ -68,3 +74,50 @@ Feature: Bad input is refused before anything is written
     When an event is appended to run "r1" with a payload of 16 MiB plus one byte
     Then the call fails with INVALID_INPUT naming "payload"
     And run "r1" has no events
+
+  @WF-VAL-8 @WF-VAL-11
+  Scenario Outline: The event type <description> is refused
+    Given a workflow run "r1"
+    When the event <event_type> is appended to run "r1"
+    Then the call fails with INVALID_INPUT naming "event_type"
+    And run "r1" has no events
+
+    Examples:
+      | description            | event_type        |
+      | empty                  | ""                |
+      | with a space           | "node started"    |
+      | with a slash           | "node/started"    |
+      | with a non-ASCII letter | "nœud"           |
+      | with a quote           | "it's"            |
+      | of 129 characters      | of length 129     |
+
+  @WF-VAL-8
+  Scenario: Event types of letters, digits, ".", "_", ":" and "-" up to 128 characters are accepted
+    Given a workflow run "r1"
+    When the event "x:y.z_1-A" is appended to run "r1"
+    Then the call succeeds
+    When the event of length 128 is appended to run "r1"
+    Then the call succeeds
+    And the events of run "r1" have sequences 1 to 2
+
+  @WF-VAL-3 @WF-VAL-11
+  Scenario: JSON nested 1000 levels deep is accepted, 1001 levels is refused
+    Given a workflow run "r1"
+    When an event is appended to run "r1" whose payload nests 1000 levels deep
+    Then the call succeeds
+    When an event is appended to run "r1" whose payload nests 1001 levels deep
+    Then the call fails with INVALID_INPUT
+    And the events of run "r1" have sequences 1 to 1
+
+  @WF-VAL-10
+  Scenario Outline: <option> of <value> is refused
+    Given a workflow run "r1"
+    When the events of run "r1" are listed with <option> set to <value>
+    Then the call fails with INVALID_INPUT naming "<option>"
+
+    Examples:
+      | option         | value |
+      | limit          | -1    |
+      | limit          | 1.5   |
+      | after_sequence | -1    |
+      | limit          | "2"   |

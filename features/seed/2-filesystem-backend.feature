@@ -2,6 +2,7 @@
 Feature: Filesystem backend
   The filesystem backend SHALL store each workflow run as files in a directory: {artifactsDir}/{runId}/.
 
+  @WF-FS-1
   Scenario: Filesystem stores events as JSONL
     Given a workflow run "r1"
     When the event "workflow_started" is appended to run "r1"
@@ -24,6 +25,7 @@ Feature: Filesystem backend
       [1, 2, 3]
       """
 
+  @WF-FS-1
   Scenario: Filesystem stores run metadata
     When a workflow run "r1" of workflow "build" is created with metadata:
       """

@@ -107,6 +107,22 @@ export function runFromRow(
   };
 }
 
+/** The contract's error with the operation named first in its message (WF-ERR-3). */
+function namingOperation(error: WorkflowStoreError, operation: string): WorkflowStoreError {
+  if (error.message.startsWith(`${operation}:`)) return error;
+  const named = new WorkflowStoreError(error.code, `${operation}: ${error.message}`, {
+    runId: error.runId,
+    field: error.field,
+    from: error.from,
+    to: error.to,
+    expected: error.expected,
+    actual: error.actual,
+    cause: error.cause,
+  });
+  named.stack = error.stack;
+  return named;
+}
+
 export function defineStore(driver: StorageDriver, options: DeterminismOptions = {}): IWorkflowStore {
   const now = options.now ?? (() => new Date());
   const generateId = options.generateId ?? randomUUID;
@@ -133,7 +149,7 @@ export function defineStore(driver: StorageDriver, options: DeterminismOptions =
     try {
       return await body();
     } catch (error) {
-      if (error instanceof WorkflowStoreError) throw error;
+      if (error instanceof WorkflowStoreError) throw namingOperation(error, name);
       const where = typeof runId === 'string' ? ` on workflow run "${runId}"` : '';
       const reason = error instanceof Error ? error.message : String(error);
       throw new WorkflowStoreError(

@@ -27,6 +27,15 @@ export interface WorkflowStoreErrorDetails {
   cause?: unknown;
 }
 
+/** The brand every wfstore error carries, whichever copy of the package made it. */
+export const WORKFLOW_STORE_ERROR_BRAND: unique symbol = Symbol.for('wfstore.error') as never;
+
+/**
+ * The contract's error (WF-ERR-1). Recognised by `name === 'WorkflowStoreError'` and a `code` from
+ * ERROR_CODES, not by class identity: `instanceof` is true for any error that carries the brand, so two
+ * copies of wfstore (a store's own dependency and the CLI's) understand each other's errors.
+ * See docs/contract.md#errors.
+ */
 export class WorkflowStoreError extends Error {
   readonly code: WorkflowStoreErrorCode;
   readonly runId: string | undefined;
@@ -35,6 +44,7 @@ export class WorkflowStoreError extends Error {
   readonly to: RunStatus | undefined;
   readonly expected: RunStatus | undefined;
   readonly actual: RunStatus | undefined;
+  readonly [WORKFLOW_STORE_ERROR_BRAND] = true;
 
   constructor(code: WorkflowStoreErrorCode, message: string, details: WorkflowStoreErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -47,10 +57,28 @@ export class WorkflowStoreError extends Error {
     this.expected = details.expected;
     this.actual = details.actual;
   }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return (
+      typeof value === 'object' &&
+      value !== null &&
+      (value as Record<symbol, unknown>)[WORKFLOW_STORE_ERROR_BRAND] === true
+    );
+  }
 }
 
+export function isErrorCode(value: unknown): value is WorkflowStoreErrorCode {
+  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
+}
+
+/**
+ * True for any error the contract recognises (WF-ERR-1): `name` is "WorkflowStoreError" and `code` is one
+ * of ERROR_CODES; whichever class or package copy made it. With `code`, also that the code is this one.
+ */
 export function isWorkflowStoreError(value: unknown, code?: WorkflowStoreErrorCode): value is WorkflowStoreError {
-  return value instanceof WorkflowStoreError && (code === undefined || value.code === code);
+  if (typeof value !== 'object' || value === null) return false;
+  const { name, code: actual } = value as { name?: unknown; code?: unknown };
+  return name === 'WorkflowStoreError' && isErrorCode(actual) && (code === undefined || actual === code);
 }
 
 export function invalidInput(field: string, problem: string, runId?: string): WorkflowStoreError {

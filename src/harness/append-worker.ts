@@ -1,13 +1,13 @@
 // Child process for the multi-process checks: opens a reference store on shared data and appends.
-// Arguments: <location as JSON> <runId> <count> <worker number> [payload padding in bytes] [start at, epoch ms]
+// Arguments: <address as JSON> <runId> <count> <worker number> [payload padding in bytes] [start at, epoch ms]
 // Prints {"started": ms, "ended": ms} of its append loop, so a benchmark can leave process start-up out.
 
-import { openLocation } from './open-location.js';
-import type { StoreLocation } from './reference-backends.js';
+import { openAddress } from './open-location.js';
+import type { StoreAddress } from './processes.js';
 
 const [location, runId, count, worker, padding, startAt] = process.argv.slice(2);
 const pad = 'x'.repeat(Number(padding ?? 0));
-const store = await openLocation(JSON.parse(location!) as StoreLocation);
+const store = await openAddress(JSON.parse(location!) as StoreAddress);
 try {
   // Every worker starts appending at the same instant, once all have started up.
   if (startAt !== undefined)

@@ -1,17 +1,42 @@
-import type { DeterminismOptions, IWorkflowStore } from '../contract/types.js';
+import type { DeterminismOptions, IWorkflowStore, JsonValue } from '../contract/types.js';
+
+/**
+ * How another process opens the same store: the multi-process scenarios call `locate` here, send the
+ * location (JSON) to a child process, which imports the same initializer module and calls `open`.
+ */
+export interface MultiProcessSupport {
+  /** Where the store's data is, as JSON another process can use (a path, a URL and schema, ...). */
+  locate: (store: IWorkflowStore) => JsonValue;
+  /** Opens the store at `location` in this process (called in the child process). */
+  open: (location: JsonValue) => Promise<IWorkflowStore>;
+}
+
+/** What a store under test can do, declared rather than guessed (docs/contract.md#validating-any-backend). */
+export interface StoreCapabilities {
+  /** The store uses the `now` given to createStore for every timestamp (WF-DET-1). */
+  clock?: boolean | undefined;
+  /** The store uses the `generateId` given to createStore for runs created without an id (WF-DET-1). */
+  ids?: boolean | undefined;
+  /** reopenStore opens the same data again. Implied by giving reopenStore. */
+  reopen?: boolean | undefined;
+  /** Other processes can open the same store. */
+  multiProcess?: MultiProcessSupport | undefined;
+}
 
 /**
  * How a backend is validated: the default export of a module given to `wfstore conformance --store`.
- * See the contract, section "Validating any backend".
+ * See docs/contract.md, section "Validating any backend".
  */
 export interface StoreTestInitializer {
   /** Shown as the backend's column in reports. */
   name: string;
+  /** What the store can do; a capability not declared is not assumed. */
+  supports?: StoreCapabilities | undefined;
   /** Start infrastructure once, before the first scenario. */
   beforeAll?: () => Promise<void>;
   /**
-   * A fresh, empty, isolated store per scenario. The harness passes a clock and an id source; a store
-   * that accepts them (as the reference stores do) lets results be compared exactly across backends.
+   * A fresh, empty, isolated store per scenario. `options` holds the harness's clock (`now`) and id source
+   * (`generateId`) for the capabilities declared in `supports`, and nothing otherwise.
    */
   createStore: (options?: DeterminismOptions) => Promise<IWorkflowStore>;
   /** Close the store and open the same data again. Without it, durability scenarios are skipped. */
@@ -22,16 +47,66 @@ export interface StoreTestInitializer {
   afterAll?: () => Promise<void>;
 }
 
+/** The capabilities an initializer declares, each a plain boolean (reopen implied by reopenStore). */
+export interface Capabilities {
+  clock: boolean;
+  ids: boolean;
+  reopen: boolean;
+  multiProcess: MultiProcessSupport | undefined;
+}
+
+export function capabilitiesOf(initializer: StoreTestInitializer): Capabilities {
+  const s = initializer.supports ?? {};
+  return {
+    clock: s.clock === true,
+    ids: s.ids === true,
+    reopen: initializer.reopenStore !== undefined,
+    multiProcess: s.multiProcess,
+  };
+}
+
+/** The options createStore receives: only what the initializer declared it takes. */
+export function storeOptions(capabilities: Capabilities, offered: Required<DeterminismOptions>): DeterminismOptions {
+  return {
+    ...(capabilities.clock ? { now: offered.now } : {}),
+    ...(capabilities.ids ? { generateId: offered.generateId } : {}),
+  };
+}
+
+const HOOKS = ['beforeAll', 'reopenStore', 'destroyStore', 'afterAll'] as const;
+
+/** Why `value` is not a StoreTestInitializer, or undefined when it is one. */
+export function initializerProblem(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return 'it is not an object';
+  const v = value as Record<string, unknown>;
+  if (typeof v.name !== 'string' || v.name.length === 0) return '"name" must be a non-empty string';
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(v.name)) {
+    return `"name" ${JSON.stringify(v.name)} must be 1 to 64 of letters, digits, ".", "_", "-" (it names a report folder)`;
+  }
+  if (typeof v.createStore !== 'function') return '"createStore" must be a function';
+  for (const hook of HOOKS) {
+    if (v[hook] !== undefined && typeof v[hook] !== 'function') return `"${hook}" must be a function when given`;
+  }
+  if (v.supports === undefined) return undefined;
+  if (typeof v.supports !== 'object' || v.supports === null) return '"supports" must be an object when given';
+  const s = v.supports as Record<string, unknown>;
+  const known = ['clock', 'ids', 'reopen', 'multiProcess'];
+  const unknown = Object.keys(s).find((k) => !known.includes(k));
+  if (unknown !== undefined) return `"supports.${unknown}" is not a capability (known: ${known.join(', ')})`;
+  for (const flag of ['clock', 'ids', 'reopen'] as const) {
+    if (s[flag] !== undefined && typeof s[flag] !== 'boolean') return `"supports.${flag}" must be a boolean`;
+  }
+  if (s.reopen === true && v.reopenStore === undefined)
+    return '"supports.reopen" is true but there is no "reopenStore"';
+  if (s.multiProcess !== undefined) {
+    const m = s.multiProcess as Record<string, unknown> | null;
+    if (typeof m !== 'object' || m === null || typeof m.locate !== 'function' || typeof m.open !== 'function') {
+      return '"supports.multiProcess" must be { locate(store), open(location) }';
+    }
+  }
+  return undefined;
+}
+
 export function isStoreTestInitializer(value: unknown): value is StoreTestInitializer {
-  const v = value as Partial<StoreTestInitializer> | null;
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    typeof v.name === 'string' &&
-    v.name.length > 0 &&
-    typeof v.createStore === 'function' &&
-    (['beforeAll', 'reopenStore', 'destroyStore', 'afterAll'] as const).every(
-      (k) => v[k] === undefined || typeof v[k] === 'function',
-    )
-  );
+  return initializerProblem(value) === undefined;
 }

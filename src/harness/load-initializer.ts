@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { isStoreTestInitializer, type StoreTestInitializer } from './initializer.js';
+import { initializerProblem, type StoreTestInitializer } from './initializer.js';
 
 export class InitializerError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -31,11 +31,12 @@ export async function loadInitializer(modulePath: string, cwd = process.cwd()): 
     });
   }
   const candidate = loaded.default;
-  if (!isStoreTestInitializer(candidate)) {
+  const problem = initializerProblem(candidate);
+  if (problem !== undefined) {
     throw new InitializerError(
-      `--store ${modulePath}: the default export is not a StoreTestInitializer ` +
-        '(an object with a non-empty "name" and a "createStore" function; beforeAll, reopenStore, destroyStore and afterAll are optional functions)',
+      `--store ${modulePath}: the default export is not a StoreTestInitializer: ${problem} ` +
+        '(an object with "name" and "createStore"; "supports", beforeAll, reopenStore, destroyStore and afterAll are optional)',
     );
   }
-  return candidate;
+  return candidate as StoreTestInitializer;
 }

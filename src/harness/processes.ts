@@ -1,6 +1,15 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { StoreLocation } from './reference-backends.js';
+import type { JsonValue } from '../contract/types.js';
+
+/** How a child process finds the initializer of the store to open: a reference backend, or a module. */
+export type StoreSource = { reference: string } | { module: string };
+
+/** What a child process is told: which initializer, and where its store's data is. */
+export interface StoreAddress {
+  source: StoreSource;
+  location: JsonValue;
+}
 
 const script = (name: string) =>
   fileURLToPath(new URL(`./${name}${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
@@ -12,11 +21,11 @@ export interface AppendTiming {
 }
 
 /**
- * Runs `workers` processes, each appending `count` events to one run of the store at `location`.
+ * Runs `workers` processes, each appending `count` events to one run of the store at `address`.
  * With `startAt` (epoch ms) the loops wait for that instant, so the timing leaves start-up out.
  */
 export async function appendFromProcesses(
-  location: StoreLocation,
+  address: StoreAddress,
   runId: string,
   workers: number,
   count: number,
@@ -30,7 +39,7 @@ export async function appendFromProcesses(
       (_, n) =>
         new Promise<AppendTiming>((resolve, reject) => {
           const args = [
-            JSON.stringify(location),
+            JSON.stringify(address),
             runId,
             String(count),
             String(n),
@@ -57,16 +66,16 @@ export async function appendFromProcesses(
 }
 
 /**
- * Starts "three-steps" on the store at `location` in a child process, waits until `untilNode` has
+ * Starts "three-steps" on the store at `address` in a child process, waits until `untilNode` has
  * completed (read from the event log through `store`), then kills the child with SIGKILL.
  */
 export async function runThenKill(
-  location: StoreLocation,
+  address: StoreAddress,
   runId: string,
   isCompleted: () => Promise<boolean>,
   timeoutMs = 60_000,
 ): Promise<void> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script('engine-worker'), JSON.stringify(location), runId], {
+  const child = spawn(process.execPath, ['--import', 'tsx', script('engine-worker'), JSON.stringify(address), runId], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';

@@ -8,7 +8,7 @@ import { createFilesystemStore } from '../backends/filesystem/index.js';
 import { createMemoryStore, MemoryDatabase } from '../backends/memory/index.js';
 import { createPostgresStore } from '../backends/postgres/index.js';
 import { createSqliteStore } from '../backends/sqlite/index.js';
-import type { DeterminismOptions, IWorkflowStore } from '../contract/types.js';
+import type { DeterminismOptions, IWorkflowStore, JsonValue } from '../contract/types.js';
 import type { StoreTestInitializer } from './initializer.js';
 import { provisionPostgres, type ProvisionedPostgres } from './postgres/provision.js';
 import { SchemaPool } from './postgres/schemas.js';
@@ -35,6 +35,8 @@ interface Opened<L> {
  */
 export function referenceInitializer<L extends StoreLocation>(spec: {
   name: string;
+  /** Whether other processes can open its stores (all but memory). */
+  sharedAcrossProcesses: boolean;
   setUp?: () => Promise<void>;
   tearDown?: () => Promise<void>;
   newLocation: () => Promise<L>;
@@ -53,6 +55,18 @@ export function referenceInitializer<L extends StoreLocation>(spec: {
   };
   return {
     name: spec.name,
+    // Every reference store takes the harness's clock and ids (WF-DET-1).
+    supports: {
+      clock: true,
+      ids: true,
+      reopen: true,
+      multiProcess: spec.sharedAcrossProcesses
+        ? {
+            locate: (store) => entryOf(store).location as unknown as JsonValue,
+            open: (location) => spec.open(location as unknown as L, {}),
+          }
+        : undefined,
+    },
     beforeAll: spec.setUp,
     afterAll: spec.tearDown,
     async createStore(options: DeterminismOptions = {}) {
@@ -95,6 +109,7 @@ export function filesystemBackend(settings: { fsync?: boolean } = {}): Reference
   const dirs = scratch('wfstore-fs-');
   return referenceInitializer({
     name: 'filesystem',
+    sharedAcrossProcesses: true,
     newLocation: async () => ({ backend: 'filesystem', artifactsDir: await dirs.next() }),
     open: (location, options) =>
       createFilesystemStore({ ...options, artifactsDir: location.artifactsDir, fsync: settings.fsync }),
@@ -107,6 +122,7 @@ export function sqliteBackend(settings: { synchronous?: 'full' | 'normal' } = {}
   const dirs = scratch('wfstore-sqlite-');
   return referenceInitializer({
     name: 'sqlite',
+    sharedAcrossProcesses: true,
     newLocation: async () => ({ backend: 'sqlite', filename: path.join(await dirs.next(), 'workflow.db') }),
     open: (location, options) =>
       createSqliteStore({ ...options, filename: location.filename, synchronous: settings.synchronous }),
@@ -130,6 +146,7 @@ export function postgresBackend(settings: { log?: (line: string) => void } = {})
   };
   const initializer = referenceInitializer({
     name: 'postgres',
+    sharedAcrossProcesses: true,
     async setUp() {
       server = await provisionPostgres({ log: settings.log });
       schemas = new SchemaPool(server.connectionString);
@@ -160,6 +177,7 @@ export function postgresBackend(settings: { log?: (line: string) => void } = {})
 export function memoryBackend(): ReferenceInitializer {
   return referenceInitializer({
     name: 'memory',
+    sharedAcrossProcesses: false,
     newLocation: async () => ({ backend: 'memory', database: new MemoryDatabase() }),
     open: (location, options) => createMemoryStore({ ...options, database: location.database }),
     remove: async () => {},

@@ -1,51 +1,107 @@
-// The backend a cucumber run checks: chosen by world parameters ({ backend } or { store }), set up once
-// (beforeAll) on the first scenario and torn down after the last (BeforeAll cannot see parameters).
+// The backend a cucumber run checks: chosen by world parameters ({ backend } or { store }), opened once in
+// BeforeAll — its beforeAll hook run and one store made and destroyed as a probe, so an initializer that
+// cannot make a store stops the column at once with one message naming the hook — and closed in AfterAll.
 
-import { AfterAll } from '@cucumber/cucumber';
-import type { StoreTestInitializer } from '../../src/harness/initializer.js';
+import { AfterAll, BeforeAll } from '@cucumber/cucumber';
+import type { IWorkflowStore } from '../../src/contract/types.js';
+import { CallGuard, DEFAULT_CALL_TIMEOUT_MS } from '../../src/harness/call-guard.js';
+import { ManualClock, sequentialIds } from '../../src/harness/clock.js';
+import {
+  type Capabilities,
+  capabilitiesOf,
+  type StoreTestInitializer,
+  storeOptions,
+} from '../../src/harness/initializer.js';
 import { loadInitializer } from '../../src/harness/load-initializer.js';
-import type { ReferenceInitializer } from '../../src/harness/reference-backends.js';
+import type { StoreAddress, StoreSource } from '../../src/harness/processes.js';
+import type { ReferenceInitializer, StoreLocation } from '../../src/harness/reference-backends.js';
 import { isReferenceBackend, referenceBackend } from '../../src/harness/registry.js';
 
 export interface SuiteParameters {
-  /** A reference backend: filesystem, sqlite, postgres. */
+  /** A reference backend: filesystem, sqlite, postgres, memory. */
   backend?: string;
   /** Path of an initializer module (`wfstore conformance --store`). */
   store?: string;
+  /** Bound of each call into the store, in ms. */
+  callTimeoutMs?: number;
+  /** The property scenarios: number of runs, a seed and path to replay, the command to print for it. */
+  properties?: { runs?: number; seed?: number; path?: string; replay?: string };
 }
 
 export interface Suite {
   name: string;
+  /** The initializer as the scenarios use it: every hook and store call bounded by the call guard. */
   initializer: StoreTestInitializer;
+  capabilities: Capabilities;
+  /** How a child process finds this initializer again (the multi-process scenarios). */
+  source: StoreSource;
+  /** Where a child process finds the store (the multi-process scenarios). */
+  address(store: IWorkflowStore): StoreAddress;
   /** Present for the reference backends: where a store keeps its data, for the layout steps. */
-  reference: ReferenceInitializer | undefined;
+  locate: ((store: IWorkflowStore) => StoreLocation) | undefined;
 }
 
-let current: Promise<Suite> | undefined;
+let current: Suite | undefined;
 
-export function suiteFor(parameters: SuiteParameters): Promise<Suite> {
-  current ??= open(parameters);
+export function currentSuite(): Suite {
+  if (current === undefined) throw new Error('the suite was not opened (BeforeAll did not run)');
   return current;
 }
 
 async function open(parameters: SuiteParameters): Promise<Suite> {
-  let suite: Suite;
+  let initializer: StoreTestInitializer;
+  let reference: ReferenceInitializer | undefined;
+  let source: StoreSource;
   if (parameters.store !== undefined) {
-    const initializer = await loadInitializer(parameters.store);
-    suite = { name: initializer.name, initializer, reference: undefined };
+    initializer = await loadInitializer(parameters.store);
+    source = { module: parameters.store };
   } else {
     const name = parameters.backend ?? 'sqlite';
     if (!isReferenceBackend(name)) throw new Error(`world parameter backend: unknown backend "${name}"`);
-    const reference = referenceBackend(name, (line) => console.error(line));
-    suite = { name, initializer: reference, reference };
+    reference = referenceBackend(name, (line) => console.error(line));
+    initializer = reference;
+    source = { reference: name };
   }
-  await suite.initializer.beforeAll?.();
-  return suite;
+  const guard = new CallGuard(parameters.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS);
+  const guarded = guard.initializer(initializer);
+  return {
+    name: initializer.name,
+    initializer: guarded,
+    capabilities: capabilitiesOf(initializer),
+    source,
+    address(store) {
+      const support = guarded.supports?.multiProcess;
+      if (support === undefined) throw new Error(`"${initializer.name}" declares no supports.multiProcess`);
+      return { source, location: support.locate(store) };
+    },
+    locate: reference && ((store) => reference.locate(CallGuard.unwrap(store))),
+  };
 }
 
-AfterAll({ timeout: 120_000 }, async () => {
-  if (current === undefined) return;
-  const suite = await current.catch(() => undefined);
+/** Calls one hook of the initializer; a failure names it. */
+async function hook<T>(name: string, suite: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw new Error(`the initializer "${suite}": ${name} failed: ${(error as Error)?.message ?? String(error)}`, {
+      cause: error,
+    });
+  }
+}
+
+BeforeAll({ timeout: 300_000 }, async function (this: { parameters: SuiteParameters }) {
+  current = await open(this.parameters ?? {});
+  const { initializer, capabilities } = current;
+  await hook('beforeAll()', current.name, async () => initializer.beforeAll?.());
+  const clock = new ManualClock();
+  const probe = await hook('createStore()', current.name, () =>
+    initializer.createStore(storeOptions(capabilities, { now: clock.now, generateId: sequentialIds('probe') })),
+  );
+  await hook('destroyStore()', current.name, async () => initializer.destroyStore?.(probe) ?? probe.close());
+});
+
+AfterAll({ timeout: 300_000 }, async () => {
+  const suite = current;
   current = undefined;
-  await suite?.initializer.afterAll?.();
+  if (suite !== undefined) await hook('afterAll()', suite.name, async () => suite.initializer.afterAll?.());
 });

@@ -9,6 +9,7 @@ import fsExt from 'fs-ext';
 import { createFilesystemStore } from '../../src/backends/filesystem/index.js';
 import type { IWorkflowStore } from '../../src/contract/types.js';
 import { ManualClock } from '../../src/harness/clock.js';
+import { referenceAddress } from '../../src/harness/open-location.js';
 import { appendFromProcesses } from '../../src/harness/processes.js';
 
 describe('filesystem backend on disk', () => {
@@ -231,7 +232,7 @@ describe('filesystem backend on disk', () => {
 
   it('4 processes appending to one run give sequences 1..200 with none lost or repeated', async () => {
     await store.createWorkflowRun({ id: 'shared', workflow_name: 'w', user_message: '' });
-    await appendFromProcesses({ backend: 'filesystem', artifactsDir: dir }, 'shared', 4, 50);
+    await appendFromProcesses(referenceAddress({ backend: 'filesystem', artifactsDir: dir }), 'shared', 4, 50);
     const events = await store.listWorkflowEvents('shared');
     assert.deepEqual(
       events.map((e) => e.sequence),

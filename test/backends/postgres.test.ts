@@ -13,6 +13,7 @@ import type { IWorkflowStore } from '../../src/contract/types.js';
 import { provisionPostgres, type ProvisionedPostgres } from '../../src/harness/postgres/provision.js';
 import { SchemaPool } from '../../src/harness/postgres/schemas.js';
 import { rejectsWith } from '../support/assertions.js';
+import { referenceAddress } from '../../src/harness/open-location.js';
 import { appendFromProcesses } from '../../src/harness/processes.js';
 import Database from 'better-sqlite3';
 
@@ -224,7 +225,7 @@ describe('postgres backend on the server', () => {
   it('4 processes x 250 appends to one run over separate connections give sequences exactly 1..1000', async () => {
     await store.createWorkflowRun({ id: 'shared', workflow_name: 'w', user_message: '' });
     await appendFromProcesses(
-      { backend: 'postgres', connectionString: server.connectionString, schema },
+      referenceAddress({ backend: 'postgres', connectionString: server.connectionString, schema }),
       'shared',
       4,
       250,

@@ -10,6 +10,7 @@ import { createSqliteStore } from '../../src/backends/sqlite/index.js';
 import { StoreOpenError } from '../../src/contract/errors.js';
 import type { IWorkflowStore } from '../../src/contract/types.js';
 import { rejectsWith } from '../support/assertions.js';
+import { referenceAddress } from '../../src/harness/open-location.js';
 import { appendFromProcesses } from '../../src/harness/processes.js';
 
 describe('sqlite backend in the database', () => {
@@ -144,7 +145,7 @@ describe('sqlite backend in the database', () => {
 
   it('4 processes appending to one run give sequences 1..200 with none lost or repeated', async () => {
     await store.createWorkflowRun({ id: 'shared', workflow_name: 'w', user_message: '' });
-    await appendFromProcesses({ backend: 'sqlite', filename: file }, 'shared', 4, 50);
+    await appendFromProcesses(referenceAddress({ backend: 'sqlite', filename: file }), 'shared', 4, 50);
     const events = await store.listWorkflowEvents('shared');
     assert.deepEqual(
       events.map((e) => e.sequence),

@@ -12,9 +12,10 @@ import { RunResults, type ScenarioResult } from './results.js';
 export interface ColumnRun {
   /** Column name in the report: the backend or the initializer's name. */
   name: string;
-  /** The cucumber.js profile: a reference backend, or "store" for an initializer module. */
-  profile: string;
-  worldParameters: Record<string, string>;
+  /** Which store the World opens: { backend } or { store }, merged with the run's own parameters. */
+  worldParameters: Record<string, unknown>;
+  /** A tag expression leaving out what does not apply to this column ('' for nothing). */
+  tags: string;
 }
 
 export interface ColumnRunOptions {
@@ -24,7 +25,11 @@ export interface ColumnRunOptions {
   env: NodeJS.ProcessEnv;
   tags?: string | undefined;
   name?: string | undefined;
+  /** World parameters for every column (call timeout, property settings). */
+  worldParameters?: Record<string, unknown> | undefined;
   onScenario?: (key: string, result: ScenarioResult) => void;
+  /** Stops the column's cucumber process (an interrupted run). */
+  signal?: AbortSignal | undefined;
 }
 
 export interface ColumnOutcome {
@@ -33,6 +38,8 @@ export interface ColumnOutcome {
   /** The child's stderr, kept for when it failed outside any scenario. */
   stderr: string;
   durationMs: number;
+  /** The run was stopped from outside (its signal aborted). */
+  interrupted: boolean;
   files: { html: string; messages: string; junit: string; stderr: string };
 }
 
@@ -54,16 +61,16 @@ export async function runColumn(column: ColumnRun, options: ColumnRunOptions): P
     '--config',
     'cucumber.js', // relative to cwd, the package root
     '--profile',
-    column.profile,
+    'base',
     '--world-parameters',
-    JSON.stringify(column.worldParameters),
+    JSON.stringify({ ...options.worldParameters, ...column.worldParameters }),
     '--format',
     'message',
     '--format',
     `html:${files.html}`,
     '--format',
     `junit:${files.junit}`,
-    ...(options.tags ? ['--tags', options.tags] : []),
+    ...tagArguments(column.tags, options.tags),
     ...(options.name ? ['--name', options.name] : []),
   ];
   const started = Date.now();
@@ -83,11 +90,27 @@ export async function runColumn(column: ColumnRun, options: ColumnRunOptions): P
     const finished = results.add(JSON.parse(line) as Envelope);
     if (finished) options.onScenario?.(finished.key, finished.result);
   });
+  const stop = () => child.kill('SIGTERM');
+  options.signal?.addEventListener('abort', stop, { once: true });
   const exitCode = await new Promise<number>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code) => resolve(code ?? 1));
   });
+  options.signal?.removeEventListener('abort', stop);
   await new Promise<void>((resolve) => ndjson.end(resolve));
   await fs.writeFile(files.stderr, stderr);
-  return { results, exitCode, stderr, durationMs: Date.now() - started, files };
+  return {
+    results,
+    exitCode,
+    stderr,
+    durationMs: Date.now() - started,
+    interrupted: options.signal?.aborted ?? false,
+    files,
+  };
+}
+
+/** The column's own exclusions and the user's selection, both applied. */
+function tagArguments(column: string, user: string | undefined): string[] {
+  const parts = [column, user ?? ''].filter((t) => t.trim() !== '').map((t) => `(${t})`);
+  return parts.length === 0 ? [] : ['--tags', parts.join(' and ')];
 }

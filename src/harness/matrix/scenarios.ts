@@ -2,13 +2,16 @@
 // every run: file, scenario line, example row line. The matrix's rows.
 
 import { AstBuilder, compile, GherkinClassicTokenMatcher, Parser } from '@cucumber/gherkin';
-import { IdGenerator, type GherkinDocument, type Pickle } from '@cucumber/messages';
+import { type GherkinDocument, IdGenerator, type Pickle } from '@cucumber/messages';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { rulesOf } from './rules.js';
 
 export interface ScenarioRow {
   key: string;
   requirement: string;
+  /** The contract rules it checks (its @WF-* tags). */
+  rules: string[];
   feature: string;
   name: string;
   tags: string[];
@@ -63,6 +66,7 @@ export async function loadScenarios(root: string, featuresDir = 'features'): Pro
       rows.push({
         key: scenarioKey(uri, pickle, lines),
         requirement: requirementOf(tags),
+        rules: rulesOf(tags),
         feature: document.feature?.name ?? uri,
         name: pickle.name,
         tags,

@@ -1,6 +1,8 @@
 // The facts of one conformance run, for summary.json, the terminal table and index.html.
 
+import type { Recommendation } from '../recommendation.js';
 import type { CellStatus, ScenarioResult } from './results.js';
+import { levelOf, type Rule, type RuleLevel } from './rules.js';
 import type { ScenarioRow } from './scenarios.js';
 
 /** The step named in a cell whose scenario never ran because the whole run stopped. */
@@ -12,6 +14,8 @@ export interface Cell {
   step?: string | undefined;
   /** Failed: the error; skipped or not applicable: why. */
   message?: string | undefined;
+  /** Warned: the SHOULD rules not followed, and what the store did instead. */
+  recommendations?: Recommendation[] | undefined;
   durationMs?: number | undefined;
 }
 
@@ -20,10 +24,12 @@ export interface ColumnSummary {
   kind: 'reference' | 'store';
   passed: number;
   failed: number;
+  /** Scenarios whose MUST rules held but where a SHOULD rule was not followed. */
+  warned: number;
   skipped: number;
   notApplicable: number;
   durationMs: number;
-  /** A failure of the run outside any scenario (a crash, an AfterAll hook). */
+  /** A failure of the run outside any scenario (a crash, a BeforeAll or AfterAll hook). */
   error?: string | undefined;
   /** Report files, relative to the report directory. */
   reports: { html: string; messages: string; junit: string; stderr: string };
@@ -35,6 +41,9 @@ export interface ScenarioSummary {
   uri: string;
   line: number;
   tags: string[];
+  /** The contract rules it checks, and its level (MUST when any of them is). */
+  rules: string[];
+  level: RuleLevel;
   cells: Record<string, Cell>;
 }
 
@@ -45,16 +54,24 @@ export interface RequirementSummary {
 }
 
 export interface ConformanceSummary {
-  versions: { wfstore: string; node: string; sqlite: string; postgres: string | null };
+  /** Versions of what the run used: a database version only when that database was used. */
+  versions: { wfstore: string; node: string; sqlite?: string | undefined; postgres?: string | undefined };
   /** How the PostgreSQL column got its server, when there is one. */
   postgresProvisioning: { way: string; reason: string } | null;
   startedAt: string;
   durationMs: number;
+  /** True when the run was stopped (Ctrl-C, SIGTERM) before every scenario ran. */
+  interrupted: boolean;
+  /** With strict, a SHOULD rule not followed fails the run too. */
+  strict: boolean;
   columns: ColumnSummary[];
   requirements: RequirementSummary[];
+  /** The contract's rules the scenarios name, with level and text (from docs/contract.md). */
+  rules: Rule[];
   /** Scenario × column results; not-applicable cells are not counted, skipped ones only as skipped. */
   passed: number;
   failed: number;
+  warned: number;
   skipped: number;
   success: boolean;
 }
@@ -64,6 +81,7 @@ export function buildRequirements(
   rows: readonly ScenarioRow[],
   cellOf: (row: ScenarioRow, column: string) => Cell,
   columns: readonly string[],
+  rules: ReadonlyMap<string, Rule>,
 ): RequirementSummary[] {
   const byId = new Map<string, RequirementSummary>();
   for (const row of rows) {
@@ -72,18 +90,56 @@ export function buildRequirements(
       requirement = { id: row.requirement, feature: row.feature, scenarios: [] };
       byId.set(row.requirement, requirement);
     }
+    const level = levelOf(row.rules, rules);
     requirement.scenarios.push({
       key: row.key,
       name: row.name,
       uri: row.uri,
       line: row.line,
       tags: row.tags,
-      cells: Object.fromEntries(columns.map((c) => [c, cellOf(row, c)])),
+      rules: row.rules,
+      level,
+      cells: Object.fromEntries(columns.map((c) => [c, levelled(cellOf(row, c), level, row.rules)])),
     });
   }
   return [...byId.values()];
 }
 
 export function cellFrom(result: ScenarioResult): Cell {
-  return { status: result.status, step: result.step, message: result.message, durationMs: result.durationMs };
+  return {
+    status: result.status,
+    step: result.step,
+    message: result.message,
+    recommendations: result.recommendations,
+    durationMs: result.durationMs,
+  };
+}
+
+/** A failed scenario whose rules are all SHOULD is a recommendation not followed, not a failure. */
+function levelled(cell: Cell, level: RuleLevel, rules: readonly string[]): Cell {
+  if (cell.status !== 'failed' || level !== 'SHOULD' || cell.step === DID_NOT_RUN) return cell;
+  const message = `${cell.step ? `at "${cell.step}": ` : ''}${cell.message ?? 'failed'}`;
+  const recommendations = [...(cell.recommendations ?? []), ...rules.map((rule) => ({ rule, message }))];
+  return { ...cell, status: 'warned', recommendations };
+}
+
+/** The count of each status among a list of cells (not-applicable ones included). */
+export function countCells(cells: readonly Cell[]): Record<CellStatus, number> {
+  const counts: Record<CellStatus, number> = { passed: 0, failed: 0, warned: 0, skipped: 0, 'not-applicable': 0 };
+  for (const cell of cells) counts[cell.status]++;
+  return counts;
+}
+
+/**
+ * A requirement's (or a rule's) verdict on one column: failed if any scenario failed, warned if any
+ * warned, passed only when at least one scenario passed and none was skipped; skipped when they all were.
+ */
+export function verdictOf(cells: readonly Cell[]): CellStatus {
+  const c = countCells(cells);
+  const applicable = cells.length - c['not-applicable'];
+  if (applicable === 0) return 'not-applicable';
+  if (c.failed > 0) return 'failed';
+  if (c.warned > 0) return 'warned';
+  if (c.skipped === applicable) return 'skipped';
+  return c.skipped > 0 ? 'skipped' : 'passed';
 }

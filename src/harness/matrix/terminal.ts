@@ -1,7 +1,8 @@
-// The requirement × backend table for the terminal, and the list of failures under it.
+// The requirement × backend table for the terminal, and the list of failures and recommendations under it.
 
 import pc from 'picocolors';
-import { DID_NOT_RUN, type ConformanceSummary } from './summary.js';
+import type { CellStatus } from './results.js';
+import { type ConformanceSummary, DID_NOT_RUN, verdictOf } from './summary.js';
 
 const indent = (text: string) =>
   text
@@ -9,60 +10,110 @@ const indent = (text: string) =>
     .map((l) => `    ${l}`)
     .join('\n');
 
+const PAINT: Record<CellStatus, (s: string) => string> = {
+  passed: pc.green,
+  failed: pc.red,
+  warned: pc.yellow,
+  skipped: pc.yellow,
+  'not-applicable': pc.dim,
+};
+const MARK: Record<CellStatus, string> = { passed: '✔', failed: '✖', warned: '▲', skipped: '○', 'not-applicable': '–' };
+
+interface Text {
+  text: string;
+  paint: (s: string) => string;
+}
+
 export function renderTable(summary: ConformanceSummary): string {
   const columns = summary.columns.map((c) => c.name);
   const header = ['requirement', ...columns];
   const rows = summary.requirements.map((requirement) => {
-    const cells = columns.map((column) => {
-      const statuses = requirement.scenarios.map((s) => s.cells[column]!.status);
-      const applicable = statuses.filter((s) => s !== 'not-applicable');
-      if (applicable.length === 0) return { text: '–', paint: pc.dim };
-      const failed = applicable.filter((s) => s === 'failed').length;
-      const skipped = applicable.filter((s) => s === 'skipped').length;
-      const passed = applicable.filter((s) => s === 'passed').length;
-      const text = `${failed > 0 ? '✖' : '✔'} ${passed}/${applicable.length}${skipped > 0 ? ` (${skipped} skipped)` : ''}`;
-      return { text, paint: failed > 0 ? pc.red : skipped > 0 ? pc.yellow : pc.green };
+    const cells = columns.map((column): Text => {
+      const list = requirement.scenarios.map((s) => s.cells[column]!);
+      const verdict = verdictOf(list);
+      if (verdict === 'not-applicable') return { text: '–', paint: pc.dim };
+      const applicable = list.filter((c) => c.status !== 'not-applicable');
+      const passed = applicable.filter((c) => c.status === 'passed' || c.status === 'warned').length;
+      const skipped = applicable.filter((c) => c.status === 'skipped').length;
+      const warned = applicable.filter((c) => c.status === 'warned').length;
+      const notes = [warned ? `${warned} recommended` : '', skipped ? `${skipped} skipped` : ''].filter(Boolean);
+      const text = `${MARK[verdict]} ${passed}/${applicable.length}${notes.length ? ` (${notes.join(', ')})` : ''}`;
+      return { text, paint: PAINT[verdict] };
     });
     return [{ text: requirement.id, paint: (s: string) => s }, ...cells];
   });
-  const footer = [
+  const footer: Text[] = [
     { text: 'scenarios', paint: pc.bold },
     ...summary.columns.map((c) => ({
-      text: `${c.passed} passed, ${c.failed} failed${c.skipped ? `, ${c.skipped} skipped` : ''}`,
-      paint: c.failed > 0 || c.error ? pc.red : pc.green,
+      text: `${c.passed + c.warned} passed, ${c.failed} failed${c.warned ? `, ${c.warned} ▲` : ''}${c.skipped ? `, ${c.skipped} skipped` : ''}`,
+      paint: c.failed > 0 || c.error ? pc.red : c.warned > 0 ? pc.yellow : pc.green,
     })),
   ];
   const widths = header.map((h, i) =>
     Math.max(h.length, footer[i]!.text.length, ...rows.map((r) => r[i]!.text.length)),
   );
-  const line = (cells: { text: string; paint: (s: string) => string }[]) =>
-    cells.map((c, i) => c.paint(c.text.padEnd(widths[i]!))).join('  ');
-  const out = [
-    line(header.map((text) => ({ text, paint: pc.bold }))),
-    widths.map((w) => '─'.repeat(w)).join('  '),
-    ...rows.map(line),
-  ];
-  out.push(widths.map((w) => '─'.repeat(w)).join('  '));
-  out.push(line(footer));
+  const line = (cells: Text[]) => cells.map((c, i) => c.paint(c.text.padEnd(widths[i]!))).join('  ');
+  const rule = widths.map((w) => '─'.repeat(w)).join('  ');
+  const out = [line(header.map((text) => ({ text, paint: pc.bold }))), rule, ...rows.map(line), rule, line(footer)];
+  out.push(
+    pc.dim('✔ passed  ✖ a MUST rule failed  ▲ a SHOULD rule not followed (recommended)  ○ skipped  – not applicable'),
+  );
   return out.join('\n');
+}
+
+/** Property failures are shown whole (the shrunk calls); other messages are cut after a few lines. */
+function messageLines(message: string, tags: readonly string[]): string[] {
+  const lines = message.split('\n');
+  return tags.includes('@REQ-PROPERTIES') ? lines : lines.slice(0, 8);
 }
 
 export function renderFailures(summary: ConformanceSummary): string {
   const out: string[] = [];
   for (const column of summary.columns) {
-    if (column.error) out.push(pc.red(`✖ [${column.name}] the run itself failed:`) + '\n' + indent(column.error));
+    if (column.error) out.push(`${pc.red(`✖ [${column.name}] the run itself failed:`)}\n${indent(column.error)}`);
   }
   for (const requirement of summary.requirements) {
     for (const scenario of requirement.scenarios) {
+      const rules = scenario.rules.length ? ` ${scenario.rules.join(' ')}` : '';
       for (const [column, cell] of Object.entries(scenario.cells)) {
         if (cell.status !== 'failed' || cell.step === DID_NOT_RUN) continue;
         out.push(
-          pc.red(`✖ [${column}] ${requirement.id} › ${scenario.name}`) + pc.dim(`  (${scenario.uri}:${scenario.line})`),
+          pc.red(`✖ [${column}] ${requirement.id} › ${scenario.name}`) +
+            pc.dim(`  (${scenario.uri}:${scenario.line}${rules})`),
         );
         if (cell.step) out.push(`    at step: ${cell.step}`);
-        for (const line of (cell.message ?? '').split('\n').slice(0, 6)) out.push(`    ${line}`);
+        for (const line of messageLines(cell.message ?? '', scenario.tags)) out.push(`    ${line}`);
       }
     }
   }
   return out.join('\n');
+}
+
+/** The SHOULD rules not followed, one line per rule and column, with the first example. */
+export function renderRecommendations(summary: ConformanceSummary): string {
+  const byRule = new Map<string, { column: string; scenario: string; message: string; count: number }>();
+  for (const requirement of summary.requirements) {
+    for (const scenario of requirement.scenarios) {
+      for (const [column, cell] of Object.entries(scenario.cells)) {
+        for (const r of cell.recommendations ?? []) {
+          const key = `${r.rule} ${column}`;
+          const seen = byRule.get(key);
+          if (seen) seen.count++;
+          else byRule.set(key, { column, scenario: scenario.name, message: r.message, count: 1 });
+        }
+      }
+    }
+  }
+  const text = new Map(summary.rules.map((r) => [r.id, r.text]));
+  return [...byRule.entries()]
+    .map(([key, v]) => {
+      const rule = key.split(' ')[0]!;
+      const first = v.message.split('\n')[0]!;
+      return (
+        pc.yellow(`▲ [${v.column}] ${rule} (SHOULD) not followed in ${v.count} scenario(s)`) +
+        pc.dim(`  ${(text.get(rule) ?? '').slice(0, 100)}…`) +
+        `\n    e.g. "${v.scenario}": ${first}`
+      );
+    })
+    .join('\n');
 }

@@ -6,16 +6,28 @@ import fc from 'fast-check';
 import type { IWorkflowStore, JsonObject, RunStatus } from '../../contract/types.js';
 import * as arb from './arbitraries.js';
 import type { Outcome, StoreModel } from './model.js';
+import type { Observer, Window } from './observer.js';
 
 export interface Subject {
   name: string;
   store: IWorkflowStore;
   reopen(): Promise<void>;
+  /** Checks and translates results for a store on its own clock or ids. */
+  observer: Observer;
 }
 
 export interface Real {
   subjects: Subject[];
   clock: { advance(ms: number): unknown };
+  /**
+   * Some store keeps its own clock or ids: then the shared clock only moves forward, 1 ms per command,
+   * and each call starts in a new millisecond, so creation order is the same everywhere.
+   */
+  monotonic: boolean;
+  /** When the last call ended (epoch ms). */
+  lastEnd: number;
+  /** SHOULD rules a store did not follow, by rule id: reported, not failed. */
+  recommendations: Map<string, string>;
 }
 
 export interface ModelState {
@@ -54,12 +66,17 @@ async function outcomeOf<T>(call: () => Promise<T>): Promise<Outcome<T>> {
   try {
     return { ok: true, value: await call() };
   } catch (error) {
-    const code = (error as { code?: string }).code;
-    return {
-      ok: false,
-      code: code ?? `a ${(error as Error)?.name ?? 'thrown value'} without code: ${(error as Error)?.message}`,
-    };
+    // A call that hung ends the property (see differential.ts), it is not an outcome to compare.
+    if ((error as Error)?.name === 'CallTimeoutError') throw error;
+    const { name, code, message } = (error ?? {}) as { name?: unknown; code?: unknown; message?: unknown };
+    if (name === 'WorkflowStoreError' && typeof code === 'string') return { ok: false, code };
+    return { ok: false, code: `not a WorkflowStoreError (name ${show(name)}, code ${show(code)}): ${String(message)}` };
   }
+}
+
+/** Waits until the wall clock is past `after`, so the next call's timestamps are later than the last's. */
+async function nextMillisecond(after: number): Promise<void> {
+  while (Date.now() <= after) await new Promise((resolve) => setImmediate(resolve));
 }
 
 const describeOutcome = (o: Outcome<unknown>) => (o.ok ? `ok → ${show(o.value).slice(0, 400)}` : o.code);
@@ -75,26 +92,64 @@ class Call implements fc.AsyncCommand<ModelState, Real> {
     return true;
   }
   async run(m: ModelState, r: Real): Promise<void> {
+    if (r.monotonic) {
+      r.clock.advance(1);
+      await nextMillisecond(r.lastEnd);
+    }
     const model = m.model as unknown as Record<string, (...args: unknown[]) => Outcome<unknown>>;
     const expected = model[this.method]!(...this.args);
     for (const subject of r.subjects) {
       const store = subject.store as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+      const start = Date.now();
       const actual = await outcomeOf(() => store[this.method]!(...this.args));
-      const same =
-        expected.ok === actual.ok &&
-        (expected.ok
-          ? sameJson(this.normalize((actual as { value: unknown }).value), expected.value)
-          : expected.code === (actual as { code: string }).code);
-      if (!same) {
-        throw new Error(
-          `backend "${subject.name}" differs from the model at\n  ${this.toString()}\n  model:   ${describeOutcome(expected)}\n  ${subject.name}: ${describeOutcome(actual)}`,
-        );
-      }
+      r.lastEnd = Date.now();
+      this.compare(subject, r, expected, actual, { start, end: r.lastEnd });
     }
+  }
+
+  private compare(
+    subject: Subject,
+    r: Real,
+    expected: Outcome<unknown>,
+    actual: Outcome<unknown>,
+    window: Window,
+  ): void {
+    const differs = (why = '') =>
+      new Error(
+        `backend "${subject.name}" differs from the model at\n  ${this.toString()}\n  model:   ${describeOutcome(expected)}\n  ${subject.name}: ${describeOutcome(actual)}${why}`,
+      );
+    if (!expected.ok || !actual.ok) {
+      const code = (o: Outcome<unknown>) => (o.ok ? undefined : o.code);
+      if (code(expected) !== code(actual)) throw differs();
+      return;
+    }
+    let value: unknown;
+    try {
+      value = subject.observer.observe(this.method, this.normalize(actual.value), expected.value, window, this.args[0]);
+    } catch (error) {
+      throw differs(`\n  ${(error as Error).message}`);
+    }
+    const want = subject.observer.expected(expected.value);
+    if (sameJson(value, want)) return;
+    // The order of the outputs map is only recommended (WF-OUT-4): the same entries in another order pass.
+    if (this.method === 'getCompletedDagNodeOutputs' && sameJson(sortedEntries(value), sortedEntries(want))) {
+      r.recommendations.set(
+        'WF-OUT-4',
+        `${subject.name}: outputs in another order than their latest completion at ${this.toString()}: ${show(value).slice(0, 200)} (latest completion order: ${show(want).slice(0, 200)})`,
+      );
+      return;
+    }
+    throw differs();
   }
   toString(): string {
     return `await store.${this.method}(${this.args.map(show).join(', ')});`;
   }
+}
+
+function sortedEntries(value: unknown): unknown {
+  return Array.isArray(value)
+    ? [...(value as [string, unknown][])].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    : value;
 }
 
 function sameJson(actual: unknown, expected: unknown): boolean {
@@ -136,7 +191,8 @@ class AdvanceClock implements fc.AsyncCommand<ModelState, Real> {
   constructor(private readonly ms: number) {}
   check = () => true;
   async run(_m: ModelState, r: Real): Promise<void> {
-    r.clock.advance(this.ms);
+    // With a store on its own clock the shared clock cannot go back (see Real.monotonic).
+    r.clock.advance(r.monotonic ? 1 : this.ms);
   }
   toString = () => `clock.advance(${this.ms});`;
 }

@@ -1,12 +1,14 @@
 // The differential property: random operation sequences run on every store and on the model, with one
-// injected clock and one id sequence; the first difference fails with a shrunk sequence of calls.
+// injected clock and one id sequence (for the stores that take them, WF-DET-1); the first difference
+// fails with a shrunk sequence of calls.
 
 import fc from 'fast-check';
-import type { IWorkflowStore } from '../../contract/types.js';
 import { ManualClock } from '../clock.js';
-import type { StoreTestInitializer } from '../initializer.js';
+import { capabilitiesOf, type StoreTestInitializer, storeOptions } from '../initializer.js';
+import type { Recommendation } from '../recommendation.js';
 import { commandArbitraries, type ModelState, type Real, type Subject } from './commands.js';
 import { StoreModel } from './model.js';
+import { Observer } from './observer.js';
 
 export interface PropertySettings {
   numRuns: number;
@@ -14,6 +16,8 @@ export interface PropertySettings {
   path?: string | undefined;
   /** Longest command sequence. Default 25. */
   maxCommands?: number | undefined;
+  /** The command a failure report offers to replay it (the seed and path are added). */
+  replay?: string | undefined;
 }
 
 /** FC_NUM_RUNS, FC_SEED and FC_PATH, over the given defaults. */
@@ -37,6 +41,8 @@ export interface PropertyResult {
   report: string;
   /** Number of calls in the shrunk counterexample. */
   counterexampleLength: number;
+  /** SHOULD rules a store did not follow (reported, not failed). */
+  recommendations: Recommendation[];
 }
 
 const START = '2026-01-01T00:00:00.000Z';
@@ -44,45 +50,74 @@ const START = '2026-01-01T00:00:00.000Z';
 /** Ids gen-1, gen-2, …, restarted for every run so that all stores and the model agree. */
 function idSource() {
   let n = 0;
-  return { next: () => `gen-${++n}`, reset: () => (n = 0) };
+  return () => `gen-${++n}`;
+}
+
+/**
+ * A call that hangs ends the property at once: the runs after it (shrinking included) pass without
+ * calling anything, so one hanging method costs one call timeout, and the report says which call hung.
+ */
+export class HangStop {
+  hung: Error | undefined;
+  note(error: unknown): void {
+    if ((error as Error)?.name === 'CallTimeoutError') this.hung ??= error as Error;
+  }
+}
+
+/** How to run the same failure again: the command the run was given, or the test's environment variables. */
+export function replayLine(settings: PropertySettings, seed: number, path: string | undefined): string {
+  if (settings.replay) return `replay: ${settings.replay} --seed ${seed} --path ${path ?? ''}`;
+  return `replay: FC_SEED=${seed} FC_PATH=${path ?? ''} FC_NUM_RUNS=${settings.numRuns}`;
 }
 
 export async function checkAgreement(
   initializers: readonly StoreTestInitializer[],
   settings: PropertySettings,
 ): Promise<PropertyResult> {
-  const reopenable = initializers.every((i) => i.reopenStore !== undefined);
+  const capabilities = initializers.map(capabilitiesOf);
+  const reopenable = capabilities.every((c) => c.reopen);
   const commands = fc.commands(commandArbitraries({ reopen: reopenable }), {
     maxCommands: settings.maxCommands ?? 25,
     size: 'large',
   });
+  const recommendations = new Map<string, string>();
+  const stop = new HangStop();
 
   const property = fc.asyncProperty(commands, async (cmds) => {
+    if (stop.hung) return;
     const clock = new ManualClock(START);
-    const ids = new Map<string, ReturnType<typeof idSource>>();
     const subjects: Subject[] = [];
     try {
-      for (const initializer of initializers) {
-        const source = idSource();
-        ids.set(initializer.name, source);
-        const store = await initializer.createStore({ now: clock.now, generateId: source.next });
+      for (const [i, initializer] of initializers.entries()) {
+        const c = capabilities[i]!;
+        const store = await initializer.createStore(storeOptions(c, { now: clock.now, generateId: idSource() }));
         const subject: Subject = {
           name: initializer.name,
           store,
+          observer: new Observer(c.clock, c.ids),
           async reopen() {
             subject.store = await initializer.reopenStore!(subject.store);
           },
         };
         subjects.push(subject);
       }
+      const real: Real = {
+        subjects,
+        clock,
+        monotonic: capabilities.some((c) => !c.clock || !c.ids),
+        lastEnd: 0,
+        recommendations,
+      };
       const modelIds = idSource();
-      const setup = async () => ({
-        model: { model: new StoreModel(clock.now, modelIds.next) } as ModelState,
-        real: { subjects, clock } as Real,
-      });
+      const setup = async () => ({ model: { model: new StoreModel(clock.now, modelIds) } as ModelState, real });
       await fc.asyncModelRun(setup, cmds);
+    } catch (error) {
+      stop.note(error);
+      throw error;
     } finally {
-      await Promise.all(subjects.map((s, i) => initializers[i]!.destroyStore?.(s.store) ?? s.store.close()));
+      await Promise.all(
+        subjects.map((s, i) => (initializers[i]!.destroyStore?.(s.store) ?? s.store.close()).catch(() => {})),
+      );
     }
   });
 
@@ -92,21 +127,38 @@ export async function checkAgreement(
     path: settings.path,
     endOnFailure: false,
   });
-  if (!details.failed)
-    return { failed: false, numRuns: details.numRuns, seed: details.seed, report: '', counterexampleLength: 0 };
+  const found = [...recommendations].map(([rule, message]) => ({ rule, message }));
+  if (!details.failed) {
+    return {
+      failed: false,
+      numRuns: details.numRuns,
+      seed: details.seed,
+      report: '',
+      counterexampleLength: 0,
+      recommendations: found,
+    };
+  }
   const calls = details.counterexample
     ? [...(details.counterexample[0] as Iterable<{ toString(): string }>)].map(String)
     : [];
+  const what = stop.hung
+    ? `a call hung, so the sequence was not shrunk: ${stop.hung.message}`
+    : `shrunk to ${calls.length} call(s) (after ${details.numShrinks} shrinks)`;
   const report = [
     (details.errorInstance as Error | undefined)?.message ??
       `the property failed (${details.interrupted ? 'interrupted' : 'too many skips'})`,
     '',
-    `shrunk to ${calls.length} call(s) (after ${details.numShrinks} shrinks), on a store made with { now: clock.now, generateId }:`,
+    `${what}, on a store made with { now: clock.now, generateId } (where it takes them):`,
     ...calls.map((c) => `  ${c}`),
     '',
-    `replay: FC_SEED=${details.seed} FC_PATH=${details.counterexamplePath ?? ''} FC_NUM_RUNS=${settings.numRuns}`,
+    replayLine(settings, details.seed, details.counterexamplePath ?? undefined),
   ].join('\n');
-  return { failed: true, numRuns: details.numRuns, seed: details.seed, report, counterexampleLength: calls.length };
+  return {
+    failed: true,
+    numRuns: details.numRuns,
+    seed: details.seed,
+    report,
+    counterexampleLength: calls.length,
+    recommendations: found,
+  };
 }
-
-export type { IWorkflowStore };

@@ -1,0 +1,124 @@
+// Turns what each column's cucumber run reported into the run's summary: one cell per scenario and
+// column, per-column totals, the verdict.
+
+import path from 'node:path';
+import { DID_NOT_RUN } from './summary.js';
+import type { Column } from './columns.js';
+import type { ColumnOutcome } from './run-column.js';
+import type { Rule } from './rules.js';
+import type { ScenarioRow } from './scenarios.js';
+import {
+  buildRequirements,
+  type Cell,
+  type ColumnSummary,
+  type ConformanceSummary,
+  cellFrom,
+  countCells,
+  type RequirementSummary,
+} from './summary.js';
+
+export interface SummaryInput {
+  rows: readonly ScenarioRow[];
+  columns: readonly Column[];
+  outcomes: readonly ColumnOutcome[];
+  rules: ReadonlyMap<string, Rule>;
+  reportDir: string;
+  started: Date;
+  interrupted: boolean;
+  strict: boolean;
+  versions: ConformanceSummary['versions'];
+  postgresProvisioning: ConformanceSummary['postgresProvisioning'];
+}
+
+export function summarize(input: SummaryInput): ConformanceSummary {
+  const { rows, columns, outcomes, rules } = input;
+  const requirements = buildRequirements(
+    rows,
+    (row, name) =>
+      cellOf(
+        input,
+        row,
+        columns.findIndex((c) => c.name === name),
+      ),
+    columns.map((c) => c.name),
+    rules,
+  );
+  const columnSummaries = columns.map((column, index) =>
+    columnSummary(column, outcomes[index]!, requirements, input.reportDir),
+  );
+  const total = (key: 'passed' | 'failed' | 'warned' | 'skipped') => columnSummaries.reduce((n, c) => n + c[key], 0);
+  const failed = total('failed') + columnSummaries.filter((c) => c.error).length;
+  const warned = total('warned');
+  const named = new Set(rows.flatMap((r) => r.rules));
+  return {
+    versions: input.versions,
+    postgresProvisioning: input.postgresProvisioning,
+    startedAt: input.started.toISOString(),
+    durationMs: Date.now() - input.started.getTime(),
+    interrupted: input.interrupted,
+    strict: input.strict,
+    columns: columnSummaries,
+    requirements,
+    rules: [...rules.values()].filter((r) => named.has(r.id)),
+    passed: total('passed'),
+    failed,
+    warned,
+    skipped: total('skipped'),
+    success: failed === 0 && !input.interrupted && (!input.strict || warned === 0),
+  };
+}
+
+function cellOf(input: SummaryInput, row: ScenarioRow, index: number): Cell {
+  const column = input.columns[index]!;
+  const why = column.notApplicable(row);
+  if (why !== undefined) return { status: 'not-applicable', message: why };
+  const result = input.outcomes[index]!.results.byKey.get(row.key);
+  if (result !== undefined) return cellFrom(result);
+  // Applicable but never reported: the run stopped before it; the column's error says why.
+  const message = input.interrupted
+    ? 'the run was interrupted before this scenario'
+    : `the ${column.name} run stopped before this scenario (see its error above the matrix)`;
+  return { status: 'failed', step: DID_NOT_RUN, message };
+}
+
+function columnSummary(
+  column: Column,
+  outcome: ColumnOutcome,
+  requirements: readonly RequirementSummary[],
+  reportDir: string,
+): ColumnSummary {
+  const cells = requirements.flatMap((r) => r.scenarios.map((s) => s.cells[column.name]!));
+  const counts = countCells(cells);
+  const relative = (file: string) => path.relative(reportDir, file).split(path.sep).join('/');
+  return {
+    name: column.name,
+    kind: column.kind,
+    passed: counts.passed,
+    failed: counts.failed,
+    warned: counts.warned,
+    skipped: counts.skipped,
+    notApplicable: counts['not-applicable'],
+    durationMs: outcome.durationMs,
+    error: runError(outcome, cells),
+    reports: {
+      html: relative(outcome.files.html),
+      messages: relative(outcome.files.messages),
+      junit: relative(outcome.files.junit),
+      stderr: relative(outcome.files.stderr),
+    },
+  };
+}
+
+/** Why a column's run failed outside its scenarios: a crash, an error in a hook before or after them all. */
+function runError(outcome: ColumnOutcome, cells: readonly Cell[]): string | undefined {
+  const didNotRun = cells.some((c) => c.step === DID_NOT_RUN);
+  const failedScenario = cells.some((c) => c.status === 'failed' && c.step !== DID_NOT_RUN);
+  if (outcome.exitCode === 0 && !didNotRun) return undefined;
+  if (failedScenario && !didNotRun) return undefined; // the exit status is explained by the failures
+  if (outcome.interrupted) return 'interrupted';
+  return outcome.results.runError ?? (lastLines(outcome.stderr) || `cucumber exited with ${outcome.exitCode}`);
+}
+
+function lastLines(text: string, count = 8): string {
+  return text.trim().split('\n').slice(-count).join('\n');
+}
