@@ -4,11 +4,13 @@
 import { Then, When } from '@cucumber/cucumber';
 import assert from 'node:assert/strict';
 import { checkConcurrency } from '../src/harness/properties/concurrency.js';
-import { checkAgreement, type PropertyResult, type PropertySettings } from '../src/harness/properties/differential.js';
+import {
+  checkAgreement,
+  DEFAULT_PROPERTY_RUNS,
+  type PropertyResult,
+  type PropertySettings,
+} from '../src/harness/properties/differential.js';
 import type { StoreWorld } from './support/world.js';
-
-/** Sequence runs by default: enough to catch each planted bug of test/mutants every time (see README). */
-export const DEFAULT_PROPERTY_RUNS = 200;
 
 function settings(world: StoreWorld, share = 1): PropertySettings {
   const given = world.parameters.properties ?? {};

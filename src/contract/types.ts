@@ -1,5 +1,6 @@
 // The IWorkflowStore contract: records, inputs and the interface every backend implements.
-// See ../shared/contract.md; README "The contract" restates it for users.
+// The specification is docs/contract.md (in the package: node_modules/wfstore/docs/contract.md); the rule
+// ids in the doc comments below (WF-RUN-1, …) are its sections.
 
 export type JsonPrimitive = null | boolean | number | string;
 export type JsonValue = JsonPrimitive | JsonValue[] | { [key: string]: JsonValue };
@@ -60,20 +61,35 @@ export interface ListWorkflowEventsOptions {
   limit?: number | undefined;
 }
 
-/** The storage port of a DAG workflow engine. Every method is async; see the contract for errors. */
+/**
+ * The storage port of a DAG workflow engine. Every method is async and fails with a `WorkflowStoreError`
+ * (recognised by `name` and `code`, WF-ERR-1). The rules: docs/contract.md.
+ */
 export interface IWorkflowStore {
+  /** Stores a new run and returns it (WF-RUN-1, WF-RUN-2); `RUN_ALREADY_EXISTS` for a known id (WF-RUN-3). */
   createWorkflowRun(input: CreateWorkflowRunInput): Promise<WorkflowRun>;
+  /** The run, or null when there is none (WF-UNK-1). */
   getWorkflowRun(id: string): Promise<WorkflowRun | null>;
+  /** Runs by created_at, then id; filters, then the limit (WF-RUN-4). */
   listWorkflowRuns(options?: ListWorkflowRunsOptions): Promise<WorkflowRun[]>;
+  /**
+   * Status and metadata (merged shallowly, WF-UPD-1); allowed transitions only (WF-TRN-1, WF-TRN-2); with
+   * `expected_status`, an atomic compare-and-set (WF-CAS-1, WF-CAS-2).
+   */
   updateWorkflowRun(
     id: string,
     patch: UpdateWorkflowRunPatch,
     options?: UpdateWorkflowRunOptions,
   ): Promise<WorkflowRun>;
+  /** True if the run existed; its events and outputs go with it (WF-RUN-5, WF-RUN-6). */
   deleteWorkflowRun(id: string): Promise<boolean>;
+  /** Appends an event numbered 1, 2, 3, … per run (WF-SEQ-1); `node_completed` records an output (WF-OUT-1). */
   createWorkflowEvent(input: CreateWorkflowEventInput): Promise<WorkflowEvent>;
+  /** Events after `after_sequence`, in sequence order, at most `limit` (WF-SEQ-2). */
   listWorkflowEvents(runId: string, options?: ListWorkflowEventsOptions): Promise<WorkflowEvent[]>;
+  /** Each completed node's latest output (WF-OUT-3), in the order of latest completion (WF-OUT-4). */
   getCompletedDagNodeOutputs(runId: string): Promise<Map<string, JsonValue>>;
+  /** Idempotent; waits for calls under way; later calls fail with STORE_CLOSED (WF-CLS-1, WF-CLS-2). */
   close(): Promise<void>;
 }
 

@@ -14,6 +14,7 @@ import { formatTimeline } from '../engine/timeline.js';
 import { provisionPostgres } from './postgres/provision.js';
 import { SchemaPool } from './postgres/schemas.js';
 import { isReferenceBackend, REFERENCE_BACKENDS } from './registry.js';
+import { UsageError } from './usage-error.js';
 
 export interface DemoOptions {
   backend: string;
@@ -66,7 +67,9 @@ async function open(backend: string, dir: string | undefined, print: (line: stri
 export async function runDemo(options: DemoOptions): Promise<void> {
   const print = options.print ?? ((line: string) => console.log(line));
   if (!isReferenceBackend(options.backend)) {
-    throw new Error(`--backend: unknown backend "${options.backend}" (choose one of ${REFERENCE_BACKENDS.join(', ')})`);
+    throw new UsageError(
+      `--backend: unknown backend "${options.backend}" (choose one of ${REFERENCE_BACKENDS.join(', ')})`,
+    );
   }
   const opened = await open(options.backend, options.dir, print);
   try {

@@ -1,18 +1,18 @@
-import { checkUpdate } from '../../src/contract/rules.js';
-import type { WorkflowRun } from '../../src/contract/types.js';
-import { driverMutant, MemoryDriver, tick } from './mutant.js';
+import { mutant, tick } from './mutant.js';
 
-// Checks expected_status, yields (as an await on I/O would), then writes without checking again:
+// Checks expected_status with a read, yields (as an await on I/O would), then updates without the check:
 // several concurrent resumes can all win.
-export default driverMutant(
+export default mutant(
   'cas-not-atomic',
   'compare-and-set is atomic: of concurrent updaters exactly one wins',
-  (db) =>
-    new (class extends MemoryDriver {
-      override async updateRun(...[request, now]: Parameters<MemoryDriver['updateRun']>) {
-        checkUpdate(JSON.parse(this.entry(request.id).run) as WorkflowRun, request);
-        await tick();
-        return super.updateRun({ ...request, expected_status: undefined }, now);
+  (store) => ({
+    async updateWorkflowRun(id, patch, options) {
+      const current = typeof id === 'string' ? await store.getWorkflowRun(id).catch(() => null) : null;
+      if (options?.expected_status === undefined || current?.status !== options.expected_status) {
+        return store.updateWorkflowRun(id, patch, options);
       }
-    })(db),
+      await tick();
+      return store.updateWorkflowRun(id, patch, { ...options, expected_status: undefined });
+    },
+  }),
 );

@@ -1,5 +1,5 @@
-import { wrapMutant } from './mutant.js';
+import { mutant } from './mutant.js';
 
-export default wrapMutant('close-ignored', 'after close() every call fails with STORE_CLOSED', () => ({
+export default mutant('close-ignored', 'after close() every call fails with STORE_CLOSED', () => ({
   close: async () => {},
 }));

@@ -1,8 +1,23 @@
-import { leftoverMutant } from './mutant.js';
+import type { JsonValue } from '../../src/contract/types.js';
+import { mutant } from './mutant.js';
 
-// Deletes the run but not its node outputs: a run created again with the same id returns them.
-export default leftoverMutant(
+// Deletes the run but keeps its node outputs: a run created again with the same id returns them.
+export default mutant(
   'deleted-outputs-come-back',
   'a run created again after a delete starts from nothing',
-  'outputs',
+  (store, kept) => {
+    const leftovers = kept('leftover outputs', () => new Map<string, Map<string, JsonValue>>());
+    return {
+      async deleteWorkflowRun(id) {
+        const outputs = await store.getCompletedDagNodeOutputs(id).catch(() => new Map<string, JsonValue>());
+        const existed = await store.deleteWorkflowRun(id);
+        if (existed) leftovers.set(id, outputs);
+        return existed;
+      },
+      async getCompletedDagNodeOutputs(runId) {
+        const fresh = await store.getCompletedDagNodeOutputs(runId);
+        return new Map([...(leftovers.get(runId) ?? []), ...fresh]);
+      },
+    };
+  },
 );

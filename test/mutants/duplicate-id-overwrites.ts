@@ -1,13 +1,15 @@
-import { driverMutant, MemoryDriver } from './mutant.js';
+import { mutant } from './mutant.js';
 
-export default driverMutant(
+// Creating a run whose id exists replaces it.
+export default mutant(
   'duplicate-id-overwrites',
   'a duplicate id is RUN_ALREADY_EXISTS and the existing run is untouched',
-  (db) =>
-    new (class extends MemoryDriver {
-      override async insertRun(...args: Parameters<MemoryDriver['insertRun']>) {
-        this.db.runs.delete(args[0].id);
-        return super.insertRun(...args);
+  (store) => ({
+    async createWorkflowRun(input) {
+      if (typeof input?.id === 'string' && (await store.getWorkflowRun(input.id).catch(() => null)) !== null) {
+        await store.deleteWorkflowRun(input.id);
       }
-    })(db),
+      return store.createWorkflowRun(input);
+    },
+  }),
 );

@@ -1,5 +1,5 @@
-import { wrapMutant } from './mutant.js';
+import { mutant } from './mutant.js';
 
-export default wrapMutant('event-limit-ignored', 'listWorkflowEvents returns at most limit events', (store) => ({
+export default mutant('event-limit-ignored', 'listWorkflowEvents returns at most limit events', (store) => ({
   listWorkflowEvents: (runId, { limit: _ignored, ...rest } = {}) => store.listWorkflowEvents(runId, rest),
 }));

@@ -1,5 +1,5 @@
-import { wrapMutant } from './mutant.js';
+import { mutant } from './mutant.js';
 
-export default wrapMutant('events-newest-first', 'events are listed in sequence order', (store) => ({
+export default mutant('events-newest-first', 'events are listed in sequence order', (store) => ({
   listWorkflowEvents: async (runId, options) => (await store.listWorkflowEvents(runId, options)).reverse(),
 }));

@@ -1,16 +1,19 @@
-import { driverMutant, MemoryDriver } from './mutant.js';
+import type { JsonValue } from '../../src/contract/types.js';
+import { mutant } from './mutant.js';
 
-export default driverMutant(
+// Reads the outputs from the log, keeping each node's first completion instead of its latest.
+export default mutant(
   'first-completion-wins',
   'for a node completed more than once, the latest completion wins',
-  (db) =>
-    new (class extends MemoryDriver {
-      override async appendEvent(...args: Parameters<MemoryDriver['appendEvent']>) {
-        const [request] = args;
-        const earlier = request.node && this.entry(request.run_id).outputs.get(request.node.node_id);
-        const event = await super.appendEvent(...args);
-        if (earlier) this.entry(request.run_id).outputs.set(request.node!.node_id, earlier);
-        return event;
+  (store) => ({
+    async getCompletedDagNodeOutputs(runId) {
+      await store.getCompletedDagNodeOutputs(runId); // the same errors as the store's
+      const outputs = new Map<string, JsonValue>();
+      for (const e of await store.listWorkflowEvents(runId)) {
+        const node = e.payload.node_id as string;
+        if (e.event_type === 'node_completed' && !outputs.has(node)) outputs.set(node, e.payload.output ?? null);
       }
-    })(db),
+      return outputs;
+    },
+  }),
 );

@@ -1,5 +1,5 @@
-import { wrapMutant } from './mutant.js';
+import { mutant } from './mutant.js';
 
-export default wrapMutant('list-filter-ignored', 'listWorkflowRuns filters by status', (store) => ({
+export default mutant('list-filter-ignored', 'listWorkflowRuns filters by status', (store) => ({
   listWorkflowRuns: ({ status: _ignored, ...rest } = {}) => store.listWorkflowRuns(rest),
 }));

@@ -1,17 +1,22 @@
-import { driverMutant, MemoryDriver } from './mutant.js';
+import type { JsonObject } from '../../src/contract/types.js';
+import { eachRun, mutant } from './mutant.js';
 
-export default driverMutant(
-  'metadata-replaced',
-  'metadata is merged shallowly',
-  (db) =>
-    new (class extends MemoryDriver {
-      override async updateRun(...args: Parameters<MemoryDriver['updateRun']>) {
-        const run = await super.updateRun(...args);
-        if (args[0].metadata !== undefined) {
-          run.metadata = args[0].metadata;
-          this.entry(run.id).run = JSON.stringify(run);
-        }
-        return run;
-      }
-    })(db),
-);
+// An update replaces the metadata with the patch instead of merging it (kept beside the data).
+export default mutant('metadata-replaced', 'metadata is merged shallowly', (store, kept) => {
+  const replaced = kept('replaced metadata', () => new Map<string, JsonObject>());
+  const shown = <T>(value: T): T =>
+    eachRun(value, (run) => void (run.metadata = structuredClone(replaced.get(run.id) ?? run.metadata)));
+  return {
+    async updateWorkflowRun(id, patch, options) {
+      const run = await store.updateWorkflowRun(id, patch, options);
+      if (patch?.metadata !== undefined) replaced.set(run.id, structuredClone(patch.metadata));
+      return shown(run);
+    },
+    getWorkflowRun: async (id) => shown(await store.getWorkflowRun(id)),
+    listWorkflowRuns: async (options) => shown(await store.listWorkflowRuns(options)),
+    async deleteWorkflowRun(id) {
+      replaced.delete(id);
+      return store.deleteWorkflowRun(id);
+    },
+  };
+});

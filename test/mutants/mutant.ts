@@ -1,67 +1,86 @@
-// A mutant is a correct store with exactly one contract rule broken, checked through the same
-// initializer path a third party uses. Adding one is one small file that default-exports either
-//   wrapMutant(name, rule, store => ({ ...methods to replace }))       — breaks it at the interface, or
-//   driverMutant(name, rule, database => new (class extends MemoryDriver { ... })(database))
-// both built on the memory backend, which is fast and keeps its data across reopen.
+// A mutant is a correct store with exactly one contract rule broken, checked through the same initializer
+// path a third party uses. Each mutant is a wrapper that breaks its rule at the interface, so the same
+// mutant can be built on two correct stores:
+//   - "memory": the reference memory store, which takes the harness's clock and ids;
+//   - "third-party": test/third-party/store.ts, written from docs/contract.md alone, on its own clock and
+//     ids, with its own error class — so the clock-free checks of the suite are put to the test too.
+// Adding a mutant is one small file that default-exports mutant(name, rule, wrap).
 
-import { defineStore, type StorageDriver } from '../../src/backends/define-store.js';
-import { MemoryDatabase, MemoryDriver, type StoredRun } from '../../src/backends/memory/driver.js';
-import { createMemoryStore } from '../../src/backends/memory/index.js';
-import type { DeterminismOptions, IWorkflowStore } from '../../src/contract/types.js';
+import type { IWorkflowStore } from '../../src/contract/types.js';
 import type { StoreTestInitializer } from '../../src/harness/initializer.js';
 
-export { MemoryDriver };
+/** State a mutant keeps beside the data (it survives a reopen, as the data does). */
+export type Kept = <T>(key: string, init: () => T) => T;
 
-export interface Mutant extends StoreTestInitializer {
+export interface Mutant {
+  name: string;
   /** The contract rule this mutant breaks. */
   rule: string;
+  wrap: (base: IWorkflowStore, kept: Kept) => Partial<IWorkflowStore>;
+  /** The level of the rule broken: a SHOULD mutant is caught when the suite shows it amber. */
+  level: 'MUST' | 'SHOULD';
 }
 
-function initializer(
-  name: string,
-  rule: string,
-  open: (database: MemoryDatabase, options: DeterminismOptions) => Promise<IWorkflowStore>,
-): Mutant {
-  const made = new Map<IWorkflowStore, { database: MemoryDatabase; options: DeterminismOptions }>();
+export function mutant(name: string, rule: string, wrap: Mutant['wrap'], level: Mutant['level'] = 'MUST'): Mutant {
+  return { name, rule, wrap, level };
+}
+
+export type BaseName = 'memory' | 'third-party';
+export const BASES: readonly BaseName[] = ['memory', 'third-party'];
+
+/** A correct store to break: how to make its data, and how to open a store on it. */
+interface Base {
+  supports: StoreTestInitializer['supports'];
+  newData(): unknown;
+  open(data: unknown, options: Parameters<StoreTestInitializer['createStore']>[0]): Promise<IWorkflowStore>;
+}
+
+async function base(name: BaseName): Promise<Base> {
+  if (name === 'memory') {
+    const { createMemoryStore, MemoryDatabase } = await import('../../src/backends/memory/index.js');
+    return {
+      supports: { clock: true, ids: true },
+      newData: () => new MemoryDatabase(),
+      open: (data, options) => createMemoryStore({ ...options, database: data as InstanceType<typeof MemoryDatabase> }),
+    };
+  }
+  const { createThirdPartyStore, Database } = await import('../third-party/store.js');
   return {
-    name,
-    rule,
-    async createStore(options = {}) {
-      const database = new MemoryDatabase();
-      const store = await open(database, options);
-      made.set(store, { database, options });
-      return store;
-    },
+    supports: {},
+    newData: () => new Database(),
+    open: async (data) => createThirdPartyStore({ database: data as InstanceType<typeof Database> }),
+  };
+}
+
+/** The mutant as an initializer, built on one of the correct stores. */
+export async function onBase(spec: Mutant, baseName: BaseName): Promise<StoreTestInitializer> {
+  const b = await base(baseName);
+  const made = new Map<IWorkflowStore, { data: unknown; kept: Map<string, unknown>; options: object | undefined }>();
+  const open = async (data: unknown, kept: Map<string, unknown>, options: object | undefined) => {
+    const store = await b.open(data, options);
+    const keep: Kept = <T>(key: string, init: () => T) => {
+      if (!kept.has(key)) kept.set(key, init());
+      return kept.get(key) as T;
+    };
+    const broken: IWorkflowStore = { ...bound(store), ...spec.wrap(store, keep) };
+    made.set(broken, { data, kept, options });
+    return broken;
+  };
+  return {
+    name: `${spec.name}${baseName === 'memory' ? '' : `-on-${baseName}`}`,
+    supports: b.supports,
+    createStore: (options) => open(b.newData(), new Map(), options),
     async reopenStore(store) {
-      const { database, options } = made.get(store)!;
+      const entry = made.get(store)!;
       await store.close();
       made.delete(store);
-      const reopened = await open(database, options);
-      made.set(reopened, { database, options });
-      return reopened;
+      return open(entry.data, entry.kept, entry.options);
     },
     async destroyStore(store) {
       await store.close();
       made.delete(store);
     },
   };
-}
-
-/** Replaces some methods of a correct memory store. */
-export function wrapMutant(
-  name: string,
-  rule: string,
-  override: (store: IWorkflowStore) => Partial<IWorkflowStore>,
-): Mutant {
-  return initializer(name, rule, async (database, options) => {
-    const store = await createMemoryStore({ ...options, database });
-    return { ...bound(store), ...override(store) };
-  });
-}
-
-/** Builds the store with defineStore on a broken driver (validation and the rest stay correct). */
-export function driverMutant(name: string, rule: string, driver: (database: MemoryDatabase) => StorageDriver): Mutant {
-  return initializer(name, rule, async (database, options) => defineStore(driver(database), options));
 }
 
 function bound(store: IWorkflowStore): IWorkflowStore {
@@ -81,28 +100,9 @@ function bound(store: IWorkflowStore): IWorkflowStore {
 /** Lets other work in the process run, as an await on I/O would: where a missing lock shows. */
 export const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/**
- * A store whose delete leaves part of a run behind (its events or its outputs), and whose next run of
- * the same id picks it up again. The leftovers are kept with the data, as real ones would be, so they
- * survive a reopen.
- */
-export function leftoverMutant(name: string, rule: string, part: 'events' | 'outputs'): Mutant {
-  const leftovers = new WeakMap<MemoryDatabase, Map<string, StoredRun['events'] | StoredRun['outputs']>>();
-  return driverMutant(name, rule, (db) => {
-    if (!leftovers.has(db)) leftovers.set(db, new Map());
-    const kept = leftovers.get(db)!;
-    return new (class extends MemoryDriver {
-      override async deleteRun(id: string) {
-        const entry = this.db.runs.get(id);
-        if (entry) kept.set(id, entry[part]);
-        return super.deleteRun(id);
-      }
-      override async insertRun(...args: Parameters<MemoryDriver['insertRun']>) {
-        const run = await super.insertRun(...args);
-        const old = kept.get(run.id);
-        if (old) (this.entry(run.id) as unknown as Record<string, unknown>)[part] = old;
-        return run;
-      }
-    })(db);
-  });
+/** Applies `change` to each run a call returns (one, a list, or null). */
+export function eachRun<T>(value: T, change: (run: import('../../src/contract/types.js').WorkflowRun) => void): T {
+  const runs = Array.isArray(value) ? value : value === null ? [] : [value];
+  for (const run of runs) change(run);
+  return value;
 }

@@ -1,7 +1,7 @@
-import { wrapMutant } from './mutant.js';
+import { mutant } from './mutant.js';
 
 // Coerces instead of refusing: NUL is silently removed from user_message.
-export default wrapMutant('nul-stripped', 'plain text with NUL is INVALID_INPUT, never coerced', (store) => ({
+export default mutant('nul-stripped', 'plain text with NUL is INVALID_INPUT, never coerced', (store) => ({
   createWorkflowRun: (input) =>
     store.createWorkflowRun(
       typeof input.user_message === 'string'

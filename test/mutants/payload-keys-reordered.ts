@@ -1,10 +1,10 @@
 import type { JsonObject } from '../../src/contract/types.js';
-import { wrapMutant } from './mutant.js';
+import { mutant } from './mutant.js';
 
 const sorted = (o: JsonObject): JsonObject =>
   Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : 1)));
 
-export default wrapMutant(
+export default mutant(
   'payload-keys-reordered',
   'JSON comes back with its keys in the order JavaScript gives them',
   (store) => ({

@@ -1,8 +1,8 @@
 import type { WorkflowRun } from '../../src/contract/types.js';
-import { wrapMutant } from './mutant.js';
+import { mutant } from './mutant.js';
 
 // Caches what it returns and hands out the same objects again: a caller's change shows up in the store.
-export default wrapMutant('returns-shared-objects', "what a call returns is the caller's own copy", (store) => {
+export default mutant('returns-shared-objects', "what a call returns is the caller's own copy", (store) => {
   const cache = new Map<string, WorkflowRun>();
   const remember = (run: WorkflowRun | null) => {
     if (run === null) return null;

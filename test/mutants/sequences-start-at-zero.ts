@@ -1,6 +1,6 @@
-import { wrapMutant } from './mutant.js';
+import { mutant } from './mutant.js';
 
-export default wrapMutant('sequences-start-at-zero', 'events are numbered 1, 2, 3, …', (store) => ({
+export default mutant('sequences-start-at-zero', 'events are numbered 1, 2, 3, …', (store) => ({
   createWorkflowEvent: async (input) => {
     const event = await store.createWorkflowEvent(input);
     return { ...event, sequence: event.sequence - 1 };

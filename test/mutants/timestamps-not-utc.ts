@@ -1,5 +1,5 @@
 import type { WorkflowRun } from '../../src/contract/types.js';
-import { wrapMutant } from './mutant.js';
+import { mutant } from './mutant.js';
 
 // The same instant, written with a +01:00 offset instead of as UTC ("…Z").
 const local = (iso: string) => {
@@ -12,7 +12,7 @@ const inLocalTime = (run: WorkflowRun): WorkflowRun => ({
   updated_at: local(run.updated_at),
 });
 
-export default wrapMutant('timestamps-not-utc', 'timestamps are ISO 8601 UTC with milliseconds', (store) => ({
+export default mutant('timestamps-not-utc', 'timestamps are ISO 8601 UTC with milliseconds', (store) => ({
   createWorkflowRun: async (input) => inLocalTime(await store.createWorkflowRun(input)),
   getWorkflowRun: async (id) => {
     const run = await store.getWorkflowRun(id);

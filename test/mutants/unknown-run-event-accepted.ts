@@ -1,22 +1,18 @@
-import { driverMutant, MemoryDriver } from './mutant.js';
+import { mutant } from './mutant.js';
 
-export default driverMutant(
-  'unknown-run-event-accepted',
-  'an event for an unknown run is RUN_NOT_FOUND',
-  (db) =>
-    new (class extends MemoryDriver {
-      override async appendEvent(...args: Parameters<MemoryDriver['appendEvent']>) {
-        const [request, timestamp] = args;
-        if (!this.db.runs.has(request.run_id)) {
-          return {
-            run_id: request.run_id,
-            sequence: 1,
-            event_type: request.event_type,
-            timestamp,
-            payload: JSON.parse(request.payloadJson),
-          };
-        }
-        return super.appendEvent(...args);
-      }
-    })(db),
-);
+// An event for a run that does not exist is acknowledged (and lost) instead of refused.
+export default mutant('unknown-run-event-accepted', 'an event for an unknown run is RUN_NOT_FOUND', (store) => ({
+  async createWorkflowEvent(input) {
+    const known = typeof input?.run_id === 'string' ? await store.getWorkflowRun(input.run_id).catch(() => null) : null;
+    if (known !== null || typeof input?.run_id !== 'string' || !/^[A-Za-z0-9][\w.-]*$/.test(input.run_id)) {
+      return store.createWorkflowEvent(input);
+    }
+    return {
+      run_id: input.run_id,
+      sequence: 1,
+      event_type: input.event_type,
+      timestamp: new Date().toISOString(),
+      payload: structuredClone(input.payload ?? {}),
+    };
+  },
+}));

@@ -10,6 +10,7 @@ import { loadInitializer } from '../load-initializer.js';
 import { PACKAGE_ROOT, packageVersion } from '../package-root.js';
 import type { ProvisionedPostgres } from '../postgres/provision.js';
 import { isReferenceBackend, REFERENCE_BACKENDS, referenceBackend } from '../registry.js';
+import { UsageError } from '../usage-error.js';
 import { sqliteVersion } from '../versions.js';
 import { type Column, referenceColumn, storeColumn } from './columns.js';
 import { renderHtml } from './html.js';
@@ -52,13 +53,7 @@ export interface ConformanceOptions {
   signal?: AbortSignal;
 }
 
-/** A problem with the options: the command line exits 2. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+export { UsageError };
 
 async function chooseColumns(options: ConformanceOptions, cwd: string): Promise<Column[]> {
   const columns: Column[] = [];

@@ -9,6 +9,7 @@ import type {
   TestCaseFinished,
   TestCaseStarted,
   TestRunFinished,
+  TestRunHookFinished,
   TestStepFinished,
 } from '@cucumber/messages';
 import { RECOMMENDATION_MEDIA_TYPE, type Recommendation } from '../recommendation.js';
@@ -62,6 +63,7 @@ export class RunResults {
     if (envelope.testCaseStarted) this.started(envelope.testCaseStarted);
     if (envelope.attachment) this.attachment(envelope.attachment);
     if (envelope.testStepFinished) this.stepFinished(envelope.testStepFinished);
+    if (envelope.testRunHookFinished) this.hookFinished(envelope.testRunHookFinished);
     if (envelope.testRunFinished) this.runFinished(envelope.testRunFinished);
     return envelope.testCaseFinished ? this.finished(envelope.testCaseFinished) : undefined;
   }
@@ -107,9 +109,15 @@ export class RunResults {
     run.message = finished.testStepResult.exception?.message ?? finished.testStepResult.message;
   }
 
+  /** A BeforeAll or AfterAll hook that failed: its message is the run's error (the first one wins). */
+  private hookFinished(finished: TestRunHookFinished): void {
+    if (finished.result.status !== 'FAILED') return;
+    this.runError ??= finished.result.exception?.message ?? finished.result.message;
+  }
+
   private runFinished(finished: TestRunFinished): void {
     if (finished.exception || (finished.success === false && finished.message)) {
-      this.runError = finished.exception?.message ?? finished.message;
+      this.runError ??= finished.exception?.message ?? finished.message;
     }
   }
 

@@ -74,10 +74,10 @@ function cellOf(input: SummaryInput, row: ScenarioRow, index: number): Cell {
   if (why !== undefined) return { status: 'not-applicable', message: why };
   const result = input.outcomes[index]!.results.byKey.get(row.key);
   if (result !== undefined) return cellFrom(result);
-  // Applicable but never reported: the run stopped before it; the column's error says why.
-  const message = input.interrupted
-    ? 'the run was interrupted before this scenario'
-    : `the ${column.name} run stopped before this scenario (see its error above the matrix)`;
+  // Applicable but never reported: the run was interrupted (not a failure of the store), or it stopped
+  // on its own before this scenario (the column's error says why).
+  if (input.interrupted) return { status: 'skipped', message: 'the run was interrupted before this scenario' };
+  const message = `the ${column.name} run stopped before this scenario (see its error above the matrix)`;
   return { status: 'failed', step: DID_NOT_RUN, message };
 }
 

@@ -36,6 +36,7 @@ export function renderTable(summary: ConformanceSummary): string {
       const passed = applicable.filter((c) => c.status === 'passed' || c.status === 'warned').length;
       const skipped = applicable.filter((c) => c.status === 'skipped').length;
       const warned = applicable.filter((c) => c.status === 'warned').length;
+      if (applicable.every((c) => c.step === DID_NOT_RUN)) return { text: '✖ not run', paint: pc.red };
       const notes = [warned ? `${warned} recommended` : '', skipped ? `${skipped} skipped` : ''].filter(Boolean);
       const text = `${MARK[verdict]} ${passed}/${applicable.length}${notes.length ? ` (${notes.join(', ')})` : ''}`;
       return { text, paint: PAINT[verdict] };

@@ -94,9 +94,11 @@ export const jsonObject: fc.Arbitrary<JsonObject> = fc.array(fc.tuple(key, jsonV
 
 /** A small pool so that operations meet the same runs; one id at the 128-character limit. */
 export const runId = fc.oneof(
-  { weight: 8, arbitrary: fc.constant('r1') },
+  { weight: 5, arbitrary: fc.constant('r1') },
   { weight: 3, arbitrary: fc.constant('r2') },
-  { weight: 1, arbitrary: fc.constantFrom('R1', 'a.b-c_d', 'x'.repeat(128)) },
+  // Ids that sort before r1 and r2 in code-unit order, so the order of creation and of ids differ.
+  { weight: 4, arbitrary: fc.constant('R1') },
+  { weight: 1, arbitrary: fc.constantFrom('a.b-c_d', 'x'.repeat(128)) },
 );
 export const invalidId = fc.constantFrom('', '..', '../x', 'a/b', '/abs', '.hidden', 'x'.repeat(129), 'a b');
 export const nodeId = fc.constantFrom('fetch', 'parse', 'n.1', 'N-2');
@@ -113,6 +115,9 @@ export const userMessage = fc.oneof(
 
 /** Plain text the contract refuses: NUL, lone surrogates. */
 export const badText = fc.constantFrom('a\u0000b', '\u0000', 'x\ud800', '\udc00y');
+
+/** Event types the contract refuses (WF-VAL-8). */
+export const invalidEventType = fc.constantFrom('', 'node started', 'a/b', 'nœud', 'x\ny', 'e'.repeat(129), "it's");
 
 /** Values that are not JSON, each of which the contract refuses. */
 export const notJson = fc.constantFrom<[string, () => unknown]>(

@@ -87,11 +87,14 @@ class Call implements fc.AsyncCommand<ModelState, Real> {
     private readonly method: keyof Omit<IWorkflowStore, 'close'>,
     private readonly args: unknown[],
     private readonly normalize: (value: unknown) => unknown = (v) => v,
+    /** Milliseconds the clock moves on before the call (runs created at different times, or at the same). */
+    private readonly advance = 0,
   ) {}
   check(): boolean {
     return true;
   }
   async run(m: ModelState, r: Real): Promise<void> {
+    if (!r.monotonic) r.clock.advance(this.advance);
     if (r.monotonic) {
       r.clock.advance(1);
       await nextMillisecond(r.lastEnd);
@@ -142,7 +145,8 @@ class Call implements fc.AsyncCommand<ModelState, Real> {
     throw differs();
   }
   toString(): string {
-    return `await store.${this.method}(${this.args.map(show).join(', ')});`;
+    const before = this.advance ? `clock.advance(${this.advance}); ` : '';
+    return `${before}await store.${this.method}(${this.args.map(show).join(', ')});`;
   }
 }
 
@@ -213,10 +217,20 @@ export function commandArbitraries(options: { reopen: boolean }): fc.Arbitrary<f
         status: maybe(arb.status),
         metadata: maybe(arb.jsonObject),
       })
-      .map((input) => new Call('createWorkflowRun', [defined(input)])),
+      .chain((input) =>
+        fc
+          .constantFrom(0, 1, 1, 7)
+          .map((advance) => new Call('createWorkflowRun', [defined(input)], undefined, advance)),
+      ),
     arb.runId.map((id) => new Call('getWorkflowRun', [id])),
     fc
-      .record({ status: maybe(arb.status), workflow_name: maybe(arb.workflowName), limit: maybe(fc.nat({ max: 4 })) })
+      .record({
+        // Each filter absent half the time, so that the limit often applies to every run.
+        status: fc.option(arb.status, { nil: undefined, freq: 2 }),
+        workflow_name: fc.option(arb.workflowName, { nil: undefined, freq: 2 }),
+        // Small limits, 1 most often: where a limit applied before ordering shows.
+        limit: maybe(fc.constantFrom(1, 1, 1, 2, 3, 0)),
+      })
       .map((options) => new Call('listWorkflowRuns', [defined(options)])),
     fc
       .tuple(arb.runId, maybe(arb.status), maybe(arb.jsonObject), maybe(arb.status))
@@ -277,28 +291,25 @@ export function commandArbitraries(options: { reopen: boolean }): fc.Arbitrary<f
         ([id, text, inName]) =>
           new Call('createWorkflowRun', [{ id, workflow_name: inName ? text : 'w', user_message: inName ? '' : text }]),
       ),
+    fc
+      .tuple(arb.runId, arb.invalidEventType)
+      .map(([run_id, event_type]) => new Call('createWorkflowEvent', [{ run_id, event_type, payload: {} }])),
   ];
   if (options.reopen) list.push(fc.constant(new Reopen()), fc.constant(new CloseThenCall()));
   // fc.commands picks among the arbitraries evenly: repeat the ones that build up state, so that runs
-  // gather events, outputs and status changes before they are read.
-  const [create, , , update, resume, remove, append, listEvents, outputs] = list;
+  // gather events, outputs and status changes before they are read (weights measured against the
+  // planted bugs of test/properties/mutants.test.ts).
+  const [create, , listRuns, update, resume, remove, append, listEvents, outputs] = list;
+  const times = (n: number, a: (typeof list)[number] | undefined) => Array.from({ length: n }, () => a!);
   return [
     ...list,
-    create!,
-    create!,
-    create!,
-    create!,
-    append!,
-    append!,
-    append!,
-    append!,
-    append!,
-    update!,
-    resume!,
-    remove!,
-    listEvents!,
-    listEvents!,
-    outputs!,
-    outputs!,
+    ...times(4, listRuns),
+    ...times(5, create),
+    ...times(5, append),
+    ...times(1, update),
+    ...times(1, resume),
+    ...times(1, remove),
+    ...times(2, listEvents),
+    ...times(3, outputs),
   ];
 }
