@@ -32,8 +32,8 @@ async function timed<T>(call: () => Promise<T>): Promise<{ value: T; elapsed: nu
 describe('postgres options that bound waiting', () => {
   const url = 'postgresql://nobody@127.0.0.1:1/none'; // never reached: the options are refused first
 
-  for (const name of ['connectTimeoutMs', 'statementTimeoutMs'] as const) {
-    it(`${name} must be a positive integer of milliseconds: otherwise StoreOpenError naming it`, async () => {
+  for (const name of ['connectTimeoutMs', 'statementTimeoutMs', 'maxConnections'] as const) {
+    it(`${name} must be a positive integer in range: otherwise StoreOpenError naming it`, async () => {
       for (const value of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 31, '100', null]) {
         await assert.rejects(
           createPostgresStore({ connectionString: url, [name]: value as number }),
@@ -47,10 +47,11 @@ describe('postgres options that bound waiting', () => {
     });
   }
 
-  it('connectTimeoutMs with a pool handed in is refused: that pool connects by its own settings', async () => {
+  it('connectTimeoutMs and maxConnections with a pool handed in are refused: that pool has its own', async () => {
     const pool = new pg.Pool({ connectionString: url });
     try {
       await assert.rejects(createPostgresStore({ pool, connectTimeoutMs: 1000 }), /connectTimeoutMs.*your pool/);
+      await assert.rejects(createPostgresStore({ pool, maxConnections: 2 }), /maxConnections.*your pool/);
     } finally {
       await pool.end();
     }

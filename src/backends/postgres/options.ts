@@ -36,6 +36,8 @@ export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_CONNECTIONS = 10;
 // Node's timers fire at once past 2^31 - 1 ms; the client's bound adds the grace to the statement's.
 const MAX_TIMEOUT_MS = 2 ** 31 - 1 - SERVER_ANSWER_GRACE_MS;
+// PostgreSQL's own ceiling on max_connections.
+const MAX_CONNECTIONS = 262_143;
 const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
 export type PoolSource = { connectionString: string; maxConnections: number } | { pool: pg.Pool };
@@ -66,17 +68,22 @@ export function readOptions(options: PostgresStoreOptions): StoreSettings {
   const queryTimeoutMs = statementTimeoutMs + SERVER_ANSWER_GRACE_MS;
   if (options.pool !== undefined) {
     // The caller's pool decides how it connects; an option that cannot apply is refused, not ignored.
-    if (options.connectTimeoutMs !== undefined) {
-      throw new StoreOpenError(
-        'createPostgresStore: connectTimeoutMs applies to the pool the store makes from connectionString; with pool, set connectionTimeoutMillis on your pool',
-      );
+    for (const [name, own] of [
+      ['connectTimeoutMs', 'connectionTimeoutMillis'],
+      ['maxConnections', 'max'],
+    ] as const) {
+      if (options[name] !== undefined) {
+        throw new StoreOpenError(
+          `createPostgresStore: ${name} applies to the pool the store makes from connectionString; with pool, set ${own} on your pool`,
+        );
+      }
     }
     return { source: { pool: options.pool }, schema, bounds: { statementTimeoutMs, queryTimeoutMs } };
   }
   return {
     source: {
       connectionString: options.connectionString!,
-      maxConnections: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
+      maxConnections: positiveInteger(options, 'maxConnections', DEFAULT_MAX_CONNECTIONS, MAX_CONNECTIONS),
     },
     schema,
     bounds: {
@@ -89,7 +96,7 @@ export function readOptions(options: PostgresStoreOptions): StoreSettings {
 
 function positiveInteger(
   options: PostgresStoreOptions,
-  name: 'connectTimeoutMs' | 'statementTimeoutMs',
+  name: 'connectTimeoutMs' | 'statementTimeoutMs' | 'maxConnections',
   fallback: number,
   max: number,
 ): number {
