@@ -19,7 +19,9 @@ import type {
   UpdateRunRequest,
 } from '../../contract/validation.js';
 import { eventFromRequest, runFromRecord, runFromRow, type NewRunRecord, type StorageDriver } from '../define-store.js';
+import type { StorePool } from './pool.js';
 import type { Queries, RunRow } from './queries.js';
+import { type Bounds, explainTimeout, type TimedQuery } from './timeouts.js';
 
 /** Optimistic updates retry when another writer got in between; this many tries means something is wrong. */
 const MAX_ATTEMPTS = 1000;
@@ -28,13 +30,22 @@ export class PostgresDriver implements StorageDriver {
   readonly name = 'postgres';
 
   constructor(
-    private readonly pool: pg.Pool,
+    private readonly connections: StorePool,
     private readonly q: Queries,
-    private readonly endPool: boolean,
+    private readonly bounds: Bounds,
   ) {}
 
+  /** One statement; a timeout comes back saying which bound it hit. */
+  private async query<R extends pg.QueryResultRow>(statement: TimedQuery): Promise<pg.QueryResult<R>> {
+    try {
+      return await this.connections.pool.query<R>(statement);
+    } catch (error) {
+      throw explainTimeout(error, this.bounds);
+    }
+  }
+
   async insertRun(record: NewRunRecord): Promise<WorkflowRun> {
-    const { rowCount } = await this.pool.query(
+    const { rowCount } = await this.query(
       this.q.insertRun([
         record.id,
         record.workflow_name,
@@ -49,12 +60,12 @@ export class PostgresDriver implements StorageDriver {
   }
 
   async getRun(id: string): Promise<WorkflowRun | null> {
-    const { rows } = await this.pool.query<RunRow>(this.q.getRun([id]));
+    const { rows } = await this.query<RunRow>(this.q.getRun([id]));
     return rows[0] === undefined ? null : toRun(rows[0]);
   }
 
   async listRuns(request: ListRunsRequest): Promise<WorkflowRun[]> {
-    const { rows } = await this.pool.query<RunRow>(
+    const { rows } = await this.query<RunRow>(
       this.q.listRuns([request.status ?? null, request.workflow_name ?? null, request.limit ?? null]),
     );
     return rows.map(toRun);
@@ -72,7 +83,7 @@ export class PostgresDriver implements StorageDriver {
   /** One statement decides and writes; when it changes nothing, find out why (or retry if the row moved). */
   private async setStatus(request: UpdateRunRequest, now: string): Promise<WorkflowRun | null> {
     const sources = request.status === undefined ? [...RUN_STATUSES] : allowedSources(request.status);
-    const { rows } = await this.pool.query<RunRow>(
+    const { rows } = await this.query<RunRow>(
       this.q.setStatus([request.id, request.status ?? null, now, sources, request.expected_status ?? null]),
     );
     if (rows[0] !== undefined) return toRun(rows[0]);
@@ -84,23 +95,23 @@ export class PostgresDriver implements StorageDriver {
 
   /** Read, merge in JavaScript (key order), write only if the row's revision is still the one read. */
   private async replace(request: UpdateRunRequest, now: string): Promise<WorkflowRun | null> {
-    const { rows } = await this.pool.query<RunRow & { revision: number }>(this.q.getRun([request.id]));
+    const { rows } = await this.query<RunRow & { revision: number }>(this.q.getRun([request.id]));
     const row = rows[0];
     if (row === undefined) throw runNotFound(request.id);
     const { run, metadataJson } = applyUpdate(toRun(row), request, now);
-    const written = await this.pool.query<RunRow>(
+    const written = await this.query<RunRow>(
       this.q.replaceRun([run.id, run.status, metadataJson, run.updated_at, row.revision]),
     );
     return written.rows[0] === undefined ? null : toRun(written.rows[0]);
   }
 
   async deleteRun(id: string): Promise<boolean> {
-    const { rowCount } = await this.pool.query(this.q.deleteRun([id]));
+    const { rowCount } = await this.query(this.q.deleteRun([id]));
     return (rowCount ?? 0) > 0;
   }
 
   async appendEvent(request: CreateEventRequest, timestamp: string): Promise<WorkflowEvent> {
-    const { rows } = await this.pool.query<{ sequence: number }>(
+    const { rows } = await this.query<{ sequence: number }>(
       request.node === undefined
         ? this.q.append([request.run_id, request.event_type, timestamp, request.payloadJson])
         : this.q.appendCompletion([
@@ -117,7 +128,7 @@ export class PostgresDriver implements StorageDriver {
   }
 
   async listEvents(request: ListEventsRequest): Promise<WorkflowEvent[]> {
-    const { rows } = await this.pool.query<Partial<WorkflowEvent>>(
+    const { rows } = await this.query<Partial<WorkflowEvent>>(
       this.q.listEvents([request.run_id, request.after_sequence, request.limit ?? null]),
     );
     if (rows.length === 0) throw runNotFound(request.run_id);
@@ -125,13 +136,13 @@ export class PostgresDriver implements StorageDriver {
   }
 
   async completedOutputs(runId: string): Promise<Map<string, JsonValue>> {
-    const { rows } = await this.pool.query<{ node_id: string | null; output: JsonValue }>(this.q.outputs([runId]));
+    const { rows } = await this.query<{ node_id: string | null; output: JsonValue }>(this.q.outputs([runId]));
     if (rows.length === 0) throw runNotFound(runId);
     return new Map(rows.filter((row) => row.node_id !== null).map((row) => [row.node_id!, row.output]));
   }
 
   async close(): Promise<void> {
-    if (this.endPool) await this.pool.end();
+    await this.connections.end();
   }
 }
 

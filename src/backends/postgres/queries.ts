@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { SCHEMA_VERSION } from './schema.js';
+import type { TimedQuery } from './timeouts.js';
 
 /** ISO-8601 UTC with milliseconds, as the other backends store it. */
 const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
@@ -32,13 +33,14 @@ const TYPES = {
   },
 } as unknown as pg.CustomTypesConfig;
 
-export type Statement = (values: unknown[]) => pg.QueryConfig;
+export type Statement = (values: unknown[]) => TimedQuery;
 
-export function buildQueries(schema: string, S: string) {
+/** `queryTimeoutMs`: the client's bound on each statement, carried by the statement so it holds on any pool. */
+export function buildQueries(schema: string, S: string, queryTimeoutMs: number) {
   const prefix = `wfstore${SCHEMA_VERSION}_${createHash('sha1').update(schema).digest('hex').slice(0, 10)}_`;
   const statement =
     (name: string, text: string): Statement =>
-    (values) => ({ name: prefix + name, text, values, types: TYPES });
+    (values) => ({ name: prefix + name, text, values, types: TYPES, query_timeout: queryTimeoutMs });
 
   return {
     insertRun: statement(

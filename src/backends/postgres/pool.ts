@@ -1,0 +1,30 @@
+// The pools a store works with: its own, made from a connection string with every wait bounded, or one
+// handed in, which stays its owner's.
+
+import pg from 'pg';
+import type { PoolSource } from './options.js';
+import type { Bounds } from './timeouts.js';
+
+export interface StorePool {
+  pool: pg.Pool;
+  /**
+   * Ends the store's own pool; leaves a pool handed in open. It needs no bound of its own: an idle connection
+   * sends its goodbye and closes without waiting for a reply, and close() has waited for the calls under way.
+   */
+  end(): Promise<void>;
+}
+
+export function openPool(source: PoolSource, bounds: Bounds): StorePool {
+  if ('pool' in source) return { pool: source.pool, end: async () => {} };
+  const pool = new pg.Pool({
+    connectionString: source.connectionString,
+    max: source.maxConnections,
+    connectionTimeoutMillis: bounds.connectTimeoutMs,
+    statement_timeout: bounds.statementTimeoutMs,
+    query_timeout: bounds.queryTimeoutMs,
+  });
+  // An idle connection that breaks (server restart) is reported here; without a listener it would crash
+  // the process. The pool drops it and the next call connects afresh.
+  pool.on('error', () => {});
+  return { pool, end: () => pool.end() };
+}
