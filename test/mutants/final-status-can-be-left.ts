@@ -5,7 +5,10 @@ import { eachRun, mutant } from './mutant.js';
 // A completed or cancelled run may move to any status (kept beside the data, as a bad store would).
 export default mutant('final-status-can-be-left', 'completed and cancelled are final', (store, kept) => {
   const moved = kept('statuses left from final', () => new Map<string, RunStatus>());
-  const shown = <T>(value: T): T => eachRun(value, (run) => void (run.status = moved.get(run.id) ?? run.status));
+  const shown = <T>(value: T): T =>
+    eachRun(value, (run) => {
+      run.status = moved.get(run.id) ?? run.status;
+    });
   return {
     async updateWorkflowRun(id, patch, options) {
       const current = shown(typeof id === 'string' ? await store.getWorkflowRun(id).catch(() => null) : null);

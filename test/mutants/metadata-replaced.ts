@@ -5,7 +5,9 @@ import { eachRun, mutant } from './mutant.js';
 export default mutant('metadata-replaced', 'metadata is merged shallowly', (store, kept) => {
   const replaced = kept('replaced metadata', () => new Map<string, JsonObject>());
   const shown = <T>(value: T): T =>
-    eachRun(value, (run) => void (run.metadata = structuredClone(replaced.get(run.id) ?? run.metadata)));
+    eachRun(value, (run) => {
+      run.metadata = structuredClone(replaced.get(run.id) ?? run.metadata);
+    }));
   return {
     async updateWorkflowRun(id, patch, options) {
       const run = await store.updateWorkflowRun(id, patch, options);
