@@ -7,7 +7,7 @@ export default mutant('metadata-replaced', 'metadata is merged shallowly', (stor
   const shown = <T>(value: T): T =>
     eachRun(value, (run) => {
       run.metadata = structuredClone(replaced.get(run.id) ?? run.metadata);
-    }));
+    });
   return {
     async updateWorkflowRun(id, patch, options) {
       const run = await store.updateWorkflowRun(id, patch, options);
