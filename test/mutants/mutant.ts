@@ -6,6 +6,9 @@
 //     ids, with its own error class — so the clock-free checks of the suite are put to the test too.
 // Adding a mutant is one small file that default-exports mutant(name, rule, wrap).
 
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { IWorkflowStore } from '../../src/contract/types.js';
 import type { StoreTestInitializer } from '../../src/harness/initializer.js';
 
@@ -105,4 +108,22 @@ export function eachRun<T>(value: T, change: (run: import('../../src/contract/ty
   const runs = Array.isArray(value) ? value : value === null ? [] : [value];
   for (const run of runs) change(run);
   return value;
+}
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+
+/**
+ * Writes an initializer module for one mutant on one base into `dir` — what `--store` is given — and
+ * returns its path. Each (mutant, base) gets its own module, so one process can run several.
+ */
+export async function mutantModule(name: string, baseName: BaseName, dir: string): Promise<string> {
+  const target = path.join(dir, baseName, `${name}.ts`);
+  await fs.mkdir(path.dirname(target), { recursive: true });
+  const spec = pathToFileURL(path.join(HERE, `${name}.ts`)).href;
+  const helpers = pathToFileURL(path.join(HERE, 'mutant.ts')).href;
+  await fs.writeFile(
+    target,
+    `import spec from '${spec}';\nimport { onBase } from '${helpers}';\nexport default await onBase(spec, '${baseName}');\n`,
+  );
+  return target;
 }

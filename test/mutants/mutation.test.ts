@@ -7,10 +7,10 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { it } from 'node:test';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { PACKAGE_ROOT, runConformance } from '../../src/harness/matrix/conformance.js';
 import type { ConformanceSummary } from '../../src/harness/matrix/summary.js';
-import { BASES, type BaseName, type Mutant } from './mutant.js';
+import { BASES, type Mutant, mutantModule } from './mutant.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const NOT_MUTANTS = new Set(['mutant.ts', 'mutation.test.ts']);
@@ -32,19 +32,6 @@ async function pool<T, R>(items: readonly T[], limit: number, work: (item: T) =>
   return results;
 }
 
-/** An initializer module for one mutant on one base: what `--store` is given. */
-async function moduleFor(file: string, base: BaseName): Promise<string> {
-  const target = path.join(MODULES, base, file);
-  await fs.mkdir(path.dirname(target), { recursive: true });
-  const spec = pathToFileURL(path.join(HERE, file)).href;
-  const helpers = pathToFileURL(path.join(HERE, 'mutant.ts')).href;
-  await fs.writeFile(
-    target,
-    `import spec from '${spec}';\nimport { onBase } from '${helpers}';\nexport default await onBase(spec, '${base}');\n`,
-  );
-  return target;
-}
-
 function caughtBy(summary: ConformanceSummary): { failed: string[]; warned: string[] } {
   const scenarios = summary.requirements.flatMap((r) => r.scenarios.map((s) => ({ ...s, requirement: r.id })));
   const where = (status: string) =>
@@ -62,7 +49,7 @@ for (const base of BASES) {
     const outcomes = await pool(mutants, 2, async (file) => {
       const { level } = ((await import(path.join(HERE, file))) as { default: Mutant }).default;
       const summary = await runConformance({
-        store: await moduleFor(file, base),
+        store: await mutantModule(file.replace(/\.ts$/, ''), base, MODULES),
         reportDir: path.join(PACKAGE_ROOT, 'reports', 'mutants', base, file.replace(/\.ts$/, '')),
         log: () => {},
       });

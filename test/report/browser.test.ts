@@ -9,6 +9,7 @@ import { it } from 'node:test';
 import { chromium, type Page } from 'playwright-core';
 import { runConformance, PACKAGE_ROOT } from '../../src/harness/matrix/conformance.js';
 import type { ConformanceSummary } from '../../src/harness/matrix/summary.js';
+import { mutantModule } from '../mutants/mutant.js';
 
 const CHROMIUM = process.env.WFSTORE_CHROMIUM ?? '/usr/bin/chromium';
 const skip = existsSync(CHROMIUM)
@@ -30,8 +31,9 @@ async function checkCounts(page: Page, summary: ConformanceSummary): Promise<voi
     const row = page.locator(`#totals tr[data-column="${column.name}"]`);
     assert.equal(await row.getAttribute('data-passed'), String(column.passed), `${column.name} passed`);
     assert.equal(await row.getAttribute('data-failed'), String(column.failed), `${column.name} failed`);
-    assert.match(await row.innerText(), new RegExp(`${column.passed} passed, ${column.failed} failed`));
-    for (const status of ['passed', 'failed', 'skipped', 'not-applicable'] as const) {
+    assert.equal(await row.getAttribute('data-warned'), String(column.warned), `${column.name} warned`);
+    assert.match(await row.innerText(), new RegExp(`${column.passed + column.warned} passed, ${column.failed} failed`));
+    for (const status of ['passed', 'failed', 'warned', 'skipped', 'not-applicable'] as const) {
       const shown = await page
         .locator(`#matrix td.cell[data-column="${column.name}"][data-status="${status}"]`)
         .count();
@@ -43,8 +45,23 @@ async function checkCounts(page: Page, summary: ConformanceSummary): Promise<voi
   }
   assert.match(
     await page.locator('#verdict').innerText(),
-    new RegExp(`${summary.passed} passed, ${summary.failed} failed`),
+    new RegExp(`${summary.passed + summary.warned} passed, ${summary.failed} failed`),
   );
+}
+
+/** An amber cell links to the recommendation it did not follow, and a rule chip to the rule's text. */
+async function checkAmber(page: Page): Promise<void> {
+  const amber = page.locator('#matrix td.cell[data-status="warned"] a').first();
+  const target = await amber.getAttribute('href');
+  assert.ok(target?.startsWith('#recommendation-'), 'an amber cell links to its recommendation');
+  await amber.click();
+  const text = await page.locator(target!).innerText();
+  assert.match(text, /WF-OUT-4/);
+  assert.match(text, /every MUST rule held/);
+  const chip = page.locator('#matrix a.rule', { hasText: 'WF-OUT-4' }).first();
+  await chip.click();
+  assert.equal(new URL(page.url()).hash, '#wf-out-4');
+  assert.match(await page.locator('#wf-out-4').innerText(), /WF-OUT-4 \(SHOULD\)/);
 }
 
 it('the report shows the right counts, and a failed cell links to its failure', {
@@ -52,9 +69,10 @@ it('the report shows the right counts, and a failed cell links to its failure', 
   timeout: 300_000,
 }, async () => {
   const reportDir = path.join(PACKAGE_ROOT, 'reports', 'browser-check');
+  const modules = path.join(PACKAGE_ROOT, 'reports', 'browser-check-modules');
   const summary = await runConformance({
     backends: ['sqlite'],
-    store: path.join(PACKAGE_ROOT, 'test', 'mutants', 'events-newest-first.ts'),
+    store: await mutantModule('events-newest-first', 'memory', modules),
     tags: '@REQ-CONTRACT-SEQUENCE or @REQ-CONTRACT-RUNS',
     reportDir,
     log: () => {},
@@ -89,6 +107,20 @@ it('the report shows the right counts, and a failed cell links to its failure', 
     assert.match(text, /events-newest-first/);
     assert.match(text, /deep-equal|expected|Expected/);
     await page.screenshot({ path: path.join(reportDir, 'index.png'), fullPage: false });
+
+    // Amber: a store that breaks only a SHOULD rule (the order of the outputs map).
+    const amberDir = path.join(PACKAGE_ROOT, 'reports', 'browser-check-amber');
+    const amber = await runConformance({
+      store: await mutantModule('outputs-in-node-order', 'memory', modules),
+      tags: '@REQ-CONTRACT-NODE-OUTPUTS',
+      reportDir: amberDir,
+      log: () => {},
+    });
+    assert.equal(amber.failed, 0);
+    assert.ok(amber.warned > 0 && amber.success, 'amber, and the run passes (not --strict)');
+    await page.goto(pathToFileURL(path.join(amberDir, 'index.html')).href);
+    await checkCounts(page, amber);
+    await checkAmber(page);
 
     // The main report, when a matrix run left one (as CI does before this test).
     const main = path.join(PACKAGE_ROOT, 'reports', 'index.html');
