@@ -34,6 +34,10 @@ Then('every operation on run {string} fails with STORE_CLOSED', async function (
     ['createWorkflowEvent', () => s.createWorkflowEvent({ run_id: id, event_type: 'x' })],
     ['listWorkflowEvents', () => s.listWorkflowEvents(id)],
     ['getCompletedDagNodeOutputs', () => s.getCompletedDagNodeOutputs(id)],
+    // After close() even invalid input gets STORE_CLOSED: nothing is looked at any more (WF-CLS-1).
+    ['createWorkflowRun', () => s.createWorkflowRun({ id: '..', workflow_name: '', user_message: '' })],
+    ['getWorkflowRun', () => s.getWorkflowRun('../x')],
+    ['createWorkflowEvent', () => s.createWorkflowEvent({ run_id: id, event_type: 'not a type' })],
   ];
   for (const [name, call] of calls) {
     await this.attempt(call);
@@ -50,13 +54,26 @@ Then('every operation on run {string} fails with STORE_CLOSED', async function (
 When(
   '{int} events are appended to run {string} and the store is closed without waiting for them',
   async function (this: StoreWorld, count: number, runId: string) {
+    let settled = 0;
     const pending = Array.from({ length: count }, (_, i) =>
-      this.store.createWorkflowEvent({ run_id: runId, event_type: 'tick', payload: { i } }),
+      this.store.createWorkflowEvent({ run_id: runId, event_type: 'tick', payload: { i } }).finally(() => settled++),
     );
     await this.store.close();
+    // A few microtasks for the bookkeeping above (and the call guard's) to run, but no I/O turn: an append
+    // still waiting for I/O when close() resolved stays uncounted.
+    for (let i = 0; i < 20; i++) await null;
+    this.notes.set('settled when close() resolved', settled);
     this.settled = await Promise.allSettled(pending);
   },
 );
+
+Then('all {int} had settled when close\\(\\) resolved', function (this: StoreWorld, count: number) {
+  assert.equal(
+    this.notes.get('settled when close() resolved'),
+    count,
+    'close() resolves after the calls under way (WF-CLS-2)',
+  );
+});
 
 Then('all {int} appends succeed', function (this: StoreWorld, count: number) {
   assert.equal(this.settled.length, count);
@@ -120,5 +137,39 @@ When(
     const event = await this.store.createWorkflowEvent({ run_id: run!.id, event_type: 'node_completed', payload });
     output.v = 2;
     (event.payload.output as JsonObject).v = 3;
+  },
+);
+
+When(
+  'the caller changes the outputs map of run {string} it got back',
+  async function (this: StoreWorld, runId: string) {
+    const outputs = await this.store.getCompletedDagNodeOutputs(runId);
+    for (const value of outputs.values()) {
+      const v = value as { v: number; list: number[] };
+      v.v = 2;
+      v.list.push(2);
+    }
+    outputs.set('added', true);
+    outputs.delete('n');
+  },
+);
+
+When(
+  'the caller appends an event to run {string} and changes its payload before the call settles',
+  async function (this: StoreWorld, runId: string) {
+    const payload = { step: 'fetch', tags: ['a'] };
+    const call = this.store.createWorkflowEvent({ run_id: runId, event_type: 'x', payload });
+    payload.step = 'changed';
+    payload.tags.push('b');
+    await call;
+  },
+);
+
+Then(
+  'the payload of event {int} of run {string} is:',
+  async function (this: StoreWorld, sequence: number, runId: string, json: string) {
+    const [event] = await this.store.listWorkflowEvents(runId, { after_sequence: sequence - 1, limit: 1 });
+    assert.ok(event !== undefined, `run "${runId}" has no event ${sequence}`);
+    assert.deepEqual(event.payload, JSON.parse(json));
   },
 );

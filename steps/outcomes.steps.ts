@@ -17,7 +17,7 @@ export function recommendNaming(world: StoreWorld, error: ContractError, named: 
     world.recommend('WF-ERR-4', () =>
       assert.ok(
         typeof error.field === 'string' && error.field.includes(named),
-        `the error's "field" is ${preview(error.field)}, not the path ${JSON.stringify(named)}`,
+        `the error's "field" is ${preview(error.field)}: it does not hold the path ${JSON.stringify(named)}`,
       ),
     );
   } else if (/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(named)) {

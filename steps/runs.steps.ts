@@ -271,3 +271,13 @@ Given("the store takes the harness's clock and id source, as recommended", funct
   this.recommend('WF-DET-1', () => assert.fail(`the initializer does not declare ${missing}`));
   return 'skipped';
 });
+
+Given(
+  'the runs {string} are created one after another, as fast as the store allows',
+  async function (this: StoreWorld, ids: string) {
+    // On a fast store several share a millisecond, so the order by id among equal created_at shows.
+    for (const id of ids.split(',').map((s) => s.trim())) {
+      await this.store.createWorkflowRun({ id, workflow_name: 'wf', user_message: '' });
+    }
+  },
+);

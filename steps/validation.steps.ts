@@ -1,4 +1,4 @@
-import { defineParameterType, Then, When } from '@cucumber/cucumber';
+import { defineParameterType, Given, Then, When } from '@cucumber/cucumber';
 import assert from 'node:assert/strict';
 import { JSON_MAX_BYTES } from '../src/contract/limits.js';
 import type { JsonObject, WorkflowEvent } from '../src/contract/types.js';
@@ -198,3 +198,65 @@ When(
     return this.attempt(() => this.store.listWorkflowEvents(runId, options as never));
   },
 );
+
+// --- sizes in bytes, generic calls --------------------------------------------------------------------
+
+const MiB = 1024 * 1024;
+/** A string of `bytes` UTF-8 bytes made of two-byte characters ("é"), one "a" when `bytes` is odd. */
+const twoByte = (bytes: number) => 'é'.repeat(Math.floor(bytes / 2)) + (bytes % 2 ? 'a' : '');
+
+When(
+  /^an event is appended to run "([^"]*)" whose payload is (exactly 16 MiB|16 MiB and one byte) of two-byte characters$/,
+  function (this: StoreWorld, runId: string, size: string) {
+    // {"big":"…"} is 10 bytes of JSON around the string.
+    const payload = { big: twoByte(16 * MiB - 10 + (size === 'exactly 16 MiB' ? 0 : 1)) };
+    return this.attempt(() => this.store.createWorkflowEvent({ run_id: runId, event_type: 'big', payload }));
+  },
+);
+
+When(
+  /^a workflow run "([^"]*)" is created with a user message of (exactly 1 MiB|1 MiB and one byte) of two-byte characters$/,
+  function (this: StoreWorld, id: string, size: string) {
+    const user_message = twoByte(MiB + (size === 'exactly 1 MiB' ? 0 : 1));
+    return this.attempt(() => this.store.createWorkflowRun({ id, workflow_name: 'wf', user_message }));
+  },
+);
+
+Given(
+  'a workflow run {string} with {int} MiB of metadata under {string}',
+  async function (this: StoreWorld, id: string, mib: number, key: string) {
+    await this.store.createWorkflowRun({
+      id,
+      workflow_name: 'wf',
+      user_message: '',
+      metadata: { [key]: 'x'.repeat(mib * MiB) },
+    });
+    await this.snapshot(id);
+  },
+);
+
+When(
+  'run {string} is updated with {int} MiB of metadata under {string}',
+  function (this: StoreWorld, id: string, mib: number, key: string) {
+    return this.attempt(() => this.store.updateWorkflowRun(id, { metadata: { [key]: 'y'.repeat(mib * MiB) } }));
+  },
+);
+
+const OPERATIONS = ['createWorkflowRun', 'listWorkflowRuns', 'updateWorkflowRun', 'createWorkflowEvent'] as const;
+
+When('{word} is called with the arguments:', function (this: StoreWorld, operation: string, json: string) {
+  assert.ok(
+    (OPERATIONS as readonly string[]).includes(operation),
+    `"${operation}" is not one of ${OPERATIONS.join(', ')}`,
+  );
+  const args = JSON.parse(json) as unknown[];
+  const method = (this.store as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[operation]!;
+  return this.attempt(() => method.apply(this.store, args));
+});
+
+Then('no run but {string} exists', async function (this: StoreWorld, id: string) {
+  assert.deepEqual(
+    (await this.store.listWorkflowRuns()).map((r) => r.id),
+    [id],
+  );
+});

@@ -15,6 +15,7 @@ Feature: Closing a store
   Scenario: Calls made before close() complete
     Given a workflow run "r1"
     When 10 events are appended to run "r1" and the store is closed without waiting for them
-    Then all 10 appends succeed
+    Then all 10 had settled when close() resolved
+    And all 10 appends succeed
     When the store is reopened
     Then the events of run "r1" have sequences 1 to 10

@@ -22,3 +22,25 @@ Feature: The caller and the store never share objects
       """
       { "n": { "v": 1 } }
       """
+
+  @WF-CPY-1
+  Scenario: Changing the outputs map it got back changes nothing stored
+    Given a workflow run "r1"
+    And node "n" of run "r1" completes with output:
+      """
+      { "v": 1, "list": [1] }
+      """
+    When the caller changes the outputs map of run "r1" it got back
+    Then the completed node outputs of run "r1" are:
+      """
+      { "n": { "v": 1, "list": [1] } }
+      """
+
+  @WF-CPY-1 @WF-VAL-2
+  Scenario: Changing a payload right after the call, before it settles, changes nothing stored
+    Given a workflow run "r1"
+    When the caller appends an event to run "r1" and changes its payload before the call settles
+    Then the payload of event 1 of run "r1" is:
+      """
+      { "step": "fetch", "tags": ["a"] }
+      """

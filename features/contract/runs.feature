@@ -57,6 +57,12 @@ Feature: Runs are created, read, listed and deleted
     And the listed run ids are "m, Z, b, a"
 
   @WF-RUN-4
+  Scenario: Runs created as fast as the store allows are listed by created_at, then by id in code-unit order
+    Given the runs "z, B, a, Y, m, A, b, c, Z, y, M, n, 1, x_1" are created one after another, as fast as the store allows
+    When the runs are listed
+    Then the listed runs are in order of created_at, then id
+
+  @WF-RUN-4
   Scenario: The limit is applied after ordering: the first runs created come first
     Given a workflow run "zeta"
     And the clock moves on 5 ms

@@ -54,8 +54,16 @@ export class CallGuard {
         reject(new CallTimeoutError(method, ms, hungBefore));
       }, ms);
     });
+    // The call starts now, synchronously: a store reads its input when called (WF-CPY-1), and a caller
+    // may change its objects as soon as the call has returned its promise.
+    let started: Promise<T>;
     try {
-      return await Promise.race([Promise.resolve().then(call), timeout]);
+      started = Promise.resolve(call());
+    } catch (error) {
+      started = Promise.reject(error);
+    }
+    try {
+      return await Promise.race([started, timeout]);
     } finally {
       clearTimeout(timer);
     }

@@ -417,8 +417,9 @@ class ThirdPartyStore implements IWorkflowStore {
     return this.call(() => {
       const fields = readOptions(options, 'the list options', ['status', 'workflow_name', 'limit']);
       const status = fields.has('status') ? readStatus(fields.get('status'), 'status') : undefined;
+      // Contract 1.1: the filter follows the rules of workflow_name (WF-VAL-9).
       const workflowName = fields.has('workflow_name')
-        ? readPlainText(fields.get('workflow_name'), 'workflow_name')
+        ? readWorkflowName(fields.get('workflow_name'), 'workflow_name')
         : undefined;
       const limit = fields.has('limit') ? readCount(fields.get('limit'), 'limit') : undefined;
       return (runs) => {

@@ -9,6 +9,7 @@ import {
   type ColumnSummary,
   type ConformanceSummary,
   type RequirementSummary,
+  ruleVerdict,
   type ScenarioSummary,
   verdictOf,
 } from './summary.js';
@@ -149,7 +150,7 @@ function rulesSection(summary: ConformanceSummary): string {
   const rows = summary.rules.map((rule) => {
     const checking = scenarios.filter((s) => s.rules.includes(rule.id));
     const cells = columns.map((column) => {
-      const verdict = verdictOf(checking.map((s) => s.cells[column]!));
+      const verdict = ruleVerdict(rule, scenarios, column);
       return cellHtml(column, verdict, LABEL[verdict]);
     });
     const scope = rule.referenceOnly ? ', reference backends' : '';

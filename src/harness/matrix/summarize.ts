@@ -49,7 +49,13 @@ export function summarize(input: SummaryInput): ConformanceSummary {
   const total = (key: 'passed' | 'failed' | 'warned' | 'skipped') => columnSummaries.reduce((n, c) => n + c[key], 0);
   const failed = total('failed') + columnSummaries.filter((c) => c.error).length;
   const warned = total('warned');
-  const named = new Set(rows.flatMap((r) => r.rules));
+  // The rules the scenarios name, and those a store was reported not to follow.
+  const named = new Set([
+    ...rows.flatMap((r) => r.rules),
+    ...requirements.flatMap((r) =>
+      r.scenarios.flatMap((s) => Object.values(s.cells).flatMap((c) => (c.recommendations ?? []).map((x) => x.rule))),
+    ),
+  ]);
   return {
     versions: input.versions,
     postgresProvisioning: input.postgresProvisioning,

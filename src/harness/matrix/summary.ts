@@ -143,3 +143,16 @@ export function verdictOf(cells: readonly Cell[]): CellStatus {
   if (c.skipped === applicable) return 'skipped';
   return c.skipped > 0 ? 'skipped' : 'passed';
 }
+
+/**
+ * A rule's verdict on one column. A MUST rule fails when a scenario checking it failed; an amber scenario
+ * kept it (its miss was another, SHOULD, rule). A SHOULD rule is amber when any scenario reported it not
+ * followed, whichever rules that scenario is tagged with.
+ */
+export function ruleVerdict(rule: Rule, scenarios: readonly ScenarioSummary[], column: string): CellStatus {
+  const missed = scenarios.some((s) => s.cells[column]?.recommendations?.some((r) => r.rule === rule.id));
+  const checking = scenarios.filter((s) => s.rules.includes(rule.id)).map((s) => s.cells[column]!);
+  if (rule.level === 'SHOULD' && missed) return 'warned';
+  const verdict = verdictOf(checking.map((c) => (c.status === 'warned' ? { ...c, status: 'passed' as const } : c)));
+  return checking.length === 0 ? (missed ? 'warned' : 'not-applicable') : verdict;
+}

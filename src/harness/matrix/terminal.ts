@@ -92,15 +92,15 @@ export function renderFailures(summary: ConformanceSummary): string {
 
 /** The SHOULD rules not followed, one line per rule and column, with the first example. */
 export function renderRecommendations(summary: ConformanceSummary): string {
-  const byRule = new Map<string, { column: string; scenario: string; message: string; count: number }>();
+  const byRule = new Map<string, { column: string; scenario: string; message: string; scenarios: Set<string> }>();
   for (const requirement of summary.requirements) {
     for (const scenario of requirement.scenarios) {
       for (const [column, cell] of Object.entries(scenario.cells)) {
         for (const r of cell.recommendations ?? []) {
           const key = `${r.rule} ${column}`;
-          const seen = byRule.get(key);
-          if (seen) seen.count++;
-          else byRule.set(key, { column, scenario: scenario.name, message: r.message, count: 1 });
+          const seen = byRule.get(key) ?? { column, scenario: scenario.name, message: r.message, scenarios: new Set() };
+          seen.scenarios.add(scenario.key);
+          byRule.set(key, seen);
         }
       }
     }
@@ -111,10 +111,15 @@ export function renderRecommendations(summary: ConformanceSummary): string {
       const rule = key.split(' ')[0]!;
       const first = v.message.split('\n')[0]!;
       return (
-        pc.yellow(`▲ [${v.column}] ${rule} (SHOULD) not followed in ${v.count} scenario(s)`) +
-        pc.dim(`  ${(text.get(rule) ?? '').slice(0, 100)}…`) +
+        pc.yellow(`▲ [${v.column}] ${rule} (SHOULD) not followed in ${v.scenarios.size} scenario(s)`) +
+        pc.dim(`  ${shorten(text.get(rule) ?? '', 110)}`) +
         `\n    e.g. "${v.scenario}": ${first}`
       );
     })
     .join('\n');
+}
+
+function shorten(text: string, max: number): string {
+  const plain = text.replaceAll('**', '').replaceAll('`', '');
+  return plain.length <= max ? plain : `${plain.slice(0, max - 1)}…`;
 }

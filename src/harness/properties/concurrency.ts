@@ -133,7 +133,7 @@ export async function checkConcurrency(
       recommendations: found,
     };
   }
-  const [scheduler, ops] = (details.counterexample ?? []) as [unknown, Op[]];
+  const [, ops] = (details.counterexample ?? []) as [unknown, Op[]];
   const what = stop.hung
     ? `a call hung, so they were not shrunk (${stop.hung.message})`
     : `shrunk to ${ops?.length ?? '?'}`;
@@ -141,7 +141,7 @@ export async function checkConcurrency(
     `${initializer.name}: ${(details.errorInstance as Error | undefined)?.message ?? 'the property failed'}`,
     `concurrent calls on run "r" (created "failed"), ${what}:`,
     ...(ops ?? []).map((o) => `  ${JSON.stringify(o)}`),
-    `schedule: ${String(scheduler)}`,
+
     replayLine(settings, details.seed, details.counterexamplePath ?? undefined),
   ].join('\n');
   return {

@@ -1,0 +1,70 @@
+@contract @REQ-CONTRACT-VALIDATION
+Feature: Limits, input shapes and options
+  Sizes are counted in UTF-8 bytes; a metadata patch is limited by the merged metadata; payloads and
+  metadata are JSON objects; options and filters are checked like the fields they stand for, and null is
+  not "absent". A refused call writes nothing.
+
+  @WF-VAL-8 @WF-VAL-11
+  Scenario: A payload is limited to 16 MiB counted in UTF-8 bytes, not in characters
+    Given a workflow run "r1"
+    When an event is appended to run "r1" whose payload is exactly 16 MiB of two-byte characters
+    Then the call succeeds
+    When an event is appended to run "r1" whose payload is 16 MiB and one byte of two-byte characters
+    Then the call fails with INVALID_INPUT naming "payload"
+    And the events of run "r1" have sequences 1 to 1
+
+  @WF-VAL-8 @WF-VAL-11
+  Scenario: A user message is limited to 1 MiB counted in UTF-8 bytes
+    When a workflow run "r1" is created with a user message of exactly 1 MiB of two-byte characters
+    Then the call succeeds
+    When a workflow run "r2" is created with a user message of 1 MiB and one byte of two-byte characters
+    Then the call fails with INVALID_INPUT naming "user_message"
+    And the run "r2" does not exist
+
+  @WF-VAL-8 @WF-VAL-11
+  Scenario: A metadata patch is refused when the merged metadata would exceed 16 MiB
+    Given a workflow run "r1" with 10 MiB of metadata under "a"
+    When run "r1" is updated with 7 MiB of metadata under "b"
+    Then the call fails with INVALID_INPUT
+    And the run "r1" is unchanged
+
+  @WF-VAL-1 @WF-VAL-11
+  Scenario Outline: <operation> with <what> is refused
+    Given a workflow run "r1"
+    When <operation> is called with the arguments:
+      """
+      <arguments>
+      """
+    Then the call fails with INVALID_INPUT
+    And run "r1" has no events
+    And the run "r1" is unchanged
+
+    Examples:
+      | operation           | what                       | arguments                                                          |
+      | createWorkflowEvent | an array as payload        | [{ "run_id": "r1", "event_type": "x", "payload": [1, 2] }]          |
+      | createWorkflowEvent | a string as payload        | [{ "run_id": "r1", "event_type": "x", "payload": "text" }]          |
+      | updateWorkflowRun   | an array as metadata       | ["r1", { "metadata": [1] }]                                        |
+      | createWorkflowRun   | a number as metadata       | [{ "id": "r2", "workflow_name": "w", "user_message": "", "metadata": 1 }] |
+
+  @WF-VAL-9 @WF-VAL-11
+  Scenario Outline: <operation> with <what> is refused
+    Given a workflow run "r1"
+    When <operation> is called with the arguments:
+      """
+      <arguments>
+      """
+    Then the call fails with INVALID_INPUT
+    And the run "r1" is unchanged
+    And no run but "r1" exists
+
+    Examples:
+      | operation         | what                               | arguments                                                            |
+      | listWorkflowRuns  | a status filter that is no status  | [{ "status": "bogus" }]                                              |
+      | listWorkflowRuns  | an empty workflow_name filter      | [{ "workflow_name": "" }]                                            |
+      | listWorkflowRuns  | an unknown option                  | [{ "order": "desc" }]                                                |
+      | createWorkflowRun | null as status                     | [{ "id": "r2", "workflow_name": "w", "user_message": "", "status": null }] |
+      | createWorkflowRun | null as id                         | [{ "id": null, "workflow_name": "w", "user_message": "" }]           |
+      | createWorkflowRun | no user_message                    | [{ "id": "r2", "workflow_name": "w" }]                               |
+      | updateWorkflowRun | null as the new status             | ["r1", { "status": null }]                                           |
+      | updateWorkflowRun | null as expected_status            | ["r1", { "status": "running" }, { "expected_status": null }]          |
+      | updateWorkflowRun | a status that is no status         | ["r1", { "status": "done" }]                                         |
