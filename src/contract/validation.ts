@@ -109,7 +109,7 @@ export function snapshotJson(value: unknown, field: string): JsonValue {
   return copyValue({ field, path: [], ancestors: [] }, value);
 }
 
-export function snapshotJsonObject(value: unknown, field: string): JsonObject {
+function snapshotJsonObject(value: unknown, field: string): JsonObject {
   if (!isPlainObject(value)) throw invalidInput(field, `must be a plain JSON object, got ${describe(value)}`);
   return snapshotJson(value, field) as JsonObject;
 }
