@@ -5,29 +5,77 @@ import type { JsonObject, WorkflowEvent } from '../src/contract/types.js';
 import { hardJsonValue } from '../src/harness/hard-json.js';
 import type { StoreWorld } from './support/world.js';
 
-/** Values that are not JSON, by the name a scenario gives them. */
-const NOT_JSON: Record<string, () => unknown> = {
-  'a Date': () => new Date(0),
-  'a BigInt': () => 10n,
-  NaN: () => NaN,
-  Infinity: () => Infinity,
-  undefined: () => undefined,
-  'a function': () => () => 1,
-  'a Map': () => new Map([['k', 1]]),
-  'a class instance': () =>
-    new (class Point {
-      x = 1;
-    })(),
-  'a cycle': () => {
+/**
+ * Things JSON cannot hold, by the name a scenario gives them. Each puts itself at `key` of `holder`; the
+ * getters and Proxy traps among them count their calls in `wire`, as the store must never run them.
+ */
+type Plant = (holder: object, key: string, wire: Tripwire) => void;
+
+/** Calls of getters and Proxy traps a scenario planted. */
+interface Tripwire {
+  calls: number;
+}
+
+const value =
+  (make: (wire: Tripwire) => unknown): Plant =>
+  (holder, key, wire) =>
+    Object.defineProperty(holder, key, { value: make(wire), enumerable: true, writable: true, configurable: true });
+
+/** A getter that counts its calls; JSON the first time, a BigInt (which JSON.stringify throws on) after. */
+const changingGetter = (wire: Tripwire) => () => (wire.calls++ === 0 ? 1 : 10n);
+
+/** A Proxy handler whose every trap counts its call before doing the default. */
+function countingHandler<T extends object>(wire: Tripwire): ProxyHandler<T> {
+  return new Proxy({} as ProxyHandler<T>, {
+    get:
+      (_handler, trap: keyof typeof Reflect) =>
+      (...args: unknown[]) => {
+        wire.calls++;
+        return (Reflect[trap] as (...a: unknown[]) => unknown)(...args);
+      },
+  });
+}
+
+const NOT_JSON: Record<string, Plant> = {
+  'a Date': value(() => new Date(0)),
+  'a BigInt': value(() => 10n),
+  NaN: value(() => NaN),
+  Infinity: value(() => Infinity),
+  undefined: value(() => undefined),
+  'a function': value(() => () => 1),
+  'a Map': value(() => new Map([['k', 1]])),
+  'a class instance': value(
+    () =>
+      new (class Point {
+        x = 1;
+      })(),
+  ),
+  'a cycle': value(() => {
     const node: Record<string, unknown> = { name: 'loop' };
     node.self = node;
     return node;
-  },
+  }),
+  // Read once, never run: these hide data from a JSON.stringify or change it between reads.
+  'a getter': (holder, key, wire) =>
+    Object.defineProperty(holder, key, { get: changingGetter(wire), enumerable: true, configurable: true }),
+  'an array with a getter': value((wire) =>
+    Object.defineProperty(['first', 'second'], 1, { get: changingGetter(wire), enumerable: true }),
+  ),
+  'an array with an extra property': value(() => Object.assign(['first', 'second'], { extra: 'dropped' })),
+  'a non-enumerable property': (holder, key) =>
+    Object.defineProperty(holder, key, { value: 'hidden', enumerable: false, configurable: true }),
+  'an array with a non-enumerable property': value(() =>
+    Object.defineProperty(['first'], 'hidden', { value: 'dropped', enumerable: false }),
+  ),
+  'a Proxy': value((wire) => new Proxy({ at: 1 }, countingHandler(wire))),
+  'a Proxy array': value((wire) => new Proxy(['first', 'second'], countingHandler(wire))),
 };
 
+// Longest names first, so that "a Proxy" does not stop short of "a Proxy array".
+const names = Object.keys(NOT_JSON).sort((a, b) => b.length - a.length);
 defineParameterType({
   name: 'not-json',
-  regexp: new RegExp(Object.keys(NOT_JSON).join('|')),
+  regexp: new RegExp(names.map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')),
   transformer: (name: string) => name,
 });
 defineParameterType({
@@ -36,14 +84,28 @@ defineParameterType({
   transformer: (name: string) => (name === 'NUL' ? 'a\u0000b' : 'a\ud800b'),
 });
 
-/** Puts `value` at a path like "steps[1].when" inside a fresh payload. */
-function payloadWith(path: string, value: unknown): JsonObject {
-  const match = /^(\w+)\[(\d+)\]\.(\w+)$/.exec(path);
+/** Plants `name` at a path like "steps[1].when" or "tags" inside a fresh object. */
+function holding(path: string, name: string, wire: Tripwire): JsonObject {
+  const match = /^(\w+)(?:\[(\d+)\]\.(\w+))?$/.exec(path);
   assert.ok(match, `unsupported path ${path}`);
-  const [, list, index, key] = match;
-  const items: unknown[] = Array.from({ length: Number(index) + 1 }, () => ({ ok: true }));
-  items[Number(index)] = { [key!]: value };
-  return { [list!]: items } as JsonObject;
+  const [, first, index, key] = match;
+  const root: Record<string, unknown> = {};
+  let holder = root;
+  if (index !== undefined) {
+    const items: unknown[] = Array.from({ length: Number(index) + 1 }, () => ({ ok: true }));
+    holder = {};
+    items[Number(index)] = holder;
+    root[first!] = items;
+  }
+  NOT_JSON[name]!(holder, key ?? first!, wire);
+  return root as JsonObject;
+}
+
+/** The scenario's tripwire: getters and Proxy traps it planted count here. */
+function tripwire(world: StoreWorld): Tripwire {
+  const wire = { calls: 0 };
+  world.notes.set('tripwire', wire);
+  return wire;
 }
 
 When('a workflow run with id {string} is created', function (this: StoreWorld, id: string) {
@@ -59,10 +121,32 @@ When('a workflow run with id of length {int} is created', function (this: StoreW
 When(
   'an event is appended to run {string} whose payload holds {not-json} at {string}',
   function (this: StoreWorld, runId: string, name: string, path: string) {
-    const payload = payloadWith(path, NOT_JSON[name]!());
+    const payload = holding(path, name, tripwire(this));
     return this.attempt(() => this.store.createWorkflowEvent({ run_id: runId, event_type: 'x', payload }));
   },
 );
+
+When(
+  'a workflow run {string} is created with metadata holding {not-json} at {string}',
+  function (this: StoreWorld, id: string, name: string, path: string) {
+    const metadata = holding(path, name, tripwire(this));
+    return this.attempt(() => this.store.createWorkflowRun({ id, workflow_name: 'wf', user_message: '', metadata }));
+  },
+);
+
+When(
+  'run {string} is updated with a metadata patch holding {not-json} at {string}',
+  function (this: StoreWorld, id: string, name: string, path: string) {
+    const metadata = holding(path, name, tripwire(this));
+    return this.attempt(() => this.store.updateWorkflowRun(id, { metadata }));
+  },
+);
+
+Then('no getter or Proxy trap of the input was run', function (this: StoreWorld) {
+  const wire = this.notes.get('tripwire') as Tripwire | undefined;
+  assert.ok(wire !== undefined, 'no input with getters or Proxies was made');
+  assert.equal(wire.calls, 0, `the store ran ${wire.calls} getter or Proxy trap call(s) of the input`);
+});
 
 When(
   'a workflow run {string} is created with {bad-text} in {word}',

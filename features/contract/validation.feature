@@ -45,6 +45,42 @@ Feature: Bad input is refused before anything is written
       | a class instance |
       | a cycle          |
 
+  @WF-VAL-2 @WF-VAL-11
+  Scenario Outline: <value> inside a payload is refused with the path named, and nothing of it is run
+    Input is read once, through property descriptors, into a plain copy that is validated and stored:
+    no getter or Proxy trap runs, and nothing JSON.stringify would silently drop gets through.
+
+    Given a workflow run "r1"
+    When an event is appended to run "r1" whose payload holds <value> at "steps[1].when"
+    Then the call fails with INVALID_INPUT naming "<path>"
+    And no getter or Proxy trap of the input was run
+    And run "r1" has no events
+
+    Examples:
+      | value                                   | path                         |
+      | a getter                                | payload.steps[1].when        |
+      | an array with a getter                  | payload.steps[1].when[1]     |
+      | an array with an extra property         | payload.steps[1].when.extra  |
+      | a non-enumerable property               | payload.steps[1].when        |
+      | an array with a non-enumerable property | payload.steps[1].when.hidden |
+      | a Proxy                                 | payload.steps[1].when        |
+      | a Proxy array                           | payload.steps[1].when        |
+
+  @WF-VAL-2 @WF-VAL-11
+  Scenario: Run metadata on create is read once: an array with an extra property is refused
+    When a workflow run "r1" is created with metadata holding an array with an extra property at "tags"
+    Then the call fails with INVALID_INPUT naming "metadata.tags.extra"
+    And no getter or Proxy trap of the input was run
+    And no run exists
+
+  @WF-VAL-2 @WF-VAL-11
+  Scenario: A metadata patch is read once: an array with a getter is refused, the getter never run
+    Given a workflow run "r1"
+    When run "r1" is updated with a metadata patch holding an array with a getter at "labels"
+    Then the call fails with INVALID_INPUT naming "patch.metadata.labels[1]"
+    And no getter or Proxy trap of the input was run
+    And the run "r1" is unchanged
+
   @WF-VAL-5 @WF-VAL-11
   Scenario Outline: <text> in <field> is refused
     When a workflow run "r1" is created with <text> in <field>

@@ -123,6 +123,12 @@ function namingOperation(error: WorkflowStoreError, operation: string): Workflow
   return named;
 }
 
+/** A call whose input is valid: the run it concerns (named if the backend fails) and what it does. */
+interface ValidCall<T> {
+  runId: string | undefined;
+  run: () => Promise<T>;
+}
+
 export function defineStore(driver: StorageDriver, options: DeterminismOptions = {}): IWorkflowStore {
   const now = options.now ?? (() => new Date());
   const generateId = options.generateId ?? randomUUID;
@@ -142,21 +148,25 @@ export function defineStore(driver: StorageDriver, options: DeterminismOptions =
   };
 
   // Every operation: refuse when closed, validate synchronously, then call the driver; any error that is
-  // not the contract's own becomes BACKEND_FAILURE with the driver's error as cause.
-  async function operation<T>(name: string, runId: unknown, body: () => Promise<T>): Promise<T> {
+  // not the contract's own becomes BACKEND_FAILURE with the driver's error as cause. The run named in that
+  // message comes from the validated call: reading it off the caller's input would run its getters.
+  async function operation<T>(name: string, validate: () => ValidCall<T>): Promise<T> {
     if (closing !== undefined) throw storeClosed(name);
     inFlight++;
+    let runId: string | undefined;
     try {
-      return await body();
+      const call = validate();
+      runId = call.runId;
+      return await call.run();
     } catch (error) {
       if (error instanceof WorkflowStoreError) throw namingOperation(error, name);
-      const where = typeof runId === 'string' ? ` on workflow run "${runId}"` : '';
+      const where = runId === undefined ? '' : ` on workflow run "${runId}"`;
       const reason = error instanceof Error ? error.message : String(error);
       throw new WorkflowStoreError(
         'BACKEND_FAILURE',
         `${name}${where} failed in the ${driver.name} backend: ${reason}`,
         {
-          runId: typeof runId === 'string' ? runId : undefined,
+          runId,
           cause: error,
         },
       );
@@ -166,39 +176,55 @@ export function defineStore(driver: StorageDriver, options: DeterminismOptions =
     }
   }
 
+  /** A call on one run, its id already valid. */
+  const onRun = <T>(runId: string, run: () => Promise<T>): ValidCall<T> => ({ runId, run });
+  const onRunId = <T>(id: unknown, field: string, run: (runId: string) => Promise<T>): ValidCall<T> => {
+    const runId = validateId(id, field);
+    return onRun(runId, () => run(runId));
+  };
+
   return {
     createWorkflowRun(input: CreateWorkflowRunInput) {
-      return operation('createWorkflowRun', input?.id, async () => {
-        const request = parseCreateRun(input);
-        const id = request.id ?? validateId(generateId(), 'options.generateId()');
-        const { id: _ignored, ...fields } = request;
-        return driver.insertRun({ ...fields, id, created_at: timestamp() });
+      return operation('createWorkflowRun', () => {
+        const { id: given, ...fields } = parseCreateRun(input);
+        const id = given ?? validateId(generateId(), 'options.generateId()');
+        return onRun(id, () => driver.insertRun({ ...fields, id, created_at: timestamp() }));
       });
     },
     getWorkflowRun(id: string) {
-      return operation('getWorkflowRun', id, () => driver.getRun(validateId(id, 'id')));
+      return operation('getWorkflowRun', () => onRunId(id, 'id', (runId) => driver.getRun(runId)));
     },
     listWorkflowRuns(options?: ListWorkflowRunsOptions) {
-      return operation('listWorkflowRuns', undefined, () => driver.listRuns(parseListRuns(options)));
+      return operation('listWorkflowRuns', () => {
+        const request = parseListRuns(options);
+        return { runId: undefined, run: () => driver.listRuns(request) };
+      });
     },
     updateWorkflowRun(id: string, patch: UpdateWorkflowRunPatch, options?: UpdateWorkflowRunOptions) {
-      return operation('updateWorkflowRun', id, () =>
-        driver.updateRun(parseUpdateRun(id, patch, options), timestamp()),
-      );
+      return operation('updateWorkflowRun', () => {
+        const request = parseUpdateRun(id, patch, options);
+        return onRun(request.id, () => driver.updateRun(request, timestamp()));
+      });
     },
     deleteWorkflowRun(id: string) {
-      return operation('deleteWorkflowRun', id, () => driver.deleteRun(validateId(id, 'id')));
+      return operation('deleteWorkflowRun', () => onRunId(id, 'id', (runId) => driver.deleteRun(runId)));
     },
     createWorkflowEvent(input: CreateWorkflowEventInput) {
-      return operation('createWorkflowEvent', input?.run_id, () =>
-        driver.appendEvent(parseCreateEvent(input), timestamp()),
-      );
+      return operation('createWorkflowEvent', () => {
+        const request = parseCreateEvent(input);
+        return onRun(request.run_id, () => driver.appendEvent(request, timestamp()));
+      });
     },
     listWorkflowEvents(runId: string, options?: ListWorkflowEventsOptions) {
-      return operation('listWorkflowEvents', runId, () => driver.listEvents(parseListEvents(runId, options)));
+      return operation('listWorkflowEvents', () => {
+        const request = parseListEvents(runId, options);
+        return onRun(request.run_id, () => driver.listEvents(request));
+      });
     },
     getCompletedDagNodeOutputs(runId: string) {
-      return operation('getCompletedDagNodeOutputs', runId, () => driver.completedOutputs(validateId(runId, 'run_id')));
+      return operation('getCompletedDagNodeOutputs', () =>
+        onRunId(runId, 'run_id', (valid) => driver.completedOutputs(valid)),
+      );
     },
     close() {
       closing ??= (async () => {

@@ -1,6 +1,7 @@
 // The one validation module. Every backend goes through it (via defineStore) before anything is written,
 // so the same input is accepted or refused with the same code and message everywhere.
 
+import { types } from 'node:util';
 import { invalidInput } from './errors.js';
 import {
   EVENT_TYPE_MAX_LENGTH,
@@ -83,15 +84,39 @@ function validateCount(value: unknown, field: string, min: number): number {
 }
 
 // ---------------------------------------------------------------------------------------------
-// JSON values
+// JSON values. Input is read once, through property descriptors, into a plain copy: no getter or Proxy
+// trap runs, so nothing can change between validation and storage, and the copy is what gets stored.
 
 /**
  * Checks that `value` is JSON (never coercing as `JSON.stringify` would) and returns its text.
  * Storing the text, not the object, is what makes the stored value the store's own copy.
  */
 export function serializeJson(value: unknown, field: string): string {
-  checkJson(value, field);
-  const text = JSON.stringify(value);
+  return stringifyJson(snapshotJson(value, field), field);
+}
+
+export function serializeJsonObject(value: unknown, field: string): string {
+  return stringifyJson(snapshotJsonObject(value, field), field);
+}
+
+/** Throws INVALID_INPUT naming the path of the first value that is not JSON. */
+export function checkJson(value: unknown, field: string): void {
+  snapshotJson(value, field);
+}
+
+/** A plain copy of `value`, read once; INVALID_INPUT naming the path of the first value that is not JSON. */
+export function snapshotJson(value: unknown, field: string): JsonValue {
+  return copyValue({ field, path: [], ancestors: [] }, value);
+}
+
+function snapshotJsonObject(value: unknown, field: string): JsonObject {
+  if (!isPlainObject(value)) throw invalidInput(field, `must be a plain JSON object, got ${describe(value)}`);
+  return snapshotJson(value, field) as JsonObject;
+}
+
+/** The JSON text of a snapshot, within the size limit. */
+function stringifyJson(snapshot: JsonValue, field: string): string {
+  const text = JSON.stringify(snapshot);
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > JSON_MAX_BYTES) {
     throw invalidInput(field, `must be at most ${JSON_MAX_BYTES} bytes as JSON, got ${bytes}`);
@@ -99,63 +124,119 @@ export function serializeJson(value: unknown, field: string): string {
   return text;
 }
 
-export function serializeJsonObject(value: unknown, field: string): string {
-  if (!isPlainObject(value)) throw invalidInput(field, `must be a plain JSON object, got ${describe(value)}`);
-  return serializeJson(value, field);
+/** Where a snapshot is: the path names the value at fault; the ancestors find cycles and depth. */
+interface Walk {
+  readonly field: string;
+  readonly path: (string | number)[];
+  /** A stack, not a Set: scanning a few entries beats hashing every object (depth is bounded). */
+  readonly ancestors: object[];
 }
 
-/** Throws INVALID_INPUT naming the path of the first value that is not JSON. */
-export function checkJson(value: unknown, field: string): void {
-  const path: (string | number)[] = [];
-  const ancestors = new Set<object>();
-  const fail = (problem: string): never => {
-    throw invalidInput(formatPath(field, path), problem);
-  };
+function fail(walk: Walk, problem: string): never {
+  throw invalidInput(formatPath(walk.field, walk.path), problem);
+}
 
-  const visit = (node: unknown): void => {
-    switch (typeof node) {
-      case 'string':
-      case 'boolean':
-        return;
-      case 'number':
-        if (!Number.isFinite(node)) fail(`${node} is not a JSON number`);
-        return;
-      case 'object': {
-        if (node === null) return;
-        if (ancestors.has(node)) fail('is a cycle (it contains itself)');
-        if (ancestors.size >= JSON_MAX_DEPTH) fail(`nests deeper than ${JSON_MAX_DEPTH} levels`);
-        ancestors.add(node);
-        if (Array.isArray(node)) {
-          if (Object.getPrototypeOf(node) !== Array.prototype) fail(`${describe(node)} is not a plain array`);
-          for (let i = 0; i < node.length; i++) {
-            path.push(i);
-            if (!(i in node)) fail('is a hole in a sparse array');
-            visit(node[i]);
-            path.pop();
-          }
-        } else {
-          if (!isPlainObject(node)) fail(`${describe(node)} is not JSON`);
-          if (Object.getOwnPropertySymbols(node).length > 0) fail('has symbol keys, which JSON cannot hold');
-          for (const key of Object.keys(node)) {
-            path.push(key);
-            const descriptor = Object.getOwnPropertyDescriptor(node, key);
-            if (descriptor?.get !== undefined || descriptor?.set !== undefined) fail('is an accessor, not a value');
-            visit(descriptor?.value);
-            path.pop();
-          }
-        }
-        ancestors.delete(node);
-        return;
-      }
-      default:
-        fail(`${describe(node)} is not JSON`);
+function copyValue(walk: Walk, node: unknown): JsonValue {
+  switch (typeof node) {
+    case 'string':
+    case 'boolean':
+      return node;
+    case 'number':
+      if (!Number.isFinite(node)) fail(walk, `${node} is not a JSON number`);
+      return node;
+    case 'object':
+      return node === null ? null : copyContainer(walk, node);
+    default:
+      return fail(walk, `${describe(node)} is not JSON`);
+  }
+}
+
+function copyContainer(walk: Walk, node: object): JsonValue {
+  // Before anything else: every other check would run one of the Proxy's traps.
+  if (types.isProxy(node)) fail(walk, 'is a Proxy, which runs code when read; pass a plain object or array');
+  if (walk.ancestors.includes(node)) fail(walk, 'is a cycle (it contains itself)');
+  if (walk.ancestors.length >= JSON_MAX_DEPTH) fail(walk, `nests deeper than ${JSON_MAX_DEPTH} levels`);
+  walk.ancestors.push(node);
+  const copy = Array.isArray(node) ? copyArray(walk, node) : copyObject(walk, node);
+  walk.ancestors.pop();
+  return copy;
+}
+
+function copyArray(walk: Walk, node: unknown[]): JsonValue[] {
+  if (Object.getPrototypeOf(node) !== Array.prototype) fail(walk, `${describe(node)} is not a plain array`);
+  const length = node.length;
+  checkArrayKeys(walk, node, length);
+  const copy: JsonValue[] = [];
+  for (let i = 0; i < length; i++) {
+    walk.path.push(i);
+    copy.push(copyValue(walk, ownValue(walk, node, i)));
+    walk.path.pop();
+  }
+  return copy;
+}
+
+/**
+ * An array's own keys must be its indices and `length`; JSON.stringify would drop anything else. With as
+ * many names as that and no holes (copyArray refuses those), the names can be nothing else.
+ */
+function checkArrayKeys(walk: Walk, node: unknown[], length: number): void {
+  const keys = Reflect.ownKeys(node);
+  if (keys.length === length + 1) return;
+  for (const key of keys) {
+    if (typeof key === 'symbol') fail(walk, 'has symbol keys, which JSON cannot hold');
+    if (key !== 'length' && !isArrayIndex(key, length)) {
+      walk.path.push(key);
+      fail(walk, 'is a named property of an array, which JSON cannot hold');
     }
-  };
-  visit(value);
+  }
+}
+
+function isArrayIndex(name: string, length: number): boolean {
+  return /^(?:0|[1-9]\d*)$/.test(name) && Number(name) < length;
+}
+
+function copyObject(walk: Walk, node: object): JsonObject {
+  if (!isPlainObject(node)) fail(walk, `${describe(node)} is not JSON`);
+  // Names and symbols asked apart: on objects, Reflect.ownKeys is several times slower than the two.
+  if (Object.getOwnPropertySymbols(node).length > 0) fail(walk, 'has symbol keys, which JSON cannot hold');
+  const copy: JsonObject = {};
+  for (const name of Object.getOwnPropertyNames(node)) {
+    walk.path.push(name);
+    defineValue(copy, name, copyValue(walk, ownValue(walk, node, name)));
+    walk.path.pop();
+  }
+  return copy;
+}
+
+/** The value of an own enumerable data property, read through its descriptor so that no getter runs. */
+function ownValue(walk: Walk, node: object, key: string | number): unknown {
+  const descriptor = Object.getOwnPropertyDescriptor(node, key);
+  // Only arrays get here with a key they lack; objects are walked by their own keys.
+  if (descriptor === undefined) return fail(walk, 'is a hole in a sparse array');
+  const problem = descriptorProblem(descriptor);
+  if (problem !== undefined) fail(walk, problem);
+  return descriptor.value;
+}
+
+/** Why a property is not a plain value, judged by its descriptor alone; undefined when it is one. */
+function descriptorProblem(descriptor: PropertyDescriptor): string | undefined {
+  // Data descriptors always have an own `value`; accessors never do (even with get and set undefined).
+  if (!Object.hasOwn(descriptor, 'value')) return 'is an accessor (a getter or setter), not a value';
+  if (descriptor.enumerable !== true) return 'is not enumerable, so a copy (or JSON.stringify) would drop it';
+  return undefined;
+}
+
+/** Sets an own key even when it is "__proto__", which plain assignment would take as the prototype. */
+function defineValue(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') {
+    Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  } else {
+    target[key] = value;
+  }
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  if (typeof value !== 'object' || value === null || types.isProxy(value) || Array.isArray(value)) return false;
   const proto: unknown = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
 }
@@ -177,6 +258,8 @@ function formatPath(field: string, path: readonly (string | number)[]): string {
 export function describe(value: unknown): string {
   if (value === null) return 'null';
   if (value === undefined) return 'undefined';
+  // A Proxy would run its getPrototypeOf trap below.
+  if (types.isProxy(value)) return 'a Proxy';
   switch (typeof value) {
     case 'string':
       return value.length > 40 ? `a string of ${value.length} characters` : JSON.stringify(value);
@@ -190,19 +273,33 @@ export function describe(value: unknown): string {
       return 'a function';
     case 'boolean':
       return String(value);
-    default: {
-      if (Array.isArray(value)) return 'an array';
-      const name = (Object.getPrototypeOf(value) as { constructor?: { name?: string } } | null)?.constructor?.name;
-      if (name === undefined || name === 'Object') return 'an object';
-      return /^[AEIOU]/.test(name) ? `an ${name}` : `a ${name}`;
-    }
+    default:
+      return Array.isArray(value) ? 'an array' : withArticle(constructorName(value));
   }
+}
+
+/** The name of an object's constructor, read through descriptors: describing a value runs none of its code. */
+function constructorName(value: object): string {
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto === null || typeof proto !== 'object' || types.isProxy(proto)) return 'Object';
+  const maker: unknown = Object.getOwnPropertyDescriptor(proto, 'constructor')?.value;
+  if (typeof maker !== 'function' || types.isProxy(maker)) return 'Object';
+  const name: unknown = Object.getOwnPropertyDescriptor(maker, 'name')?.value;
+  return typeof name === 'string' && name !== '' ? name : 'Object';
+}
+
+function withArticle(name: string): string {
+  if (name === 'Object') return 'an object';
+  return /^[AEIOU]/.test(name) ? `an ${name}` : `a ${name}`;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Operation inputs. Each returns a validated, self-contained request: ids checked, JSON serialized.
 
-/** Input objects are closed: an unknown field (a typo like `expectedStatus`) is refused, never ignored. */
+/**
+ * Input objects are closed: an unknown field (a typo like `expectedStatus`) is refused, never ignored.
+ * The fields are read once, through their descriptors, into a fresh record: no getter or Proxy trap runs.
+ */
 function closedObject(
   value: unknown,
   field: string,
@@ -211,12 +308,19 @@ function closedObject(
 ): Record<string, unknown> {
   if (value === undefined && optional) return {};
   if (!isPlainObject(value)) throw invalidInput(field, `must be an object, got ${describe(value)}`);
-  for (const key of Object.keys(value)) {
-    if (!allowed.includes(key)) {
-      throw invalidInput(`${field}.${key}`, `is not a field of ${field} (allowed: ${allowed.join(', ')})`);
+  if (Object.getOwnPropertySymbols(value).length > 0)
+    throw invalidInput(field, 'has symbol keys, which are not fields');
+  const fields: Record<string, unknown> = {};
+  for (const name of Object.getOwnPropertyNames(value)) {
+    if (!allowed.includes(name)) {
+      throw invalidInput(`${field}.${name}`, `is not a field of ${field} (allowed: ${allowed.join(', ')})`);
     }
+    const descriptor = Object.getOwnPropertyDescriptor(value, name)!;
+    const problem = descriptorProblem(descriptor);
+    if (problem !== undefined) throw invalidInput(`${field}.${name}`, problem);
+    fields[name] = descriptor.value;
   }
-  return value;
+  return fields;
 }
 
 export interface CreateRunRequest {
@@ -295,13 +399,13 @@ export function parseCreateEvent(input: unknown): CreateEventRequest {
   const o = closedObject(input, 'input', ['run_id', 'event_type', 'payload'], false);
   const run_id = validateId(o.run_id, 'run_id');
   const event_type = validateEventType(o.event_type);
-  const payload = o.payload === undefined ? {} : o.payload;
-  const payloadJson = serializeJsonObject(payload, 'payload');
+  // The node id and output are taken from the snapshot, so they are what the payload stores.
+  const payload = o.payload === undefined ? {} : snapshotJsonObject(o.payload, 'payload');
+  const payloadJson = stringifyJson(payload, 'payload');
   let node: CreateEventRequest['node'];
   if (event_type === NODE_COMPLETED) {
-    const p = payload as Record<string, unknown>;
-    const node_id = validateId(p.node_id, 'payload.node_id');
-    const output = Object.hasOwn(p, 'output') ? p.output : null;
+    const node_id = validateId(payload.node_id, 'payload.node_id');
+    const output = Object.hasOwn(payload, 'output') ? payload.output : null;
     node = { node_id, outputJson: JSON.stringify(output) };
   }
   return { run_id, event_type, payloadJson, node };

@@ -2,6 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { createMemoryStore } from '../../src/backends/memory/index.js';
 import { WorkflowStoreError } from '../../src/contract/errors.js';
 import { JSON_MAX_BYTES, JSON_MAX_DEPTH } from '../../src/contract/limits.js';
 import {
@@ -11,10 +12,12 @@ import {
   parseListEvents,
   parseUpdateRun,
   serializeJson,
+  snapshotJson,
   validateEventType,
   validateId,
   validateText,
 } from '../../src/contract/validation.js';
+import { rejectsWith } from '../support/assertions.js';
 
 function refusal(fn: () => unknown): WorkflowStoreError {
   try {
@@ -117,6 +120,7 @@ describe('checkJson', () => {
   });
 
   it('refuses accessors and symbol keys, which JSON.stringify would silently run or drop', () => {
+    refusal(() => checkJson(Object.defineProperty({}, 'x', { get: undefined, enumerable: true }), 'v'));
     refusal(() => checkJson(Object.defineProperty({}, 'x', { get: () => 1, enumerable: true }), 'v'));
     refusal(() => checkJson({ [Symbol('k')]: 1 }, 'v'));
   });
@@ -193,5 +197,240 @@ describe('operation inputs', () => {
     assert.deepEqual(parseListEvents('r', undefined), { run_id: 'r', after_sequence: 0, limit: undefined });
     refusal(() => parseListEvents('r', { limit: 2 ** 60 }));
     refusal(() => parseListEvents('r', { after_sequence: '1' }));
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Snapshots: input is read once, through property descriptors, into a plain copy. No getter and no
+// Proxy trap ever runs, so nothing can change between validation and storage.
+
+/** Counts the calls of every function it hands out: a getter or a Proxy handler that must never run. */
+class Tripwire {
+  calls = 0;
+  getter(value: unknown): () => unknown {
+    return () => {
+      this.calls++;
+      return value;
+    };
+  }
+  /** A Proxy handler whose every trap counts, then does what no handler would. */
+  handler<T extends object>(): ProxyHandler<T> {
+    const traps = [
+      'get',
+      'set',
+      'has',
+      'ownKeys',
+      'getOwnPropertyDescriptor',
+      'getPrototypeOf',
+      'defineProperty',
+      'deleteProperty',
+      'isExtensible',
+      'preventExtensions',
+      'setPrototypeOf',
+      'apply',
+      'construct',
+    ] as const;
+    const handler: ProxyHandler<T> = {};
+    for (const trap of traps) {
+      (handler as Record<string, unknown>)[trap] = (...args: unknown[]) => {
+        this.calls++;
+        return (Reflect[trap] as (...a: unknown[]) => unknown)(...args);
+      };
+    }
+    return handler;
+  }
+}
+
+/** An array whose element `index` is a getter. */
+function withGetter(values: unknown[], index: number, get: () => unknown): unknown[] {
+  return Object.defineProperty([...values], index, { get, enumerable: true, configurable: true });
+}
+
+describe('snapshots: JSON is read once, through descriptors', () => {
+  it('refuses a getter on an array element without running it', () => {
+    const wire = new Tripwire();
+    const payload = { items: withGetter([1, 2, 3], 2, wire.getter(3)) };
+    assert.equal(refusal(() => parseCreateEvent({ run_id: 'r', event_type: 'x', payload })).field, 'payload.items[2]');
+    assert.equal(wire.calls, 0);
+  });
+
+  it('refuses a getter on an array element inside a node output, naming payload.output', () => {
+    const wire = new Tripwire();
+    const payload = { node_id: 'n', output: { rows: withGetter([{ a: 1 }], 0, wire.getter({ a: 1 })) } };
+    const error = refusal(() => parseCreateEvent({ run_id: 'r', event_type: 'node_completed', payload }));
+    assert.equal(error.field, 'payload.output.rows[0]');
+    assert.match(error.message, /^payload\.output\.rows\[0\]: .*accessor/);
+    assert.equal(wire.calls, 0);
+  });
+
+  it('a getter that changes its value between reads is INVALID_INPUT, not BACKEND_FAILURE, and nothing is written', async () => {
+    const store = await createMemoryStore();
+    await store.createWorkflowRun({ id: 'r', workflow_name: 'w', user_message: '' });
+    let calls = 0;
+    // JSON the first time it is read, a BigInt (which JSON.stringify throws on) every time after.
+    const output = withGetter([1], 0, () => (calls++ === 0 ? 1 : 10n));
+    const call = store.createWorkflowEvent({
+      run_id: 'r',
+      event_type: 'node_completed',
+      payload: { node_id: 'n', output } as never,
+    });
+    assert.equal((await rejectsWith(call, 'INVALID_INPUT')).field, 'payload.output[0]');
+    assert.equal(calls, 0);
+    assert.deepEqual(await store.listWorkflowEvents('r'), []);
+    assert.equal((await store.getCompletedDagNodeOutputs('r')).size, 0);
+    await store.close();
+  });
+
+  it('refuses an array with an extra named property, naming it (metadata on create)', () => {
+    const tags = Object.assign(['a', 'b'], { extra: 'dropped by JSON.stringify' });
+    const error = refusal(() => parseCreateRun({ workflow_name: 'w', user_message: '', metadata: { tags } }));
+    assert.equal(error.field, 'metadata.tags.extra');
+    assert.match(error.message, /named property of an array/);
+  });
+
+  it('refuses extra array keys that only look like indices, and symbol keys on arrays', () => {
+    const big = Object.assign([1], { '4294967295': 1 });
+    assert.equal(refusal(() => checkJson({ a: big }, 'v')).field, 'v.a["4294967295"]');
+    const leading = Object.assign([1], { '01': 1 });
+    assert.equal(refusal(() => checkJson({ a: leading }, 'v')).field, 'v.a["01"]');
+    const symbol = Object.assign([1], { [Symbol('s')]: 1 });
+    assert.match(refusal(() => checkJson({ a: symbol }, 'v')).message, /^v\.a: has symbol keys/);
+  });
+
+  it('refuses a non-enumerable property on an object', () => {
+    const hidden = Object.defineProperty({ shown: 1 }, 'hidden', { value: 2, enumerable: false });
+    const error = refusal(() => parseCreateEvent({ run_id: 'r', event_type: 'x', payload: { hidden } }));
+    assert.equal(error.field, 'payload.hidden.hidden');
+    assert.match(error.message, /not enumerable/);
+  });
+
+  it('refuses a non-enumerable property on an array: a named one and an element', () => {
+    const named = Object.defineProperty([1, 2], 'note', { value: 'x', enumerable: false });
+    assert.equal(refusal(() => checkJson({ list: named }, 'payload')).field, 'payload.list.note');
+    const element = Object.defineProperty([1, 2], 1, { value: 2, enumerable: false });
+    assert.match(
+      refusal(() => checkJson({ list: element }, 'payload')).message,
+      /^payload\.list\[1\]: is not enumerable/,
+    );
+  });
+
+  it('refuses a Proxy object without running any of its traps', () => {
+    const wire = new Tripwire();
+    const when = new Proxy({ at: 1 }, wire.handler());
+    const payload = { steps: [{}, { when }] };
+    const error = refusal(() => parseCreateEvent({ run_id: 'r', event_type: 'x', payload }));
+    assert.equal(error.field, 'payload.steps[1].when');
+    assert.match(error.message, /Proxy/);
+    assert.equal(wire.calls, 0);
+  });
+
+  it('refuses a Proxy array, and a Proxy as the whole payload, without running any of their traps', () => {
+    const wire = new Tripwire();
+    const list = new Proxy([1, 2], wire.handler());
+    assert.equal(refusal(() => checkJson({ list }, 'payload')).field, 'payload.list');
+    const payload = new Proxy({ a: 1 }, wire.handler());
+    const error = refusal(() => parseCreateEvent({ run_id: 'r', event_type: 'x', payload }));
+    assert.equal(error.field, 'payload');
+    assert.match(error.message, /a Proxy/);
+    assert.equal(wire.calls, 0);
+  });
+
+  it('refuses a Proxy around a function or behind an object with a Proxy prototype, running nothing', () => {
+    const wire = new Tripwire();
+    refusal(() => checkJson({ f: new Proxy(() => 1, wire.handler()) }, 'v'));
+    const behind = Object.create(new Proxy({}, wire.handler())) as object;
+    assert.match(refusal(() => checkJson({ behind }, 'v')).message, /an object is not JSON/);
+    assert.equal(wire.calls, 0);
+  });
+
+  it('describes a class instance by its constructor without running a getter on its prototype', () => {
+    const wire = new Tripwire();
+    const proto = Object.defineProperty({}, 'constructor', { get: wire.getter(Date), enumerable: false });
+    assert.match(refusal(() => checkJson({ odd: Object.create(proto) }, 'v')).message, /v\.odd: an object is not JSON/);
+    assert.equal(wire.calls, 0);
+  });
+
+  it('returns a plain copy: "__proto__" stays an own key, -0 is kept until serialized, sharing is undone', () => {
+    const shared = { n: -0 };
+    const source = JSON.parse('{"__proto__": {"polluted": true}, "list": [1, {"x": null}]}') as Record<string, unknown>;
+    source.a = shared;
+    source.b = shared;
+    const copy = snapshotJson(source, 'v') as Record<string, unknown>;
+    assert.deepEqual(Object.keys(copy), ['__proto__', 'list', 'a', 'b']);
+    assert.equal(Object.getPrototypeOf(copy), Object.prototype);
+    assert.equal((copy as { polluted?: unknown }).polluted, undefined);
+    assert.notEqual(copy.list, source.list);
+    assert.notEqual(copy.a, copy.b);
+    assert.ok(Object.is((copy.a as { n: number }).n, -0));
+    assert.equal(
+      serializeJson(source, 'v'),
+      '{"__proto__":{"polluted":true},"list":[1,{"x":null}],"a":{"n":0},"b":{"n":0}}',
+    );
+  });
+});
+
+describe('snapshots: operation inputs are read once, through descriptors', () => {
+  it('refuses an accessor on the input object itself without running it', () => {
+    const wire = new Tripwire();
+    const input = Object.defineProperty({ run_id: 'r', event_type: 'x' }, 'payload', {
+      get: wire.getter({ a: 1 }),
+      enumerable: true,
+    });
+    const error = refusal(() => parseCreateEvent(input));
+    assert.equal(error.field, 'input.payload');
+    assert.match(error.message, /accessor/);
+    const patch = Object.defineProperty({}, 'metadata', { get: wire.getter({ a: 1 }), enumerable: true });
+    assert.equal(refusal(() => parseUpdateRun('r', patch, undefined)).field, 'patch.metadata');
+    const options = Object.defineProperty({}, 'limit', { get: wire.getter(1), enumerable: true });
+    assert.equal(refusal(() => parseListEvents('r', options)).field, 'options.limit');
+    assert.equal(wire.calls, 0);
+  });
+
+  it('refuses a non-enumerable field and symbol keys on an input object', () => {
+    const hidden = Object.defineProperty({ workflow_name: 'w' }, 'user_message', { value: '', enumerable: false });
+    assert.equal(refusal(() => parseCreateRun(hidden)).field, 'input.user_message');
+    assert.equal(
+      refusal(() => parseCreateRun({ workflow_name: 'w', user_message: '', [Symbol('s')]: 1 })).field,
+      'input',
+    );
+  });
+
+  it('refuses a Proxy or an accessor as input at the store: nothing of it runs, nothing is written', async () => {
+    const wire = new Tripwire();
+    const input = new Proxy({ id: 'r', workflow_name: 'w', user_message: '' }, wire.handler());
+    assert.equal(refusal(() => parseCreateRun(input)).field, 'input');
+    const store = await createMemoryStore();
+    for (const call of [
+      () => store.createWorkflowRun(input),
+      () => store.createWorkflowEvent(new Proxy({ run_id: 'r', event_type: 'x' }, wire.handler())),
+      () => store.updateWorkflowRun('r', new Proxy({ status: 'running' as const }, wire.handler())),
+      () => store.listWorkflowRuns(new Proxy({}, wire.handler())),
+    ]) {
+      assert.match((await rejectsWith(call(), 'INVALID_INPUT')).message, /Proxy/);
+    }
+    // The store names the run of a failed call: it must not read the id off the input to do so.
+    const withIdGetter = Object.defineProperty({ workflow_name: 'w', user_message: '' }, 'id', {
+      get: wire.getter('r'),
+      enumerable: true,
+    });
+    const error = await rejectsWith(store.createWorkflowRun(withIdGetter as never), 'INVALID_INPUT');
+    assert.equal(error.field, 'input.id');
+    assert.equal(wire.calls, 0);
+    assert.deepEqual(await store.listWorkflowRuns(), []);
+    await store.close();
+  });
+
+  it('refuses a metadata patch holding a getter on an array element; the run keeps its metadata', async () => {
+    const wire = new Tripwire();
+    const store = await createMemoryStore();
+    await store.createWorkflowRun({ id: 'r', workflow_name: 'w', user_message: '', metadata: { a: 1 } });
+    const patch = { metadata: { labels: withGetter(['x', 'y'], 1, wire.getter('y')) } };
+    assert.equal(
+      (await rejectsWith(store.updateWorkflowRun('r', patch as never), 'INVALID_INPUT')).field,
+      'patch.metadata.labels[1]',
+    );
+    assert.equal(wire.calls, 0);
+    assert.deepEqual((await store.getWorkflowRun('r'))?.metadata, { a: 1 });
+    await store.close();
   });
 });
