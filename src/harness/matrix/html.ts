@@ -119,7 +119,7 @@ function scenarioRow(
   });
   const level = scenario.level === 'SHOULD' ? ' <em>(recommended)</em>' : '';
   return (
-    `<tr class="scenario"><td>${escapeHtml(scenario.name)}${level}${ruleLinks(scenario.rules)}` +
+    `<tr class="scenario"><td><span class="name">${escapeHtml(scenario.name)}</span>${level}${ruleLinks(scenario.rules)}` +
     `<span class="where">${escapeHtml(scenario.uri)}:${scenario.line}</span></td>${cells.join('')}</tr>`
   );
 }
@@ -133,7 +133,9 @@ function matrixRows(summary: ConformanceSummary, details: Details): string {
       const verdict = verdictOf(cells);
       const applicable = cells.filter((c) => c.status !== 'not-applicable');
       const passed = applicable.filter((c) => c.status === 'passed' || c.status === 'warned').length;
-      return cellHtml(column, verdict, verdict === 'not-applicable' ? 'n/a' : `${passed}/${applicable.length}`);
+      // A requirement's verdict: styled like a cell, marked apart from the scenario cells it sums up.
+      const text = verdict === 'not-applicable' ? 'n/a' : `${passed}/${applicable.length}`;
+      return `<td class="cell ${verdict}" data-verdict="${verdict}">${text}</td>`;
     });
     rows.push(
       `<tr class="requirement" id="${escapeHtml(requirement.id)}"><th>${escapeHtml(requirement.id)} — ${escapeHtml(requirement.feature)}</th>${counts.join('')}</tr>`,
