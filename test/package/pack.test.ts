@@ -37,6 +37,12 @@ export default {
 };
 `;
 
+// The reference memory store, but from a second copy of the package.
+const SECOND_COPY = `import { createMemoryStore } from './vendor/wfstore/dist/src/index.js';
+
+export default { name: 'second-copy', supports: { clock: true, ids: true }, createStore: (o) => createMemoryStore(o) };
+`;
+
 describe('the packed package', { timeout: 900_000 }, () => {
   let work: string;
   let tarball: string;
@@ -77,6 +83,21 @@ describe('the packed package', { timeout: 900_000 }, () => {
     });
     await fs.writeFile(path.join(project, 'init.mjs'), CORRECT);
     await fs.writeFile(path.join(project, 'broken.mjs'), BROKEN);
+    // The store written from docs/contract.md alone, importing the package by name.
+    await fs.mkdir(path.join(project, 'third-party'));
+    for (const file of ['store.ts', 'conformance.ts']) {
+      const source = await fs.readFile(path.join(PACKAGE_ROOT, 'test', 'third-party', file), 'utf8');
+      const byName = source
+        .replaceAll("'../../src/contract/types.js'", "'wfstore'")
+        .replaceAll("'../../src/harness/initializer.js'", "'wfstore/harness'");
+      await fs.writeFile(path.join(project, 'third-party', file), byName);
+    }
+    // A second copy of wfstore (as a store's own dependency would be), whose errors the CLI's copy must
+    // recognise by name and code: its classes are not the CLI's.
+    await fs.cp(path.join(project, 'node_modules', 'wfstore'), path.join(project, 'vendor', 'wfstore'), {
+      recursive: true,
+    });
+    await fs.writeFile(path.join(project, 'second-copy.mjs'), SECOND_COPY);
   });
   after(async () => {
     if (work) await fs.rm(work, { recursive: true, force: true });
@@ -114,5 +135,21 @@ describe('the packed package', { timeout: 900_000 }, () => {
     assert.equal(status, 1);
     assert.match(stdout, /conformance: \d+ passed, [1-9]\d* failed/);
     assert.match(stdout, /✖ \[my-broken-store\] REQ-CONTRACT-SEQUENCE/);
+  });
+
+  it('a store whose errors come from a second copy of wfstore passes: errors are recognised by name and code', () => {
+    const { status, stdout, stderr } = npx('wfstore', 'conformance', '--store', './second-copy.mjs');
+    assert.equal(status, 0, stdout + stderr);
+    assert.match(stdout, /conformance: \d+ passed, 0 failed/);
+  });
+
+  it('the store written from docs/contract.md alone passes every MUST rule, amber on its SHOULD rules', () => {
+    const { status, stdout, stderr } = npx('wfstore', 'conformance', '--store', './third-party/conformance.ts');
+    assert.equal(status, 0, stdout + stderr);
+    assert.match(stdout, /conformance: \d+ passed, 0 failed/);
+    for (const rule of ['WF-OUT-4', 'WF-ERR-4', 'WF-DET-1'])
+      assert.match(stdout, new RegExp(`▲ \\[third-party\\] ${rule} \\(SHOULD\\)`));
+    const strict = npx('wfstore', 'conformance', '--store', './third-party/conformance.ts', '--strict');
+    assert.equal(strict.status, 1, 'with --strict the SHOULD rules fail the run');
   });
 });
