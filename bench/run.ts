@@ -140,7 +140,7 @@ async function relaxedStore(
 
 async function benchBackend(ctx: Context, name: string): Promise<void> {
   log(`bench: ${name}`);
-  const initializer: ReferenceInitializer = referenceBackend(name, log);
+  const initializer: ReferenceInitializer = referenceBackend(name, { log });
   if (name === 'postgres') process.env.WFSTORE_PG_URL = ctx.postgres!.connectionString;
   await initializer.beforeAll?.();
   const store = await initializer.createStore();

@@ -1,7 +1,6 @@
-// wfstore: the IWorkflowStore contract and its reference backends.
+// wfstore: the IWorkflowStore contract (docs/contract.md) — types, errors, limits, validation — and
+// defineStore, for writing a backend. No database driver and no I/O: the reference backends are their
+// own entry points (wfstore/filesystem, wfstore/sqlite, wfstore/postgres, wfstore/memory), each needing
+// only its own driver package.
 export * from './contract/index.js';
-export { defineStore, type StorageDriver, type NewRunRecord } from './backends/define-store.js';
-export { createFilesystemStore, type FilesystemStoreOptions } from './backends/filesystem/index.js';
-export { createSqliteStore, type SqliteStoreOptions } from './backends/sqlite/index.js';
-export { createPostgresStore, type PostgresStoreOptions } from './backends/postgres/index.js';
-export { createMemoryStore, MemoryDatabase, type MemoryStoreOptions } from './backends/memory/index.js';
+export { defineStore, type NewRunRecord, type StorageDriver } from './backends/define-store.js';

@@ -344,3 +344,34 @@ Then('no run but {string} exists', async function (this: StoreWorld, id: string)
     [id],
   );
 });
+
+When(
+  'an event is appended to run {string} whose payload holds one object at {string} and at {string}',
+  function (this: StoreWorld, runId: string, a: string, b: string) {
+    const shared = { shared: [1] };
+    return this.attempt(() =>
+      this.store.createWorkflowEvent({ run_id: runId, event_type: 'x', payload: { [a]: shared, [b]: shared } }),
+    );
+  },
+);
+
+When(
+  'a workflow run {string} is created with id, status and metadata given as undefined where optional',
+  function (this: StoreWorld, id: string) {
+    return this.attempt(async () => {
+      await this.store.createWorkflowRun({
+        id,
+        workflow_name: 'wf',
+        user_message: '',
+        status: undefined,
+        metadata: undefined,
+      });
+      await this.store.listWorkflowRuns({ status: undefined, workflow_name: undefined, limit: undefined });
+      await this.store.updateWorkflowRun(
+        id,
+        { status: undefined, metadata: undefined },
+        { expected_status: undefined },
+      );
+    });
+  },
+);

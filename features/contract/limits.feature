@@ -68,3 +68,38 @@ Feature: Limits, input shapes and options
       | updateWorkflowRun | null as the new status             | ["r1", { "status": null }]                                           |
       | updateWorkflowRun | null as expected_status            | ["r1", { "status": "running" }, { "expected_status": null }]          |
       | updateWorkflowRun | a status that is no status         | ["r1", { "status": "done" }]                                         |
+
+  @WF-VAL-6 @WF-VAL-11
+  Scenario Outline: <operation> with the run id "<id>" is refused
+    When <operation> is called for the unknown run "<id>"
+    Then the call fails with INVALID_INPUT
+    And no run exists
+
+    Examples:
+      | operation                  | id    |
+      | getWorkflowRun             | ..    |
+      | updateWorkflowRun          | a/b   |
+      | deleteWorkflowRun          | /abs  |
+      | createWorkflowEvent        | ../x  |
+      | listWorkflowEvents         |       |
+      | getCompletedDagNodeOutputs | a b   |
+
+  @WF-VAL-1
+  Scenario: The same object twice in a payload (not a cycle) is accepted, and comes back as two copies
+    Given a workflow run "r1"
+    When an event is appended to run "r1" whose payload holds one object at "a" and at "b"
+    Then the call succeeds
+    And the payload of event 1 of run "r1" is:
+      """
+      { "a": { "shared": [1] }, "b": { "shared": [1] } }
+      """
+
+  @WF-VAL-9
+  Scenario: Optional fields given as undefined are treated as absent
+    When a workflow run "r1" is created with id, status and metadata given as undefined where optional
+    Then the call succeeds
+    And the run "r1" is stored with status "pending"
+    And the run "r1" has metadata:
+      """
+      {}
+      """

@@ -13,7 +13,7 @@ export interface Counted {
  * fetch → parse → transform. `transform` fails its first `failTransform` attempts, so a run fails
  * once and a resume completes it.
  */
-export function threeSteps(options: { failTransform?: number; transformHangs?: boolean } = {}): Counted {
+export function threeSteps(options: { failTransform?: number } = {}): Counted {
   const runs = new Map<string, number>();
   let transformFailuresLeft = options.failTransform ?? 0;
   const count = (id: string) => runs.set(id, (runs.get(id) ?? 0) + 1);
@@ -42,9 +42,6 @@ export function threeSteps(options: { failTransform?: number; transformHangs?: b
           dependsOn: ['parse'],
           run: async ({ parse }) => {
             count('transform');
-            // For the kill -9 test: the process is killed while this node runs.
-            // (A pending timer, not a bare promise: with nothing pending Node would end the process itself.)
-            if (options.transformHangs) await new Promise((resolve) => setTimeout(resolve, 3_600_000));
             if (transformFailuresLeft > 0) {
               transformFailuresLeft--;
               throw new Error('transform: the upstream service timed out');

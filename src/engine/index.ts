@@ -14,5 +14,5 @@ export {
   type NodeContext,
   type WorkflowDefinition,
 } from './definition.js';
-export { threeSteps } from './examples.js';
+
 export { formatTimeline } from './timeline.js';

@@ -4,15 +4,11 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createFilesystemStore } from '../backends/filesystem/index.js';
-import { createPostgresStore } from '../backends/postgres/index.js';
-import { createSqliteStore } from '../backends/sqlite/index.js';
+import { backendNamed } from '../backends/registry.js';
 import type { IWorkflowStore } from '../contract/types.js';
 import { WorkflowEngine } from '../engine/engine.js';
 import { threeSteps } from '../engine/examples.js';
 import { formatTimeline } from '../engine/timeline.js';
-import { provisionPostgres } from './postgres/provision.js';
-import { SchemaPool } from './postgres/schemas.js';
 import { isReferenceBackend, REFERENCE_BACKENDS } from './registry.js';
 import { UsageError } from './usage-error.js';
 
@@ -29,39 +25,30 @@ interface Opened {
   cleanUp: () => Promise<void>;
 }
 
-async function open(backend: string, dir: string | undefined, print: (line: string) => void): Promise<Opened> {
+async function open(name: string, dir: string | undefined, print: (line: string) => void): Promise<Opened> {
+  const backend = backendNamed(name);
   const data = dir !== undefined ? path.resolve(dir) : await fs.mkdtemp(path.join(os.tmpdir(), 'wfstore-demo-'));
-  switch (backend) {
-    case 'filesystem':
-      return {
-        store: await createFilesystemStore({ artifactsDir: data }),
-        where: `files under ${data}`,
-        cleanUp: async () => {},
-      };
-    case 'sqlite': {
-      const filename = path.join(data, 'workflows.db');
-      return {
-        store: await createSqliteStore({ filename }),
-        where: `the SQLite database ${filename}`,
-        cleanUp: async () => {},
-      };
-    }
-    default: {
-      const server = await provisionPostgres({ log: print });
-      const schemas = new SchemaPool(server.connectionString);
-      const schema = schemas.newName('wfstore_demo');
-      const store = await createPostgresStore({ connectionString: server.connectionString, schema });
-      return {
-        store,
-        where: `PostgreSQL schema "${schema}" (${server.way}; dropped at the end)`,
-        cleanUp: async () => {
-          await schemas.drop(schema);
-          await schemas.end();
-          await server.stop();
-        },
-      };
-    }
+  const local = backend.locationIn(data);
+  if (local !== undefined) {
+    const store = await backend.open(local);
+    const kept = name === 'memory' ? 'gone with this process' : 'kept for you to look at';
+    return { store, where: `${backend.describe(local)} (${kept})`, cleanUp: async () => {} };
   }
+  // A backend whose data lives on a server: PostgreSQL, provisioned as for the tests, in its own schema.
+  const { provisionPostgres } = await import('./postgres/provision.js');
+  const { SchemaPool } = await import('./postgres/schemas.js');
+  const server = await provisionPostgres({ log: print });
+  const schemas = new SchemaPool(server.connectionString);
+  const location = { connectionString: server.connectionString, schema: schemas.newName('wfstore_demo') };
+  return {
+    store: await backend.open(location),
+    where: `${backend.describe(location)} (${server.way}; dropped at the end)`,
+    cleanUp: async () => {
+      await schemas.drop(location.schema);
+      await schemas.end();
+      await server.stop();
+    },
+  };
 }
 
 export async function runDemo(options: DemoOptions): Promise<void> {

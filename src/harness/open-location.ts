@@ -1,27 +1,14 @@
-import { createFilesystemStore } from '../backends/filesystem/index.js';
-import { createPostgresStore } from '../backends/postgres/index.js';
-import { createSqliteStore } from '../backends/sqlite/index.js';
+import { backendNamed } from '../backends/registry.js';
 import type { IWorkflowStore, JsonValue } from '../contract/types.js';
 import { loadInitializer } from './load-initializer.js';
 import type { StoreAddress } from './processes.js';
-import type { StoreLocation } from './reference-backends.js';
+import { type StoreLocation, withoutBackend } from './reference-backends.js';
 
 /** Opens a reference store on data that already exists, e.g. from another process. */
 export function openLocation(location: StoreLocation): Promise<IWorkflowStore> {
-  switch (location.backend) {
-    case 'filesystem':
-      return createFilesystemStore({ artifactsDir: location.artifactsDir });
-    case 'sqlite':
-      return createSqliteStore({ filename: location.filename });
-    case 'postgres':
-      return createPostgresStore({
-        connectionString: location.connectionString,
-        schema: location.schema,
-        maxConnections: 1,
-      });
-    default:
-      throw new Error(`a ${location.backend} store cannot be opened from another process`);
-  }
+  const backend = backendNamed(location.backend);
+  if (!backend.supports.multiProcess) throw new Error(`a ${backend.name} store cannot be opened from another process`);
+  return backend.open(withoutBackend(location));
 }
 
 /** The address of a reference store, for a child process. */

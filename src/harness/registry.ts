@@ -1,34 +1,9 @@
-// The reference backends by name, for the matrix, the conformance command and the tests.
+// The reference backends by name, for the matrix, the conformance command and the tests: the names come
+// from the one list of descriptors (src/backends/registry.ts).
 
-import {
-  filesystemBackend,
-  memoryBackend,
-  postgresBackend,
-  sqliteBackend,
-  type ReferenceInitializer,
-} from './reference-backends.js';
-
-export const REFERENCE_BACKENDS = ['filesystem', 'sqlite', 'postgres', 'memory'] as const;
-
-/** Backends whose stores other processes can open (the multi-process scenarios need one). */
-export const SHARED_BACKENDS: readonly ReferenceBackendName[] = ['filesystem', 'sqlite', 'postgres'];
-export type ReferenceBackendName = (typeof REFERENCE_BACKENDS)[number];
-
-export function isReferenceBackend(name: string): name is ReferenceBackendName {
-  return (REFERENCE_BACKENDS as readonly string[]).includes(name);
-}
-
-export function referenceBackend(name: string, log?: (line: string) => void): ReferenceInitializer {
-  switch (name) {
-    case 'filesystem':
-      return filesystemBackend();
-    case 'sqlite':
-      return sqliteBackend();
-    case 'postgres':
-      return postgresBackend({ log });
-    case 'memory':
-      return memoryBackend();
-    default:
-      throw new Error(`unknown backend "${name}"; the reference backends are ${REFERENCE_BACKENDS.join(', ')}`);
-  }
-}
+export {
+  BACKEND_NAMES as REFERENCE_BACKENDS,
+  type BackendName as ReferenceBackendName,
+  isBackendName as isReferenceBackend,
+} from '../backends/registry.js';
+export { referenceBackend } from './reference-backends.js';

@@ -13,6 +13,7 @@ import {
   storeOptions,
 } from '../../src/harness/initializer.js';
 import { loadInitializer } from '../../src/harness/load-initializer.js';
+import { registeredInitializer } from '../../src/harness/registered.js';
 import type { StoreAddress, StoreSource } from '../../src/harness/processes.js';
 import type { ReferenceInitializer, StoreLocation } from '../../src/harness/reference-backends.js';
 import { isReferenceBackend, referenceBackend } from '../../src/harness/registry.js';
@@ -22,6 +23,10 @@ export interface SuiteParameters {
   backend?: string;
   /** Path of an initializer module (`wfstore conformance --store`). */
   store?: string;
+  /** An initializer handed over in this process (describeConformance), by its registration key. */
+  initializerKey?: string;
+  /** The caller runs the initializer's beforeAll/afterAll and the probe (describeConformance). */
+  managed?: boolean;
   /** Bound of each call into the store, in ms. */
   callTimeoutMs?: number;
   /** The property scenarios: number of runs, a seed and path to replay, the command to print for it. */
@@ -34,7 +39,7 @@ export interface Suite {
   initializer: StoreTestInitializer;
   capabilities: Capabilities;
   /** How a child process finds this initializer again (the multi-process scenarios). */
-  source: StoreSource;
+  source: StoreSource | undefined;
   /** Where a child process finds the store (the multi-process scenarios). */
   address(store: IWorkflowStore): StoreAddress;
   /** Present for the reference backends: where a store keeps its data, for the layout steps. */
@@ -51,14 +56,16 @@ export function currentSuite(): Suite {
 async function open(parameters: SuiteParameters): Promise<Suite> {
   let initializer: StoreTestInitializer;
   let reference: ReferenceInitializer | undefined;
-  let source: StoreSource;
-  if (parameters.store !== undefined) {
+  let source: StoreSource | undefined;
+  if (parameters.initializerKey !== undefined) {
+    ({ initializer, source } = registeredInitializer(parameters.initializerKey));
+  } else if (parameters.store !== undefined) {
     initializer = await loadInitializer(parameters.store);
     source = { module: parameters.store };
   } else {
     const name = parameters.backend ?? 'sqlite';
     if (!isReferenceBackend(name)) throw new Error(`world parameter backend: unknown backend "${name}"`);
-    reference = referenceBackend(name, (line) => console.error(line));
+    reference = referenceBackend(name, { log: (line) => console.error(line) });
     initializer = reference;
     source = { reference: name };
   }
@@ -67,11 +74,16 @@ async function open(parameters: SuiteParameters): Promise<Suite> {
   return {
     name: initializer.name,
     initializer: guarded,
-    capabilities: capabilitiesOf(initializer),
+    // Another process can open the store only if it can find the initializer again.
+    capabilities: { ...capabilitiesOf(initializer), ...(source === undefined ? { multiProcess: undefined } : {}) },
     source,
     address(store) {
       const support = guarded.supports?.multiProcess;
-      if (support === undefined) throw new Error(`"${initializer.name}" declares no supports.multiProcess`);
+      if (support === undefined || source === undefined) {
+        throw new Error(
+          `"${initializer.name}" cannot be opened from another process (no supports.multiProcess, or no module)`,
+        );
+      }
       return { source, location: support.locate(store) };
     },
     locate: reference && ((store) => reference.locate(CallGuard.unwrap(store))),
@@ -91,6 +103,7 @@ async function hook<T>(name: string, suite: string, call: () => Promise<T>): Pro
 
 BeforeAll({ timeout: 300_000 }, async function (this: { parameters: SuiteParameters }) {
   current = await open(this.parameters ?? {});
+  if (this.parameters?.managed) return; // describeConformance ran beforeAll and the probe once for all
   const { initializer, capabilities } = current;
   await hook('beforeAll()', current.name, async () => initializer.beforeAll?.());
   const clock = new ManualClock();
@@ -100,8 +113,10 @@ BeforeAll({ timeout: 300_000 }, async function (this: { parameters: SuiteParamet
   await hook('destroyStore()', current.name, async () => initializer.destroyStore?.(probe) ?? probe.close());
 });
 
-AfterAll({ timeout: 300_000 }, async () => {
+AfterAll({ timeout: 300_000 }, async function (this: { parameters?: SuiteParameters }) {
   const suite = current;
   current = undefined;
-  if (suite !== undefined) await hook('afterAll()', suite.name, async () => suite.initializer.afterAll?.());
+  if (suite !== undefined && !this?.parameters?.managed) {
+    await hook('afterAll()', suite.name, async () => suite.initializer.afterAll?.());
+  }
 });

@@ -2,32 +2,21 @@
 
 import { after, afterEach, before, beforeEach, describe } from 'node:test';
 import type { IWorkflowStore } from '../../src/contract/types.js';
-import {
-  filesystemBackend,
-  memoryBackend,
-  postgresBackend,
-  sqliteBackend,
-  type ReferenceInitializer,
-} from '../../src/harness/reference-backends.js';
+import { BACKEND_NAMES, isBackendName } from '../../src/backends/registry.js';
 import { ManualClock, sequentialIds } from '../../src/harness/clock.js';
+import { type ReferenceInitializer, referenceBackend } from '../../src/harness/reference-backends.js';
 
-const FACTORIES: Record<string, () => ReferenceInitializer> = {
-  filesystem: () => filesystemBackend(),
-  sqlite: () => sqliteBackend(),
-  postgres: () => postgresBackend({ log: () => {} }),
-  memory: () => memoryBackend(),
-};
-
+/** The reference backends to run on: all, or WFSTORE_BACKENDS=sqlite,postgres. */
 export function selectedBackends(): ReferenceInitializer[] {
-  const wanted = (process.env.WFSTORE_BACKENDS ?? Object.keys(FACTORIES).join(','))
+  const wanted = (process.env.WFSTORE_BACKENDS ?? BACKEND_NAMES.join(','))
     .split(',')
     .map((name) => name.trim())
     .filter(Boolean);
   return wanted.map((name) => {
-    const factory = FACTORIES[name];
-    if (factory === undefined)
-      throw new Error(`WFSTORE_BACKENDS: unknown backend "${name}" (known: ${Object.keys(FACTORIES).join(', ')})`);
-    return factory();
+    if (!isBackendName(name)) {
+      throw new Error(`WFSTORE_BACKENDS: unknown backend "${name}" (known: ${BACKEND_NAMES.join(', ')})`);
+    }
+    return referenceBackend(name);
   });
 }
 

@@ -4,7 +4,7 @@
 // Lock files are never deleted: removing one while another process holds it open would let two
 // processes lock different files of the same name.
 
-import fsExt from 'fs-ext';
+import fsExt from './fs-ext.js';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 

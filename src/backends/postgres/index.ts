@@ -1,4 +1,4 @@
-import pg from 'pg';
+import pg from './pg.js';
 import { StoreOpenError } from '../../contract/errors.js';
 import type { IWorkflowStore } from '../../contract/types.js';
 import { defineStore } from '../define-store.js';

@@ -1,12 +1,13 @@
 // The pools a store works with: its own, made from a connection string with every wait bounded, or one
 // handed in, which stays its owner's.
 
-import pg from 'pg';
+import type { Pool as PgPool } from 'pg';
+import pg from './pg.js';
 import type { PoolSource } from './options.js';
 import type { Bounds } from './timeouts.js';
 
 export interface StorePool {
-  pool: pg.Pool;
+  pool: PgPool;
   /**
    * Ends the store's own pool; leaves a pool handed in open. It needs no bound of its own: an idle connection
    * sends its goodbye and closes without waiting for a reply, and close() has waited for the calls under way.

@@ -2,7 +2,8 @@
 // a statement once, and a call is one Parse/Bind/Execute/Sync exchange, one round trip.
 
 import { createHash } from 'node:crypto';
-import pg from 'pg';
+import type { CustomTypesConfig } from 'pg';
+import pg from './pg.js';
 import { SCHEMA_VERSION } from './schema.js';
 import type { TimedQuery } from './timeouts.js';
 
@@ -31,7 +32,7 @@ const TYPES = {
     if (oid === INT8_OID) return (value: string) => Number(value);
     return pg.types.getTypeParser(oid, format ?? 'text');
   },
-} as unknown as pg.CustomTypesConfig;
+} as unknown as CustomTypesConfig;
 
 export type Statement = (values: unknown[]) => TimedQuery;
 

@@ -1,4 +1,5 @@
-import Database from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
+import Database from './better-sqlite3.js';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { StoreOpenError } from '../../contract/errors.js';
@@ -29,7 +30,7 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<IW
       `createSqliteStore: synchronous must be "full" or "normal", got ${JSON.stringify(synchronous)}`,
     );
   }
-  let db: Database.Database;
+  let db: BetterSqlite3.Database;
   try {
     if (options.filename !== ':memory:') mkdirSync(path.dirname(path.resolve(options.filename)), { recursive: true });
     db = new Database(options.filename, { timeout: options.busyTimeoutMs ?? 5000 });

@@ -3,7 +3,8 @@
 
 import { AstBuilder, compile, GherkinClassicTokenMatcher, Parser } from '@cucumber/gherkin';
 import { type GherkinDocument, IdGenerator, type Pickle } from '@cucumber/messages';
-import { promises as fs } from 'node:fs';
+import { parse as parseTagExpression } from '@cucumber/tag-expressions';
+import { promises as fs, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { rulesOf } from './rules.js';
 
@@ -49,31 +50,47 @@ export function requirementOf(tags: readonly string[]): string {
   return tags.find((t) => t.startsWith('@REQ-'))?.slice(1) ?? 'UNTAGGED';
 }
 
-/** Parses every .feature file under `featuresDir`; uris are relative to `root` as cucumber reports them. */
-export async function loadScenarios(root: string, featuresDir = 'features'): Promise<ScenarioRow[]> {
-  const files = (await fs.readdir(path.join(root, featuresDir), { recursive: true }))
+/** The scenarios of one feature file (outline examples expanded); `uri` is relative to `root`. */
+function scenariosOf(uri: string, text: string): ScenarioRow[] {
+  const newId = IdGenerator.incrementing();
+  const parser = new Parser(new AstBuilder(newId), new GherkinClassicTokenMatcher());
+  const document = parser.parse(text);
+  const lines = lineIndex(document);
+  return compile(document, uri, newId).map((pickle) => {
+    const tags = pickle.tags.map((t) => t.name);
+    return {
+      key: scenarioKey(uri, pickle, lines),
+      requirement: requirementOf(tags),
+      rules: rulesOf(tags),
+      feature: document.feature?.name ?? uri,
+      name: pickle.name,
+      tags,
+      uri,
+      line: lines.get(pickle.astNodeIds.at(-1)!) ?? 0,
+    };
+  });
+}
+
+function featureFiles(names: readonly string[], featuresDir: string): string[] {
+  return names
     .filter((f) => f.endsWith('.feature'))
     .map((f) => path.join(featuresDir, f).split(path.sep).join('/'))
     .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+}
+
+/** Parses every .feature file under `featuresDir`; uris are relative to `root` as cucumber reports them. */
+export async function loadScenarios(root: string, featuresDir = 'features'): Promise<ScenarioRow[]> {
+  const files = featureFiles(await fs.readdir(path.join(root, featuresDir), { recursive: true }), featuresDir);
   const rows: ScenarioRow[] = [];
-  for (const uri of files) {
-    const newId = IdGenerator.incrementing();
-    const parser = new Parser(new AstBuilder(newId), new GherkinClassicTokenMatcher());
-    const document = parser.parse(await fs.readFile(path.join(root, uri), 'utf8'));
-    const lines = lineIndex(document);
-    for (const pickle of compile(document, uri, newId)) {
-      const tags = pickle.tags.map((t) => t.name);
-      rows.push({
-        key: scenarioKey(uri, pickle, lines),
-        requirement: requirementOf(tags),
-        rules: rulesOf(tags),
-        feature: document.feature?.name ?? uri,
-        name: pickle.name,
-        tags,
-        uri,
-        line: lines.get(pickle.astNodeIds.at(-1)!) ?? 0,
-      });
-    }
-  }
+  for (const uri of files) rows.push(...scenariosOf(uri, await fs.readFile(path.join(root, uri), 'utf8')));
   return rows;
+}
+
+/** The same, synchronously (a test runner declares its tests synchronously), selected by a tag expression. */
+export function loadScenariosSync(root: string, tags?: string, featuresDir = 'features'): ScenarioRow[] {
+  const files = featureFiles(readdirSync(path.join(root, featuresDir), { recursive: true }) as string[], featuresDir);
+  const selected = tags ? parseTagExpression(tags) : undefined;
+  return files
+    .flatMap((uri) => scenariosOf(uri, readFileSync(path.join(root, uri), 'utf8')))
+    .filter((row) => selected?.evaluate(row.tags) ?? true);
 }

@@ -1,0 +1,39 @@
+// What the rest of the package knows about a reference backend, in one object per backend (like a Kysely
+// dialect): its name, the driver package it needs, what its stores can do, and how to open the same
+// data again (in this process or another). Nothing here loads a driver: `open` imports the backend when
+// it is called, so importing the list loads no native module.
+
+import type { DeterminismOptions, IWorkflowStore, JsonObject } from '../contract/types.js';
+
+/** What a backend's stores can do — the same `supports` a third-party initializer declares. */
+export interface BackendCapabilities {
+  clock: boolean;
+  ids: boolean;
+  reopen: boolean;
+  /** Other processes can open the same data (the multi-process scenarios). */
+  multiProcess: boolean;
+}
+
+export interface BackendDescriptor<L extends JsonObject = JsonObject> {
+  /** Also its entry point: `wfstore/<name>`. */
+  readonly name: string;
+  /** The npm package its driver is, when it needs one (installed by the user: an optional peer). */
+  readonly driverPackage: string | undefined;
+  readonly supports: BackendCapabilities;
+  /**
+   * Opens a store on the data at `location` (JSON, so another process can be told where it is). Opening
+   * the same location again is how a store is reopened.
+   */
+  open(location: L, options?: DeterminismOptions): Promise<IWorkflowStore>;
+  /** Where the data is, for people: a path, or a server and schema (never a password). */
+  describe(location: L): string;
+  /**
+   * Where a new store kept under directory `dir` goes; undefined for a backend whose data lives on a
+   * server (PostgreSQL: the harness provisions one).
+   */
+  locationIn(dir: string): L | undefined;
+}
+
+export function descriptor<L extends JsonObject>(d: BackendDescriptor<L>): BackendDescriptor<L> {
+  return d;
+}

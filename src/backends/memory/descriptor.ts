@@ -1,0 +1,38 @@
+import { descriptor } from '../descriptor.js';
+import { MemoryDatabase } from './driver.js';
+
+/** Memory data lives in this process: a location names one of its databases. */
+export interface MemoryLocation {
+  [key: string]: string;
+  database: string;
+}
+
+const databases = new Map<string, MemoryDatabase>();
+
+/** The database a location names, made on first use (reopening a memory store = the same name). */
+export function memoryDatabase(name: string): MemoryDatabase {
+  let database = databases.get(name);
+  if (database === undefined) {
+    database = new MemoryDatabase();
+    databases.set(name, database);
+  }
+  return database;
+}
+
+/** Forgets a named database (its data goes with it). */
+export function dropMemoryDatabase(name: string): void {
+  databases.delete(name);
+}
+
+export const memory = descriptor<MemoryLocation>({
+  name: 'memory',
+  driverPackage: undefined,
+  supports: { clock: true, ids: true, reopen: true, multiProcess: false },
+  async open(location, options) {
+    const { createMemoryStore } = await import('./index.js');
+    return createMemoryStore({ ...options, database: memoryDatabase(location.database) });
+  },
+  describe: (location) => `memory database "${location.database}" of this process`,
+  // A name, not a folder: memory data lives in the process.
+  locationIn: (dir) => ({ database: dir }),
+});

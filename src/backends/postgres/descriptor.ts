@@ -1,0 +1,34 @@
+import { descriptor } from '../descriptor.js';
+
+export interface PostgresLocation {
+  [key: string]: string;
+  connectionString: string;
+  schema: string;
+}
+
+/** The server of a libpq URL, without its password. */
+function server(connectionString: string): string {
+  try {
+    const url = new URL(connectionString);
+    return `${url.hostname}:${url.port || 5432}${url.pathname}`;
+  } catch {
+    return 'a PostgreSQL server';
+  }
+}
+
+export const postgres = descriptor<PostgresLocation>({
+  name: 'postgres',
+  driverPackage: 'pg',
+  supports: { clock: true, ids: true, reopen: true, multiProcess: true },
+  async open(location, options) {
+    const { createPostgresStore } = await import('./index.js');
+    return createPostgresStore({
+      ...options,
+      connectionString: location.connectionString,
+      schema: location.schema,
+      maxConnections: 4,
+    });
+  },
+  describe: (location) => `schema "${location.schema}" on ${server(location.connectionString)}`,
+  locationIn: () => undefined,
+});

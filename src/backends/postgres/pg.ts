@@ -1,0 +1,6 @@
+// The pg driver, loaded once for the backend (see ../load-driver.ts).
+import type PgModule from 'pg';
+import { loadDriver } from '../load-driver.js';
+
+const pg: typeof PgModule = (await loadDriver<{ default: typeof PgModule }>('pg', 'wfstore/postgres')).default;
+export default pg;

@@ -1,0 +1,8 @@
+// The better-sqlite3 driver, loaded once for the backend (see ../load-driver.ts).
+import type BetterSqlite3 from 'better-sqlite3';
+import { loadDriver } from '../load-driver.js';
+
+const Database: typeof BetterSqlite3 = (
+  await loadDriver<{ default: typeof BetterSqlite3 }>('better-sqlite3', 'wfstore/sqlite')
+).default;
+export default Database;
