@@ -6,7 +6,8 @@ import { PostgresDriver } from './driver.js';
 import { type PostgresStoreOptions, readOptions } from './options.js';
 import { openPool } from './pool.js';
 import { buildQueries } from './queries.js';
-import { migrate } from './schema.js';
+import { migrate } from '../sql/schema.js';
+import { postgresSchema } from './schema.js';
 import { boundedSession, explainTimeout } from './timeouts.js';
 
 export type { PostgresStoreOptions } from './options.js';
@@ -25,7 +26,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
           `createPostgresStore: the database encoding is ${rows[0]?.server_encoding}; wfstore needs UTF8`,
         );
       }
-      await migrate(session, schema, quoted);
+      await migrate(postgresSchema(session, schema, quoted));
       client.release();
     } catch (error) {
       // A connection that failed mid-statement may still have a request in the air: never reuse it.

@@ -3,23 +3,14 @@
 
 import { createHash } from 'node:crypto';
 import pg from 'pg';
-import { SCHEMA_VERSION } from './schema.js';
+import { runColumns } from '../sql/rows.js';
+import { SCHEMA_VERSION } from '../sql/schema.js';
 import type { TimedQuery } from './timeouts.js';
 
 /** ISO-8601 UTC with milliseconds, as the other backends store it. */
 const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
-const RUN_COLUMNS = `id, workflow_name, status, user_message, metadata, ${iso('created_at')} AS created_at, ${iso('updated_at')} AS updated_at`;
-
-export interface RunRow {
-  id: string;
-  workflow_name: string;
-  status: string;
-  user_message: string;
-  metadata: unknown;
-  created_at: string;
-  updated_at: string;
-}
+const RUN_COLUMNS = runColumns((column) => `${iso(column)} AS ${column}`);
 
 // Our own type parsers, so a pool handed in with other settings cannot change what we read:
 // json is parsed (a fresh copy per call), bigint becomes a number (sequences stay far below 2^53).
@@ -45,8 +36,8 @@ export function buildQueries(schema: string, S: string, queryTimeoutMs: number) 
   return {
     insertRun: statement(
       'insert_run',
-      `INSERT INTO ${S}.workflow_runs (id, workflow_name, status, user_message, metadata, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5::json, $6, $6) ON CONFLICT (id) DO NOTHING`,
+      `INSERT INTO ${S}.workflow_runs (${runColumns()})
+       VALUES ($1, $2, $3, $4, $5::json, $6, $7) ON CONFLICT (id) DO NOTHING`,
     ),
     getRun: statement('get_run', `SELECT ${RUN_COLUMNS}, revision FROM ${S}.workflow_runs WHERE id = $1`),
     listRuns: statement(
