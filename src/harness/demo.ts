@@ -12,7 +12,7 @@ import { WorkflowEngine } from '../engine/engine.js';
 import { threeSteps } from '../engine/examples.js';
 import { formatTimeline } from '../engine/timeline.js';
 import { provisionPostgres } from './postgres/provision.js';
-import { SchemaPool } from './postgres/schemas.js';
+import { ThrowawaySchemas } from './postgres/schemas.js';
 import { isReferenceBackend, REFERENCE_BACKENDS } from './registry.js';
 import { UsageError } from './usage-error.js';
 
@@ -48,7 +48,7 @@ async function open(backend: string, dir: string | undefined, print: (line: stri
     }
     default: {
       const server = await provisionPostgres({ log: print });
-      const schemas = new SchemaPool(server.connectionString);
+      const schemas = new ThrowawaySchemas(server.connectionString);
       const schema = schemas.newName('wfstore_demo');
       const store = await createPostgresStore({ connectionString: server.connectionString, schema });
       return {

@@ -11,7 +11,7 @@ import { createSqliteStore } from '../backends/sqlite/index.js';
 import type { DeterminismOptions, IWorkflowStore, JsonValue } from '../contract/types.js';
 import type { StoreTestInitializer } from './initializer.js';
 import { provisionPostgres, type ProvisionedPostgres } from './postgres/provision.js';
-import { SchemaPool } from './postgres/schemas.js';
+import { ThrowawaySchemas } from './postgres/schemas.js';
 
 export type StoreLocation =
   | { backend: 'filesystem'; artifactsDir: string }
@@ -139,7 +139,7 @@ export function postgresBackend(settings: { log?: (line: string) => void } = {})
   provisioned(): ProvisionedPostgres | undefined;
 } {
   let server: ProvisionedPostgres | undefined;
-  let schemas: SchemaPool | undefined;
+  let schemas: ThrowawaySchemas | undefined;
   const ready = () => {
     if (server === undefined || schemas === undefined) throw new Error('postgres: beforeAll() has not run');
     return { server, schemas };
@@ -149,7 +149,7 @@ export function postgresBackend(settings: { log?: (line: string) => void } = {})
     sharedAcrossProcesses: true,
     async setUp() {
       server = await provisionPostgres({ log: settings.log });
-      schemas = new SchemaPool(server.connectionString);
+      schemas = new ThrowawaySchemas(server.connectionString);
     },
     async tearDown() {
       await schemas?.end();
