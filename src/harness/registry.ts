@@ -10,8 +10,6 @@ import {
 
 export const REFERENCE_BACKENDS = ['filesystem', 'sqlite', 'postgres', 'memory'] as const;
 
-/** Backends whose stores other processes can open (the multi-process scenarios need one). */
-export const SHARED_BACKENDS: readonly ReferenceBackendName[] = ['filesystem', 'sqlite', 'postgres'];
 export type ReferenceBackendName = (typeof REFERENCE_BACKENDS)[number];
 
 export function isReferenceBackend(name: string): name is ReferenceBackendName {
