@@ -26,13 +26,24 @@ const TYPES = {
 
 export type Statement = (values: unknown[]) => TimedQuery;
 
+/** Makes a named statement; its name is unique to the schema and the schema version. */
+type Define = (name: string, text: string) => Statement;
+
 /** `queryTimeoutMs`: the client's bound on each statement, carried by the statement so it holds on any pool. */
 export function buildQueries(schema: string, S: string, queryTimeoutMs: number) {
   const prefix = `wfstore${SCHEMA_VERSION}_${createHash('sha1').update(schema).digest('hex').slice(0, 10)}_`;
-  const statement =
-    (name: string, text: string): Statement =>
-    (values) => ({ name: prefix + name, text, values, types: TYPES, query_timeout: queryTimeoutMs });
+  const statement: Define = (name, text) => (values) => ({
+    name: prefix + name,
+    text,
+    values,
+    types: TYPES,
+    query_timeout: queryTimeoutMs,
+  });
+  return { ...runStatements(S, statement), ...eventStatements(S, statement) };
+}
 
+/** The statements on workflow_runs alone; `S` is the quoted schema name. */
+function runStatements(S: string, statement: Define) {
   return {
     insertRun: statement(
       'insert_run',
@@ -63,6 +74,12 @@ export function buildQueries(schema: string, S: string, queryTimeoutMs: number) 
        RETURNING ${RUN_COLUMNS}`,
     ),
     deleteRun: statement('delete_run', `DELETE FROM ${S}.workflow_runs WHERE id = $1`),
+  };
+}
+
+/** The statements that append events and read events and node outputs; `S` is the quoted schema name. */
+function eventStatements(S: string, statement: Define) {
+  return {
     // The whole append in one statement: the run's counter row is locked by the UPDATE, so concurrent
     // appends on any connection queue there and each gets the next number; a node_completed event's
     // output is written by the same statement, so both or neither exist. Two statements, because even
