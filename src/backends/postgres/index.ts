@@ -2,11 +2,11 @@ import pg from 'pg';
 import { StoreOpenError } from '../../contract/errors.js';
 import type { IWorkflowStore } from '../../contract/types.js';
 import { defineStore } from '../define-store.js';
+import { migrate } from '../sql/schema.js';
 import { PostgresDriver } from './driver.js';
 import { type PostgresStoreOptions, readOptions } from './options.js';
 import { openPool } from './pool.js';
 import { buildQueries } from './queries.js';
-import { migrate } from '../sql/schema.js';
 import { postgresSchema } from './schema.js';
 import { boundedSession, explainTimeout } from './timeouts.js';
 

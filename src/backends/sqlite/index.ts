@@ -4,8 +4,8 @@ import path from 'node:path';
 import { StoreOpenError } from '../../contract/errors.js';
 import type { DeterminismOptions, IWorkflowStore } from '../../contract/types.js';
 import { defineStore } from '../define-store.js';
-import { SqliteDriver } from './driver.js';
 import { migrate } from '../sql/schema.js';
+import { SqliteDriver } from './driver.js';
 import { sqliteSchema } from './schema.js';
 
 export interface SqliteStoreOptions extends DeterminismOptions {
