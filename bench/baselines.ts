@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { promises as fs, writeSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
+import { dropSchema } from '../src/harness/postgres/schemas.js';
 
 export interface RawWriter {
   append(
@@ -38,11 +39,12 @@ export function rawSqlite(dir: string, synchronous: 'FULL' | 'NORMAL'): RawWrite
 /** pg: one INSERT in autocommit (a named statement: one round trip). */
 export async function rawPostgres(connectionString: string, schema: string): Promise<RawWriter> {
   const pool = new pg.Pool({ connectionString, max: 4 });
-  await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+  const S = pg.Client.prototype.escapeIdentifier(schema);
+  await pool.query(`CREATE SCHEMA IF NOT EXISTS ${S}`);
   await pool.query(
-    `CREATE TABLE ${schema}.raw_events (run_id text NOT NULL, sequence bigint NOT NULL, event_type text NOT NULL, timestamp timestamptz NOT NULL, payload json NOT NULL, PRIMARY KEY (run_id, sequence))`,
+    `CREATE TABLE ${S}.raw_events (run_id text NOT NULL, sequence bigint NOT NULL, event_type text NOT NULL, timestamp timestamptz NOT NULL, payload json NOT NULL, PRIMARY KEY (run_id, sequence))`,
   );
-  const text = `INSERT INTO ${schema}.raw_events VALUES ($1, $2, $3, $4, $5::json)`;
+  const text = `INSERT INTO ${S}.raw_events VALUES ($1, $2, $3, $4, $5::json)`;
   return {
     append: async (s, l) =>
       void (await pool.query({
@@ -51,7 +53,7 @@ export async function rawPostgres(connectionString: string, schema: string): Pro
         values: [l.run_id, s, l.event_type, l.timestamp, l.payloadJson],
       })),
     close: async () => {
-      await pool.query(`DROP SCHEMA ${schema} CASCADE`);
+      await dropSchema(pool, schema);
       await pool.end();
     },
   };

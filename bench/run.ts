@@ -8,13 +8,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
-import { createFilesystemStore } from '../src/backends/filesystem/index.js';
-import { createSqliteStore } from '../src/backends/sqlite/index.js';
+import { backendNamed } from '../src/backends/registry.js';
 import type { IWorkflowStore } from '../src/contract/types.js';
 import { referenceAddress } from '../src/harness/open-location.js';
 import { appendFromProcesses } from '../src/harness/processes.js';
 import { provisionPostgres, type ProvisionedPostgres } from '../src/harness/postgres/provision.js';
-import type { ReferenceInitializer, StoreLocation } from '../src/harness/reference-backends.js';
+import { dropSchema } from '../src/harness/postgres/schemas.js';
+import { type ReferenceInitializer, withoutBackend } from '../src/harness/reference-backends.js';
 import { referenceBackend } from '../src/harness/registry.js';
 import { rawFile, rawPostgres, rawSqlite, type RawWriter } from './baselines.js';
 import { measure, measureBatch, measureSideBySide, type Figure, type MeasureOptions } from './measure.js';
@@ -66,17 +66,19 @@ interface Context {
   peers: Peers | undefined;
 }
 
-function row(
-  ctx: Context,
-  backend: string,
-  operation: string,
-  figure: Figure,
-  extra: Partial<BenchRow> = {},
-): BenchRow {
-  const r: BenchRow = { backend, operation, ...figure, ...extra };
-  ctx.rows.push(r);
+/** One backend's bench: its store, opened as the conformance suite opens it, and where its rows go. */
+interface Bench {
+  ctx: Context;
+  name: string;
+  initializer: ReferenceInitializer;
+  store: IWorkflowStore;
+}
+
+function row(b: Bench, operation: string, figure: Figure, extra: Partial<BenchRow> = {}): BenchRow {
+  const r: BenchRow = { backend: b.name, operation, ...figure, ...extra };
+  b.ctx.rows.push(r);
   log(
-    `  ${backend.padEnd(10)} ${operation.padEnd(34)} median ${figure.medianMs.toFixed(3)} ms  p99 ${figure.p99Ms.toFixed(3)} ms  ${Math.round(figure.opsPerSec)} ops/s`,
+    `  ${b.name.padEnd(10)} ${operation.padEnd(34)} median ${figure.medianMs.toFixed(3)} ms  p99 ${figure.p99Ms.toFixed(3)} ms  ${Math.round(figure.opsPerSec)} ops/s`,
   );
   return r;
 }
@@ -87,6 +89,19 @@ const SAMPLE = {
   timestamp: new Date().toISOString(),
   payloadJson: JSON.stringify(payload(1, 'node-1')),
 };
+/** Appends per writer in the concurrency figures. */
+const PER_WRITER = quick ? 25 : 100;
+
+type Op = (i: number) => Promise<unknown>;
+const plainAppend =
+  (store: IWorkflowStore, runId: string): Op =>
+  (i) =>
+    store.createWorkflowEvent({ run_id: runId, event_type: 'tick', payload: payload(i) });
+/** A node_completed append, over 1,000 nodes. */
+const completionAppend =
+  (store: IWorkflowStore, runId: string): Op =>
+  (i) =>
+    store.createWorkflowEvent({ run_id: runId, event_type: 'node_completed', payload: payload(i, `node-${i % 1000}`) });
 
 async function rawFor(
   ctx: Context,
@@ -112,11 +127,21 @@ async function peerFor(ctx: Context, backend: string): Promise<PeerSaver | undef
       ...saver,
       close: async () => {
         await saver.close();
-        await dropSchema(ctx.postgres!.connectionString, schema);
+        await dropPeerSchema(ctx.postgres!.connectionString, schema);
       },
     };
   }
   return undefined;
+}
+
+async function dropPeerSchema(connectionString: string, schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  try {
+    await dropSchema(client, schema);
+  } finally {
+    await client.end();
+  }
 }
 
 /** The same data opened with the weaker durability option, where the backend has one. */
@@ -125,208 +150,187 @@ async function relaxedStore(
   store: IWorkflowStore,
 ): Promise<{ store: IWorkflowStore; label: string } | undefined> {
   const location = initializer.locate(store);
-  if (location.backend === 'sqlite')
-    return {
-      store: await createSqliteStore({ filename: location.filename, synchronous: 'normal' }),
-      label: 'synchronous=normal',
-    };
-  if (location.backend === 'filesystem')
-    return {
-      store: await createFilesystemStore({ artifactsDir: location.artifactsDir, fsync: false }),
-      label: 'fsync=false',
-    };
-  return undefined;
+  const backend = backendNamed(location.backend);
+  if (backend.relaxed === undefined) return undefined;
+  return { store: await backend.open(withoutBackend(location), backend.relaxed.options), label: backend.relaxed.label };
 }
 
+/** Every figure for one backend. */
 async function benchBackend(ctx: Context, name: string): Promise<void> {
   log(`bench: ${name}`);
   const initializer: ReferenceInitializer = referenceBackend(name, { log });
   if (name === 'postgres') process.env.WFSTORE_PG_URL = ctx.postgres!.connectionString;
   await initializer.beforeAll?.();
   const store = await initializer.createStore();
+  const b: Bench = { ctx, name, initializer, store };
   try {
-    // Appends, one at a time, on one run: plain, then node_completed over 1,000 nodes; side by side
-    // (alternating rounds) with the raw driver writing the same row and, on SQL, the peer's put.
-    await store.createWorkflowRun({ id: 'seq', workflow_name: 'bench', user_message: '' });
-    const raw = await rawFor(ctx, name, 'default');
-    const peer = await peerFor(ctx, name);
-    const ops: ((i: number) => Promise<unknown>)[] = [
-      (i) => store.createWorkflowEvent({ run_id: 'seq', event_type: 'tick', payload: payload(i) }),
-      (i) =>
-        store.createWorkflowEvent({
-          run_id: 'seq',
-          event_type: 'node_completed',
-          payload: payload(i, `node-${i % 1000}`),
-        }),
-    ];
-    if (raw) ops.push((i) => raw.append(i + 1, SAMPLE));
-    if (peer) ops.push((i) => peer.put(payload(i, `node-${i % 1000}`)));
-    const figures = await measureSideBySide(ops, OPTS);
-    const plain = row(ctx, name, 'append (plain)', figures[0]!);
-    const completed = row(ctx, name, 'append (node_completed)', figures[1]!);
-    if (raw) {
-      const rawRow = row(ctx, name, 'raw driver: same row', figures[2]!);
-      plain.vsRaw = plain.opsPerSec / rawRow.opsPerSec;
-      completed.vsRaw = completed.opsPerSec / rawRow.opsPerSec;
-      await raw.close();
-    }
-    let peerRow: BenchRow | undefined;
-    if (peer) {
-      peerRow = row(ctx, name, `peer: ${peer.name} put`, figures[raw ? 3 : 2]!, {
-        note: `peer durability: ${peer.durability}`,
-      });
-      completed.vsPeer = completed.opsPerSec / peerRow.opsPerSec;
-      await peer.close();
-    }
-
-    // The weaker setting (survives a process kill, not power loss) where the backend offers it — the
-    // peer's own default on SQLite: better-sqlite3 builds WAL with synchronous=NORMAL.
-    const relaxed = await relaxedStore(initializer, store);
-    if (relaxed) {
-      await relaxed.store.createWorkflowRun({ id: 'seq-relaxed', workflow_name: 'bench', user_message: '' });
-      const rawRelaxed = await rawFor(ctx, name, 'relaxed');
-      const peerRelaxed = name === 'sqlite' ? await peerFor(ctx, name) : undefined;
-      const relaxedOps: ((i: number) => Promise<unknown>)[] = [
-        (i) =>
-          relaxed.store.createWorkflowEvent({
-            run_id: 'seq-relaxed',
-            event_type: 'node_completed',
-            payload: payload(i, `node-${i % 1000}`),
-          }),
-      ];
-      if (rawRelaxed) relaxedOps.push((i) => rawRelaxed.append(i + 1, SAMPLE));
-      if (peerRelaxed) relaxedOps.push((i) => peerRelaxed.put(payload(i, `node-${i % 1000}`)));
-      const f = await measureSideBySide(relaxedOps, OPTS);
-      const ours = row(ctx, name, `append (node_completed), ${relaxed.label}`, f[0]!);
-      if (rawRelaxed) {
-        ours.vsRaw = ours.opsPerSec / row(ctx, name, `raw driver: same row, ${relaxed.label}`, f[1]!).opsPerSec;
-        await rawRelaxed.close();
-      }
-      if (peerRelaxed) {
-        ours.vsPeer =
-          ours.opsPerSec /
-          row(ctx, name, `peer: ${peerRelaxed.name} put, same durability`, f[rawRelaxed ? 2 : 1]!, {
-            note: `peer durability: ${peerRelaxed.durability}`,
-          }).opsPerSec;
-        await peerRelaxed.close();
-      }
-      await relaxed.store.close();
-    }
-
-    // 4 writers at once on one run, in this process.
-    await store.createWorkflowRun({ id: 'conc', workflow_name: 'bench', user_message: '' });
-    const perWriter = quick ? 25 : 100;
-    row(
-      ctx,
-      name,
-      '4 concurrent writers (in-process)',
-      await measureBatch(
-        () =>
-          Promise.all(
-            Array.from({ length: 4 }, async (_, w) => {
-              for (let i = 0; i < perWriter; i++)
-                await store.createWorkflowEvent({ run_id: 'conc', event_type: 'tick', payload: payload(w * 1000 + i) });
-            }),
-          ).then(() => {}),
-        4 * perWriter,
-        quick ? 1 : 3,
-      ),
-    );
-
-    // 4 processes at once on one run.
-    if (name !== 'memory') {
-      const location = initializer.locate(store);
-      await store.createWorkflowRun({ id: 'procs', workflow_name: 'bench', user_message: '' });
-      // The loops start together once the 4 processes are up (start-up is left out of the figure).
-      const timing = await appendFromProcesses(
-        referenceAddress(location),
-        'procs',
-        4,
-        perWriter * 2,
-        200,
-        Date.now() + 2500,
-      );
-      const total = 4 * perWriter * 2;
-      const ms = timing.ended - timing.started;
-      row(
-        ctx,
-        name,
-        '4 writer processes',
-        { medianMs: ms / total, p99Ms: ms / total, opsPerSec: (total * 1000) / ms, ops: total },
-        {
-          note: `${total} appends from 4 processes in ${ms} ms (mean time per append, not a latency)`,
-        },
-      );
-    }
-
-    // The resume read on 10,000 events over 1,000 nodes, and pages of 1,000 events.
-    await populate(initializer, store, 'big', quick ? 2_000 : 10_000, 1_000);
-    const cold = Date.now();
-    await store.getCompletedDagNodeOutputs('big');
-    const coldMs = Date.now() - cold;
-    const resume = row(
-      ctx,
-      name,
-      `resume read (${quick ? '2k' : '10k'} events, 1k nodes)`,
-      await measure(() => store.getCompletedDagNodeOutputs('big'), { ...OPTS, ops: 20, warmup: 2 }),
-      {
-        note: `first read after the appends: ${coldMs} ms`,
-      },
-    );
-    resume.coldMs = coldMs;
-    const pages = quick ? 2 : 10;
-    row(
-      ctx,
-      name,
-      'listWorkflowEvents page of 1,000',
-      await measure((i) => store.listWorkflowEvents('big', { after_sequence: (i % pages) * 1000, limit: 1000 }), {
-        ...OPTS,
-        ops: 20,
-        warmup: 2,
-      }),
-    );
-
-    row(
-      ctx,
-      name,
-      'createWorkflowRun',
-      await measure((i) => store.createWorkflowRun({ id: `run-${i}`, workflow_name: 'bench', user_message: '' }), OPTS),
-    );
-    await store.createWorkflowRun({ id: 'cas', workflow_name: 'bench', user_message: '', status: 'running' });
-    row(
-      ctx,
-      name,
-      'compare-and-set update',
-      await measure(
-        (i) =>
-          i % 2 === 0
-            ? store.updateWorkflowRun('cas', { status: 'paused' }, { expected_status: 'running' })
-            : store.updateWorkflowRun('cas', { status: 'running' }, { expected_status: 'paused' }),
-        OPTS,
-      ),
-    );
+    await benchAppends(b);
+    await benchRelaxedAppends(b);
+    await benchConcurrentWriters(b);
+    if (name !== 'memory') await benchWriterProcesses(b);
+    await benchReads(b);
+    await benchRunWrites(b);
   } finally {
     await initializer.destroyStore?.(store);
     await initializer.afterAll?.();
   }
 }
 
+/** One of our operations in a side-by-side measurement. */
+interface Ours {
+  operation: string;
+  op: Op;
+  /** Whether it writes what the peer's put writes (a node's step), so the two compare. */
+  againstPeer: boolean;
+}
+/** Another writer measured beside ours: the raw driver, or the peer. */
+interface Contender {
+  operation: string;
+  op: Op;
+  extra: Partial<BenchRow>;
+  close(): Promise<void>;
+}
+
+const rawContender = (raw: RawWriter, level: string): Contender => ({
+  operation: `raw driver: same row${level}`,
+  op: (i) => raw.append(i + 1, SAMPLE),
+  extra: {},
+  close: () => raw.close(),
+});
+const peerContender = (peer: PeerSaver, level: string): Contender => ({
+  operation: `peer: ${peer.name} put${level}`,
+  op: (i) => peer.put(payload(i, `node-${i % 1000}`)),
+  extra: { note: `peer durability: ${peer.durability}` },
+  close: () => peer.close(),
+});
+
+/**
+ * Ours, the raw driver and the peer in alternating rounds (the same machine state for each); each of ours
+ * gets its ratio to the raw driver and, where it writes what the peer writes, to the peer. Closes the others.
+ */
+async function sideBySide(b: Bench, ours: Ours[], raw?: Contender, peer?: Contender): Promise<void> {
+  const others = [raw, peer].filter((c): c is Contender => c !== undefined);
+  const figures = await measureSideBySide(
+    [...ours, ...others].map((c) => c.op),
+    OPTS,
+  );
+  const ourRows = ours.map((o, k) => row(b, o.operation, figures[k]!));
+  for (const [k, other] of others.entries()) {
+    const theirs = row(b, other.operation, figures[ours.length + k]!, other.extra);
+    for (const [j, r] of ourRows.entries()) {
+      if (other === raw) r.vsRaw = r.opsPerSec / theirs.opsPerSec;
+      else if (ours[j]!.againstPeer) r.vsPeer = r.opsPerSec / theirs.opsPerSec;
+    }
+    await other.close();
+  }
+}
+
+/** Appends, one at a time on one run, plain and node_completed, beside the raw driver and (on SQL) the peer. */
+async function benchAppends(b: Bench): Promise<void> {
+  await b.store.createWorkflowRun({ id: 'seq', workflow_name: 'bench', user_message: '' });
+  const raw = await rawFor(b.ctx, b.name, 'default');
+  const peer = await peerFor(b.ctx, b.name);
+  await sideBySide(
+    b,
+    [
+      { operation: 'append (plain)', op: plainAppend(b.store, 'seq'), againstPeer: false },
+      { operation: 'append (node_completed)', op: completionAppend(b.store, 'seq'), againstPeer: true },
+    ],
+    raw && rawContender(raw, ''),
+    peer && peerContender(peer, ''),
+  );
+}
+
+/**
+ * node_completed appends at the weaker setting (survives a process kill, not power loss) where the backend
+ * offers it — the peer's own default on SQLite: better-sqlite3 builds WAL with synchronous=NORMAL.
+ */
+async function benchRelaxedAppends(b: Bench): Promise<void> {
+  const relaxed = await relaxedStore(b.initializer, b.store);
+  if (!relaxed) return;
+  await relaxed.store.createWorkflowRun({ id: 'seq-relaxed', workflow_name: 'bench', user_message: '' });
+  const raw = await rawFor(b.ctx, b.name, 'relaxed');
+  const peer = b.name === 'sqlite' ? await peerFor(b.ctx, b.name) : undefined;
+  await sideBySide(
+    b,
+    [
+      {
+        operation: `append (node_completed), ${relaxed.label}`,
+        op: completionAppend(relaxed.store, 'seq-relaxed'),
+        againstPeer: true,
+      },
+    ],
+    raw && rawContender(raw, `, ${relaxed.label}`),
+    peer && peerContender(peer, ', same durability'),
+  );
+  await relaxed.store.close();
+}
+
+/** 4 writers at once on one run, in this process. */
+async function benchConcurrentWriters(b: Bench): Promise<void> {
+  await b.store.createWorkflowRun({ id: 'conc', workflow_name: 'bench', user_message: '' });
+  const writer = async (w: number) => {
+    for (let i = 0; i < PER_WRITER; i++)
+      await b.store.createWorkflowEvent({ run_id: 'conc', event_type: 'tick', payload: payload(w * 1000 + i) });
+  };
+  const writers = () => Promise.all(Array.from({ length: 4 }, (_, w) => writer(w))).then(() => {});
+  row(b, '4 concurrent writers (in-process)', await measureBatch(writers, 4 * PER_WRITER, quick ? 1 : 3));
+}
+
+/** 4 processes at once on one run. */
+async function benchWriterProcesses(b: Bench): Promise<void> {
+  const location = b.initializer.locate(b.store);
+  await b.store.createWorkflowRun({ id: 'procs', workflow_name: 'bench', user_message: '' });
+  // The loops start together once the 4 processes are up (start-up is left out of the figure).
+  const perProcess = PER_WRITER * 2;
+  const timing = await appendFromProcesses(referenceAddress(location), 'procs', 4, perProcess, 200, Date.now() + 2500);
+  const total = 4 * perProcess;
+  const ms = timing.ended - timing.started;
+  row(
+    b,
+    '4 writer processes',
+    { medianMs: ms / total, p99Ms: ms / total, opsPerSec: (total * 1000) / ms, ops: total },
+    { note: `${total} appends from 4 processes in ${ms} ms (mean time per append, not a latency)` },
+  );
+}
+
+/** The resume read on 10,000 events over 1,000 nodes (cold, then warm), and pages of 1,000 events. */
+async function benchReads(b: Bench): Promise<void> {
+  const { store } = b;
+  await populate(b, 'big', quick ? 2_000 : 10_000, 1_000);
+  const cold = Date.now();
+  await store.getCompletedDagNodeOutputs('big');
+  const coldMs = Date.now() - cold;
+  const few = { ...OPTS, ops: 20, warmup: 2 };
+  const resume = row(
+    b,
+    `resume read (${quick ? '2k' : '10k'} events, 1k nodes)`,
+    await measure(() => store.getCompletedDagNodeOutputs('big'), few),
+    { note: `first read after the appends: ${coldMs} ms` },
+  );
+  resume.coldMs = coldMs;
+  const pages = quick ? 2 : 10;
+  const page = (i: number) => store.listWorkflowEvents('big', { after_sequence: (i % pages) * 1000, limit: 1000 });
+  row(b, 'listWorkflowEvents page of 1,000', await measure(page, few));
+}
+
+/** createWorkflowRun, and a compare-and-set update going back and forth. */
+async function benchRunWrites(b: Bench): Promise<void> {
+  const { store } = b;
+  const create = (i: number) => store.createWorkflowRun({ id: `run-${i}`, workflow_name: 'bench', user_message: '' });
+  row(b, 'createWorkflowRun', await measure(create, OPTS));
+  await store.createWorkflowRun({ id: 'cas', workflow_name: 'bench', user_message: '', status: 'running' });
+  const flip = (i: number) =>
+    i % 2 === 0
+      ? store.updateWorkflowRun('cas', { status: 'paused' }, { expected_status: 'running' })
+      : store.updateWorkflowRun('cas', { status: 'running' }, { expected_status: 'paused' });
+  row(b, 'compare-and-set update', await measure(flip, OPTS));
+}
+
 /** Fills a run quickly (concurrent appends, weaker durability where that is an option): only its shape matters. */
-async function populate(
-  initializer: ReferenceInitializer,
-  store: IWorkflowStore,
-  runId: string,
-  events: number,
-  nodes: number,
-): Promise<void> {
-  await store.createWorkflowRun({ id: runId, workflow_name: 'bench', user_message: '' });
-  const location: StoreLocation = initializer.locate(store);
-  const filler =
-    location.backend === 'sqlite'
-      ? await createSqliteStore({ filename: location.filename, synchronous: 'normal' })
-      : location.backend === 'filesystem'
-        ? await createFilesystemStore({ artifactsDir: location.artifactsDir, fsync: false })
-        : store;
+async function populate(b: Bench, runId: string, events: number, nodes: number): Promise<void> {
+  await b.store.createWorkflowRun({ id: runId, workflow_name: 'bench', user_message: '' });
+  const filler = (await relaxedStore(b.initializer, b.store))?.store ?? b.store;
   for (let start = 0; start < events; start += 200) {
     await Promise.all(
       Array.from({ length: Math.min(200, events - start) }, (_, k) => {
@@ -339,14 +343,7 @@ async function populate(
       }),
     );
   }
-  if (filler !== store) await filler.close();
-}
-
-async function dropSchema(connectionString: string, schema: string): Promise<void> {
-  const client = new pg.Client({ connectionString });
-  await client.connect();
-  await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  await client.end();
+  if (filler !== b.store) await filler.close();
 }
 
 async function machineFacts(ctx: Context) {

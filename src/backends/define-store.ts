@@ -84,29 +84,6 @@ export function eventFromRequest(request: CreateEventRequest, sequence: number, 
   };
 }
 
-/** A run row of either SQL backend, its metadata already parsed. */
-export function runFromRow(
-  row: {
-    id: string;
-    workflow_name: string;
-    status: string;
-    user_message: string;
-    created_at: string;
-    updated_at: string;
-  },
-  metadata: JsonObject,
-): WorkflowRun {
-  return {
-    id: row.id,
-    workflow_name: row.workflow_name,
-    status: row.status as WorkflowRun['status'],
-    user_message: row.user_message,
-    metadata,
-    created_at: row.created_at,
-    updated_at: row.updated_at,
-  };
-}
-
 /** The contract's error with the operation named first in its message (WF-ERR-3). */
 function namingOperation(error: WorkflowStoreError, operation: string): WorkflowStoreError {
   if (error.message.startsWith(`${operation}:`)) return error;

@@ -24,7 +24,7 @@ export interface BackendDescriptor<L extends JsonObject = JsonObject> {
    * Opens a store on the data at `location` (JSON, so another process can be told where it is). Opening
    * the same location again is how a store is reopened.
    */
-  open(location: L, options?: DeterminismOptions): Promise<IWorkflowStore>;
+  open(location: L, options?: BackendOptions): Promise<IWorkflowStore>;
   /** Where the data is, for people: a path, or a server and schema (never a password). */
   describe(location: L): string;
   /**
@@ -32,7 +32,12 @@ export interface BackendDescriptor<L extends JsonObject = JsonObject> {
    * server (PostgreSQL: the harness provisions one).
    */
   locationIn(dir: string): L | undefined;
+  /** The factory option that trades durability for speed, when the backend has one (the bench shows both). */
+  readonly relaxed: { options: Record<string, unknown>; label: string } | undefined;
 }
+
+/** The clock and ids, and any option of the backend's factory (`fsync`, `synchronous`, `maxConnections`, …). */
+export type BackendOptions = DeterminismOptions & Record<string, unknown>;
 
 export function descriptor<L extends JsonObject>(d: BackendDescriptor<L>): BackendDescriptor<L> {
   return d;

@@ -91,7 +91,7 @@ export class WorkflowEngine {
       if (!(error instanceof RunClaimConflictError && error.status === 'running' && options.takeOverRunning === true))
         throw error;
       // The run was left "running" by a process that died: mark it failed, then claim it like any failed run.
-      await this.claimFrom(runId, 'running', 'failed', { interrupted_at: new Date().toISOString() });
+      await this.compareAndSetStatus(runId, 'running', 'failed', { interrupted_at: new Date().toISOString() });
       await this.claim(runId, 'failed');
     }
     const completed = await this.store.getCompletedDagNodeOutputs(runId);
@@ -106,10 +106,16 @@ export class WorkflowEngine {
   }
 
   private async claim(runId: string, from: RunStatus): Promise<void> {
-    await this.claimFrom(runId, from, 'running');
+    await this.compareAndSetStatus(runId, from, 'running');
   }
 
-  private async claimFrom(runId: string, from: RunStatus, to: RunStatus, metadata?: JsonObject): Promise<void> {
+  /** from → to if the run is still in `from` (compare-and-set); refused with RunClaimConflictError otherwise. */
+  private async compareAndSetStatus(
+    runId: string,
+    from: RunStatus,
+    to: RunStatus,
+    metadata?: JsonObject,
+  ): Promise<void> {
     try {
       await this.store.updateWorkflowRun(runId, metadata ? { status: to, metadata } : { status: to }, {
         expected_status: from,

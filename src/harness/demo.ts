@@ -36,9 +36,9 @@ async function open(name: string, dir: string | undefined, print: (line: string)
   }
   // A backend whose data lives on a server: PostgreSQL, provisioned as for the tests, in its own schema.
   const { provisionPostgres } = await import('./postgres/provision.js');
-  const { SchemaPool } = await import('./postgres/schemas.js');
+  const { ThrowawaySchemas } = await import('./postgres/schemas.js');
   const server = await provisionPostgres({ log: print });
-  const schemas = new SchemaPool(server.connectionString);
+  const schemas = new ThrowawaySchemas(server.connectionString);
   const location = { connectionString: server.connectionString, schema: schemas.newName('wfstore_demo') };
   return {
     store: await backend.open(location),

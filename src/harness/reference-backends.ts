@@ -12,7 +12,7 @@ import { type BackendName, backendNamed } from '../backends/registry.js';
 import type { DeterminismOptions, IWorkflowStore, JsonObject } from '../contract/types.js';
 import type { StoreTestInitializer } from './initializer.js';
 import type { ProvisionedPostgres } from './postgres/provision.js';
-import type { SchemaPool } from './postgres/schemas.js';
+import type { ThrowawaySchemas } from './postgres/schemas.js';
 
 export type StoreLocation =
   | { backend: 'filesystem'; artifactsDir: string }
@@ -74,7 +74,7 @@ const SCRATCH: Record<BackendName, (log: (line: string) => void) => Scratch> = {
   // One server for all stores (URL, container or embedded), one schema per store, dropped afterwards.
   postgres(log) {
     let server: ProvisionedPostgres | undefined;
-    let schemas: SchemaPool | undefined;
+    let schemas: ThrowawaySchemas | undefined;
     const ready = () => {
       if (server === undefined || schemas === undefined) throw new Error('postgres: beforeAll() has not run');
       return { server, schemas };
@@ -82,9 +82,9 @@ const SCRATCH: Record<BackendName, (log: (line: string) => void) => Scratch> = {
     return {
       async setUp() {
         const { provisionPostgres } = await import('./postgres/provision.js');
-        const { SchemaPool } = await import('./postgres/schemas.js');
+        const { ThrowawaySchemas } = await import('./postgres/schemas.js');
         server = await provisionPostgres({ log });
-        schemas = new SchemaPool(server.connectionString);
+        schemas = new ThrowawaySchemas(server.connectionString);
       },
       async tearDown() {
         await schemas?.end();

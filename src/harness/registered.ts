@@ -12,7 +12,9 @@ export interface Registered {
 
 // On globalThis: the steps may be loaded from another copy of this module (dist/ beside src/).
 const KEY = Symbol.for('wfstore.registered-initializers');
-const registry = ((globalThis as Record<symbol, unknown>)[KEY] ??= new Map()) as Map<string, Registered>;
+const global = globalThis as Record<symbol, Map<string, Registered> | undefined>;
+global[KEY] ??= new Map();
+const registry = global[KEY];
 
 export function registerInitializer(initializer: StoreTestInitializer, source?: StoreSource): string {
   const key = `${initializer.name}#${registry.size + 1}`;

@@ -10,7 +10,7 @@ import { readOptions } from '../../src/backends/postgres/options.js';
 import { StoreOpenError } from '../../src/contract/errors.js';
 import type { IWorkflowStore } from '../../src/contract/types.js';
 import { provisionPostgres, type ProvisionedPostgres } from '../../src/harness/postgres/provision.js';
-import { SchemaPool } from '../../src/harness/postgres/schemas.js';
+import { ThrowawaySchemas } from '../../src/harness/postgres/schemas.js';
 import { rejectsWith } from '../support/assertions.js';
 import { startFreezableProxy, type FreezableProxy } from '../support/tcp-proxy.js';
 
@@ -96,11 +96,11 @@ describe('a server that accepts connections and never answers', () => {
 
 describe('on a PostgreSQL server', () => {
   let server: ProvisionedPostgres;
-  let schemas: SchemaPool;
+  let schemas: ThrowawaySchemas;
 
   before(async () => {
     server = await provisionPostgres({ log: () => {} });
-    schemas = new SchemaPool(server.connectionString);
+    schemas = new ThrowawaySchemas(server.connectionString);
   });
   after(async () => {
     await schemas.end();

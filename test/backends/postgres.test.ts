@@ -11,7 +11,7 @@ import { createSqliteStore } from '../../src/backends/sqlite/index.js';
 import { StoreOpenError } from '../../src/contract/errors.js';
 import type { IWorkflowStore } from '../../src/contract/types.js';
 import { provisionPostgres, type ProvisionedPostgres } from '../../src/harness/postgres/provision.js';
-import { SchemaPool } from '../../src/harness/postgres/schemas.js';
+import { ThrowawaySchemas } from '../../src/harness/postgres/schemas.js';
 import { rejectsWith } from '../support/assertions.js';
 import { referenceAddress } from '../../src/harness/open-location.js';
 import { appendFromProcesses } from '../../src/harness/processes.js';
@@ -34,14 +34,14 @@ function countingPool(connectionString: string): pg.Pool & { sent: string[] } {
 
 describe('postgres backend on the server', () => {
   let server: ProvisionedPostgres;
-  let schemas: SchemaPool;
+  let schemas: ThrowawaySchemas;
   let peek: pg.Pool;
   let schema: string;
   let store: IWorkflowStore;
 
   before(async () => {
     server = await provisionPostgres({ log: () => {} });
-    schemas = new SchemaPool(server.connectionString);
+    schemas = new ThrowawaySchemas(server.connectionString);
     peek = new pg.Pool({ connectionString: server.connectionString, max: 2 });
   });
   after(async () => {

@@ -28,11 +28,12 @@ export const memory = descriptor<MemoryLocation>({
   name: 'memory',
   driverPackage: undefined,
   supports: { clock: true, ids: true, reopen: true, multiProcess: false },
-  async open(location, options) {
+  async open(location, options = {}) {
     const { createMemoryStore } = await import('./index.js');
     return createMemoryStore({ ...options, database: memoryDatabase(location.database) });
   },
   describe: (location) => `memory database "${location.database}" of this process`,
   // A name, not a folder: memory data lives in the process.
   locationIn: (dir) => ({ database: dir }),
+  relaxed: undefined,
 });

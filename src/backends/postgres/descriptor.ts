@@ -20,7 +20,7 @@ export const postgres = descriptor<PostgresLocation>({
   name: 'postgres',
   driverPackage: 'pg',
   supports: { clock: true, ids: true, reopen: true, multiProcess: true },
-  async open(location, options) {
+  async open(location, options = {}) {
     const { createPostgresStore } = await import('./index.js');
     return createPostgresStore({
       ...options,
@@ -31,4 +31,6 @@ export const postgres = descriptor<PostgresLocation>({
   },
   describe: (location) => `schema "${location.schema}" on ${server(location.connectionString)}`,
   locationIn: () => undefined,
+  // Set on the server (synchronous_commit), not by the store.
+  relaxed: undefined,
 });

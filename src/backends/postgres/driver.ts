@@ -4,13 +4,7 @@
 import type pg from 'pg';
 import { runAlreadyExists, runNotFound } from '../../contract/errors.js';
 import { applyUpdate, checkUpdate } from '../../contract/rules.js';
-import {
-  RUN_STATUSES,
-  type JsonObject,
-  type JsonValue,
-  type WorkflowEvent,
-  type WorkflowRun,
-} from '../../contract/types.js';
+import { RUN_STATUSES, type JsonValue, type WorkflowEvent, type WorkflowRun } from '../../contract/types.js';
 import { allowedSources } from '../../contract/transitions.js';
 import type {
   CreateEventRequest,
@@ -18,9 +12,10 @@ import type {
   ListRunsRequest,
   UpdateRunRequest,
 } from '../../contract/validation.js';
-import { eventFromRequest, runFromRecord, runFromRow, type NewRunRecord, type StorageDriver } from '../define-store.js';
+import { eventFromRequest, runFromRecord, type NewRunRecord, type StorageDriver } from '../define-store.js';
+import { newRunValues, type RunRow, toRun } from '../sql/rows.js';
 import type { StorePool } from './pool.js';
-import type { Queries, RunRow } from './queries.js';
+import type { Queries } from './queries.js';
 import { type Bounds, explainTimeout, type TimedQuery } from './timeouts.js';
 
 /** Optimistic updates retry when another writer got in between; this many tries means something is wrong. */
@@ -45,16 +40,7 @@ export class PostgresDriver implements StorageDriver {
   }
 
   async insertRun(record: NewRunRecord): Promise<WorkflowRun> {
-    const { rowCount } = await this.query(
-      this.q.insertRun([
-        record.id,
-        record.workflow_name,
-        record.status,
-        record.user_message,
-        record.metadataJson,
-        record.created_at,
-      ]),
-    );
+    const { rowCount } = await this.query(this.q.insertRun(newRunValues(record)));
     if (rowCount === 0) throw runAlreadyExists(record.id);
     return runFromRecord(record);
   }
@@ -144,8 +130,4 @@ export class PostgresDriver implements StorageDriver {
   async close(): Promise<void> {
     await this.connections.end();
   }
-}
-
-function toRun(row: RunRow): WorkflowRun {
-  return runFromRow(row, row.metadata as JsonObject);
 }

@@ -2,11 +2,12 @@ import pg from './pg.js';
 import { StoreOpenError } from '../../contract/errors.js';
 import type { IWorkflowStore } from '../../contract/types.js';
 import { defineStore } from '../define-store.js';
+import { migrate } from '../sql/schema.js';
 import { PostgresDriver } from './driver.js';
 import { type PostgresStoreOptions, readOptions } from './options.js';
 import { openPool } from './pool.js';
 import { buildQueries } from './queries.js';
-import { migrate } from './schema.js';
+import { postgresSchema } from './schema.js';
 import { boundedSession, explainTimeout } from './timeouts.js';
 
 export type { PostgresStoreOptions } from './options.js';
@@ -25,7 +26,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
           `createPostgresStore: the database encoding is ${rows[0]?.server_encoding}; wfstore needs UTF8`,
         );
       }
-      await migrate(session, schema, quoted);
+      await migrate(postgresSchema(session, schema, quoted));
       client.release();
     } catch (error) {
       // A connection that failed mid-statement may still have a request in the air: never reuse it.

@@ -3,24 +3,15 @@
 
 import { createHash } from 'node:crypto';
 import type { CustomTypesConfig } from 'pg';
+import { runColumns } from '../sql/rows.js';
+import { SCHEMA_VERSION } from '../sql/schema.js';
 import pg from './pg.js';
-import { SCHEMA_VERSION } from './schema.js';
 import type { TimedQuery } from './timeouts.js';
 
 /** ISO-8601 UTC with milliseconds, as the other backends store it. */
 const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
-const RUN_COLUMNS = `id, workflow_name, status, user_message, metadata, ${iso('created_at')} AS created_at, ${iso('updated_at')} AS updated_at`;
-
-export interface RunRow {
-  id: string;
-  workflow_name: string;
-  status: string;
-  user_message: string;
-  metadata: unknown;
-  created_at: string;
-  updated_at: string;
-}
+const RUN_COLUMNS = runColumns((column) => `${iso(column)} AS ${column}`);
 
 // Our own type parsers, so a pool handed in with other settings cannot change what we read:
 // json is parsed (a fresh copy per call), bigint becomes a number (sequences stay far below 2^53).
@@ -36,18 +27,29 @@ const TYPES = {
 
 export type Statement = (values: unknown[]) => TimedQuery;
 
+/** Makes a named statement; its name is unique to the schema and the schema version. */
+type Define = (name: string, text: string) => Statement;
+
 /** `queryTimeoutMs`: the client's bound on each statement, carried by the statement so it holds on any pool. */
 export function buildQueries(schema: string, S: string, queryTimeoutMs: number) {
   const prefix = `wfstore${SCHEMA_VERSION}_${createHash('sha1').update(schema).digest('hex').slice(0, 10)}_`;
-  const statement =
-    (name: string, text: string): Statement =>
-    (values) => ({ name: prefix + name, text, values, types: TYPES, query_timeout: queryTimeoutMs });
+  const statement: Define = (name, text) => (values) => ({
+    name: prefix + name,
+    text,
+    values,
+    types: TYPES,
+    query_timeout: queryTimeoutMs,
+  });
+  return { ...runStatements(S, statement), ...eventStatements(S, statement) };
+}
 
+/** The statements on workflow_runs alone; `S` is the quoted schema name. */
+function runStatements(S: string, statement: Define) {
   return {
     insertRun: statement(
       'insert_run',
-      `INSERT INTO ${S}.workflow_runs (id, workflow_name, status, user_message, metadata, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5::json, $6, $6) ON CONFLICT (id) DO NOTHING`,
+      `INSERT INTO ${S}.workflow_runs (${runColumns()})
+       VALUES ($1, $2, $3, $4, $5::json, $6, $7) ON CONFLICT (id) DO NOTHING`,
     ),
     getRun: statement('get_run', `SELECT ${RUN_COLUMNS}, revision FROM ${S}.workflow_runs WHERE id = $1`),
     listRuns: statement(
@@ -73,6 +75,12 @@ export function buildQueries(schema: string, S: string, queryTimeoutMs: number) 
        RETURNING ${RUN_COLUMNS}`,
     ),
     deleteRun: statement('delete_run', `DELETE FROM ${S}.workflow_runs WHERE id = $1`),
+  };
+}
+
+/** The statements that append events and read events and node outputs; `S` is the quoted schema name. */
+function eventStatements(S: string, statement: Define) {
+  return {
     // The whole append in one statement: the run's counter row is locked by the UPDATE, so concurrent
     // appends on any connection queue there and each gets the next number; a node_completed event's
     // output is written by the same statement, so both or neither exist. Two statements, because even

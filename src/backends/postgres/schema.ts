@@ -1,16 +1,16 @@
-// The PostgreSQL schema and its versions: the same tables and columns as SQLite, in a chosen schema.
-// JSON columns are `json`, not `jsonb`: json keeps the text as sent, so key order, "\u0000" and lone
-// surrogate escapes come back exactly; jsonb would reorder keys and refuse both escapes.
+// The PostgreSQL tables, and how PostgreSQL runs their migration (src/backends/sql/schema.ts): the same
+// tables and columns as SQLite, in a chosen schema. JSON columns are `json`, not `jsonb`: json keeps the
+// text as sent, so key order, "\u0000" and lone surrogate escapes come back exactly; jsonb would reorder
+// keys and refuse both escapes.
 
-import { StoreOpenError } from '../../contract/errors.js';
-import { RUN_STATUSES } from '../../contract/types.js';
+import { type Migrations, STATUS_CHECK, type SchemaDialect } from '../sql/schema.js';
 import type { Session } from './timeouts.js';
 
-const STATUS_CHECK = `CHECK (status IN (${RUN_STATUSES.map((s) => `'${s}'`).join(', ')}))`;
-
-/** MIGRATIONS[i] takes a schema from version i to i + 1; `S` is the quoted schema name. */
-export const MIGRATIONS: readonly ((S: string) => string)[] = [
-  (S) => `
+/** `S` is the quoted schema name. */
+const migrations = (S: string): Migrations =>
+  [
+    `
+  CREATE SCHEMA IF NOT EXISTS ${S};
   CREATE TABLE ${S}.wfstore_meta (
     key text PRIMARY KEY,
     value text NOT NULL
@@ -23,7 +23,12 @@ export const MIGRATIONS: readonly ((S: string) => string)[] = [
     metadata json NOT NULL,
     created_at timestamptz NOT NULL,
     updated_at timestamptz NOT NULL,
+    -- The run's append counter: an append increments it in the same statement, and the row lock that
+    -- takes queues concurrent appenders on any connection. (SQLite leaves it at 0: it numbers appends
+    -- from max(sequence) under its database write lock.)
     last_sequence bigint NOT NULL DEFAULT 0,
+    -- Bumped by every update: a metadata merge is written only if it is still the one read (optimistic
+    -- compare-and-set). (SQLite bumps it too but never reads it: its updates hold the write lock.)
     revision bigint NOT NULL DEFAULT 0
   );
   CREATE INDEX workflow_runs_by_created ON ${S}.workflow_runs (created_at, id);
@@ -44,46 +49,30 @@ export const MIGRATIONS: readonly ((S: string) => string)[] = [
     PRIMARY KEY (run_id, node_id)
   );
   `,
-];
-
-export const SCHEMA_VERSION = MIGRATIONS.length;
+  ] as const;
 
 /**
- * Creates the schema if missing and migrates it forward, one opener at a time (an advisory lock), in
- * one transaction. A schema from a newer wfstore is refused and rolled back untouched.
+ * The schema's tables through one connection: the migration's transaction takes an advisory lock on the
+ * schema's name first, so one opener migrates it at a time. `quoted` is the schema name quoted.
  */
-export async function migrate(client: Session, schema: string, quoted: string): Promise<void> {
-  await client.query('BEGIN');
-  try {
-    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`wfstore:${schema}`]);
-    const { rows } = await client.query<{ found: string | null }>(`SELECT to_regclass($1)::text AS found`, [
-      `${quoted}.wfstore_meta`,
-    ]);
-    let version = 0;
-    if (rows[0]?.found != null) {
-      const meta = await client.query<{ value: string }>(
-        `SELECT value FROM ${quoted}.wfstore_meta WHERE key = 'schema_version'`,
-      );
-      version = meta.rows[0] === undefined ? 0 : Number(meta.rows[0].value);
-      if (!Number.isSafeInteger(version) || version > SCHEMA_VERSION) {
-        throw new StoreOpenError(
-          `createPostgresStore: schema "${schema}" has wfstore schema version ${meta.rows[0]?.value}, newer than this ` +
-            `wfstore reads (${SCHEMA_VERSION}); upgrade wfstore to open it. The schema was not changed.`,
-        );
-      }
-    }
-    if (version < SCHEMA_VERSION) {
-      await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoted}`);
-      for (let from = version; from < SCHEMA_VERSION; from++) await client.query(MIGRATIONS[from]!(quoted));
-      await client.query(
-        `INSERT INTO ${quoted}.wfstore_meta (key, value) VALUES ('schema_version', $1)
-         ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
-        [String(SCHEMA_VERSION)],
-      );
-    }
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  }
+export function postgresSchema(session: Session, schema: string, quoted: string): SchemaDialect {
+  const metaTable = `${quoted}.wfstore_meta`;
+  return {
+    opened: `createPostgresStore: schema "${schema}"`,
+    container: 'schema',
+    migrations: migrations(quoted),
+    metaTable,
+    async hasMetaTable() {
+      const { rows } = await session.query<{ found: string | null }>(`SELECT to_regclass($1)::text AS found`, [
+        metaTable,
+      ]);
+      return rows[0]?.found != null;
+    },
+    run: async (sql) => void (await session.query(sql)),
+    rows: async <R>(sql: string) => (await session.query(sql)).rows as R[],
+    async begin() {
+      await session.query('BEGIN');
+      await session.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`wfstore:${schema}`]);
+    },
+  };
 }

@@ -12,8 +12,9 @@ import type {
   ListRunsRequest,
   UpdateRunRequest,
 } from '../../contract/validation.js';
-import { eventFromRequest, runFromRow, type NewRunRecord, type StorageDriver } from '../define-store.js';
-import { prepareQueries, type EventRow, type Queries, type RunRow } from './queries.js';
+import { eventFromRequest, runFromRecord, type NewRunRecord, type StorageDriver } from '../define-store.js';
+import { newRunValues, toRun } from '../sql/rows.js';
+import { prepareQueries, type EventRow, type Queries } from './queries.js';
 
 export class SqliteDriver implements StorageDriver {
   readonly name = 'sqlite';
@@ -64,26 +65,9 @@ export class SqliteDriver implements StorageDriver {
   }
 
   async insertRun(record: NewRunRecord): Promise<WorkflowRun> {
-    const row: RunRow = {
-      id: record.id,
-      workflow_name: record.workflow_name,
-      status: record.status,
-      user_message: record.user_message,
-      metadata: record.metadataJson,
-      created_at: record.created_at,
-      updated_at: record.created_at,
-    };
-    const { changes } = this.q.insertRun.run(
-      row.id,
-      row.workflow_name,
-      row.status,
-      row.user_message,
-      row.metadata,
-      row.created_at,
-      row.updated_at,
-    );
+    const { changes } = this.q.insertRun.run(...newRunValues(record));
     if (changes === 0) throw runAlreadyExists(record.id);
-    return toRun(row);
+    return runFromRecord(record);
   }
 
   async getRun(id: string): Promise<WorkflowRun | null> {
@@ -126,8 +110,4 @@ export class SqliteDriver implements StorageDriver {
   async close(): Promise<void> {
     this.db.close();
   }
-}
-
-function toRun(row: RunRow): WorkflowRun {
-  return runFromRow(row, JSON.parse(row.metadata) as JsonObject);
 }

@@ -5,8 +5,9 @@ import path from 'node:path';
 import { StoreOpenError } from '../../contract/errors.js';
 import type { DeterminismOptions, IWorkflowStore } from '../../contract/types.js';
 import { defineStore } from '../define-store.js';
+import { migrate } from '../sql/schema.js';
 import { SqliteDriver } from './driver.js';
-import { migrate } from './schema.js';
+import { sqliteSchema } from './schema.js';
 
 export interface SqliteStoreOptions extends DeterminismOptions {
   /** Database file (its directory is created if missing), or ':memory:'. */
@@ -43,7 +44,7 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<IW
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${synchronous.toUpperCase()}`);
     db.pragma('foreign_keys = ON');
-    migrate(db, options.filename);
+    await migrate(sqliteSchema(db, options.filename));
   } catch (error) {
     db.close();
     if (error instanceof StoreOpenError) throw error;

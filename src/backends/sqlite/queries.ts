@@ -1,16 +1,7 @@
 // Every statement the SQLite driver runs, prepared once per connection.
 
 import type Database from 'better-sqlite3';
-
-export interface RunRow {
-  id: string;
-  workflow_name: string;
-  status: string;
-  user_message: string;
-  metadata: string;
-  created_at: string;
-  updated_at: string;
-}
+import { type RunRow, runColumns } from '../sql/rows.js';
 
 export interface EventRow {
   run_id: string;
@@ -20,7 +11,7 @@ export interface EventRow {
   payload: string;
 }
 
-const RUN_COLUMNS = 'id, workflow_name, status, user_message, metadata, created_at, updated_at';
+const RUN_COLUMNS = runColumns();
 
 type Statement<P extends unknown[] | Record<string, unknown>, R = unknown> = Database.Statement<P, R>;
 

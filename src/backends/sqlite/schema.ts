@@ -1,13 +1,10 @@
-// The SQLite schema and its versions. MIGRATIONS[i] takes a database from version i to i + 1.
+// The SQLite tables, and how SQLite runs their migration (src/backends/sql/schema.ts).
 // Columns match the PostgreSQL backend one for one (a test compares them).
 
 import type Database from 'better-sqlite3';
-import { StoreOpenError } from '../../contract/errors.js';
-import { RUN_STATUSES } from '../../contract/types.js';
+import { type Migrations, STATUS_CHECK, type SchemaDialect } from '../sql/schema.js';
 
-const STATUS_CHECK = `CHECK (status IN (${RUN_STATUSES.map((s) => `'${s}'`).join(', ')}))`;
-
-export const MIGRATIONS: readonly string[] = [
+const MIGRATIONS = [
   `
   CREATE TABLE wfstore_meta (
     key TEXT PRIMARY KEY,
@@ -21,10 +18,12 @@ export const MIGRATIONS: readonly string[] = [
     metadata TEXT NOT NULL,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
-    -- PostgreSQL's per-run append counter (its row lock orders concurrent appends). SQLite numbers
-    -- appends from max(sequence) under its database write lock and leaves this at 0.
+    -- PostgreSQL's per-run append counter: its append increments it, and the row lock that takes queues
+    -- concurrent appenders. SQLite numbers appends from max(sequence) under its database write lock
+    -- (BEGIN IMMEDIATE) and leaves this at 0.
     last_sequence INTEGER NOT NULL DEFAULT 0,
-    -- Bumped by every update, for compare-and-set on the whole row.
+    -- Bumped by every update. PostgreSQL writes a metadata merge only if it is still the one read
+    -- (optimistic compare-and-set); SQLite bumps it too but never reads it (its updates hold the write lock).
     revision INTEGER NOT NULL DEFAULT 0
   );
   CREATE INDEX workflow_runs_by_created ON workflow_runs (created_at, id);
@@ -45,31 +44,19 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (run_id, node_id)
   ) WITHOUT ROWID; -- one B-tree, not a table and an index: the output upsert is on every completion
   `,
-];
+] as const satisfies Migrations;
 
-export const SCHEMA_VERSION = MIGRATIONS.length;
-
-/** Reads the recorded version, refuses a newer one untouched, and applies what is missing in one transaction. */
-export function migrate(db: Database.Database, filename: string): void {
-  db.transaction(() => {
-    const hasMeta = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'wfstore_meta'`).get();
-    const row = hasMeta
-      ? (db.prepare(`SELECT value FROM wfstore_meta WHERE key = 'schema_version'`).get() as
-          | { value: string }
-          | undefined)
-      : undefined;
-    const version = row === undefined ? 0 : Number(row.value);
-    if (!Number.isSafeInteger(version) || version > SCHEMA_VERSION) {
-      throw new StoreOpenError(
-        `createSqliteStore: ${filename} has wfstore schema version ${row?.value}, newer than this wfstore reads (${SCHEMA_VERSION}); ` +
-          'upgrade wfstore to open it. The database was not changed.',
-      );
-    }
-    for (let from = version; from < SCHEMA_VERSION; from++) db.exec(MIGRATIONS[from]!);
-    if (version < SCHEMA_VERSION) {
-      db.prepare(
-        `INSERT INTO wfstore_meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-      ).run(String(SCHEMA_VERSION));
-    }
-  }).immediate();
+/** The database's tables through SQLite: BEGIN IMMEDIATE takes the write lock, so one opener migrates at a time. */
+export function sqliteSchema(db: Database.Database, filename: string): SchemaDialect {
+  return {
+    opened: `createSqliteStore: ${filename}`,
+    container: 'database',
+    migrations: MIGRATIONS,
+    metaTable: 'wfstore_meta',
+    hasMetaTable: async () =>
+      db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'wfstore_meta'`).get() !== undefined,
+    run: async (sql) => void db.exec(sql),
+    rows: async <R>(sql: string) => db.prepare(sql).all() as R[],
+    begin: async () => void db.exec('BEGIN IMMEDIATE'),
+  };
 }

@@ -1,9 +1,15 @@
-// An isolated schema per store, so scenarios never see each other's rows; dropped afterwards.
+// Throwaway schemas on a test server: one per store, so scenarios never see each other's rows; dropped afterwards.
 
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
-export class SchemaPool {
+/** Drops a schema and everything in it, if it exists; the name is quoted, so any name is safe. */
+export async function dropSchema(db: Pick<pg.Pool, 'query'>, schema: string): Promise<void> {
+  await db.query(`DROP SCHEMA IF EXISTS ${pg.Client.prototype.escapeIdentifier(schema)} CASCADE`);
+}
+
+/** Names fresh schemas and drops them, on a small connection pool of its own. */
+export class ThrowawaySchemas {
   private readonly admin: pg.Pool;
 
   constructor(readonly connectionString: string) {
@@ -17,7 +23,7 @@ export class SchemaPool {
   }
 
   async drop(schema: string): Promise<void> {
-    await this.admin.query(`DROP SCHEMA IF EXISTS ${pg.Client.prototype.escapeIdentifier(schema)} CASCADE`);
+    await dropSchema(this.admin, schema);
   }
 
   async end(): Promise<void> {
