@@ -14,7 +14,8 @@ import type {
   UpdateRunRequest,
 } from '../../contract/validation.js';
 import { eventFromRequest, runFromRecord, type NewRunRecord, type StorageDriver } from '../define-store.js';
-import { completeLines, isNotFound, readTextOrNull, syncDirectory, writeFileAtomic, writeViewFile } from './files.js';
+import { isNotFound, readTextOrNull, syncDirectory, writeFileAtomic, writeViewFile } from './files.js';
+import { completeLines, eventLine, parseEventLine, sequenceOfLine } from './log-format.js';
 import { LogFiles, type LogPosition } from './log-files.js';
 import type { Layout } from './layout.js';
 import { nodeFileText, readCompletedOutputs } from './outputs.js';
@@ -125,16 +126,9 @@ export class FilesystemDriver implements StorageDriver {
       }
       throw error;
     }
-    const first = (log.lastSequence ?? sequenceOf(log.lastLine!, runId)) + 1;
+    const first = (log.lastSequence ?? lastSequenceIn(log.lastLine!, runId)) + 1;
     const data = Buffer.from(
-      batch
-        .map(
-          ({ request, timestamp }, i) =>
-            `{"run_id":${JSON.stringify(runId)},"sequence":${first + i},"event_type":${JSON.stringify(request.event_type)},` +
-            `"timestamp":${JSON.stringify(timestamp)},"payload":${request.payloadJson}}\n`,
-        )
-        .join(''),
-      'utf8',
+      batch.map(({ request, timestamp }, i) => eventLine(request, first + i, timestamp)).join(''),
     );
     try {
       await writeFully(log.handle, data, log.end);
@@ -169,7 +163,7 @@ export class FilesystemDriver implements StorageDriver {
       request.limit === undefined ? lines.length : Math.min(lines.length, request.after_sequence + request.limit);
     const events: WorkflowEvent[] = [];
     for (let index = request.after_sequence; index < stop; index++) {
-      const event = JSON.parse(lines[index]!) as WorkflowEvent;
+      const event = parseEventLine(lines[index]!);
       if (event.sequence !== index + 1) {
         throw new Error(
           `events.jsonl of run "${request.run_id}" is corrupt: line ${index + 1} holds sequence ${event.sequence}`,
@@ -220,13 +214,10 @@ async function writeFully(handle: fs.FileHandle, data: Buffer, position: number)
   }
 }
 
-const SEQUENCE_PREFIX = /^\{"run_id":"[^"]*","sequence":(\d+),/;
-
-/** The sequence of a log line; our own lines start with it, so the line need not be parsed whole. */
-function sequenceOf(line: string, runId: string): number {
-  const match = SEQUENCE_PREFIX.exec(line);
-  const sequence = match !== null ? Number(match[1]) : (JSON.parse(line) as { sequence?: unknown }).sequence;
-  if (typeof sequence !== 'number' || !Number.isSafeInteger(sequence) || sequence < 1) {
+/** The sequence of the log's last line, which the next append follows. */
+function lastSequenceIn(line: string, runId: string): number {
+  const sequence = sequenceOfLine(line);
+  if (sequence === undefined) {
     throw new Error(`events.jsonl of run "${runId}" is corrupt: its last line has no valid sequence`);
   }
   return sequence;

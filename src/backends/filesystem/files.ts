@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { LINE_END } from './log-format.js';
 
 /** ENOTDIR too: `{artifactsDir}/stray.txt/run.json` names no run, like a missing directory. */
 export function isNotFound(error: unknown): boolean {
@@ -72,7 +73,6 @@ export interface LogTail {
 }
 
 const CHUNK = 64 * 1024;
-const NEWLINE = 0x0a;
 
 /**
  * Reads backwards from the end of an append-only log. Bytes after the last newline are a torn write
@@ -90,13 +90,13 @@ export async function readLogTail(handle: fs.FileHandle, size: number): Promise<
     await readFully(handle, chunk, position);
     let stop = chunk.length;
     if (end < 0) {
-      const last = chunk.lastIndexOf(NEWLINE);
+      const last = chunk.lastIndexOf(LINE_END);
       if (last < 0) continue; // still inside the torn tail
       end = position + last + 1;
       stop = last;
     }
     // Buffer#lastIndexOf counts a negative offset from the end, hence the guard.
-    const previous = stop === 0 ? -1 : chunk.lastIndexOf(NEWLINE, stop - 1);
+    const previous = stop === 0 ? -1 : chunk.lastIndexOf(LINE_END, stop - 1);
     pieces.unshift(chunk.subarray(previous + 1, stop));
     if (previous >= 0) return { end, lastLine: line() };
   }
@@ -110,11 +110,4 @@ async function readFully(handle: fs.FileHandle, buffer: Buffer, position: number
     if (bytesRead === 0) throw new Error(`unexpected end of file at byte ${position + offset}`);
     offset += bytesRead;
   }
-}
-
-/** Splits log text into complete lines; a final piece without its newline is a torn write and dropped. */
-export function completeLines(text: string): string[] {
-  const lines = text.split('\n');
-  lines.pop();
-  return lines;
 }

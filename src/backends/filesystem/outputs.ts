@@ -10,10 +10,10 @@
 // (fsynced) is the truth, and whatever view survives is checked against it.
 
 import { promises as fs, readFileSync } from 'node:fs';
-import type { JsonValue, WorkflowEvent } from '../../contract/types.js';
-import { NODE_COMPLETED } from '../../contract/types.js';
+import type { JsonValue } from '../../contract/types.js';
 import { isNotFound, readTextOrNull, writeViewFile } from './files.js';
 import type { Layout } from './layout.js';
+import { completeLines, completionOf, LINE_END } from './log-format.js';
 
 interface View {
   log_bytes: number;
@@ -101,7 +101,8 @@ async function readLog(
       if (bytesRead === 0) break;
       offset += bytesRead;
     }
-    const complete = offset === 0 ? bytes.subarray(0, 0) : bytes.subarray(0, bytes.lastIndexOf(0x0a, offset - 1) + 1);
+    const complete =
+      offset === 0 ? bytes.subarray(0, 0) : bytes.subarray(0, bytes.lastIndexOf(LINE_END, offset - 1) + 1);
     return { bytes: complete, end: from + complete.length };
   } finally {
     await handle.close();
@@ -111,17 +112,11 @@ async function readLog(
 function completionsIn(bytes: Buffer): Map<string, NodeOutput> {
   const completions = new Map<string, NodeOutput>();
   if (bytes.length === 0) return completions;
-  for (const line of bytes.toString('utf8').split('\n')) {
-    // Cheap pre-filter: only node_completed lines need parsing.
-    if (!line.includes('"event_type":"node_completed"')) continue;
-    const event = JSON.parse(line) as WorkflowEvent;
-    if (event.event_type !== NODE_COMPLETED) continue;
-    const nodeId = event.payload.node_id as string;
-    completions.delete(nodeId); // keep insertion order = order of latest completion
-    completions.set(nodeId, {
-      sequence: event.sequence,
-      output: Object.hasOwn(event.payload, 'output') ? event.payload.output! : null,
-    });
+  for (const line of completeLines(bytes.toString('utf8'))) {
+    const completion = completionOf(line);
+    if (completion === undefined) continue;
+    completions.delete(completion.node_id); // keep insertion order = order of latest completion
+    completions.set(completion.node_id, { sequence: completion.sequence, output: completion.output });
   }
   return completions;
 }
