@@ -1,7 +1,7 @@
 // The filesystem StorageDriver: {artifactsDir}/{runId}/run.json, events.jsonl, nodes/{nodeId}.json.
 
 import { randomUUID } from 'node:crypto';
-import { promises as fs, writeSync } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { runAlreadyExists, runNotFound } from '../../contract/errors.js';
 import { applyUpdate } from '../../contract/rules.js';
@@ -14,7 +14,7 @@ import type {
   UpdateRunRequest,
 } from '../../contract/validation.js';
 import { eventFromRequest, runFromRecord, type NewRunRecord, type StorageDriver } from '../define-store.js';
-import { isNotFound, readTextOrNull, syncDirectory, writeFileAtomic, writeViewFile } from './files.js';
+import { isNotFound, readTextOrNull, replaceFile, syncDirectory, writeAll, writeNewFile } from './files.js';
 import { completeLines, eventLine, parseEventLine, sequenceOfLine } from './log-format.js';
 import { LogFiles, type LogPosition } from './log-files.js';
 import type { Layout } from './layout.js';
@@ -87,7 +87,7 @@ export class FilesystemDriver implements StorageDriver {
       const current = await this.getRun(request.id);
       if (current === null) throw runNotFound(request.id);
       const { run } = applyUpdate(current, request, now);
-      await writeFileAtomic(this.layout.runFile(request.id), runFileText(run), this.options.fsync);
+      await replaceFile(this.layout.runFile(request.id), runFileText(run), this.options.fsync);
       return run;
     });
   }
@@ -131,7 +131,7 @@ export class FilesystemDriver implements StorageDriver {
       batch.map(({ request, timestamp }, i) => eventLine(request, first + i, timestamp)).join(''),
     );
     try {
-      await writeFully(log.handle, data, log.end);
+      await writeAll(log.handle, data, log.end);
       if (this.options.fsync) await log.handle.datasync();
     } catch (error) {
       await log.handle.truncate(log.end).catch(() => {}); // a refused call leaves nothing behind
@@ -147,7 +147,7 @@ export class FilesystemDriver implements StorageDriver {
         latest.set(request.node.node_id, { sequence: first + i, outputJson: request.node.outputJson });
     });
     for (const [nodeId, { sequence, outputJson }] of latest) {
-      await writeViewFile(this.layout.nodeFile(runId, nodeId), nodeFileText(nodeId, sequence, outputJson)).catch(
+      await replaceFile(this.layout.nodeFile(runId, nodeId), nodeFileText(nodeId, sequence, outputJson), false).catch(
         () => {},
       );
     }
@@ -189,29 +189,6 @@ export class FilesystemDriver implements StorageDriver {
 
 function runFileText(run: WorkflowRun): string {
   return JSON.stringify(run);
-}
-
-async function writeNewFile(file: string, text: string, fsync: boolean): Promise<void> {
-  const handle = await fs.open(file, 'wx');
-  try {
-    await handle.writeFile(text, 'utf8');
-    if (fsync) await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-async function writeFully(handle: fs.FileHandle, data: Buffer, position: number): Promise<void> {
-  let offset = 0;
-  if (data.length < 64 * 1024) {
-    // A small write lands in the page cache in microseconds: cheaper done here than in the thread pool.
-    while (offset < data.length) offset += writeSync(handle.fd, data, offset, data.length - offset, position + offset);
-    return;
-  }
-  while (offset < data.length) {
-    const { bytesWritten } = await handle.write(data, offset, data.length - offset, position + offset);
-    offset += bytesWritten;
-  }
 }
 
 /** The sequence of the log's last line, which the next append follows. */

@@ -11,7 +11,7 @@
 
 import { promises as fs, readFileSync } from 'node:fs';
 import type { JsonValue } from '../../contract/types.js';
-import { isNotFound, readTextOrNull, writeViewFile } from './files.js';
+import { isNotFound, readAt, readTextOrNull, replaceFile } from './files.js';
 import type { Layout } from './layout.js';
 import { completeLines, completionOf, LINE_END } from './log-format.js';
 
@@ -66,10 +66,10 @@ export async function readCompletedOutputs(
   if (stale.length > 0 || wholeLog || view.log_bytes !== log.end) {
     if (!options.repair) return null;
     for (const [nodeId, { sequence, output }] of stale) {
-      await writeViewFile(layout.nodeFile(runId, nodeId), nodeFileText(nodeId, sequence, JSON.stringify(output)));
+      await replaceFile(layout.nodeFile(runId, nodeId), nodeFileText(nodeId, sequence, JSON.stringify(output)), false);
     }
     const next: View = { log_bytes: log.end, nodes: Object.fromEntries([...truth].map(([id, n]) => [id, n.sequence])) };
-    await writeViewFile(layout.viewFile(runId), JSON.stringify(next));
+    await replaceFile(layout.viewFile(runId), JSON.stringify(next), false);
   }
   return new Map([...truth].sort((a, b) => a[1].sequence - b[1].sequence).map(([id, n]) => [id, n.output]));
 }
@@ -95,12 +95,7 @@ async function readLog(
     const { size } = await handle.stat();
     if (size < from) return null;
     const bytes = Buffer.allocUnsafe(size - from);
-    let offset = 0;
-    while (offset < bytes.length) {
-      const { bytesRead } = await handle.read(bytes, offset, bytes.length - offset, from + offset);
-      if (bytesRead === 0) break;
-      offset += bytesRead;
-    }
+    const offset = await readAt(handle, bytes, from);
     const complete =
       offset === 0 ? bytes.subarray(0, 0) : bytes.subarray(0, bytes.lastIndexOf(LINE_END, offset - 1) + 1);
     return { bytes: complete, end: from + complete.length };
