@@ -118,7 +118,7 @@ export class FilesystemDriver implements StorageDriver {
   ): Promise<number[]> {
     let log: LogPosition;
     try {
-      log = await this.logs.position(runId, this.layout.eventsFile(runId));
+      log = await this.logs.cutTornTailAndFindEnd(runId, this.layout.eventsFile(runId));
     } catch (error) {
       if (isNotFound(error)) {
         await this.logs.drop(runId);
