@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { runAlreadyExists, runNotFound } from '../../contract/errors.js';
-import { applyUpdate } from '../../contract/rules.js';
+import { applyUpdate, selectRuns } from '../../contract/rules.js';
 import type { JsonValue, WorkflowEvent, WorkflowRun } from '../../contract/types.js';
 import { ID_PATTERN } from '../../contract/limits.js';
 import type {
@@ -72,14 +72,11 @@ export class FilesystemDriver implements StorageDriver {
 
   async listRuns(request: ListRunsRequest): Promise<WorkflowRun[]> {
     const names = (await fs.readdir(this.layout.root)).filter((name) => ID_PATTERN.test(name));
-    const runs = (await Promise.all(names.map((name) => this.getRun(name)))).filter(
-      (run): run is WorkflowRun =>
-        run !== null &&
-        (request.status === undefined || run.status === request.status) &&
-        (request.workflow_name === undefined || run.workflow_name === request.workflow_name),
+    const runs = await Promise.all(names.map((name) => this.getRun(name)));
+    return selectRuns(
+      runs.filter((run) => run !== null),
+      request,
     );
-    runs.sort((a, b) => compareText(a.created_at, b.created_at) || compareText(a.id, b.id));
-    return request.limit === undefined ? runs : runs.slice(0, request.limit);
   }
 
   updateRun(request: UpdateRunRequest, now: string): Promise<WorkflowRun> {
@@ -198,9 +195,4 @@ function lastSequenceIn(line: string, runId: string): number {
     throw new Error(`events.jsonl of run "${runId}" is corrupt: its last line has no valid sequence`);
   }
   return sequence;
-}
-
-/** Code-unit order, as SQL "C"/BINARY collation gives for the ASCII of ids and ISO timestamps. */
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
