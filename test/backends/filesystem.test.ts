@@ -11,6 +11,7 @@ import type { IWorkflowStore } from '../../src/contract/types.js';
 import { ManualClock } from '../../src/harness/clock.js';
 import { referenceAddress } from '../../src/harness/open-location.js';
 import { appendFromProcesses } from '../../src/harness/processes.js';
+import { refusedAtOpen } from '../support/assertions.js';
 
 describe('filesystem backend on disk', () => {
   let root: string;
@@ -271,6 +272,43 @@ describe('filesystem backend on disk', () => {
         Array.from({ length: 50 }, (_, i) => i),
         `worker ${worker}'s events, in its order`,
       );
+    }
+  });
+});
+
+describe('createFilesystemStore options', () => {
+  let root: string;
+  before(async () => (root = await fs.mkdtemp(path.join(os.tmpdir(), 'wfstore-fs-options-'))));
+  after(async () => fs.rm(root, { recursive: true, force: true }));
+
+  it('refuses a bad or unknown option with a StoreOpenError naming it, and creates nothing', async () => {
+    const artifactsDir = path.join(root, 'store');
+    const refused: [string, unknown][] = [
+      ['artifactsDir', {}],
+      ['artifactsDir', { artifactsDir: '' }],
+      ['artifactsDir', { artifactsDir: 5 }],
+      ['artifactsDir', { artifactsDir: new URL('file:///tmp/x') }],
+      ['fsync', { artifactsDir, fsync: 'false' }],
+      ['fsync', { artifactsDir, fsync: 0 }],
+      ['fsync', { artifactsDir, fsync: null }],
+      ['fsynch', { artifactsDir, fsynch: false }],
+      ['artifactDir', { artifactDir: artifactsDir }],
+      ['now', { artifactsDir, now: new Date() }],
+      ['generateId', { artifactsDir, generateId: 'run-1' }],
+      ['options', null],
+      ['options', 'store'],
+    ];
+    for (const [option, options] of refused) {
+      await refusedAtOpen(createFilesystemStore(options as never), option);
+      assert.deepEqual(await fs.readdir(root), [], `nothing created for ${JSON.stringify(options)}`);
+    }
+  });
+
+  it('takes fsync true, false or absent (undefined)', async () => {
+    for (const fsync of [true, false, undefined]) {
+      const store = await createFilesystemStore({ artifactsDir: path.join(root, `fsync-${fsync}`), fsync });
+      await store.createWorkflowRun({ id: 'r', workflow_name: 'w', user_message: '' });
+      await store.close();
     }
   });
 });

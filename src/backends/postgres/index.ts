@@ -2,6 +2,7 @@ import pg from 'pg';
 import { StoreOpenError } from '../../contract/errors.js';
 import type { IWorkflowStore } from '../../contract/types.js';
 import { defineStore } from '../define-store.js';
+import { readDeterminismOptions } from '../factory-options.js';
 import { PostgresDriver } from './driver.js';
 import { type PostgresStoreOptions, readOptions } from './options.js';
 import { openPool } from './pool.js';
@@ -12,6 +13,8 @@ import { boundedSession, explainTimeout } from './timeouts.js';
 export type { PostgresStoreOptions } from './options.js';
 
 export async function createPostgresStore(options: PostgresStoreOptions): Promise<IWorkflowStore> {
+  // now and generateId are checked before anything connects (defineStore would, once connected).
+  readDeterminismOptions('createPostgresStore', options);
   const { source, schema, bounds } = readOptions(options);
   const connections = openPool(source, bounds);
   const quoted = pg.Client.prototype.escapeIdentifier(schema);
