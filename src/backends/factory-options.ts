@@ -21,26 +21,20 @@ export function readFactoryOptions<K extends string>(
   options: unknown,
   names: readonly K[],
 ): FactoryOptions<K> {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new StoreOpenError(`${factory}: options must be an object, got ${describe(options)}`);
-  }
+  const given = optionsObject(factory, options);
   const known: readonly string[] = [...names, ...DETERMINISM];
-  const unknownKeys = Object.keys(options).filter((key) => !known.includes(key));
+  const unknownKeys = Object.keys(given).filter((key) => !known.includes(key));
   if (unknownKeys.length > 0) {
     const list = unknownKeys.map((key) => JSON.stringify(key)).join(', ');
     throw new StoreOpenError(`${factory}: unknown option ${list}; the options are ${known.join(', ')}`);
   }
-  const given = options as Record<string, unknown>;
   const own = Object.fromEntries(names.map((name) => [name, given[name]])) as Record<K, unknown>;
   return { own, determinism: readDeterminismOptions(factory, given) };
 }
 
 /** `now` and `generateId` of `options`: each a function when given. */
 export function readDeterminismOptions(factory: string, options: unknown): DeterminismOptions {
-  if (typeof options !== 'object' || options === null) {
-    throw new StoreOpenError(`${factory}: options must be an object, got ${describe(options)}`);
-  }
-  const { now, generateId } = options as Record<string, unknown>;
+  const { now, generateId } = optionsObject(factory, options);
   for (const [name, value] of [
     ['now', now],
     ['generateId', generateId],
@@ -48,6 +42,13 @@ export function readDeterminismOptions(factory: string, options: unknown): Deter
     if (value !== undefined && typeof value !== 'function') throw optionError(factory, name, 'a function', value);
   }
   return { now: now as DeterminismOptions['now'], generateId: generateId as DeterminismOptions['generateId'] };
+}
+
+function optionsObject(factory: string, options: unknown): Record<string, unknown> {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new StoreOpenError(`${factory}: options must be an object, got ${describe(options)}`);
+  }
+  return options as Record<string, unknown>;
 }
 
 export function optionError(factory: string, name: string, expected: string, value: unknown): StoreOpenError {
