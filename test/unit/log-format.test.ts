@@ -42,13 +42,13 @@ const EVENTS: { event_type: string; payload?: Record<string, JsonValue> }[] = [
   { event_type: 'node_completed', payload: JSON.parse('{"__proto__":{"polluted":1},"node_id":"proto","output":[]}') },
 ];
 
-describe('the events.jsonl line format', () => {
-  const timestamp = '2026-11-25T18:54:26.304Z';
-  const requests = EVENTS.map((event) => parseCreateEvent({ run_id: 'run-1', ...event }));
-  const text = requests.map((request, i) => eventLine(request, i + 1, timestamp)).join('');
-  // What is read back is what the bytes on disk decode to.
-  const lines = completeLines(Buffer.from(text, 'utf8').toString('utf8'));
+const timestamp = '2026-11-25T18:54:26.304Z';
+const requests = EVENTS.map((event) => parseCreateEvent({ run_id: 'run-1', ...event }));
+const text = requests.map((request, i) => eventLine(request, i + 1, timestamp)).join('');
+// What is read back is what the bytes on disk decode to.
+const lines = completeLines(Buffer.from(text, 'utf8').toString('utf8'));
 
+describe('the events.jsonl line format', () => {
   it('writes one line per event, each ending with "\\n" and no other "\\n"', () => {
     assert.equal(lines.length, requests.length);
     const bytes = Buffer.from(text, 'utf8');

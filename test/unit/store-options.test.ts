@@ -63,17 +63,17 @@ describe('defineStore options', () => {
   });
 });
 
-describe('a misconfigured clock or id source', () => {
-  /** A memory store whose clock and ids are whatever `config` holds at call time. */
-  const storeWith = async (config: { now: () => unknown; id: () => unknown }): Promise<IWorkflowStore> =>
-    createMemoryStore({ now: () => config.now(), generateId: () => config.id() } as DeterminismOptions);
-  const good = () => new Date('2026-01-01T00:00:00.000Z');
-  const yearAt = (year: number) => {
-    const date = good();
-    date.setUTCFullYear(year);
-    return date;
-  };
+/** A memory store whose clock and ids are whatever `config` holds at call time. */
+const storeWith = async (config: { now: () => unknown; id: () => unknown }): Promise<IWorkflowStore> =>
+  createMemoryStore({ now: () => config.now(), generateId: () => config.id() } as DeterminismOptions);
+const good = () => new Date('2026-01-01T00:00:00.000Z');
+const yearAt = (year: number) => {
+  const date = good();
+  date.setUTCFullYear(year);
+  return date;
+};
 
+describe('a misconfigured clock', () => {
   it('a clock that returns no valid Date of years 1 to 9999: BACKEND_FAILURE naming options.now, nothing written', async () => {
     const config = { now: good as () => unknown, id: () => 'generated' };
     const store = await storeWith(config);
@@ -106,7 +106,9 @@ describe('a misconfigured clock or id source', () => {
     assert.deepEqual(await store.listWorkflowEvents('r'), []);
     await store.close();
   });
+});
 
+describe('a misconfigured id source', () => {
   it('an id source that returns no identifier: BACKEND_FAILURE naming options.generateId, nothing written', async () => {
     const config = { now: good as () => unknown, id: (() => 'ok') as () => unknown };
     const store = await storeWith(config);
@@ -132,7 +134,7 @@ describe('a misconfigured clock or id source', () => {
     await store.close();
   });
 
-  it('the caller is still told about its own bad input first', async () => {
+  it('the caller is still told about its own bad input first, before clock or ids', async () => {
     const store = await storeWith({ now: () => 'never', id: () => 'a/b' });
     await rejectsWith(store.createWorkflowRun({ workflow_name: '', user_message: '' }), 'INVALID_INPUT');
     await store.close();
