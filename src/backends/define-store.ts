@@ -2,7 +2,7 @@
 // clock and the id source, refuse calls after close(), and wrap driver faults. A backend supplies only a
 // StorageDriver, which receives requests that are already valid.
 
-import { WorkflowStoreError, invalidInput, storeClosed } from '../contract/errors.js';
+import { WorkflowStoreError, storeClosed } from '../contract/errors.js';
 import type {
   JsonObject,
   CreateWorkflowEventInput,
@@ -18,6 +18,7 @@ import type {
   WorkflowRun,
 } from '../contract/types.js';
 import {
+  describe,
   parseCreateEvent,
   parseCreateRun,
   parseListEvents,
@@ -30,6 +31,7 @@ import {
   type UpdateRunRequest,
 } from '../contract/validation.js';
 import { randomUUID } from 'node:crypto';
+import { readDeterminismOptions } from './factory-options.js';
 
 export interface NewRunRecord {
   id: string;
@@ -106,23 +108,58 @@ interface ValidCall<T> {
   run: () => Promise<T>;
 }
 
+/**
+ * A fault of the store's configuration (its clock or id source), not of the caller's input: the call is
+ * refused with BACKEND_FAILURE, naming the option.
+ */
+function misconfigured(option: string, problem: string, cause?: unknown): WorkflowStoreError {
+  return new WorkflowStoreError('BACKEND_FAILURE', `${option} ${problem}; the store is misconfigured`, { cause });
+}
+
+/** Calls `option` (now or generateId), reporting a throw as the option's fault. */
+function callOption<T>(name: string, option: () => T): T {
+  try {
+    return option();
+  } catch (error) {
+    throw misconfigured(name, `threw: ${error instanceof Error ? error.message : String(error)}`, error);
+  }
+}
+
+/** The store's clock, read at call time: a valid Date of years 1 to 9999, as an ISO string. */
+function readClock(now: () => Date): string {
+  const date: unknown = callOption('options.now', now);
+  if (!(date instanceof Date) || Number.isNaN(date.getTime())) {
+    throw misconfigured('options.now', `returned ${describe(date)}, not a valid Date`);
+  }
+  const year = date.getUTCFullYear();
+  if (year < 1 || year > 9999) {
+    throw misconfigured('options.now', `returned year ${year}; timestamps are stored for years 1 to 9999`);
+  }
+  return date.toISOString();
+}
+
+/** An id from the store's id source, which must be an identifier (WF-VAL-6). */
+function readGeneratedId(generateId: () => string): string {
+  const id: unknown = callOption('options.generateId', generateId);
+  try {
+    return validateId(id, 'generated id');
+  } catch (error) {
+    throw misconfigured('options.generateId', `returned an invalid run id (${(error as Error).message})`);
+  }
+}
+
+/**
+ * The store over `driver`. `options.now` and `options.generateId`, when given, must be functions (else a
+ * StoreOpenError here); what they return is checked at each call (else that call is a BACKEND_FAILURE).
+ */
 export function defineStore(driver: StorageDriver, options: DeterminismOptions = {}): IWorkflowStore {
-  const now = options.now ?? (() => new Date());
-  const generateId = options.generateId ?? randomUUID;
+  const configured = readDeterminismOptions('defineStore', options);
+  const now = configured.now ?? (() => new Date());
+  const generateId = configured.generateId ?? randomUUID;
   let closing: Promise<void> | undefined;
   let inFlight = 0;
   let idle: (() => void) | undefined;
-
-  const timestamp = (): string => {
-    const date = now();
-    if (!(date instanceof Date) || Number.isNaN(date.getTime())) {
-      throw invalidInput('options.now()', 'the store clock must return a valid Date');
-    }
-    const year = date.getUTCFullYear();
-    if (year < 1 || year > 9999)
-      throw invalidInput('options.now()', `the store clock returned year ${year}; 1 to 9999 are stored`);
-    return date.toISOString();
-  };
+  const timestamp = (): string => readClock(now);
 
   // Every operation: refuse when closed, validate synchronously, then call the driver; any error that is
   // not the contract's own becomes BACKEND_FAILURE with the driver's error as cause. The run named in that
@@ -164,7 +201,7 @@ export function defineStore(driver: StorageDriver, options: DeterminismOptions =
     createWorkflowRun(input: CreateWorkflowRunInput) {
       return operation('createWorkflowRun', () => {
         const { id: given, ...fields } = parseCreateRun(input);
-        const id = given ?? validateId(generateId(), 'options.generateId()');
+        const id = given ?? readGeneratedId(generateId);
         return onRun(id, () => driver.insertRun({ ...fields, id, created_at: timestamp() }));
       });
     },

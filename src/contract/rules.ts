@@ -1,11 +1,12 @@
-// The update rule as a pure function, for backends that read, decide and write under their own lock.
-// PostgreSQL decides in SQL for status-only patches and uses this for the rest and for diagnosis.
+// The update rule and the listing rule as pure functions, for backends that read, decide and write under
+// their own lock. PostgreSQL decides in SQL for status-only patches and uses applyUpdate for the rest and
+// for diagnosis; the SQL backends list with ORDER BY and LIMIT, the others with selectRuns.
 
 import { WorkflowStoreError, invalidInput } from './errors.js';
 import { JSON_MAX_BYTES } from './limits.js';
 import { canTransition, invalidTransition } from './transitions.js';
 import type { JsonObject, RunStatus, WorkflowRun } from './types.js';
-import type { UpdateRunRequest } from './validation.js';
+import type { ListRunsRequest, UpdateRunRequest } from './validation.js';
 
 export interface UpdatedRun {
   run: WorkflowRun;
@@ -44,6 +45,25 @@ export function applyUpdate(current: WorkflowRun, request: UpdateRunRequest, now
     },
     metadataJson,
   };
+}
+
+/**
+ * listWorkflowRuns over runs already read: those that match the filters, ordered by created_at, then id,
+ * then at most `limit` of them (the limit applies after ordering).
+ */
+export function selectRuns(runs: Iterable<WorkflowRun>, request: ListRunsRequest): WorkflowRun[] {
+  const selected = [...runs].filter(
+    (run) =>
+      (request.status === undefined || run.status === request.status) &&
+      (request.workflow_name === undefined || run.workflow_name === request.workflow_name),
+  );
+  selected.sort((a, b) => compareCodeUnits(a.created_at, b.created_at) || compareCodeUnits(a.id, b.id));
+  return request.limit === undefined ? selected : selected.slice(0, request.limit);
+}
+
+/** Code-unit order, as SQL "C"/BINARY collation gives for the ASCII of ids and ISO timestamps. */
+function compareCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** ISO-8601 UTC strings of one format compare correctly as text. */

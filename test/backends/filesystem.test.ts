@@ -11,6 +11,7 @@ import type { IWorkflowStore } from '../../src/contract/types.js';
 import { ManualClock } from '../../src/harness/clock.js';
 import { referenceAddress } from '../../src/harness/open-location.js';
 import { appendFromProcesses } from '../../src/harness/processes.js';
+import { refusedAtOpen } from '../support/assertions.js';
 
 describe('filesystem backend on disk', () => {
   let root: string;
@@ -178,6 +179,32 @@ describe('filesystem backend on disk', () => {
     assert.deepEqual(await readJson('r', 'nodes', 'a.json'), { node_id: 'a', sequence: 2, output: 'new' });
   });
 
+  it('node outputs rebuilt from the log are the completions, whatever the payloads and node ids look like', async () => {
+    await store.createWorkflowRun({ id: 'r', workflow_name: 'w', user_message: '' });
+    const fake = '{"run_id":"r","sequence":9,"event_type":"node_completed","timestamp":"t","payload":{"node_id":"x"}}';
+    await store.createWorkflowEvent({ run_id: 'r', event_type: 'log', payload: { node_id: 'x', text: fake } });
+    await store.createWorkflowEvent({ run_id: 'r', event_type: 'node_completed', payload: { node_id: 'null' } });
+    await store.createWorkflowEvent({
+      run_id: 'r',
+      event_type: 'node_completed',
+      payload: { node_id: '1e999', output: `\u2028\ud800${fake}` },
+    });
+    await store.createWorkflowEvent({ run_id: 'r', event_type: 'node_completed:x', payload: { node_id: 'true' } });
+    const expected = new Map<string, unknown>([
+      ['null', null],
+      ['1e999', `\u2028\ud800${fake}`],
+    ]);
+    assert.deepEqual(await store.getCompletedDagNodeOutputs('r'), expected);
+    await fs.rm(path.join(dir, 'r', 'nodes'), { recursive: true });
+    await fs.mkdir(path.join(dir, 'r', 'nodes'));
+    assert.deepEqual(await store.getCompletedDagNodeOutputs('r'), expected);
+    assert.deepEqual((await fs.readdir(path.join(dir, 'r', 'nodes'))).sort(), [
+      '.view.json',
+      '1e999.json',
+      'null.json',
+    ]);
+  });
+
   it('a node file the view vouches for but that went back in time is rebuilt from the whole log', async () => {
     await store.createWorkflowRun({ id: 'r', workflow_name: 'w', user_message: '' });
     await store.createWorkflowEvent({
@@ -245,6 +272,43 @@ describe('filesystem backend on disk', () => {
         Array.from({ length: 50 }, (_, i) => i),
         `worker ${worker}'s events, in its order`,
       );
+    }
+  });
+});
+
+describe('createFilesystemStore options', () => {
+  let root: string;
+  before(async () => (root = await fs.mkdtemp(path.join(os.tmpdir(), 'wfstore-fs-options-'))));
+  after(async () => fs.rm(root, { recursive: true, force: true }));
+
+  it('refuses a bad or unknown option with a StoreOpenError naming it, and creates nothing', async () => {
+    const artifactsDir = path.join(root, 'store');
+    const refused: [string, unknown][] = [
+      ['artifactsDir', {}],
+      ['artifactsDir', { artifactsDir: '' }],
+      ['artifactsDir', { artifactsDir: 5 }],
+      ['artifactsDir', { artifactsDir: new URL('file:///tmp/x') }],
+      ['fsync', { artifactsDir, fsync: 'false' }],
+      ['fsync', { artifactsDir, fsync: 0 }],
+      ['fsync', { artifactsDir, fsync: null }],
+      ['fsynch', { artifactsDir, fsynch: false }],
+      ['artifactDir', { artifactDir: artifactsDir }],
+      ['now', { artifactsDir, now: new Date() }],
+      ['generateId', { artifactsDir, generateId: 'run-1' }],
+      ['options', null],
+      ['options', 'store'],
+    ];
+    for (const [option, options] of refused) {
+      await refusedAtOpen(createFilesystemStore(options as never), option);
+      assert.deepEqual(await fs.readdir(root), [], `nothing created for ${JSON.stringify(options)}`);
+    }
+  });
+
+  it('takes fsync true, false or absent (undefined)', async () => {
+    for (const fsync of [true, false, undefined]) {
+      const store = await createFilesystemStore({ artifactsDir: path.join(root, `fsync-${fsync}`), fsync });
+      await store.createWorkflowRun({ id: 'r', workflow_name: 'w', user_message: '' });
+      await store.close();
     }
   });
 });

@@ -9,7 +9,7 @@ import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { createSqliteStore } from '../../src/backends/sqlite/index.js';
 import { StoreOpenError } from '../../src/contract/errors.js';
 import type { IWorkflowStore } from '../../src/contract/types.js';
-import { rejectsWith } from '../support/assertions.js';
+import { refusedAtOpen, rejectsWith } from '../support/assertions.js';
 import { referenceAddress } from '../../src/harness/open-location.js';
 import { appendFromProcesses } from '../../src/harness/processes.js';
 
@@ -156,6 +156,53 @@ describe('sqlite backend in the database', () => {
         events.filter((e) => e.payload.worker === worker).map((e) => e.payload.i),
         Array.from({ length: 50 }, (_, i) => i),
       );
+    }
+  });
+});
+
+describe('createSqliteStore options', () => {
+  let root: string;
+  before(async () => (root = await fs.mkdtemp(path.join(os.tmpdir(), 'wfstore-sqlite-options-'))));
+  after(async () => fs.rm(root, { recursive: true, force: true }));
+
+  it('refuses a bad or unknown option with a StoreOpenError naming it, and creates nothing', async () => {
+    const filename = path.join(root, 'dir', 'wf.db');
+    const refused: [string, unknown][] = [
+      ['filename', {}],
+      ['filename', { filename: '' }],
+      ['filename', { filename: 7 }],
+      ['synchronous', { filename, synchronous: 'FULL' }],
+      ['synchronous', { filename, synchronous: 'off' }],
+      ['synchronous', { filename, synchronous: true }],
+      ['busyTimeoutMs', { filename, busyTimeoutMs: -1 }],
+      ['busyTimeoutMs', { filename, busyTimeoutMs: 1.5 }],
+      ['busyTimeoutMs', { filename, busyTimeoutMs: '5000' }],
+      ['busyTimeoutMs', { filename, busyTimeoutMs: Number.NaN }],
+      ['busyTimeoutMs', { filename, busyTimeoutMs: Number.POSITIVE_INFINITY }],
+      ['busyTimeoutMs', { filename, busyTimeoutMs: 2 ** 53 }],
+      ['busyTimeoutMs', { filename, busyTimeoutMs: 2 ** 31 }],
+      ['busyTimeout', { filename, busyTimeout: 100 }],
+      ['fsync', { filename, fsync: true }],
+      ['now', { filename, now: 0 }],
+      ['generateId', { filename, generateId: {} }],
+      ['options', undefined],
+    ];
+    for (const [option, options] of refused) {
+      await refusedAtOpen(createSqliteStore(options as never), option);
+      assert.deepEqual(await fs.readdir(root), [], `nothing created for ${JSON.stringify(options)}`);
+    }
+  });
+
+  it('takes busyTimeoutMs from 0 to 2147483647 and synchronous "full" or "normal"', async () => {
+    const cases = [
+      { busyTimeoutMs: 0, synchronous: 'normal' },
+      { busyTimeoutMs: 2 ** 31 - 1, synchronous: 'full' },
+      { busyTimeoutMs: undefined, synchronous: undefined },
+    ] as const;
+    for (const [i, options] of cases.entries()) {
+      const store = await createSqliteStore({ filename: path.join(root, `ok-${i}.db`), ...options });
+      await store.createWorkflowRun({ id: 'r', workflow_name: 'w', user_message: '' });
+      await store.close();
     }
   });
 });

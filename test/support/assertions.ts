@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { WorkflowStoreError, type WorkflowStoreErrorCode } from '../../src/contract/errors.js';
+import { StoreOpenError, WorkflowStoreError, type WorkflowStoreErrorCode } from '../../src/contract/errors.js';
 
 /** Awaits a call that must fail with a WorkflowStoreError of this code; returns the error. */
 export async function rejectsWith(call: Promise<unknown>, code: WorkflowStoreErrorCode): Promise<WorkflowStoreError> {
@@ -9,6 +9,22 @@ export async function rejectsWith(call: Promise<unknown>, code: WorkflowStoreErr
   } catch (error) {
     if (!(error instanceof WorkflowStoreError)) throw error;
     assert.equal(error.code, code, `expected ${code}, got ${error.code}: ${error.message}`);
+    return error;
+  }
+}
+
+/** Awaits a store factory that must refuse with a StoreOpenError naming `option`; returns the error. */
+export async function refusedAtOpen(
+  open: Promise<{ close(): Promise<void> }>,
+  option: string,
+): Promise<StoreOpenError> {
+  try {
+    const store = await open;
+    await store.close();
+    assert.fail(`expected a StoreOpenError naming ${option}, but the store opened`);
+  } catch (error) {
+    if (!(error instanceof StoreOpenError)) throw error;
+    assert.match(error.message, new RegExp(`\\b${option}\\b`), `the message names ${option}`);
     return error;
   }
 }

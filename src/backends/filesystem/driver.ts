@@ -1,10 +1,10 @@
 // The filesystem StorageDriver: {artifactsDir}/{runId}/run.json, events.jsonl, nodes/{nodeId}.json.
 
 import { randomUUID } from 'node:crypto';
-import { promises as fs, writeSync } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { runAlreadyExists, runNotFound } from '../../contract/errors.js';
-import { applyUpdate } from '../../contract/rules.js';
+import { applyUpdate, selectRuns } from '../../contract/rules.js';
 import type { JsonValue, WorkflowEvent, WorkflowRun } from '../../contract/types.js';
 import { ID_PATTERN } from '../../contract/limits.js';
 import type {
@@ -14,7 +14,8 @@ import type {
   UpdateRunRequest,
 } from '../../contract/validation.js';
 import { eventFromRequest, runFromRecord, type NewRunRecord, type StorageDriver } from '../define-store.js';
-import { completeLines, isNotFound, readTextOrNull, syncDirectory, writeFileAtomic, writeViewFile } from './files.js';
+import { isNotFound, readTextOrNull, replaceFile, syncDirectory, writeAll, writeNewFile } from './files.js';
+import { completeLines, eventLine, parseEventLine, sequenceOfLine } from './log-format.js';
 import { LogFiles, type LogPosition } from './log-files.js';
 import type { Layout } from './layout.js';
 import { nodeFileText, readCompletedOutputs } from './outputs.js';
@@ -71,14 +72,11 @@ export class FilesystemDriver implements StorageDriver {
 
   async listRuns(request: ListRunsRequest): Promise<WorkflowRun[]> {
     const names = (await fs.readdir(this.layout.root)).filter((name) => ID_PATTERN.test(name));
-    const runs = (await Promise.all(names.map((name) => this.getRun(name)))).filter(
-      (run): run is WorkflowRun =>
-        run !== null &&
-        (request.status === undefined || run.status === request.status) &&
-        (request.workflow_name === undefined || run.workflow_name === request.workflow_name),
+    const runs = await Promise.all(names.map((name) => this.getRun(name)));
+    return selectRuns(
+      runs.filter((run) => run !== null),
+      request,
     );
-    runs.sort((a, b) => compareText(a.created_at, b.created_at) || compareText(a.id, b.id));
-    return request.limit === undefined ? runs : runs.slice(0, request.limit);
   }
 
   updateRun(request: UpdateRunRequest, now: string): Promise<WorkflowRun> {
@@ -86,7 +84,7 @@ export class FilesystemDriver implements StorageDriver {
       const current = await this.getRun(request.id);
       if (current === null) throw runNotFound(request.id);
       const { run } = applyUpdate(current, request, now);
-      await writeFileAtomic(this.layout.runFile(request.id), runFileText(run), this.options.fsync);
+      await replaceFile(this.layout.runFile(request.id), runFileText(run), this.options.fsync);
       return run;
     });
   }
@@ -117,7 +115,7 @@ export class FilesystemDriver implements StorageDriver {
   ): Promise<number[]> {
     let log: LogPosition;
     try {
-      log = await this.logs.position(runId, this.layout.eventsFile(runId));
+      log = await this.logs.cutTornTailAndFindEnd(runId, this.layout.eventsFile(runId));
     } catch (error) {
       if (isNotFound(error)) {
         await this.logs.drop(runId);
@@ -125,19 +123,12 @@ export class FilesystemDriver implements StorageDriver {
       }
       throw error;
     }
-    const first = (log.lastSequence ?? sequenceOf(log.lastLine!, runId)) + 1;
+    const first = (log.lastSequence ?? lastSequenceIn(log.lastLine!, runId)) + 1;
     const data = Buffer.from(
-      batch
-        .map(
-          ({ request, timestamp }, i) =>
-            `{"run_id":${JSON.stringify(runId)},"sequence":${first + i},"event_type":${JSON.stringify(request.event_type)},` +
-            `"timestamp":${JSON.stringify(timestamp)},"payload":${request.payloadJson}}\n`,
-        )
-        .join(''),
-      'utf8',
+      batch.map(({ request, timestamp }, i) => eventLine(request, first + i, timestamp)).join(''),
     );
     try {
-      await writeFully(log.handle, data, log.end);
+      await writeAll(log.handle, data, log.end);
       if (this.options.fsync) await log.handle.datasync();
     } catch (error) {
       await log.handle.truncate(log.end).catch(() => {}); // a refused call leaves nothing behind
@@ -153,7 +144,7 @@ export class FilesystemDriver implements StorageDriver {
         latest.set(request.node.node_id, { sequence: first + i, outputJson: request.node.outputJson });
     });
     for (const [nodeId, { sequence, outputJson }] of latest) {
-      await writeViewFile(this.layout.nodeFile(runId, nodeId), nodeFileText(nodeId, sequence, outputJson)).catch(
+      await replaceFile(this.layout.nodeFile(runId, nodeId), nodeFileText(nodeId, sequence, outputJson), false).catch(
         () => {},
       );
     }
@@ -169,7 +160,7 @@ export class FilesystemDriver implements StorageDriver {
       request.limit === undefined ? lines.length : Math.min(lines.length, request.after_sequence + request.limit);
     const events: WorkflowEvent[] = [];
     for (let index = request.after_sequence; index < stop; index++) {
-      const event = JSON.parse(lines[index]!) as WorkflowEvent;
+      const event = parseEventLine(lines[index]!);
       if (event.sequence !== index + 1) {
         throw new Error(
           `events.jsonl of run "${request.run_id}" is corrupt: line ${index + 1} holds sequence ${event.sequence}`,
@@ -197,42 +188,11 @@ function runFileText(run: WorkflowRun): string {
   return JSON.stringify(run);
 }
 
-async function writeNewFile(file: string, text: string, fsync: boolean): Promise<void> {
-  const handle = await fs.open(file, 'wx');
-  try {
-    await handle.writeFile(text, 'utf8');
-    if (fsync) await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-async function writeFully(handle: fs.FileHandle, data: Buffer, position: number): Promise<void> {
-  let offset = 0;
-  if (data.length < 64 * 1024) {
-    // A small write lands in the page cache in microseconds: cheaper done here than in the thread pool.
-    while (offset < data.length) offset += writeSync(handle.fd, data, offset, data.length - offset, position + offset);
-    return;
-  }
-  while (offset < data.length) {
-    const { bytesWritten } = await handle.write(data, offset, data.length - offset, position + offset);
-    offset += bytesWritten;
-  }
-}
-
-const SEQUENCE_PREFIX = /^\{"run_id":"[^"]*","sequence":(\d+),/;
-
-/** The sequence of a log line; our own lines start with it, so the line need not be parsed whole. */
-function sequenceOf(line: string, runId: string): number {
-  const match = SEQUENCE_PREFIX.exec(line);
-  const sequence = match !== null ? Number(match[1]) : (JSON.parse(line) as { sequence?: unknown }).sequence;
-  if (typeof sequence !== 'number' || !Number.isSafeInteger(sequence) || sequence < 1) {
+/** The sequence of the log's last line, which the next append follows. */
+function lastSequenceIn(line: string, runId: string): number {
+  const sequence = sequenceOfLine(line);
+  if (sequence === undefined) {
     throw new Error(`events.jsonl of run "${runId}" is corrupt: its last line has no valid sequence`);
   }
   return sequence;
-}
-
-/** Code-unit order, as SQL "C"/BINARY collation gives for the ASCII of ids and ISO timestamps. */
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -1,9 +1,10 @@
-// Small file primitives: atomic whole-file writes, reading JSON that may be absent, and finding the
-// last complete line of an append-only log without reading the whole file.
+// Small file primitives: writing and reading whole buffers, atomic whole-file writes, reading a file that
+// may be absent, and finding the last complete line of an append-only log without reading the whole file.
 
 import { randomBytes } from 'node:crypto';
-import { promises as fs, renameSync, writeFileSync } from 'node:fs';
+import { promises as fs, renameSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import { LINE_END } from './log-format.js';
 
 /** ENOTDIR too: `{artifactsDir}/stray.txt/run.json` names no run, like a missing directory. */
 export function isNotFound(error: unknown): boolean {
@@ -11,38 +12,53 @@ export function isNotFound(error: unknown): boolean {
   return code === 'ENOENT' || code === 'ENOTDIR';
 }
 
-/** Write to a temporary file in the same directory, fsync it, rename over the target, fsync the directory. */
-export async function writeFileAtomic(file: string, data: string, fsync: boolean): Promise<void> {
-  const temporary = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  const handle = await fs.open(temporary, 'wx');
+// Below this many bytes a write is made synchronously: it lands in the page cache in microseconds, less
+// than a round trip through the thread pool costs.
+const SMALL_WRITE = 64 * 1024;
+
+/** Writes all of `data` at `position`: a write may take fewer bytes than it was given. */
+export async function writeAll(handle: fs.FileHandle, data: Buffer, position: number): Promise<void> {
+  let offset = 0;
+  while (offset < data.length) {
+    const length = data.length - offset;
+    offset +=
+      length < SMALL_WRITE
+        ? writeSync(handle.fd, data, offset, length, position + offset)
+        : (await handle.write(data, offset, length, position + offset)).bytesWritten;
+  }
+}
+
+/** Creates `file`, which must not exist yet, holding `text`; fsynced before this returns if asked. */
+export async function writeNewFile(file: string, text: string, fsync: boolean): Promise<void> {
+  const handle = await fs.open(file, 'wx');
   try {
-    await handle.writeFile(data, 'utf8');
+    await writeAll(handle, Buffer.from(text, 'utf8'), 0);
     if (fsync) await handle.sync();
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * Replaces `file` whole, atomically: `text` goes to a temporary file beside it, renamed over it, so the file
+ * is never seen half-written. With fsync, the file and the rename (the directory) are durable before this
+ * returns. Without, a small file is written synchronously: a few syscalls cost less than the thread pool.
+ */
+export async function replaceFile(file: string, text: string, fsync: boolean): Promise<void> {
+  const temporary = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   try {
-    await fs.rename(temporary, file);
+    if (!fsync && text.length < SMALL_WRITE) {
+      writeFileSync(temporary, text, { flag: 'wx' });
+      renameSync(temporary, file);
+    } else {
+      await writeNewFile(temporary, text, fsync);
+      await fs.rename(temporary, file);
+    }
   } catch (error) {
     await fs.rm(temporary, { force: true });
     throw error;
   }
   if (fsync) await syncDirectory(path.dirname(file));
-}
-
-/**
- * A file of the node-output view: written aside and renamed into place (never seen half-written), not
- * fsynced. Small ones synchronously: two syscalls cost less than the thread-pool round trips.
- */
-export async function writeViewFile(file: string, data: string): Promise<void> {
-  const temporary = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  if (data.length < 64 * 1024) {
-    writeFileSync(temporary, data);
-    renameSync(temporary, file);
-    return;
-  }
-  await fs.writeFile(temporary, data);
-  await fs.rename(temporary, file);
 }
 
 /** Makes a rename or a new entry in `dir` durable. */
@@ -72,7 +88,6 @@ export interface LogTail {
 }
 
 const CHUNK = 64 * 1024;
-const NEWLINE = 0x0a;
 
 /**
  * Reads backwards from the end of an append-only log. Bytes after the last newline are a torn write
@@ -90,13 +105,13 @@ export async function readLogTail(handle: fs.FileHandle, size: number): Promise<
     await readFully(handle, chunk, position);
     let stop = chunk.length;
     if (end < 0) {
-      const last = chunk.lastIndexOf(NEWLINE);
+      const last = chunk.lastIndexOf(LINE_END);
       if (last < 0) continue; // still inside the torn tail
       end = position + last + 1;
       stop = last;
     }
     // Buffer#lastIndexOf counts a negative offset from the end, hence the guard.
-    const previous = stop === 0 ? -1 : chunk.lastIndexOf(NEWLINE, stop - 1);
+    const previous = stop === 0 ? -1 : chunk.lastIndexOf(LINE_END, stop - 1);
     pieces.unshift(chunk.subarray(previous + 1, stop));
     if (previous >= 0) return { end, lastLine: line() };
   }
@@ -104,17 +119,17 @@ export async function readLogTail(handle: fs.FileHandle, size: number): Promise<
 }
 
 async function readFully(handle: fs.FileHandle, buffer: Buffer, position: number): Promise<void> {
+  const read = await readAt(handle, buffer, position);
+  if (read < buffer.length) throw new Error(`unexpected end of file at byte ${position + read}`);
+}
+
+/** Reads into `buffer` from `position` until it is full or the file ends; returns how many bytes were read. */
+export async function readAt(handle: fs.FileHandle, buffer: Buffer, position: number): Promise<number> {
   let offset = 0;
   while (offset < buffer.length) {
     const { bytesRead } = await handle.read(buffer, offset, buffer.length - offset, position + offset);
-    if (bytesRead === 0) throw new Error(`unexpected end of file at byte ${position + offset}`);
+    if (bytesRead === 0) break;
     offset += bytesRead;
   }
-}
-
-/** Splits log text into complete lines; a final piece without its newline is a torn write and dropped. */
-export function completeLines(text: string): string[] {
-  const lines = text.split('\n');
-  lines.pop();
-  return lines;
+  return offset;
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { StoreOpenError } from '../../contract/errors.js';
 import type { DeterminismOptions, IWorkflowStore } from '../../contract/types.js';
 import { defineStore } from '../define-store.js';
+import { booleanOption, pathOption, readFactoryOptions } from '../factory-options.js';
 import { FilesystemDriver } from './driver.js';
 import { Layout } from './layout.js';
 
@@ -18,22 +19,21 @@ export interface FilesystemStoreOptions extends DeterminismOptions {
 
 const STALE_AFTER_MS = 60 * 60 * 1000;
 
+const FACTORY = 'createFilesystemStore';
+
 export async function createFilesystemStore(options: FilesystemStoreOptions): Promise<IWorkflowStore> {
-  if (typeof options?.artifactsDir !== 'string' || options.artifactsDir === '') {
-    throw new StoreOpenError('createFilesystemStore: artifactsDir must be a directory path');
-  }
-  const layout = new Layout(path.resolve(options.artifactsDir));
+  const { own, determinism } = readFactoryOptions(FACTORY, options, ['artifactsDir', 'fsync']);
+  const artifactsDir = pathOption(FACTORY, 'artifactsDir', own.artifactsDir, 'a directory path');
+  const fsync = booleanOption(FACTORY, 'fsync', own.fsync, true);
+  const layout = new Layout(path.resolve(artifactsDir));
   try {
     await fs.mkdir(layout.root, { recursive: true });
     await Promise.all([layout.locks, layout.staging, layout.trash].map((dir) => fs.mkdir(dir, { recursive: true })));
   } catch (error) {
-    throw new StoreOpenError(`createFilesystemStore: cannot use ${layout.root}: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw new StoreOpenError(`${FACTORY}: cannot use ${layout.root}: ${(error as Error).message}`, { cause: error });
   }
   await removeLeftovers(layout);
-  const driver = new FilesystemDriver(layout, { fsync: options.fsync ?? true });
-  return defineStore(driver, options);
+  return defineStore(new FilesystemDriver(layout, { fsync }), determinism);
 }
 
 /** Runs half-created or half-deleted by a crashed process; old enough that no live process owns them. */

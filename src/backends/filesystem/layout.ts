@@ -25,9 +25,6 @@ export class Layout {
   eventsFile(runId: string): string {
     return path.join(this.root, runId, 'events.jsonl');
   }
-  nodesDir(runId: string): string {
-    return path.join(this.root, runId, 'nodes');
-  }
   nodeFile(runId: string, nodeId: string): string {
     return path.join(this.root, runId, 'nodes', `${nodeId}.json`);
   }

@@ -28,8 +28,11 @@ const OPEN_LOGS = 64;
 export class LogFiles {
   private readonly open = new Map<string, Cached>();
 
-  /** Throws ENOENT when the log does not exist. Bytes past the last complete line are cut off. */
-  async position(runId: string, file: string): Promise<LogPosition> {
+  /**
+   * Where the next line goes, after cutting off any torn tail (bytes past the last complete line, left by
+   * a crash mid-append). Throws ENOENT when the log does not exist.
+   */
+  async cutTornTailAndFindEnd(runId: string, file: string): Promise<LogPosition> {
     // Synchronous: a stat takes microseconds, less than the thread-pool round trip of fs.promises.stat.
     const stat = statSync(file);
     let cached = this.open.get(runId);

@@ -10,10 +10,10 @@
 // (fsynced) is the truth, and whatever view survives is checked against it.
 
 import { promises as fs, readFileSync } from 'node:fs';
-import type { JsonValue, WorkflowEvent } from '../../contract/types.js';
-import { NODE_COMPLETED } from '../../contract/types.js';
-import { isNotFound, readTextOrNull, writeViewFile } from './files.js';
+import type { JsonValue } from '../../contract/types.js';
+import { isNotFound, readAt, readTextOrNull, replaceFile } from './files.js';
 import type { Layout } from './layout.js';
+import { completeLines, completionOf, LINE_END } from './log-format.js';
 
 interface View {
   log_bytes: number;
@@ -66,10 +66,10 @@ export async function readCompletedOutputs(
   if (stale.length > 0 || wholeLog || view.log_bytes !== log.end) {
     if (!options.repair) return null;
     for (const [nodeId, { sequence, output }] of stale) {
-      await writeViewFile(layout.nodeFile(runId, nodeId), nodeFileText(nodeId, sequence, JSON.stringify(output)));
+      await replaceFile(layout.nodeFile(runId, nodeId), nodeFileText(nodeId, sequence, JSON.stringify(output)), false);
     }
     const next: View = { log_bytes: log.end, nodes: Object.fromEntries([...truth].map(([id, n]) => [id, n.sequence])) };
-    await writeViewFile(layout.viewFile(runId), JSON.stringify(next));
+    await replaceFile(layout.viewFile(runId), JSON.stringify(next), false);
   }
   return new Map([...truth].sort((a, b) => a[1].sequence - b[1].sequence).map(([id, n]) => [id, n.output]));
 }
@@ -95,13 +95,9 @@ async function readLog(
     const { size } = await handle.stat();
     if (size < from) return null;
     const bytes = Buffer.allocUnsafe(size - from);
-    let offset = 0;
-    while (offset < bytes.length) {
-      const { bytesRead } = await handle.read(bytes, offset, bytes.length - offset, from + offset);
-      if (bytesRead === 0) break;
-      offset += bytesRead;
-    }
-    const complete = offset === 0 ? bytes.subarray(0, 0) : bytes.subarray(0, bytes.lastIndexOf(0x0a, offset - 1) + 1);
+    const offset = await readAt(handle, bytes, from);
+    const complete =
+      offset === 0 ? bytes.subarray(0, 0) : bytes.subarray(0, bytes.lastIndexOf(LINE_END, offset - 1) + 1);
     return { bytes: complete, end: from + complete.length };
   } finally {
     await handle.close();
@@ -111,17 +107,11 @@ async function readLog(
 function completionsIn(bytes: Buffer): Map<string, NodeOutput> {
   const completions = new Map<string, NodeOutput>();
   if (bytes.length === 0) return completions;
-  for (const line of bytes.toString('utf8').split('\n')) {
-    // Cheap pre-filter: only node_completed lines need parsing.
-    if (!line.includes('"event_type":"node_completed"')) continue;
-    const event = JSON.parse(line) as WorkflowEvent;
-    if (event.event_type !== NODE_COMPLETED) continue;
-    const nodeId = event.payload.node_id as string;
-    completions.delete(nodeId); // keep insertion order = order of latest completion
-    completions.set(nodeId, {
-      sequence: event.sequence,
-      output: Object.hasOwn(event.payload, 'output') ? event.payload.output! : null,
-    });
+  for (const line of completeLines(bytes.toString('utf8'))) {
+    const completion = completionOf(line);
+    if (completion === undefined) continue;
+    completions.delete(completion.node_id); // keep insertion order = order of latest completion
+    completions.set(completion.node_id, { sequence: completion.sequence, output: completion.output });
   }
   return completions;
 }

@@ -2,7 +2,7 @@
 // Operations run to completion without awaiting in between, so each is atomic within the process.
 
 import { runAlreadyExists, runNotFound } from '../../contract/errors.js';
-import { applyUpdate } from '../../contract/rules.js';
+import { applyUpdate, selectRuns } from '../../contract/rules.js';
 import type { JsonValue, WorkflowEvent, WorkflowRun } from '../../contract/types.js';
 import type {
   CreateEventRequest,
@@ -47,15 +47,10 @@ export class MemoryDriver implements StorageDriver {
   }
 
   async listRuns(request: ListRunsRequest): Promise<WorkflowRun[]> {
-    const runs = [...this.db.runs.values()]
-      .map((entry) => JSON.parse(entry.run) as WorkflowRun)
-      .filter(
-        (run) =>
-          (request.status === undefined || run.status === request.status) &&
-          (request.workflow_name === undefined || run.workflow_name === request.workflow_name),
-      )
-      .sort((a, b) => compare(a.created_at, b.created_at) || compare(a.id, b.id));
-    return request.limit === undefined ? runs : runs.slice(0, request.limit);
+    return selectRuns(
+      [...this.db.runs.values()].map((entry) => JSON.parse(entry.run) as WorkflowRun),
+      request,
+    );
   }
 
   async updateRun(request: UpdateRunRequest, now: string): Promise<WorkflowRun> {
@@ -91,8 +86,4 @@ export class MemoryDriver implements StorageDriver {
   }
 
   async close(): Promise<void> {}
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

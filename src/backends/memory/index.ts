@@ -1,5 +1,6 @@
 import type { DeterminismOptions, IWorkflowStore } from '../../contract/types.js';
 import { defineStore } from '../define-store.js';
+import { optionError, readFactoryOptions } from '../factory-options.js';
 import { MemoryDatabase, MemoryDriver } from './driver.js';
 
 export { MemoryDatabase };
@@ -12,7 +13,13 @@ export interface MemoryStoreOptions extends DeterminismOptions {
   database?: MemoryDatabase | undefined;
 }
 
+const FACTORY = 'createMemoryStore';
+
 /** A fast store for engine unit tests: the whole contract, nothing on disk, gone with the process. */
 export async function createMemoryStore(options: MemoryStoreOptions = {}): Promise<IWorkflowStore> {
-  return defineStore(new MemoryDriver(options.database ?? new MemoryDatabase()), options);
+  const { own, determinism } = readFactoryOptions(FACTORY, options, ['database']);
+  if (own.database !== undefined && !(own.database instanceof MemoryDatabase)) {
+    throw optionError(FACTORY, 'database', 'a MemoryDatabase', own.database);
+  }
+  return defineStore(new MemoryDriver(own.database ?? new MemoryDatabase()), determinism);
 }

@@ -3,6 +3,7 @@ import { StoreOpenError } from '../../contract/errors.js';
 import type { IWorkflowStore } from '../../contract/types.js';
 import { defineStore } from '../define-store.js';
 import { migrate } from '../sql/schema.js';
+import { readDeterminismOptions } from '../factory-options.js';
 import { PostgresDriver } from './driver.js';
 import { type PostgresStoreOptions, readOptions } from './options.js';
 import { openPool } from './pool.js';
@@ -13,6 +14,8 @@ import { boundedSession, explainTimeout } from './timeouts.js';
 export type { PostgresStoreOptions } from './options.js';
 
 export async function createPostgresStore(options: PostgresStoreOptions): Promise<IWorkflowStore> {
+  // now and generateId are checked before anything connects (defineStore would, once connected).
+  readDeterminismOptions('createPostgresStore', options);
   const { source, schema, bounds } = readOptions(options);
   const connections = openPool(source, bounds);
   const quoted = pg.Client.prototype.escapeIdentifier(schema);

@@ -6,6 +6,7 @@ import { StoreOpenError } from '../../contract/errors.js';
 import type { DeterminismOptions, IWorkflowStore } from '../../contract/types.js';
 import { defineStore } from '../define-store.js';
 import { migrate } from '../sql/schema.js';
+import { choiceOption, integerOption, pathOption, readFactoryOptions } from '../factory-options.js';
 import { SqliteDriver } from './driver.js';
 import { sqliteSchema } from './schema.js';
 
@@ -21,36 +22,35 @@ export interface SqliteStoreOptions extends DeterminismOptions {
   busyTimeoutMs?: number | undefined;
 }
 
+const FACTORY = 'createSqliteStore';
+// SQLite's busy timeout is a C int.
+const MAX_BUSY_TIMEOUT_MS = 2 ** 31 - 1;
+
 export async function createSqliteStore(options: SqliteStoreOptions): Promise<IWorkflowStore> {
-  if (typeof options?.filename !== 'string' || options.filename === '') {
-    throw new StoreOpenError('createSqliteStore: filename must be a file path or ":memory:"');
-  }
-  const synchronous = options.synchronous ?? 'full';
-  if (synchronous !== 'full' && synchronous !== 'normal') {
-    throw new StoreOpenError(
-      `createSqliteStore: synchronous must be "full" or "normal", got ${JSON.stringify(synchronous)}`,
-    );
-  }
+  const { own, determinism } = readFactoryOptions(FACTORY, options, ['filename', 'synchronous', 'busyTimeoutMs']);
+  const filename = pathOption(FACTORY, 'filename', own.filename, 'a file path or ":memory:"');
+  const synchronous = choiceOption(FACTORY, 'synchronous', own.synchronous, ['full', 'normal'], 'full');
+  const busyTimeoutMs = integerOption(FACTORY, 'busyTimeoutMs', own.busyTimeoutMs, {
+    min: 0,
+    max: MAX_BUSY_TIMEOUT_MS,
+    fallback: 5000,
+  });
   let db: BetterSqlite3.Database;
   try {
-    if (options.filename !== ':memory:') mkdirSync(path.dirname(path.resolve(options.filename)), { recursive: true });
-    db = new Database(options.filename, { timeout: options.busyTimeoutMs ?? 5000 });
+    if (filename !== ':memory:') mkdirSync(path.dirname(path.resolve(filename)), { recursive: true });
+    db = new Database(filename, { timeout: busyTimeoutMs });
   } catch (error) {
-    throw new StoreOpenError(`createSqliteStore: cannot open ${options.filename}: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw new StoreOpenError(`${FACTORY}: cannot open ${filename}: ${(error as Error).message}`, { cause: error });
   }
   try {
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${synchronous.toUpperCase()}`);
     db.pragma('foreign_keys = ON');
-    await migrate(sqliteSchema(db, options.filename));
+    await migrate(sqliteSchema(db, filename));
   } catch (error) {
     db.close();
     if (error instanceof StoreOpenError) throw error;
-    throw new StoreOpenError(`createSqliteStore: cannot prepare ${options.filename}: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw new StoreOpenError(`${FACTORY}: cannot prepare ${filename}: ${(error as Error).message}`, { cause: error });
   }
-  return defineStore(new SqliteDriver(db), options);
+  return defineStore(new SqliteDriver(db), determinism);
 }
