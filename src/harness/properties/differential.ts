@@ -4,7 +4,7 @@
 
 import fc from 'fast-check';
 import { ManualClock } from '../clock.js';
-import { capabilitiesOf, type StoreTestInitializer, storeOptions } from '../initializer.js';
+import { type Capabilities, capabilitiesOf, type StoreTestInitializer, storeOptions } from '../initializer.js';
 import type { Recommendation } from '../recommendation.js';
 import { commandArbitraries, type ModelState, type Real, type Subject } from './commands.js';
 import { StoreModel } from './model.js';
@@ -76,74 +76,30 @@ export function replayLine(settings: PropertySettings, seed: number, path: strin
   return `replay: FC_SEED=${seed} FC_PATH=${path ?? ''} FC_NUM_RUNS=${settings.numRuns}`;
 }
 
-export async function checkAgreement(
+/** One store per initializer, on the shared clock and a fresh id source for those that take them. */
+async function openSubjects(
   initializers: readonly StoreTestInitializer[],
-  settings: PropertySettings,
-): Promise<PropertyResult> {
-  const capabilities = initializers.map(capabilitiesOf);
-  const reopenable = capabilities.every((c) => c.reopen);
-  const commands = fc.commands(commandArbitraries({ reopen: reopenable }), {
-    maxCommands: settings.maxCommands ?? 25,
-    size: 'large',
-  });
-  const recommendations = new Map<string, string>();
-  const stop = new HangStop();
-
-  const property = fc.asyncProperty(commands, async (cmds) => {
-    if (stop.hung) return;
-    const clock = new ManualClock(START);
-    const subjects: Subject[] = [];
-    try {
-      for (const [i, initializer] of initializers.entries()) {
-        const c = capabilities[i]!;
-        const store = await initializer.createStore(storeOptions(c, { now: clock.now, generateId: idSource() }));
-        const subject: Subject = {
-          name: initializer.name,
-          store,
-          observer: new Observer(c.clock, c.ids),
-          async reopen() {
-            subject.store = await initializer.reopenStore!(subject.store);
-          },
-        };
-        subjects.push(subject);
-      }
-      const real: Real = {
-        subjects,
-        clock,
-        monotonic: capabilities.some((c) => !c.clock || !c.ids),
-        lastEnd: 0,
-        recommendations,
-      };
-      const modelIds = idSource();
-      const setup = async () => ({ model: { model: new StoreModel(clock.now, modelIds) } as ModelState, real });
-      await fc.asyncModelRun(setup, cmds);
-    } catch (error) {
-      stop.note(error);
-      throw error;
-    } finally {
-      await Promise.all(
-        subjects.map((s, i) => (initializers[i]!.destroyStore?.(s.store) ?? s.store.close()).catch(() => {})),
-      );
-    }
-  });
-
-  const details = await fc.check(property, {
-    numRuns: settings.numRuns,
-    seed: settings.seed,
-    path: settings.path,
-    endOnFailure: false,
-  });
-  const found = [...recommendations].map(([rule, message]) => ({ rule, message }));
-  if (!details.failed) {
-    return {
-      failed: false,
-      numRuns: details.numRuns,
-      seed: details.seed,
-      report: '',
-      counterexampleLength: 0,
-      recommendations: found,
+  capabilities: readonly Capabilities[],
+  clock: ManualClock,
+): Promise<Subject[]> {
+  const subjects: Subject[] = [];
+  for (const [i, initializer] of initializers.entries()) {
+    const c = capabilities[i]!;
+    const store = await initializer.createStore(storeOptions(c, { now: clock.now, generateId: idSource() }));
+    const subject: Subject = {
+      name: initializer.name,
+      store,
+      observer: new Observer(c.clock, c.ids),
+      async reopen() {
+        subject.store = await initializer.reopenStore!(subject.store);
+      },
     };
+    subjects.push(subject);
   }
+  return subjects;
+}
+
+function failureReport<T extends [unknown]>(details: fc.RunDetails<T>, settings: PropertySettings, stop: HangStop) {
   const calls = details.counterexample
     ? [...(details.counterexample[0] as Iterable<{ toString(): string }>)].map(String)
     : [];
@@ -159,12 +115,48 @@ export async function checkAgreement(
     '',
     replayLine(settings, details.seed, details.counterexamplePath ?? undefined),
   ].join('\n');
+  return { report, length: calls.length };
+}
+
+export async function checkAgreement(
+  initializers: readonly StoreTestInitializer[],
+  settings: PropertySettings,
+): Promise<PropertyResult> {
+  const capabilities = initializers.map(capabilitiesOf);
+  const commands = fc.commands(commandArbitraries({ reopen: capabilities.every((c) => c.reopen) }), {
+    maxCommands: settings.maxCommands ?? 25,
+    size: 'large',
+  });
+  const recommendations = new Map<string, string>();
+  const stop = new HangStop();
+  const property = fc.asyncProperty(commands, async (cmds) => {
+    if (stop.hung) return;
+    const clock = new ManualClock(START);
+    let subjects: Subject[] = [];
+    try {
+      subjects = await openSubjects(initializers, capabilities, clock);
+      const monotonic = capabilities.some((c) => !c.clock || !c.ids);
+      const real: Real = { subjects, clock, monotonic, lastEnd: 0, recommendations };
+      const modelIds = idSource();
+      const setup = async () => ({ model: { model: new StoreModel(clock.now, modelIds) } as ModelState, real });
+      await fc.asyncModelRun(setup, cmds);
+    } catch (error) {
+      stop.note(error);
+      throw error;
+    } finally {
+      const destroy = (s: Subject, i: number) => initializers[i]!.destroyStore?.(s.store) ?? s.store.close();
+      await Promise.all(subjects.map((s, i) => destroy(s, i).catch(() => {})));
+    }
+  });
+  const options = { numRuns: settings.numRuns, seed: settings.seed, path: settings.path, endOnFailure: false };
+  const details = await fc.check(property, options);
+  const failure = details.failed ? failureReport(details, settings, stop) : undefined;
   return {
-    failed: true,
+    failed: details.failed,
     numRuns: details.numRuns,
     seed: details.seed,
-    report,
-    counterexampleLength: calls.length,
-    recommendations: found,
+    report: failure?.report ?? '',
+    counterexampleLength: failure?.length ?? 0,
+    recommendations: [...recommendations].map(([rule, message]) => ({ rule, message })),
   };
 }
