@@ -39,6 +39,26 @@ export interface BackendDescriptor<L extends JsonObject = JsonObject> {
 /** The clock and ids, and any option of the backend's factory (`fsync`, `synchronous`, `maxConnections`, …). */
 export type BackendOptions = DeterminismOptions & Record<string, unknown>;
 
-export function descriptor<L extends JsonObject>(d: BackendDescriptor<L>): BackendDescriptor<L> {
-  return d;
+/** A backend's factory, as its entry point exports it. */
+type Factory = (options: BackendOptions) => Promise<IWorkflowStore>;
+
+/**
+ * A descriptor whose `open` imports the backend's entry point (`load`) only when called, and calls its
+ * factory with the options and the location (the location's fields are factory options, or `toOptions`
+ * makes them).
+ */
+export function descriptor<L extends JsonObject>(
+  d: Omit<BackendDescriptor<L>, 'open'> & {
+    load: () => Promise<Factory>;
+    toOptions?: (location: L) => BackendOptions;
+  },
+): BackendDescriptor<L> {
+  const { load, toOptions, ...rest } = d;
+  return {
+    ...rest,
+    async open(location, options = {}) {
+      const factory = await load();
+      return factory({ ...options, ...(toOptions ? toOptions(location) : location) });
+    },
+  };
 }

@@ -8,6 +8,11 @@ export type {
   StoreTestInitializer,
 } from './initializer.js';
 export { capabilitiesOf, initializerProblem, isStoreTestInitializer } from './initializer.js';
+export {
+  type DescribeConformanceOptions,
+  describeConformance,
+  type TestRunner,
+} from './describe-conformance.js';
 export { InitializerError, loadInitializer } from './load-initializer.js';
 export { type ConformanceOptions, type PropertyOptions, runConformance, UsageError } from './matrix/conformance.js';
 export type {

@@ -4,13 +4,20 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { BACKEND_NAMES } from '../../src/backends/registry.js';
 
+const WHERE: Record<string, string> = {
+  filesystem: 'files under',
+  sqlite: 'the SQLite database',
+  postgres: 'schema "wfstore_demo',
+  memory: 'memory database',
+};
 const BIN = fileURLToPath(new URL('../../bin/wfstore.js', import.meta.url));
 const wfstore = (...args: string[]) =>
   spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000 });
 
 describe('wfstore demo', () => {
-  for (const backend of ['filesystem', 'sqlite', 'postgres']) {
+  for (const backend of BACKEND_NAMES) {
     it(`runs the example workflow on ${backend}: it fails once, resumes, and prints the timeline`, () => {
       const { status, stdout, stderr } = wfstore('demo', '--backend', backend);
       assert.equal(status, 0, stderr);
@@ -18,6 +25,8 @@ describe('wfstore demo', () => {
       assert.match(stdout, /workflow_resumed\s+reusing fetch, parse/);
       assert.match(stdout, /run \S+ is completed/);
       assert.match(stdout, /fetch ×1, parse ×1, transform ×2/);
+      // The data is where that backend keeps it (--backend memory once ran on PostgreSQL).
+      assert.match(stdout, new RegExp(`^workflow .* on ${backend}; data in ${WHERE[backend]}`, 'm'));
     });
   }
 

@@ -1,5 +1,7 @@
-// The published path: npm pack, install the tarball into an empty project, write an initializer that
-// imports the package by name, and run `npx wfstore conformance --store` on a correct and a broken store.
+// The published path: npm pack, install the tarball into an empty project (nothing else: no driver), and
+// use it as each kind of user does — the harness user (`npx wfstore conformance --store`, and
+// describeConformance from node:test and from vitest), the store author whose errors come from another
+// copy of wfstore, and the store user who adds one driver (`wfstore/sqlite` with better-sqlite3).
 
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -7,27 +9,30 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { PACKAGE_ROOT } from '../../src/harness/matrix/conformance.js';
+import { PACKAGE_ROOT } from '../../src/harness/package-root.js';
 
-const CORRECT = `import { createMemoryStore } from 'wfstore';
+const CORRECT = `import { createMemoryStore } from 'wfstore/memory';
 
 /** @type {import('wfstore/harness').StoreTestInitializer} */
 export default {
   name: 'my-store',
+  supports: { clock: true, ids: true },
   createStore: (options) => createMemoryStore(options),
 };
 `;
 
 // Numbers events from 0: one contract rule broken.
-const BROKEN = `import { createMemoryStore } from 'wfstore';
+const BROKEN = `import { createMemoryStore } from 'wfstore/memory';
+
+const METHODS = ['createWorkflowRun', 'getWorkflowRun', 'listWorkflowRuns', 'updateWorkflowRun', 'deleteWorkflowRun',
+  'listWorkflowEvents', 'getCompletedDagNodeOutputs', 'close'];
 
 export default {
   name: 'my-broken-store',
   async createStore(options) {
     const store = await createMemoryStore(options);
     return {
-      ...Object.fromEntries(['createWorkflowRun', 'getWorkflowRun', 'listWorkflowRuns', 'updateWorkflowRun', 'deleteWorkflowRun',
-        'listWorkflowEvents', 'getCompletedDagNodeOutputs', 'close'].map((m) => [m, store[m].bind(store)])),
+      ...Object.fromEntries(METHODS.map((m) => [m, store[m].bind(store)])),
       async createWorkflowEvent(input) {
         const event = await store.createWorkflowEvent(input);
         return { ...event, sequence: event.sequence - 1 };
@@ -38,20 +43,30 @@ export default {
 `;
 
 // The reference memory store, but from a second copy of the package.
-const SECOND_COPY = `import { createMemoryStore } from './vendor/wfstore/dist/src/index.js';
+const SECOND_COPY = `import { createMemoryStore } from './vendor/wfstore/dist/src/backends/memory/index.js';
 
 export default { name: 'second-copy', supports: { clock: true, ids: true }, createStore: (o) => createMemoryStore(o) };
 `;
 
-describe('the packed package', { timeout: 900_000 }, () => {
+// The contract suite in the user's own test runner: one file for node:test, one for vitest.
+const suite = (runner: string, initializer: string) => `${runner}
+import { describeConformance } from 'wfstore/harness';
+import initializer from '${initializer}';
+
+describeConformance({ test: { describe, it, before: beforeAll, after: afterAll }, initializer, propertyRuns: 30 });
+`;
+const NODE_TEST = `import { describe, it, before as beforeAll, after as afterAll } from 'node:test';`;
+const VITEST = `import { describe, it, beforeAll, afterAll } from 'vitest';`;
+
+describe('the packed package', { timeout: 1_800_000 }, () => {
   let work: string;
+  let project: string;
   let tarball: string;
-  const npx = (...args: string[]) =>
-    spawnSync('npx', ['--no-install', ...args], {
-      cwd: path.join(work, 'project'),
-      encoding: 'utf8',
-      timeout: 300_000,
-    });
+  // Without NODE_TEST_CONTEXT: a `node --test` started here reports to its own stdout, not to this runner.
+  const { NODE_TEST_CONTEXT: _nested, ...env } = process.env;
+  const inProject = (command: string, args: string[], timeout = 300_000) =>
+    spawnSync(command, args, { cwd: project, encoding: 'utf8', timeout, env });
+  const npx = (...args: string[]) => inProject('npx', ['--no-install', ...args]);
 
   before(async () => {
     work = await fs.mkdtemp(path.join(os.tmpdir(), 'wfstore-pack-'));
@@ -61,66 +76,44 @@ describe('the packed package', { timeout: 900_000 }, () => {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     tarball = path.join(work, (JSON.parse(packed.slice(packed.indexOf('['))) as { filename: string }[])[0]!.filename);
-    const project = path.join(work, 'project');
+    project = path.join(work, 'project');
     await fs.mkdir(project);
-    await fs.writeFile(
-      path.join(project, 'package.json'),
-      JSON.stringify(
-        {
-          name: 'my-backend',
-          private: true,
-          type: 'module',
-          allowScripts: { 'better-sqlite3': true, 'fs-ext': true, esbuild: true },
-        },
-        null,
-        2,
-      ),
-    );
-    execFileSync('npm', ['install', '--no-audit', '--no-fund', tarball], {
-      cwd: project,
-      stdio: ['ignore', 'ignore', 'inherit'],
-      timeout: 600_000,
-    });
-    await fs.writeFile(path.join(project, 'init.mjs'), CORRECT);
-    await fs.writeFile(path.join(project, 'broken.mjs'), BROKEN);
-    // The store written from docs/contract.md alone, importing the package by name.
-    await fs.mkdir(path.join(project, 'third-party'));
-    for (const file of ['store.ts', 'conformance.ts']) {
-      const source = await fs.readFile(path.join(PACKAGE_ROOT, 'test', 'third-party', file), 'utf8');
-      const byName = source
-        .replaceAll("'../../src/contract/types.js'", "'wfstore'")
-        .replaceAll("'../../src/harness/initializer.js'", "'wfstore/harness'");
-      await fs.writeFile(path.join(project, 'third-party', file), byName);
-    }
-    // A second copy of wfstore (as a store's own dependency would be), whose errors the CLI's copy must
-    // recognise by name and code: its classes are not the CLI's.
-    await fs.cp(path.join(project, 'node_modules', 'wfstore'), path.join(project, 'vendor', 'wfstore'), {
-      recursive: true,
-    });
-    await fs.writeFile(path.join(project, 'second-copy.mjs'), SECOND_COPY);
+    const manifest = { name: 'my-backend', private: true, type: 'module', allowScripts: { 'better-sqlite3': true } };
+    await fs.writeFile(path.join(project, 'package.json'), JSON.stringify(manifest, null, 2));
+    const started = Date.now();
+    const install = inProject('npm', ['install', '--no-audit', '--no-fund', tarball], 600_000);
+    assert.equal(install.status, 0, install.stderr);
+    console.log(`npm install <tarball> (the harness user's install): ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    await writeProjectFiles(project);
   });
   after(async () => {
     if (work) await fs.rm(work, { recursive: true, force: true });
   });
 
-  it('holds dist/ (JavaScript and .d.ts), the features and the compiled steps, and no tests or reports', () => {
+  it('holds dist/ (JavaScript and .d.ts), the features, the steps, the contract, and no tests or sources', () => {
     const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n').filter(Boolean);
     for (const needed of [
       'package/dist/src/index.js',
       'package/dist/src/index.d.ts',
       'package/dist/src/harness/index.d.ts',
+      'package/dist/src/backends/sqlite/index.js',
       'package/dist/steps/support/world.js',
       'package/features/seed/1-store-interface.feature',
+      'package/docs/contract.md',
       'package/cucumber.js',
       'package/bin/wfstore.js',
     ]) {
       assert.ok(files.includes(needed), `${needed} is in the tarball`);
     }
-    assert.deepEqual(
-      files.filter((f) => /^package\/(test|reports|bench|steps|src)\//.test(f)),
-      [],
-      'no tests, reports, benchmarks or TypeScript sources',
-    );
+    const unwanted = files.filter((f) => /^package\/(test|reports|bench|steps|src)\//.test(f));
+    assert.deepEqual(unwanted, [], 'no tests, reports, benchmarks or TypeScript sources');
+  });
+
+  it('installs no database driver and builds no native module', async () => {
+    const { stdout } = inProject('npm', ['ls', '--all', '--parseable', 'better-sqlite3', 'fs-ext', 'pg']);
+    assert.equal(stdout.trim(), '', `drivers installed:\n${stdout}`);
+    const natives = await nativeAddons(path.join(project, 'node_modules'));
+    assert.deepEqual(natives, [], 'no compiled .node file');
   });
 
   it('npx wfstore conformance --store ./init.mjs passes on a correct store', () => {
@@ -147,9 +140,82 @@ describe('the packed package', { timeout: 900_000 }, () => {
     const { status, stdout, stderr } = npx('wfstore', 'conformance', '--store', './third-party/conformance.ts');
     assert.equal(status, 0, stdout + stderr);
     assert.match(stdout, /conformance: \d+ passed, 0 failed/);
-    for (const rule of ['WF-OUT-4', 'WF-ERR-4', 'WF-DET-1'])
+    for (const rule of ['WF-OUT-4', 'WF-ERR-4', 'WF-DET-1']) {
       assert.match(stdout, new RegExp(`▲ \\[third-party\\] ${rule} \\(SHOULD\\)`));
+    }
     const strict = npx('wfstore', 'conformance', '--store', './third-party/conformance.ts', '--strict');
     assert.equal(strict.status, 1, 'with --strict the SHOULD rules fail the run');
   });
+
+  it('--backends sqlite without better-sqlite3 installed: one line naming the package, exit 2', () => {
+    const { status, stderr } = npx('wfstore', 'conformance', '--backends', 'sqlite');
+    assert.equal(status, 2);
+    assert.match(stderr, /needs the package better-sqlite3, which is not installed: npm install better-sqlite3@12/);
+  });
+
+  it('describeConformance in node:test passes on a correct store and fails on a broken one', () => {
+    const good = inProject(process.execPath, ['--test', 'good.node.test.mjs']);
+    assert.equal(good.status, 0, good.stdout + good.stderr);
+    assert.match(good.stdout, /# pass [1-9]\d*/);
+    const bad = inProject(process.execPath, ['--test', 'broken.node.test.mjs']);
+    assert.equal(bad.status, 1, bad.stdout);
+    assert.match(bad.stdout, /not ok .* REQ-CONTRACT-SEQUENCE › Events are numbered from 1/);
+  });
+
+  it('describeConformance in vitest passes on a correct store and fails on a broken one', () => {
+    const install = inProject('npm', ['install', '--no-audit', '--no-fund', '--save-dev', 'vitest@3'], 600_000);
+    assert.equal(install.status, 0, install.stderr);
+    const good = npx('vitest', 'run', 'good.vitest.test.mjs');
+    assert.equal(good.status, 0, good.stdout + good.stderr);
+    assert.match(good.stdout, /Tests\s+\d+ passed/);
+    const bad = npx('vitest', 'run', 'broken.vitest.test.mjs');
+    assert.equal(bad.status, 1);
+    assert.match(bad.stdout + bad.stderr, /REQ-CONTRACT-SEQUENCE › Events are numbered from 1/);
+  });
+
+  it('import "wfstore/sqlite" without the driver: one line naming the package; with it, a store works', () => {
+    const code = `import { createSqliteStore } from 'wfstore/sqlite';
+      const store = await createSqliteStore({ filename: 'data/wf.db' });
+      const run = await store.createWorkflowRun({ workflow_name: 'w', user_message: '' });
+      console.log(JSON.stringify(await store.getWorkflowRun(run.id)));
+      await store.close();`;
+    const missing = inProject(process.execPath, ['--input-type=module', '-e', code]);
+    assert.notEqual(missing.status, 0);
+    assert.match(missing.stderr, /wfstore\/sqlite needs the package better-sqlite3, which is not installed/);
+    const install = inProject('npm', ['install', '--no-audit', '--no-fund', 'better-sqlite3@12'], 600_000);
+    assert.equal(install.status, 0, install.stderr);
+    const works = inProject(process.execPath, ['--input-type=module', '-e', code]);
+    assert.equal(works.status, 0, works.stderr);
+    assert.match(works.stdout, /"status":"pending"/);
+  });
 });
+
+async function writeProjectFiles(project: string): Promise<void> {
+  const write = (file: string, text: string) => fs.writeFile(path.join(project, file), text);
+  await write('init.mjs', CORRECT);
+  await write('broken.mjs', BROKEN);
+  await write('good.node.test.mjs', suite(NODE_TEST, './init.mjs'));
+  await write('broken.node.test.mjs', suite(NODE_TEST, './broken.mjs'));
+  await write('good.vitest.test.mjs', suite(VITEST, './init.mjs'));
+  await write('broken.vitest.test.mjs', suite(VITEST, './broken.mjs'));
+  // The store written from docs/contract.md alone, importing the package by name.
+  await fs.mkdir(path.join(project, 'third-party'));
+  for (const file of ['store.ts', 'conformance.ts']) {
+    const source = await fs.readFile(path.join(PACKAGE_ROOT, 'test', 'third-party', file), 'utf8');
+    const byName = source
+      .replaceAll("'../../src/contract/types.js'", "'wfstore'")
+      .replaceAll("'../../src/harness/initializer.js'", "'wfstore/harness'");
+    await write(path.join('third-party', file), byName);
+  }
+  // A second copy of wfstore (as a store's own dependency would be), whose errors the CLI's copy must
+  // recognise by name and code: its classes are not the CLI's.
+  const installed = path.join(project, 'node_modules', 'wfstore');
+  await fs.cp(installed, path.join(project, 'vendor', 'wfstore'), { recursive: true });
+  await write('second-copy.mjs', SECOND_COPY);
+}
+
+/** Compiled native addons (.node files) under a node_modules folder. */
+async function nativeAddons(dir: string): Promise<string[]> {
+  const entries = (await fs.readdir(dir, { recursive: true })) as string[];
+  return entries.filter((f) => f.endsWith('.node'));
+}

@@ -2,10 +2,7 @@ import { descriptor } from '../descriptor.js';
 import { MemoryDatabase } from './driver.js';
 
 /** Memory data lives in this process: a location names one of its databases. */
-export interface MemoryLocation {
-  [key: string]: string;
-  database: string;
-}
+export type MemoryLocation = { database: string };
 
 const databases = new Map<string, MemoryDatabase>();
 
@@ -28,10 +25,8 @@ export const memory = descriptor<MemoryLocation>({
   name: 'memory',
   driverPackage: undefined,
   supports: { clock: true, ids: true, reopen: true, multiProcess: false },
-  async open(location, options = {}) {
-    const { createMemoryStore } = await import('./index.js');
-    return createMemoryStore({ ...options, database: memoryDatabase(location.database) });
-  },
+  load: async () => (await import('./index.js')).createMemoryStore as never,
+  toOptions: (location) => ({ database: memoryDatabase(location.database) }),
   describe: (location) => `memory database "${location.database}" of this process`,
   // A name, not a folder: memory data lives in the process.
   locationIn: (dir) => ({ database: dir }),

@@ -1,10 +1,6 @@
 import { descriptor } from '../descriptor.js';
 
-export interface PostgresLocation {
-  [key: string]: string;
-  connectionString: string;
-  schema: string;
-}
+export type PostgresLocation = { connectionString: string; schema: string };
 
 /** The server of a libpq URL, without its password. */
 function server(connectionString: string): string {
@@ -20,15 +16,7 @@ export const postgres = descriptor<PostgresLocation>({
   name: 'postgres',
   driverPackage: 'pg',
   supports: { clock: true, ids: true, reopen: true, multiProcess: true },
-  async open(location, options = {}) {
-    const { createPostgresStore } = await import('./index.js');
-    return createPostgresStore({
-      ...options,
-      connectionString: location.connectionString,
-      schema: location.schema,
-      maxConnections: 4,
-    });
-  },
+  load: async () => (await import('./index.js')).createPostgresStore as never,
   describe: (location) => `schema "${location.schema}" on ${server(location.connectionString)}`,
   locationIn: () => undefined,
   // Set on the server (synchronous_commit), not by the store.

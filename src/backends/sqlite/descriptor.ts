@@ -1,20 +1,16 @@
 import path from 'node:path';
 import { descriptor } from '../descriptor.js';
 
-export interface SqliteLocation {
-  [key: string]: string;
-  filename: string;
-}
+export type SqliteLocation = { filename: string };
 
 export const sqlite = descriptor<SqliteLocation>({
   name: 'sqlite',
-  driverPackage: 'better-sqlite3',
-  supports: { clock: true, ids: true, reopen: true, multiProcess: true },
-  async open(location, options = {}) {
-    const { createSqliteStore } = await import('./index.js');
-    return createSqliteStore({ ...options, filename: location.filename });
-  },
-  describe: (location) => `the SQLite database ${location.filename}`,
+  // One database file; its directory holds the WAL beside it.
   locationIn: (dir) => ({ filename: path.join(dir, 'workflows.db') }),
+  describe: ({ filename }) => `the SQLite database ${filename}`,
+  driverPackage: 'better-sqlite3',
+  load: async () => (await import('./index.js')).createSqliteStore as never,
+  supports: { clock: true, ids: true, reopen: true, multiProcess: true },
+  // WAL without an fsync per commit: survives a process kill, not a power loss.
   relaxed: { options: { synchronous: 'normal' }, label: 'synchronous=normal' },
 });

@@ -4,6 +4,8 @@
 import { parse as parseTagExpression } from '@cucumber/tag-expressions';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { backendNamed } from '../../backends/registry.js';
+import { loadDriver } from '../../backends/load-driver.js';
 import { DEFAULT_CALL_TIMEOUT_MS } from '../call-guard.js';
 import { capabilitiesOf } from '../initializer.js';
 import { loadInitializer } from '../load-initializer.js';
@@ -55,6 +57,21 @@ export interface ConformanceOptions {
 
 export { UsageError };
 
+/**
+ * A reference backend's column needs its driver installed (an optional peer dependency); the postgres
+ * column also needs SQLite's, since the seed's REQ-POSTGRES compares the two.
+ */
+async function requireDrivers(name: string): Promise<void> {
+  const needs = [backendNamed(name).driverPackage, ...(name === 'postgres' ? ['better-sqlite3'] : [])];
+  for (const pkg of needs.filter((p): p is string => p !== undefined)) {
+    try {
+      await loadDriver(pkg, `the ${name} column`);
+    } catch (error) {
+      throw new UsageError(`--backends ${name}: ${(error as Error).message}`);
+    }
+  }
+}
+
 async function chooseColumns(options: ConformanceOptions, cwd: string): Promise<Column[]> {
   const columns: Column[] = [];
   const backends = options.backends ?? (options.store === undefined ? REFERENCE_BACKENDS : []);
@@ -64,6 +81,7 @@ async function chooseColumns(options: ConformanceOptions, cwd: string): Promise<
         `--backends: unknown backend "${name}" (the reference backends are ${REFERENCE_BACKENDS.join(', ')})`,
       );
     }
+    await requireDrivers(name);
     columns.push(referenceColumn(name, capabilitiesOf(referenceBackend(name)), REFERENCE_BACKENDS));
   }
   if (options.store !== undefined) {
