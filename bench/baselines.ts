@@ -21,7 +21,8 @@ export function rawSqlite(dir: string, synchronous: 'FULL' | 'NORMAL'): RawWrite
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${synchronous}`);
   db.exec(
-    `CREATE TABLE raw_events (run_id TEXT NOT NULL, sequence INTEGER NOT NULL, event_type TEXT NOT NULL, timestamp TEXT NOT NULL, payload TEXT NOT NULL, PRIMARY KEY (run_id, sequence))`,
+    'CREATE TABLE raw_events (run_id TEXT NOT NULL, sequence INTEGER NOT NULL, event_type TEXT NOT NULL, ' +
+      'timestamp TEXT NOT NULL, payload TEXT NOT NULL, PRIMARY KEY (run_id, sequence))',
   );
   const insert = db.prepare(`INSERT INTO raw_events VALUES (?, ?, ?, ?, ?)`);
   const tx = db.transaction(
@@ -42,7 +43,8 @@ export async function rawPostgres(connectionString: string, schema: string): Pro
   const S = pg.Client.prototype.escapeIdentifier(schema);
   await pool.query(`CREATE SCHEMA IF NOT EXISTS ${S}`);
   await pool.query(
-    `CREATE TABLE ${S}.raw_events (run_id text NOT NULL, sequence bigint NOT NULL, event_type text NOT NULL, timestamp timestamptz NOT NULL, payload json NOT NULL, PRIMARY KEY (run_id, sequence))`,
+    `CREATE TABLE ${S}.raw_events (run_id text NOT NULL, sequence bigint NOT NULL, event_type text NOT NULL, ` +
+      'timestamp timestamptz NOT NULL, payload json NOT NULL, PRIMARY KEY (run_id, sequence))',
   );
   const text = `INSERT INTO ${S}.raw_events VALUES ($1, $2, $3, $4, $5::json)`;
   return {
@@ -66,7 +68,8 @@ export async function rawFile(dir: string, fsync: boolean): Promise<RawWriter> {
     append: async (s, l) => {
       writeSync(
         handle.fd,
-        `{"run_id":${JSON.stringify(l.run_id)},"sequence":${s},"event_type":${JSON.stringify(l.event_type)},"timestamp":${JSON.stringify(l.timestamp)},"payload":${l.payloadJson}}\n`,
+        `{"run_id":${JSON.stringify(l.run_id)},"sequence":${s},"event_type":${JSON.stringify(l.event_type)},` +
+          `"timestamp":${JSON.stringify(l.timestamp)},"payload":${l.payloadJson}}\n`,
       );
       if (fsync) await handle.datasync();
     },

@@ -46,6 +46,13 @@ export function renderBenchTable(report: BenchReport): string {
 const escapeHtml = (s: string) =>
   s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
+const BENCH_STYLE =
+  '<style>body{font-family:system-ui,sans-serif;max-width:1000px;margin:2rem auto;padding:0 1rem;color:#1d2330}' +
+  'table{border-collapse:collapse;width:100%}' +
+  'td,th{border:1px solid #e1e4ea;padding:.3rem .5rem;font-size:.85rem;text-align:left}' +
+  'figure{margin:1.5rem 0}figcaption{font-weight:600;margin-bottom:.3rem}pre{background:#f5f6f8;padding:.5rem}' +
+  '.legend span{display:inline-block;width:12px;height:12px;margin:0 .3rem 0 1rem}</style>';
+
 /** One horizontal bar chart (SVG) of ops/s: ours, the raw driver and the peer, per backend. */
 function chart(title: string, bars: { label: string; value: number; kind: 'ours' | 'raw' | 'peer' }[]): string {
   if (bars.length === 0) return '';
@@ -56,10 +63,38 @@ function chart(title: string, bars: { label: string; value: number; kind: 'ours'
     .map((b, i) => {
       const width = Math.max(2, (b.value / max) * 420);
       const y = 5 + i * 26;
-      return `<text x="0" y="${y + 15}" font-size="12">${escapeHtml(b.label)}</text><rect x="360" y="${y}" width="${width.toFixed(1)}" height="20" fill="${colour[b.kind]}"/><text x="${(365 + width).toFixed(1)}" y="${y + 15}" font-size="12">${Math.round(b.value)} ops/s</text>`;
+      return (
+        `<text x="0" y="${y + 15}" font-size="12">${escapeHtml(b.label)}</text>` +
+        `<rect x="360" y="${y}" width="${width.toFixed(1)}" height="20" fill="${colour[b.kind]}"/>` +
+        `<text x="${(365 + width).toFixed(1)}" y="${y + 15}" font-size="12">${Math.round(b.value)} ops/s</text>`
+      );
     })
     .join('');
-  return `<figure><figcaption>${escapeHtml(title)}</figcaption><svg width="900" height="${height}" role="img" aria-label="${escapeHtml(title)}">${rects}</svg></figure>`;
+  return (
+    `<figure><figcaption>${escapeHtml(title)}</figcaption>` +
+    `<svg width="900" height="${height}" role="img" aria-label="${escapeHtml(title)}">${rects}</svg></figure>`
+  );
+}
+
+const BENCH_LEGEND =
+  '<p class="legend"><span style="background:#2563eb"></span>wfstore ' +
+  '<span style="background:#9ca3af"></span>raw driver, same row ' +
+  '<span style="background:#f59e0b"></span>peer</p>';
+
+/** Every figure, one row each. */
+function figuresTable(rows: readonly BenchRow[]): string {
+  const body = rows
+    .map(
+      (r) =>
+        `<tr><td>${escapeHtml(r.backend)}</td><td>${escapeHtml(r.operation)}</td>` +
+        `<td>${r.medianMs.toFixed(3)}</td><td>${r.p99Ms.toFixed(3)}</td><td>${Math.round(r.opsPerSec)}</td>` +
+        `<td>${ratio(r.vsRaw)}</td><td>${ratio(r.vsPeer)}</td><td>${escapeHtml(r.note ?? '')}</td></tr>`,
+    )
+    .join('');
+  return (
+    '<table><thead><tr><th>backend</th><th>operation</th><th>median ms</th><th>p99 ms</th><th>ops/s</th>' +
+    `<th>vs raw</th><th>vs peer</th><th>note</th></tr></thead><tbody>${body}</tbody></table>`
+  );
 }
 
 export function renderBenchHtml(report: BenchReport): string {
@@ -99,22 +134,20 @@ export function renderBenchHtml(report: BenchReport): string {
   const operations = [...new Set(report.rows.map((r) => r.operation))].filter(
     (o) => !o.startsWith('peer:') && !o.startsWith('raw driver') && !o.startsWith('append (node_completed)'),
   );
-  const table = report.rows
-    .map(
-      (r) =>
-        `<tr><td>${escapeHtml(r.backend)}</td><td>${escapeHtml(r.operation)}</td><td>${r.medianMs.toFixed(3)}</td><td>${r.p99Ms.toFixed(3)}</td><td>${Math.round(r.opsPerSec)}</td><td>${ratio(r.vsRaw)}</td><td>${ratio(r.vsPeer)}</td><td>${escapeHtml(r.note ?? '')}</td></tr>`,
-    )
-    .join('');
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>wfstore benchmarks</title>
-<style>body{font-family:system-ui,sans-serif;max-width:1000px;margin:2rem auto;padding:0 1rem;color:#1d2330}table{border-collapse:collapse;width:100%}td,th{border:1px solid #e1e4ea;padding:.3rem .5rem;font-size:.85rem;text-align:left}figure{margin:1.5rem 0}figcaption{font-weight:600;margin-bottom:.3rem}pre{background:#f5f6f8;padding:.5rem}.legend span{display:inline-block;width:12px;height:12px;margin:0 .3rem 0 1rem}</style></head><body>
-<h1>wfstore benchmarks</h1>
-<p>${escapeHtml(report.date)} · ${(report.durationMs / 1000).toFixed(0)} s${report.quick ? ' · quick run' : ''} · peer: ${escapeHtml(report.peer)}</p>
-<pre>${escapeHtml(JSON.stringify(report.machine, null, 2))}</pre>
-<p class="legend"><span style="background:#2563eb"></span>wfstore <span style="background:#9ca3af"></span>raw driver, same row <span style="background:#f59e0b"></span>peer</p>
-${stepCharts.join('\n')}
-${operations.map(simple).join('\n')}
-<h2>All figures</h2>
-<table><thead><tr><th>backend</th><th>operation</th><th>median ms</th><th>p99 ms</th><th>ops/s</th><th>vs raw</th><th>vs peer</th><th>note</th></tr></thead><tbody>${table}</tbody></table>
-</body></html>
-`;
+  const quick = report.quick ? ' · quick run' : '';
+  return (
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>wfstore benchmarks</title>\n' +
+    BENCH_STYLE +
+    '</head><body>\n' +
+    '<h1>wfstore benchmarks</h1>\n' +
+    `<p>${escapeHtml(report.date)} · ${(report.durationMs / 1000).toFixed(0)} s${quick} · ` +
+    `peer: ${escapeHtml(report.peer)}</p>\n` +
+    `<pre>${escapeHtml(JSON.stringify(report.machine, null, 2))}</pre>\n` +
+    `${BENCH_LEGEND}\n` +
+    `${stepCharts.join('\n')}\n` +
+    `${operations.map(simple).join('\n')}\n` +
+    '<h2>All figures</h2>\n' +
+    `${figuresTable(report.rows)}\n` +
+    '</body></html>\n'
+  );
 }

@@ -78,7 +78,8 @@ function row(b: Bench, operation: string, figure: Figure, extra: Partial<BenchRo
   const r: BenchRow = { backend: b.name, operation, ...figure, ...extra };
   b.ctx.rows.push(r);
   log(
-    `  ${b.name.padEnd(10)} ${operation.padEnd(34)} median ${figure.medianMs.toFixed(3)} ms  p99 ${figure.p99Ms.toFixed(3)} ms  ${Math.round(figure.opsPerSec)} ops/s`,
+    `  ${b.name.padEnd(10)} ${operation.padEnd(34)} median ${figure.medianMs.toFixed(3)} ms  ` +
+      `p99 ${figure.p99Ms.toFixed(3)} ms  ${Math.round(figure.opsPerSec)} ops/s`,
   );
   return r;
 }

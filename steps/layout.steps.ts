@@ -119,7 +119,8 @@ Then(
         for (const table of list(tables)) {
           const pgColumns = (
             await client.query<{ column_name: string }>(
-              `SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position`,
+              'SELECT column_name FROM information_schema.columns ' +
+                'WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position',
               [schema, table],
             )
           ).rows.map((r) => r.column_name);

@@ -289,22 +289,25 @@ const MiB = 1024 * 1024;
 /** A string of `bytes` UTF-8 bytes made of two-byte characters ("é"), one "a" when `bytes` is odd. */
 const twoByte = (bytes: number) => 'é'.repeat(Math.floor(bytes / 2)) + (bytes % 2 ? 'a' : '');
 
-When(
-  /^an event is appended to run "([^"]*)" whose payload is (exactly 16 MiB|16 MiB and one byte) of two-byte characters$/,
-  function (this: StoreWorld, runId: string, size: string) {
-    // {"big":"…"} is 10 bytes of JSON around the string.
-    const payload = { big: twoByte(16 * MiB - 10 + (size === 'exactly 16 MiB' ? 0 : 1)) };
-    return this.attempt(() => this.store.createWorkflowEvent({ run_id: runId, event_type: 'big', payload }));
-  },
+const SIXTEEN_MIB_PAYLOAD = new RegExp(
+  '^an event is appended to run "([^"]*)" whose payload is ' +
+    '(exactly 16 MiB|16 MiB and one byte) of two-byte characters$',
+);
+const ONE_MIB_USER_MESSAGE = new RegExp(
+  '^a workflow run "([^"]*)" is created with a user message of ' +
+    '(exactly 1 MiB|1 MiB and one byte) of two-byte characters$',
 );
 
-When(
-  /^a workflow run "([^"]*)" is created with a user message of (exactly 1 MiB|1 MiB and one byte) of two-byte characters$/,
-  function (this: StoreWorld, id: string, size: string) {
-    const user_message = twoByte(MiB + (size === 'exactly 1 MiB' ? 0 : 1));
-    return this.attempt(() => this.store.createWorkflowRun({ id, workflow_name: 'wf', user_message }));
-  },
-);
+When(SIXTEEN_MIB_PAYLOAD, function (this: StoreWorld, runId: string, size: string) {
+  // {"big":"…"} is 10 bytes of JSON around the string.
+  const payload = { big: twoByte(16 * MiB - 10 + (size === 'exactly 16 MiB' ? 0 : 1)) };
+  return this.attempt(() => this.store.createWorkflowEvent({ run_id: runId, event_type: 'big', payload }));
+});
+
+When(ONE_MIB_USER_MESSAGE, function (this: StoreWorld, id: string, size: string) {
+  const user_message = twoByte(MiB + (size === 'exactly 1 MiB' ? 0 : 1));
+  return this.attempt(() => this.store.createWorkflowRun({ id, workflow_name: 'wf', user_message }));
+});
 
 Given(
   'a workflow run {string} with {int} MiB of metadata under {string}',

@@ -70,7 +70,8 @@ export function validateEventType(value: unknown, field = 'event_type'): string 
   if (value.length === 0 || value.length > EVENT_TYPE_MAX_LENGTH || !EVENT_TYPE_PATTERN.test(value)) {
     throw invalidInput(
       field,
-      `${JSON.stringify(value.slice(0, 200))} is not an event type (1 to ${EVENT_TYPE_MAX_LENGTH} of letters, digits, ".", "_", ":", "-")`,
+      `${JSON.stringify(value.slice(0, 200))} is not an event type ` +
+        `(1 to ${EVENT_TYPE_MAX_LENGTH} of letters, digits, ".", "_", ":", "-")`,
     );
   }
   return value;

@@ -31,7 +31,9 @@ export class WorkflowDefinitionError extends Error {
   }
 }
 
-/** Refuses duplicate ids, invalid ids, missing dependencies and cycles, naming the nodes. Returns a topological order. */
+/**
+ * Refuses duplicate ids, invalid ids, missing dependencies and cycles, naming the nodes. Returns a topological order.
+ */
 export function checkWorkflow(workflow: WorkflowDefinition): string[] {
   const byId = new Map<string, NodeDefinition>();
   for (const node of workflow.nodes) {
@@ -50,8 +52,10 @@ export function checkWorkflow(workflow: WorkflowDefinition): string[] {
   for (const node of workflow.nodes) {
     const missing = (node.dependsOn ?? []).filter((dep) => !byId.has(dep));
     if (missing.length > 0) {
+      const names = missing.map((m) => `"${m}"`).join(', ');
       throw new WorkflowDefinitionError(
-        `workflow "${workflow.name}": node "${node.id}" depends on ${missing.map((m) => `"${m}"`).join(', ')}, which ${missing.length === 1 ? 'is' : 'are'} not defined`,
+        `workflow "${workflow.name}": node "${node.id}" depends on ${names}, ` +
+          `which ${missing.length === 1 ? 'is' : 'are'} not defined`,
         [node.id, ...missing],
       );
     }

@@ -14,7 +14,9 @@ export function formatTimeline(events: readonly WorkflowEvent[]): string {
         detail = `✖ ${String(p.error ?? '')}`;
       else if (event.event_type === 'workflow_resumed')
         detail = `reusing ${(p.completed as string[] | undefined)?.join(', ') || 'nothing'}`;
-      return `#${String(event.sequence).padEnd(3)} ${event.timestamp.slice(11, 23)}  ${event.event_type.padEnd(width)}  ${node.padEnd(10)} ${detail}`.trimEnd();
+      const sequence = `#${String(event.sequence).padEnd(3)}`;
+      const time = event.timestamp.slice(11, 23);
+      return `${sequence} ${time}  ${event.event_type.padEnd(width)}  ${node.padEnd(10)} ${detail}`.trimEnd();
     })
     .join('\n');
 }

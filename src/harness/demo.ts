@@ -79,12 +79,10 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     print(formatTimeline(allEvents.slice(firstEvents.length)));
     print(`   → run ${runId} is ${(await opened.store.getWorkflowRun(runId))?.status}\n`);
 
-    print(
-      `completed node outputs (getCompletedDagNodeOutputs): ${JSON.stringify(Object.fromEntries(await opened.store.getCompletedDagNodeOutputs(runId)))}`,
-    );
-    print(
-      `node executions: ${[...runs].map(([id, n]) => `${id} ×${n}`).join(', ')} — the resume ran only ${second.ran.join(', ')}`,
-    );
+    const outputs = Object.fromEntries(await opened.store.getCompletedDagNodeOutputs(runId));
+    print(`completed node outputs (getCompletedDagNodeOutputs): ${JSON.stringify(outputs)}`);
+    const executions = [...runs].map(([id, n]) => `${id} ×${n}`).join(', ');
+    print(`node executions: ${executions} — the resume ran only ${second.ran.join(', ')}`);
   } finally {
     await opened.store.close();
     await opened.cleanUp();

@@ -81,7 +81,10 @@ export function initializerProblem(value: unknown): string | undefined {
   const v = value as Record<string, unknown>;
   if (typeof v.name !== 'string' || v.name.length === 0) return '"name" must be a non-empty string';
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(v.name)) {
-    return `"name" ${JSON.stringify(v.name)} must be 1 to 64 of letters, digits, ".", "_", "-" (it names a report folder)`;
+    return (
+      `"name" ${JSON.stringify(v.name)} must be 1 to 64 of letters, digits, ".", "_", "-" ` +
+      '(it names a report folder)'
+    );
   }
   if (typeof v.createStore !== 'function') return '"createStore" must be a function';
   for (const hook of HOOKS) {

@@ -35,7 +35,8 @@ export async function loadInitializer(modulePath: string, cwd = process.cwd()): 
   if (problem !== undefined) {
     throw new InitializerError(
       `--store ${modulePath}: the default export is not a StoreTestInitializer: ${problem} ` +
-        '(an object with "name" and "createStore"; "supports", beforeAll, reopenStore, destroyStore and afterAll are optional)',
+        '(an object with "name" and "createStore"; ' +
+        '"supports", beforeAll, reopenStore, destroyStore and afterAll are optional)',
     );
   }
   return candidate as StoreTestInitializer;

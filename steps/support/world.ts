@@ -134,7 +134,8 @@ export class StoreWorld extends World<SuiteParameters> {
 export function assertIsoUtc(value: unknown, what: string): void {
   assert.ok(
     typeof value === 'string' && ISO_UTC_MS.test(value) && new Date(value).toISOString() === value,
-    `${what} must be an ISO 8601 UTC timestamp with milliseconds (like 2026-11-25T18:54:26.304Z), got ${preview(value)}`,
+    `${what} must be an ISO 8601 UTC timestamp with milliseconds (like 2026-11-25T18:54:26.304Z), ` +
+      `got ${preview(value)}`,
   );
 }
 
@@ -164,7 +165,10 @@ export function contractErrorProblems(value: unknown): string[] {
 function describeThrown(value: unknown): string {
   if (typeof value !== 'object' || value === null) return preview(value);
   const e = value as { name?: unknown; code?: unknown; message?: unknown; constructor?: { name?: string } };
-  return `${e.constructor?.name ?? 'an object'} { name: ${preview(e.name)}, code: ${preview(e.code)}, message: ${preview(e.message)} }`;
+  return (
+    `${e.constructor?.name ?? 'an object'} { name: ${preview(e.name)}, ` +
+    `code: ${preview(e.code)}, message: ${preview(e.message)} }`
+  );
 }
 
 export function preview(value: unknown): string {

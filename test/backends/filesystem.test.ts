@@ -179,31 +179,35 @@ describe('filesystem backend on disk', () => {
     assert.deepEqual(await readJson('r', 'nodes', 'a.json'), { node_id: 'a', sequence: 2, output: 'new' });
   });
 
-  it('node outputs rebuilt from the log are the completions, whatever the payloads and node ids look like', async () => {
-    await store.createWorkflowRun({ id: 'r', workflow_name: 'w', user_message: '' });
-    const fake = '{"run_id":"r","sequence":9,"event_type":"node_completed","timestamp":"t","payload":{"node_id":"x"}}';
-    await store.createWorkflowEvent({ run_id: 'r', event_type: 'log', payload: { node_id: 'x', text: fake } });
-    await store.createWorkflowEvent({ run_id: 'r', event_type: 'node_completed', payload: { node_id: 'null' } });
-    await store.createWorkflowEvent({
-      run_id: 'r',
-      event_type: 'node_completed',
-      payload: { node_id: '1e999', output: `\u2028\ud800${fake}` },
-    });
-    await store.createWorkflowEvent({ run_id: 'r', event_type: 'node_completed:x', payload: { node_id: 'true' } });
-    const expected = new Map<string, unknown>([
-      ['null', null],
-      ['1e999', `\u2028\ud800${fake}`],
-    ]);
-    assert.deepEqual(await store.getCompletedDagNodeOutputs('r'), expected);
-    await fs.rm(path.join(dir, 'r', 'nodes'), { recursive: true });
-    await fs.mkdir(path.join(dir, 'r', 'nodes'));
-    assert.deepEqual(await store.getCompletedDagNodeOutputs('r'), expected);
-    assert.deepEqual((await fs.readdir(path.join(dir, 'r', 'nodes'))).sort(), [
-      '.view.json',
-      '1e999.json',
-      'null.json',
-    ]);
-  });
+  it(
+    'node outputs rebuilt from the log are the completions, ' + 'whatever the payloads and node ids look like',
+    async () => {
+      await store.createWorkflowRun({ id: 'r', workflow_name: 'w', user_message: '' });
+      const fake =
+        '{"run_id":"r","sequence":9,"event_type":"node_completed","timestamp":"t","payload":{"node_id":"x"}}';
+      await store.createWorkflowEvent({ run_id: 'r', event_type: 'log', payload: { node_id: 'x', text: fake } });
+      await store.createWorkflowEvent({ run_id: 'r', event_type: 'node_completed', payload: { node_id: 'null' } });
+      await store.createWorkflowEvent({
+        run_id: 'r',
+        event_type: 'node_completed',
+        payload: { node_id: '1e999', output: `\u2028\ud800${fake}` },
+      });
+      await store.createWorkflowEvent({ run_id: 'r', event_type: 'node_completed:x', payload: { node_id: 'true' } });
+      const expected = new Map<string, unknown>([
+        ['null', null],
+        ['1e999', `\u2028\ud800${fake}`],
+      ]);
+      assert.deepEqual(await store.getCompletedDagNodeOutputs('r'), expected);
+      await fs.rm(path.join(dir, 'r', 'nodes'), { recursive: true });
+      await fs.mkdir(path.join(dir, 'r', 'nodes'));
+      assert.deepEqual(await store.getCompletedDagNodeOutputs('r'), expected);
+      assert.deepEqual((await fs.readdir(path.join(dir, 'r', 'nodes'))).sort(), [
+        '.view.json',
+        '1e999.json',
+        'null.json',
+      ]);
+    },
+  );
 
   it('a node file the view vouches for but that went back in time is rebuilt from the whole log', async () => {
     await store.createWorkflowRun({ id: 'r', workflow_name: 'w', user_message: '' });

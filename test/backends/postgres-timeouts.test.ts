@@ -136,7 +136,8 @@ describe('on a PostgreSQL server', () => {
     };
 
     it(
-      'each call rejects with BACKEND_FAILURE naming the bound it hit, and the same store works once the server answers',
+      'each call rejects with BACKEND_FAILURE naming the bound it hit, ' +
+        'and the same store works once the server answers',
       HANG,
       async () => {
         const store = await open();
@@ -215,7 +216,8 @@ describe('on a PostgreSQL server', () => {
   });
 
   it(
-    'a statement stuck behind a lock is cancelled by the server at statementTimeoutMs: BACKEND_FAILURE, nothing written, the store goes on',
+    'a statement stuck behind a lock is cancelled by the server at statementTimeoutMs: ' +
+      'BACKEND_FAILURE, nothing written, the store goes on',
     HANG,
     async () => {
       const schema = schemas.newName();

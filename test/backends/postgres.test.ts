@@ -61,7 +61,8 @@ describe('postgres backend on the server', () => {
   const columnsOf = async (table: string) =>
     (
       await peek.query<{ column_name: string }>(
-        `SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position`,
+        'SELECT column_name FROM information_schema.columns ' +
+          'WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position',
         [schema, table],
       )
     ).rows.map((r) => r.column_name);
@@ -86,14 +87,16 @@ describe('postgres backend on the server', () => {
 
   it('keeps JSON in json columns (not jsonb) and cascades deletes from runs', async () => {
     const types = await peek.query<{ column_name: string; data_type: string }>(
-      `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = $1 AND column_name IN ('metadata', 'payload', 'output')`,
+      'SELECT column_name, data_type FROM information_schema.columns ' +
+        `WHERE table_schema = $1 AND column_name IN ('metadata', 'payload', 'output')`,
       [schema],
     );
     assert.deepEqual(new Set(types.rows.map((r) => r.data_type)), new Set(['json']));
     const rules = await peek.query<{ table_name: string; delete_rule: string }>(
-      `SELECT tc.table_name, rc.delete_rule FROM information_schema.referential_constraints rc
-       JOIN information_schema.table_constraints tc ON tc.constraint_name = rc.constraint_name AND tc.constraint_schema = rc.constraint_schema
-       WHERE rc.constraint_schema = $1 ORDER BY tc.table_name`,
+      'SELECT tc.table_name, rc.delete_rule FROM information_schema.referential_constraints rc ' +
+        'JOIN information_schema.table_constraints tc ' +
+        'ON tc.constraint_name = rc.constraint_name AND tc.constraint_schema = rc.constraint_schema ' +
+        'WHERE rc.constraint_schema = $1 ORDER BY tc.table_name',
       [schema],
     );
     assert.deepEqual(rules.rows, [
@@ -152,30 +155,33 @@ describe('postgres backend on the server', () => {
     );
   });
 
-  it('createWorkflowEvent is one round trip, plain or node_completed; a status compare-and-set is one statement', async () => {
-    const pool = countingPool(server.connectionString);
-    const counted = await createPostgresStore({ pool, schema });
-    try {
-      await counted.createWorkflowRun({ id: 'r', workflow_name: 'w', user_message: '', status: 'failed' });
-      await counted.createWorkflowEvent({ run_id: 'r', event_type: 'warm-up' });
-      pool.sent.length = 0;
-      await counted.createWorkflowEvent({ run_id: 'r', event_type: 'node_started', payload: { node_id: 'n' } });
-      assert.equal(pool.sent.length, 1, `plain append sent: ${pool.sent.join(' | ')}`);
-      pool.sent.length = 0;
-      await counted.createWorkflowEvent({
-        run_id: 'r',
-        event_type: 'node_completed',
-        payload: { node_id: 'n', output: 1 },
-      });
-      assert.equal(pool.sent.length, 1, 'node_completed append');
-      pool.sent.length = 0;
-      await counted.updateWorkflowRun('r', { status: 'running' }, { expected_status: 'failed' });
-      assert.equal(pool.sent.length, 1, 'compare-and-set resume');
-    } finally {
-      await counted.close();
-      await pool.end();
-    }
-  });
+  it(
+    'createWorkflowEvent is one round trip, plain or node_completed; ' + 'a status compare-and-set is one statement',
+    async () => {
+      const pool = countingPool(server.connectionString);
+      const counted = await createPostgresStore({ pool, schema });
+      try {
+        await counted.createWorkflowRun({ id: 'r', workflow_name: 'w', user_message: '', status: 'failed' });
+        await counted.createWorkflowEvent({ run_id: 'r', event_type: 'warm-up' });
+        pool.sent.length = 0;
+        await counted.createWorkflowEvent({ run_id: 'r', event_type: 'node_started', payload: { node_id: 'n' } });
+        assert.equal(pool.sent.length, 1, `plain append sent: ${pool.sent.join(' | ')}`);
+        pool.sent.length = 0;
+        await counted.createWorkflowEvent({
+          run_id: 'r',
+          event_type: 'node_completed',
+          payload: { node_id: 'n', output: 1 },
+        });
+        assert.equal(pool.sent.length, 1, 'node_completed append');
+        pool.sent.length = 0;
+        await counted.updateWorkflowRun('r', { status: 'running' }, { expected_status: 'failed' });
+        assert.equal(pool.sent.length, 1, 'compare-and-set resume');
+      } finally {
+        await counted.close();
+        await pool.end();
+      }
+    },
+  );
 
   it('refuses NUL and lone surrogates in plain text before sending anything', async () => {
     const pool = countingPool(server.connectionString);

@@ -109,23 +109,27 @@ describe('sqlite backend in the database', () => {
     }
   });
 
-  it('an append is one transaction: when the node output cannot be written, no event row and no sequence are left', async () => {
-    await store.createWorkflowRun({ id: 'r', workflow_name: 'w', user_message: '' });
-    await store.createWorkflowEvent({ run_id: 'r', event_type: 'x' });
-    peek.exec(
-      `CREATE TRIGGER refuse_outputs BEFORE INSERT ON workflow_node_outputs BEGIN SELECT RAISE(ABORT, 'disk says no'); END`,
-    );
-    const error = await rejectsWith(
-      store.createWorkflowEvent({ run_id: 'r', event_type: 'node_completed', payload: { node_id: 'n' } }),
-      'BACKEND_FAILURE',
-    );
-    assert.match(error.message, /disk says no/);
-    assert.ok(error.cause instanceof Error, 'the driver error is kept as cause');
-    assert.deepEqual(peek.prepare(`SELECT count(*) AS n FROM workflow_events`).get(), { n: 1 });
-    assert.deepEqual(peek.prepare(`SELECT max(sequence) AS last FROM workflow_events`).get(), { last: 1 });
-    peek.exec(`DROP TRIGGER refuse_outputs`);
-    assert.equal((await store.createWorkflowEvent({ run_id: 'r', event_type: 'x' })).sequence, 2);
-  });
+  it(
+    'an append is one transaction: when the node output cannot be written, ' + 'no event row and no sequence are left',
+    async () => {
+      await store.createWorkflowRun({ id: 'r', workflow_name: 'w', user_message: '' });
+      await store.createWorkflowEvent({ run_id: 'r', event_type: 'x' });
+      peek.exec(
+        'CREATE TRIGGER refuse_outputs BEFORE INSERT ON workflow_node_outputs ' +
+          `BEGIN SELECT RAISE(ABORT, 'disk says no'); END`,
+      );
+      const error = await rejectsWith(
+        store.createWorkflowEvent({ run_id: 'r', event_type: 'node_completed', payload: { node_id: 'n' } }),
+        'BACKEND_FAILURE',
+      );
+      assert.match(error.message, /disk says no/);
+      assert.ok(error.cause instanceof Error, 'the driver error is kept as cause');
+      assert.deepEqual(peek.prepare(`SELECT count(*) AS n FROM workflow_events`).get(), { n: 1 });
+      assert.deepEqual(peek.prepare(`SELECT max(sequence) AS last FROM workflow_events`).get(), { last: 1 });
+      peek.exec(`DROP TRIGGER refuse_outputs`);
+      assert.equal((await store.createWorkflowEvent({ run_id: 'r', event_type: 'x' })).sequence, 2);
+    },
+  );
 
   it('a database from a newer wfstore is refused with a clear error and left untouched', async () => {
     await store.createWorkflowRun({ id: 'r', workflow_name: 'w', user_message: '' });

@@ -123,7 +123,8 @@ export async function mutantModule(name: string, baseName: BaseName, dir: string
   const helpers = pathToFileURL(path.join(HERE, 'mutant.ts')).href;
   await fs.writeFile(
     target,
-    `import spec from '${spec}';\nimport { onBase } from '${helpers}';\nexport default await onBase(spec, '${baseName}');\n`,
+    `import spec from '${spec}';\nimport { onBase } from '${helpers}';\n` +
+      `export default await onBase(spec, '${baseName}');\n`,
   );
   return target;
 }

@@ -23,9 +23,8 @@ it(`all backends (${backends.map((b) => b.name).join(', ')}) agree with the mode
 }, async () => {
   const started = Date.now();
   const result = await checkAgreement(backends, sequences);
-  console.log(
-    `property (sequences): ${result.numRuns} runs, seed ${result.seed}, ${((Date.now() - started) / 1000).toFixed(1)} s`,
-  );
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  console.log(`property (sequences): ${result.numRuns} runs, seed ${result.seed}, ${seconds} s`);
   assert.equal(result.failed, false, result.report);
 });
 
@@ -35,9 +34,8 @@ for (const backend of backends) {
   }, async () => {
     const started = Date.now();
     const result = await checkConcurrency(backend, concurrent);
-    console.log(
-      `property (concurrency, ${backend.name}): ${result.numRuns} runs, seed ${result.seed}, ${((Date.now() - started) / 1000).toFixed(1)} s`,
-    );
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    console.log(`property (concurrency, ${backend.name}): ${result.numRuns} runs, seed ${result.seed}, ${seconds} s`);
     assert.equal(result.failed, false, result.report);
   });
 }

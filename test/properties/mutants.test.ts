@@ -47,7 +47,8 @@ it(`the properties alone catch at least 80% of the ${files.length} mutants`, { t
     rows.push(`  ${by ? '✔ caught' : '✖ missed'}  ${spec.name.padEnd(28)} ${by ?? ''}`);
   }
   console.log(
-    `\nproperties alone: ${count}/${files.length} mutants caught (seed 42, ${RUNS} sequence runs, 100 concurrency runs)\n${rows.join('\n')}`,
+    `\nproperties alone: ${count}/${files.length} mutants caught ` +
+      `(seed 42, ${RUNS} sequence runs, 100 concurrency runs)\n${rows.join('\n')}`,
   );
   assert.ok(count / files.length >= 0.8, `only ${count}/${files.length}`);
 });

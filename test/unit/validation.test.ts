@@ -263,23 +263,26 @@ describe('snapshots: JSON is read once, through descriptors', () => {
     assert.equal(wire.calls, 0);
   });
 
-  it('a getter that changes its value between reads is INVALID_INPUT, not BACKEND_FAILURE, and nothing is written', async () => {
-    const store = await createMemoryStore();
-    await store.createWorkflowRun({ id: 'r', workflow_name: 'w', user_message: '' });
-    let calls = 0;
-    // JSON the first time it is read, a BigInt (which JSON.stringify throws on) every time after.
-    const output = withGetter([1], 0, () => (calls++ === 0 ? 1 : 10n));
-    const call = store.createWorkflowEvent({
-      run_id: 'r',
-      event_type: 'node_completed',
-      payload: { node_id: 'n', output } as never,
-    });
-    assert.equal((await rejectsWith(call, 'INVALID_INPUT')).field, 'payload.output[0]');
-    assert.equal(calls, 0);
-    assert.deepEqual(await store.listWorkflowEvents('r'), []);
-    assert.equal((await store.getCompletedDagNodeOutputs('r')).size, 0);
-    await store.close();
-  });
+  it(
+    'a getter that changes its value between reads is INVALID_INPUT, ' + 'not BACKEND_FAILURE, and nothing is written',
+    async () => {
+      const store = await createMemoryStore();
+      await store.createWorkflowRun({ id: 'r', workflow_name: 'w', user_message: '' });
+      let calls = 0;
+      // JSON the first time it is read, a BigInt (which JSON.stringify throws on) every time after.
+      const output = withGetter([1], 0, () => (calls++ === 0 ? 1 : 10n));
+      const call = store.createWorkflowEvent({
+        run_id: 'r',
+        event_type: 'node_completed',
+        payload: { node_id: 'n', output } as never,
+      });
+      assert.equal((await rejectsWith(call, 'INVALID_INPUT')).field, 'payload.output[0]');
+      assert.equal(calls, 0);
+      assert.deepEqual(await store.listWorkflowEvents('r'), []);
+      assert.equal((await store.getCompletedDagNodeOutputs('r')).size, 0);
+      await store.close();
+    },
+  );
 
   it('refuses an array with an extra named property, naming it (metadata on create)', () => {
     const tags = Object.assign(['a', 'b'], { extra: 'dropped by JSON.stringify' });

@@ -56,7 +56,8 @@ export function readOptions(options: PostgresStoreOptions): StoreSettings {
   const schema = options.schema ?? 'public';
   if (!SCHEMA_NAME.test(schema)) {
     throw new StoreOpenError(
-      `createPostgresStore: schema ${JSON.stringify(schema)} must be 1 to 63 of letters, digits and "_", not starting with a digit`,
+      `createPostgresStore: schema ${JSON.stringify(schema)} must be 1 to 63 of letters, digits and "_", ` +
+        'not starting with a digit',
     );
   }
   const statementTimeoutMs = positiveInteger(
@@ -74,7 +75,8 @@ export function readOptions(options: PostgresStoreOptions): StoreSettings {
     ] as const) {
       if (options[name] !== undefined) {
         throw new StoreOpenError(
-          `createPostgresStore: ${name} applies to the pool the store makes from connectionString; with pool, set ${own} on your pool`,
+          `createPostgresStore: ${name} applies to the pool the store makes from connectionString; ` +
+            `with pool, set ${own} on your pool`,
         );
       }
     }

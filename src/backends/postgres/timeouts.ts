@@ -44,7 +44,8 @@ export function explainTimeout(error: unknown, bounds: Bounds): unknown {
   let message: string | undefined;
   if (error.message === NO_ANSWER) {
     message =
-      `no answer from the server within statementTimeoutMs (${bounds.statementTimeoutMs} ms) + ${SERVER_ANSWER_GRACE_MS} ms; ` +
+      `no answer from the server within statementTimeoutMs (${bounds.statementTimeoutMs} ms) ` +
+      `+ ${SERVER_ANSWER_GRACE_MS} ms; ` +
       'the connection was dropped, and whether the statement took effect is unknown';
   } else if (error.message === NO_FREE_CONNECTION) {
     message = `no free connection in the pool ${connect}: every connection stayed busy`;
@@ -55,7 +56,9 @@ export function explainTimeout(error: unknown, bounds: Bounds): unknown {
     (error as { code?: unknown }).code === STATEMENT_CANCELLED &&
     /statement timeout/.test(error.message)
   ) {
-    message = `the server cancelled the statement at statementTimeoutMs (${bounds.statementTimeoutMs} ms); it took no effect`;
+    message =
+      `the server cancelled the statement at statementTimeoutMs (${bounds.statementTimeoutMs} ms); ` +
+      'it took no effect';
   }
   return message === undefined ? error : new Error(message, { cause: error });
 }

@@ -61,7 +61,8 @@ async function recordedVersion(dialect: SchemaDialect): Promise<number> {
   const version = row === undefined ? 0 : Number(row.value);
   if (!Number.isSafeInteger(version) || version > SCHEMA_VERSION) {
     throw new StoreOpenError(
-      `${dialect.opened} has wfstore schema version ${row?.value}, newer than this wfstore reads (${SCHEMA_VERSION}); ` +
+      `${dialect.opened} has wfstore schema version ${row?.value}, ` +
+        `newer than this wfstore reads (${SCHEMA_VERSION}); ` +
         `upgrade wfstore to open it. The ${dialect.container} was not changed.`,
     );
   }

@@ -243,8 +243,7 @@ async function runWithProgress(
   });
   const error = outcome.results.runError;
   if (error !== undefined) context.log(`${label} ✖ the run itself failed: ${error.split('\n')[0]}`);
-  context.log(
-    `${label} finished: ${done}/${expected} scenarios, ${failed} failed, in ${(outcome.durationMs / 1000).toFixed(1)} s`,
-  );
+  const seconds = (outcome.durationMs / 1000).toFixed(1);
+  context.log(`${label} finished: ${done}/${expected} scenarios, ${failed} failed, in ${seconds} s`);
   return outcome;
 }

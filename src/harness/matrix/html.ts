@@ -25,33 +25,45 @@ const LABEL: Record<CellStatus, string> = {
   'not-applicable': 'n/a',
 };
 
-const STYLE = `
-  :root { font-family: system-ui, sans-serif; color: #1d2330; background: #fafbfc; }
-  body { margin: 2rem auto; max-width: 1200px; padding: 0 1rem; }
-  h1 { margin: 0 0 .25rem; font-size: 1.6rem; }
-  .verdict { font-size: 1.15rem; font-weight: 600; padding: .5rem .75rem; border-radius: 6px; display: inline-block; }
-  .verdict.pass { background: #dcf5e3; color: #14532d; } .verdict.fail { background: #fde2e1; color: #7f1d1d; }
-  .verdict.warn { background: #fff1c7; color: #713f12; }
-  dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; font-size: .9rem; }
-  dl.facts dt { color: #5b6475; } dl.facts dd { margin: 0; }
-  table { border-collapse: collapse; width: 100%; margin: 1rem 0; background: white; }
-  th, td { border: 1px solid #e1e4ea; padding: .35rem .5rem; text-align: left; vertical-align: top; font-size: .9rem; }
-  thead th { background: #eef1f6; position: sticky; top: 0; }
-  tr.requirement th, tr.requirement td { background: #f3f5f9; font-weight: 600; }
-  td.cell { text-align: center; white-space: nowrap; width: 8rem; }
-  td.passed { background: #e7f7ec; color: #166534; } td.failed { background: #fbd5d3; color: #991b1b; font-weight: 700; }
-  td.warned { background: #fff1c7; color: #854d0e; font-weight: 600; }
-  td.skipped { background: #fff8e6; color: #854d0e; } td.not-applicable { color: #9aa1ad; }
-  td.failed a { color: #991b1b; } td.warned a { color: #854d0e; }
-  .where { color: #7a8291; font-size: .8rem; margin-left: .5rem; }
-  a.rule { font-size: .75rem; margin-left: .35rem; padding: 0 .25rem; border-radius: 3px; background: #eef1f6; color: #334; text-decoration: none; }
-  a.rule.should { background: #fff1c7; }
-  article.failure { border-left: 4px solid #dc2626; background: white; padding: .5rem 1rem; margin: 1rem 0; }
-  article.recommendation { border-left: 4px solid #d97706; background: white; padding: .5rem 1rem; margin: 1rem 0; }
-  article pre { white-space: pre-wrap; background: #f8f8fa; padding: .5rem; overflow-x: auto; }
-  ul.skips li { margin: .2rem 0; }
-  .legend { font-size: .85rem; color: #5b6475; }
-`;
+const STYLE = [
+  '',
+  '  :root { font-family: system-ui, sans-serif; color: #1d2330; background: #fafbfc; }',
+  '  body { margin: 2rem auto; max-width: 1200px; padding: 0 1rem; }',
+  '  h1 { margin: 0 0 .25rem; font-size: 1.6rem; }',
+  '  .verdict { font-size: 1.15rem; font-weight: 600; padding: .5rem .75rem; border-radius: 6px; ' +
+    'display: inline-block; }',
+  '  .verdict.pass { background: #dcf5e3; color: #14532d; } .verdict.fail { background: #fde2e1; color: #7f1d1d; }',
+  '  .verdict.warn { background: #fff1c7; color: #713f12; }',
+  '  dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; font-size: .9rem; }',
+  '  dl.facts dt { color: #5b6475; } dl.facts dd { margin: 0; }',
+  '  table { border-collapse: collapse; width: 100%; margin: 1rem 0; background: white; }',
+  '  th, td { border: 1px solid #e1e4ea; padding: .35rem .5rem; text-align: left; vertical-align: top; ' +
+    'font-size: .9rem; }',
+  '  thead th { background: #eef1f6; position: sticky; top: 0; }',
+  '  tr.requirement th, tr.requirement td { background: #f3f5f9; font-weight: 600; }',
+  '  td.cell { text-align: center; white-space: nowrap; width: 8rem; }',
+  '  td.passed { background: #e7f7ec; color: #166534; } ' +
+    'td.failed { background: #fbd5d3; color: #991b1b; font-weight: 700; }',
+  '  td.warned { background: #fff1c7; color: #854d0e; font-weight: 600; }',
+  '  td.skipped { background: #fff8e6; color: #854d0e; } td.not-applicable { color: #9aa1ad; }',
+  '  td.failed a { color: #991b1b; } td.warned a { color: #854d0e; }',
+  '  .where { color: #7a8291; font-size: .8rem; margin-left: .5rem; }',
+  '  a.rule { font-size: .75rem; margin-left: .35rem; padding: 0 .25rem; border-radius: 3px; ' +
+    'background: #eef1f6; color: #334; text-decoration: none; }',
+  '  a.rule.should { background: #fff1c7; }',
+  '  article.failure { border-left: 4px solid #dc2626; background: white; padding: .5rem 1rem; margin: 1rem 0; }',
+  '  article.recommendation { border-left: 4px solid #d97706; background: white; ' +
+    'padding: .5rem 1rem; margin: 1rem 0; }',
+  '  article pre { white-space: pre-wrap; background: #f8f8fa; padding: .5rem; overflow-x: auto; }',
+  '  ul.skips li { margin: .2rem 0; }',
+  '  .legend { font-size: .85rem; color: #5b6475; }',
+  '',
+].join('\n');
+
+const LEGEND =
+  '<p class="legend">passed · <strong>failed</strong>: a MUST rule was broken · ' +
+  '<strong>recommended</strong>: every MUST rule held, a SHOULD rule was not followed · ' +
+  'skipped · n/a: does not apply to this backend. Each scenario names the rules it checks.</p>';
 
 /** Collects the failure and recommendation articles the matrix cells link to. */
 class Details {
@@ -69,7 +81,8 @@ class Details {
       this.failures.push(
         `<article class="failure" id="${id}"><h3>${heading}</h3><p>${where}${at} ${ruleLinks(scenario.rules)}</p>` +
           `<pre>${escapeHtml(cell.message ?? '')}</pre>` +
-          `<p><a href="${escapeHtml(column)}/cucumber.html">cucumber's report for ${escapeHtml(column)}</a> · ${back}</p></article>`,
+          `<p><a href="${escapeHtml(column)}/cucumber.html">cucumber's report for ${escapeHtml(column)}</a> · ` +
+          `${back}</p></article>`,
       );
       return id;
     }
@@ -119,7 +132,8 @@ function scenarioRow(
   });
   const level = scenario.level === 'SHOULD' ? ' <em>(recommended)</em>' : '';
   return (
-    `<tr class="scenario"><td><span class="name">${escapeHtml(scenario.name)}</span>${level}${ruleLinks(scenario.rules)}` +
+    `<tr class="scenario"><td><span class="name">${escapeHtml(scenario.name)}</span>` +
+    `${level}${ruleLinks(scenario.rules)}` +
     `<span class="where">${escapeHtml(scenario.uri)}:${scenario.line}</span></td>${cells.join('')}</tr>`
   );
 }
@@ -138,7 +152,8 @@ function matrixRows(summary: ConformanceSummary, details: Details): string {
       return `<td class="cell ${verdict}" data-verdict="${verdict}">${text}</td>`;
     });
     rows.push(
-      `<tr class="requirement" id="${escapeHtml(requirement.id)}"><th>${escapeHtml(requirement.id)} — ${escapeHtml(requirement.feature)}</th>${counts.join('')}</tr>`,
+      `<tr class="requirement" id="${escapeHtml(requirement.id)}">` +
+        `<th>${escapeHtml(requirement.id)} — ${escapeHtml(requirement.feature)}</th>${counts.join('')}</tr>`,
     );
     for (const scenario of requirement.scenarios) rows.push(scenarioRow(requirement, scenario, columns, details));
   }
@@ -157,24 +172,31 @@ function rulesSection(summary: ConformanceSummary): string {
     });
     const scope = rule.referenceOnly ? ', reference backends' : '';
     return (
-      `<tr class="rule" id="${ruleAnchor(rule.id)}"><td><strong>${escapeHtml(rule.id)}</strong> (${rule.level}${scope}) ` +
-      `${escapeHtml(rule.text.replaceAll('**', '').replaceAll('`', ''))} <span class="where">${checking.length} scenario(s)</span></td>${cells.join('')}</tr>`
+      `<tr class="rule" id="${ruleAnchor(rule.id)}">` +
+      `<td><strong>${escapeHtml(rule.id)}</strong> (${rule.level}${scope}) ` +
+      `${escapeHtml(rule.text.replaceAll('**', '').replaceAll('`', ''))} ` +
+      `<span class="where">${checking.length} scenario(s)</span></td>${cells.join('')}</tr>`
     );
   });
   return (
     `<section id="rules"><h2>Rules (docs/contract.md)</h2><table class="rules"><thead><tr><th>Rule</th>` +
-    `${columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('')}</tr></thead><tbody>${rows.join('\n')}</tbody></table></section>`
+    `${columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('')}</tr></thead>` +
+    `<tbody>${rows.join('\n')}</tbody></table></section>`
   );
 }
 
 function totalsRow(c: ColumnSummary): string {
   const status = c.failed || c.error ? 'failed' : c.warned ? 'warned' : 'passed';
   return (
-    `<tr data-column="${escapeHtml(c.name)}" data-passed="${c.passed}" data-failed="${c.failed}" data-warned="${c.warned}" data-skipped="${c.skipped}" data-not-applicable="${c.notApplicable}">` +
+    `<tr data-column="${escapeHtml(c.name)}" data-passed="${c.passed}" data-failed="${c.failed}" ` +
+    `data-warned="${c.warned}" data-skipped="${c.skipped}" data-not-applicable="${c.notApplicable}">` +
     `<th>${escapeHtml(c.name)}</th><td class="${status}">${c.passed + c.warned} passed, ${c.failed} failed</td>` +
-    `<td>${c.warned} with a recommendation not followed</td><td>${c.skipped} skipped</td><td>${c.notApplicable} not applicable</td>` +
+    `<td>${c.warned} with a recommendation not followed</td><td>${c.skipped} skipped</td>` +
+    `<td>${c.notApplicable} not applicable</td>` +
     `<td>${(c.durationMs / 1000).toFixed(1)} s</td>` +
-    `<td><a href="${escapeHtml(c.reports.html)}">cucumber report</a> · <a href="${escapeHtml(c.reports.messages)}">messages</a> · <a href="${escapeHtml(c.reports.junit)}">JUnit</a></td></tr>` +
+    `<td><a href="${escapeHtml(c.reports.html)}">cucumber report</a> · ` +
+    `<a href="${escapeHtml(c.reports.messages)}">messages</a> · ` +
+    `<a href="${escapeHtml(c.reports.junit)}">JUnit</a></td></tr>` +
     (c.error ? `<tr><td colspan="7" class="failed">the run itself failed: ${escapeHtml(c.error)}</td></tr>` : '')
   );
 }
@@ -195,7 +217,8 @@ function facts(summary: ConformanceSummary): string {
     ['Duration', `${(summary.durationMs / 1000).toFixed(1)} s${summary.interrupted ? ' (interrupted)' : ''}`],
     ['Mode', summary.strict ? 'strict: a SHOULD rule not followed fails the run' : 'SHOULD rules are recommendations'],
   ];
-  return `<dl class="facts">${rows.map(([k, val]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(val)}</dd>`).join('')}</dl>`;
+  const items = rows.map(([k, val]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(val)}</dd>`).join('');
+  return `<dl class="facts">${items}</dl>`;
 }
 
 function verdict(summary: ConformanceSummary): { css: string; text: string } {
@@ -213,29 +236,35 @@ export function renderHtml(summary: ConformanceSummary): string {
   const { css, text } = verdict(summary);
   const columns = summary.columns.map((c) => `<th>${escapeHtml(c.name)}</th>`).join('');
   const skips = details.skips.length
-    ? `<section id="skipped"><h2>Skipped (${details.skips.length})</h2><ul class="skips">${details.skips.join('')}</ul></section>`
+    ? `<section id="skipped"><h2>Skipped (${details.skips.length})</h2>` +
+      `<ul class="skips">${details.skips.join('')}</ul></section>`
     : '';
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>wfstore conformance — ${summary.success ? 'passed' : 'failed'}</title>
-<meta name="viewport" content="width=device-width, initial-scale=1"><style>${STYLE}</style></head>
-<body>
-<header>
-<h1>wfstore conformance</h1>
-<p class="verdict ${css}" id="verdict">${escapeHtml(text)}</p>
-${facts(summary)}
-<table class="totals" id="totals"><tbody>${summary.columns.map(totalsRow).join('')}</tbody></table>
-<p class="legend">passed · <strong>failed</strong>: a MUST rule was broken · <strong>recommended</strong>: every MUST rule held, a SHOULD rule was not followed · skipped · n/a: does not apply to this backend. Each scenario names the rules it checks.</p>
-</header>
-<main>
-<table class="matrix" id="matrix">
-<thead><tr><th>Requirement / scenario</th>${columns}</tr></thead>
-<tbody>${rows}</tbody>
-</table>
-<section id="failures"><h2>Failures (${details.failures.length})</h2>${details.failures.join('\n') || '<p>None.</p>'}</section>
-<section id="recommendations"><h2>Recommendations not followed (${details.recommendations.length})</h2>${details.recommendations.join('\n') || '<p>None.</p>'}</section>
-${skips}
-${rulesSection(summary)}
-</main>
-</body></html>
-`;
+  return [
+    '<!doctype html>',
+    '<html lang="en"><head><meta charset="utf-8">' +
+      `<title>wfstore conformance — ${summary.success ? 'passed' : 'failed'}</title>`,
+    `<meta name="viewport" content="width=device-width, initial-scale=1"><style>${STYLE}</style></head>`,
+    '<body>',
+    '<header>',
+    '<h1>wfstore conformance</h1>',
+    `<p class="verdict ${css}" id="verdict">${escapeHtml(text)}</p>`,
+    facts(summary),
+    `<table class="totals" id="totals"><tbody>${summary.columns.map(totalsRow).join('')}</tbody></table>`,
+    LEGEND,
+    '</header>',
+    '<main>',
+    '<table class="matrix" id="matrix">',
+    `<thead><tr><th>Requirement / scenario</th>${columns}</tr></thead>`,
+    `<tbody>${rows}</tbody>`,
+    '</table>',
+    `<section id="failures"><h2>Failures (${details.failures.length})</h2>` +
+      `${details.failures.join('\n') || '<p>None.</p>'}</section>`,
+    `<section id="recommendations"><h2>Recommendations not followed (${details.recommendations.length})</h2>` +
+      `${details.recommendations.join('\n') || '<p>None.</p>'}</section>`,
+    skips,
+    rulesSection(summary),
+    '</main>',
+    '</body></html>',
+    '',
+  ].join('\n');
 }

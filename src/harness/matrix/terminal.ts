@@ -46,7 +46,9 @@ export function renderTable(summary: ConformanceSummary): string {
   const footer: Text[] = [
     { text: 'scenarios', paint: pc.bold },
     ...summary.columns.map((c) => ({
-      text: `${c.passed + c.warned} passed, ${c.failed} failed${c.warned ? `, ${c.warned} ▲` : ''}${c.skipped ? `, ${c.skipped} skipped` : ''}`,
+      text:
+        `${c.passed + c.warned} passed, ${c.failed} failed` +
+        `${c.warned ? `, ${c.warned} ▲` : ''}${c.skipped ? `, ${c.skipped} skipped` : ''}`,
       paint: c.failed > 0 || c.error ? pc.red : c.warned > 0 ? pc.yellow : pc.green,
     })),
   ];

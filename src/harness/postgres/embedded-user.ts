@@ -18,7 +18,8 @@ export async function clusterUser(): Promise<RunAs | undefined> {
     });
   } catch (error) {
     throw new Error(
-      `PostgreSQL refuses to run as root, and the user "${NAME}" to run it as could not be created: ${(error as Error).message}`,
+      `PostgreSQL refuses to run as root, and the user "${NAME}" to run it as could not be created: ` +
+        `${(error as Error).message}`,
       { cause: error },
     );
   }

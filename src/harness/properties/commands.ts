@@ -34,6 +34,10 @@ export interface ModelState {
   model: StoreModel;
 }
 
+/** An object key that needs no quotes. */
+const PLAIN_KEY = /^[A-Za-z_$][\w$]*$/;
+const showKey = (k: string) => (PLAIN_KEY.test(k) && k !== '__proto__' ? k : JSON.stringify(k));
+
 /** Renders a call as TypeScript you could paste into a test. */
 export function show(value: unknown): string {
   if (value === undefined) return 'undefined';
@@ -49,10 +53,7 @@ export function show(value: unknown): string {
     seen.add(value);
     try {
       return `{ ${Object.keys(value)
-        .map(
-          (k) =>
-            `${/^[A-Za-z_$][\w$]*$/.test(k) && k !== '__proto__' ? k : JSON.stringify(k)}: ${show((value as Record<string, unknown>)[k])}`,
-        )
+        .map((k) => `${showKey(k)}: ${show((value as Record<string, unknown>)[k])}`)
         .join(', ')} }`;
     } finally {
       seen.delete(value);
@@ -119,7 +120,8 @@ class Call implements fc.AsyncCommand<ModelState, Real> {
   ): void {
     const differs = (why = '') =>
       new Error(
-        `backend "${subject.name}" differs from the model at\n  ${this.toString()}\n  model:   ${describeOutcome(expected)}\n  ${subject.name}: ${describeOutcome(actual)}${why}`,
+        `backend "${subject.name}" differs from the model at\n  ${this.toString()}\n` +
+          `  model:   ${describeOutcome(expected)}\n  ${subject.name}: ${describeOutcome(actual)}${why}`,
       );
     if (!expected.ok || !actual.ok) {
       const code = (o: Outcome<unknown>) => (o.ok ? undefined : o.code);
@@ -138,7 +140,8 @@ class Call implements fc.AsyncCommand<ModelState, Real> {
     if (this.method === 'getCompletedDagNodeOutputs' && sameJson(sortedEntries(value), sortedEntries(want))) {
       r.recommendations.set(
         'WF-OUT-4',
-        `${subject.name}: outputs in another order than their latest completion at ${this.toString()}: ${show(value).slice(0, 200)} (latest completion order: ${show(want).slice(0, 200)})`,
+        `${subject.name}: outputs in another order than their latest completion at ${this.toString()}: ` +
+          `${show(value).slice(0, 200)} (latest completion order: ${show(want).slice(0, 200)})`,
       );
       return;
     }
@@ -182,7 +185,8 @@ class CloseThenCall implements fc.AsyncCommand<ModelState, Real> {
       const after = await outcomeOf(() => subject.store.getWorkflowRun('r1'));
       if (after.ok || after.code !== 'STORE_CLOSED') {
         throw new Error(
-          `backend "${subject.name}" differs from the model at\n  ${this.toString()}\n  model:   STORE_CLOSED\n  ${subject.name}: ${describeOutcome(after)}`,
+          `backend "${subject.name}" differs from the model at\n  ${this.toString()}\n` +
+            `  model:   STORE_CLOSED\n  ${subject.name}: ${describeOutcome(after)}`,
         );
       }
       await subject.reopen();

@@ -140,7 +140,8 @@ function within(value: string, window: Window, what: string): void {
   const at = Date.parse(value);
   if (at < window.start || at > window.end) {
     fail(
-      `${what} ${value} is outside the call (${new Date(window.start).toISOString()} … ${new Date(window.end).toISOString()})`,
+      `${what} ${value} is outside the call ` +
+        `(${new Date(window.start).toISOString()} … ${new Date(window.end).toISOString()})`,
     );
   }
 }
