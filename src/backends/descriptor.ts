@@ -4,6 +4,7 @@
 // it is called, so importing the list loads no native module.
 
 import type { DeterminismOptions, IWorkflowStore, JsonObject } from '../contract/types.js';
+import type { VerifyOptions, VerifyReport } from './verify.js';
 
 /** What a backend's stores can do — the same `supports` a third-party initializer declares. */
 export interface BackendCapabilities {
@@ -32,6 +33,11 @@ export interface BackendDescriptor<L extends JsonObject = JsonObject> {
    * server (PostgreSQL: the harness provisions one).
    */
   locationIn(dir: string): L | undefined;
+  /**
+   * Checks every run of the store at `location` (checksums, sequences, outputs against the log, derived
+   * files); with `repair`, rebuilds what is derived from the log. Undefined where there is nothing to check.
+   */
+  verify?: ((location: L, options: VerifyOptions) => Promise<VerifyReport>) | undefined;
   /** The factory option that trades durability for speed, when the backend has one (the bench shows both). */
   readonly relaxed: { options: Record<string, unknown>; label: string } | undefined;
 }

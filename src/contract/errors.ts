@@ -1,9 +1,9 @@
 import type { RunStatus } from './types.js';
 
 /**
- * The contract's six outcome codes, plus BACKEND_FAILURE for faults below the contract (disk, network,
- * a server that went away). The contract does not name that seventh case; it carries the driver's
- * error as `cause` so nothing is lost.
+ * The contract's outcome codes (docs/contract.md, WF-ERR-1): BACKEND_FAILURE is a fault below the contract
+ * (disk, network, a server that went away), with the driver's error as `cause`; STORE_CORRUPTED is stored
+ * data that fails its checks (a damaged or truncated log), naming the run and the place (WF-DUR-2).
  */
 export const ERROR_CODES = [
   'RUN_NOT_FOUND',
@@ -13,6 +13,7 @@ export const ERROR_CODES = [
   'INVALID_INPUT',
   'STORE_CLOSED',
   'BACKEND_FAILURE',
+  'STORE_CORRUPTED',
 ] as const;
 export type WorkflowStoreErrorCode = (typeof ERROR_CODES)[number];
 
@@ -103,4 +104,13 @@ export class StoreOpenError extends Error {
     super(message, options);
     this.name = 'StoreOpenError';
   }
+}
+
+/** Stored data of a run that fails its checks: named with the place (file and line, table and sequence). */
+export function storeCorrupted(runId: string, where: string, problem: string, cause?: unknown): WorkflowStoreError {
+  return new WorkflowStoreError(
+    'STORE_CORRUPTED',
+    `workflow run "${runId}" is damaged: ${where}: ${problem}; its data was left as it is (see \`wfstore verify\`)`,
+    { runId, cause },
+  );
 }

@@ -46,8 +46,16 @@ export interface UpdateWorkflowRunPatch {
   metadata?: JsonObject | undefined;
 }
 
+/** An event to append together with an update (WF-UPD-4). */
+export interface WorkflowEventInput {
+  event_type: string;
+  payload?: JsonObject | undefined;
+}
+
 export interface UpdateWorkflowRunOptions {
   expected_status?: RunStatus | undefined;
+  /** Appended to the run's log in the same commit as the update: both are visible, or neither. */
+  event?: WorkflowEventInput | undefined;
 }
 
 export interface CreateWorkflowEventInput {

@@ -370,12 +370,14 @@ export interface UpdateRunRequest {
   /** The patch as the store's own copy; merged shallowly into the stored metadata. */
   metadata: JsonObject | undefined;
   expected_status: RunStatus | undefined;
+  /** An event committed with the update, atomically (WF-UPD-4); its run is the updated one. */
+  event: EventRequest | undefined;
 }
 
 export function parseUpdateRun(id: unknown, patch: unknown, options: unknown): UpdateRunRequest {
   const runId = validateId(id, 'id');
   const p = closedObject(patch, 'patch', ['status', 'metadata'], false);
-  const o = closedObject(options, 'options', ['expected_status'], true);
+  const o = closedObject(options, 'options', ['expected_status', 'event'], true);
   return {
     id: runId,
     status: p.status === undefined ? undefined : validateStatus(p.status, 'patch.status'),
@@ -385,31 +387,45 @@ export function parseUpdateRun(id: unknown, patch: unknown, options: unknown): U
         : (JSON.parse(serializeJsonObject(p.metadata, 'patch.metadata')) as JsonObject),
     expected_status:
       o.expected_status === undefined ? undefined : validateStatus(o.expected_status, 'options.expected_status'),
+    event:
+      o.event === undefined
+        ? undefined
+        : eventFields(closedObject(o.event, 'options.event', ['event_type', 'payload'], false), 'options.event.'),
   };
 }
 
-export interface CreateEventRequest {
-  run_id: string;
+/** An event to store: its type, its payload as JSON text, and for `node_completed` the node's output. */
+export interface EventRequest {
   event_type: string;
   payloadJson: string;
   /** Present for `node_completed`: the output recorded with the event, atomically. */
   node: { node_id: string; outputJson: string } | undefined;
 }
 
-export function parseCreateEvent(input: unknown): CreateEventRequest {
-  const o = closedObject(input, 'input', ['run_id', 'event_type', 'payload'], false);
-  const run_id = validateId(o.run_id, 'run_id');
-  const event_type = validateEventType(o.event_type);
+export interface CreateEventRequest extends EventRequest {
+  run_id: string;
+}
+
+/** The event fields of an input object already read (`prefix` names where it is, for error paths). */
+function eventFields(o: Record<string, unknown>, prefix = ''): EventRequest {
+  const at = (name: string) => `${prefix}${name}`;
+  const event_type = validateEventType(o.event_type, at('event_type'));
   // The node id and output are taken from the snapshot, so they are what the payload stores.
-  const payload = o.payload === undefined ? {} : snapshotJsonObject(o.payload, 'payload');
-  const payloadJson = stringifyJson(payload, 'payload');
-  let node: CreateEventRequest['node'];
+  const payload = o.payload === undefined ? {} : snapshotJsonObject(o.payload, at('payload'));
+  const payloadJson = stringifyJson(payload, at('payload'));
+  let node: EventRequest['node'];
   if (event_type === NODE_COMPLETED) {
-    const node_id = validateId(payload.node_id, 'payload.node_id');
+    const node_id = validateId(payload.node_id, at('payload.node_id'));
     const output = Object.hasOwn(payload, 'output') ? payload.output : null;
     node = { node_id, outputJson: JSON.stringify(output) };
   }
-  return { run_id, event_type, payloadJson, node };
+  return { event_type, payloadJson, node };
+}
+
+export function parseCreateEvent(input: unknown): CreateEventRequest {
+  const o = closedObject(input, 'input', ['run_id', 'event_type', 'payload'], false);
+  const run_id = validateId(o.run_id, 'run_id');
+  return { run_id, ...eventFields(o) };
 }
 
 export interface ListEventsRequest {

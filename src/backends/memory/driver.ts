@@ -57,6 +57,8 @@ export class MemoryDriver implements StorageDriver {
     const entry = this.entry(request.id);
     const { run } = applyUpdate(JSON.parse(entry.run) as WorkflowRun, request, now);
     entry.run = JSON.stringify(run);
+    // No await in between: the update and its event are one step for every other caller (WF-UPD-4).
+    if (request.event !== undefined) this.append(entry, { run_id: run.id, ...request.event }, run.updated_at);
     return run;
   }
 
@@ -65,7 +67,10 @@ export class MemoryDriver implements StorageDriver {
   }
 
   async appendEvent(request: CreateEventRequest, timestamp: string): Promise<WorkflowEvent> {
-    const entry = this.entry(request.run_id);
+    return this.append(this.entry(request.run_id), request, timestamp);
+  }
+
+  protected append(entry: StoredRun, request: CreateEventRequest, timestamp: string): WorkflowEvent {
     const sequence = entry.events.length + 1;
     const event = eventFromRequest(request, sequence, timestamp);
     entry.events.push(JSON.stringify(event));

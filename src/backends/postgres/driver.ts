@@ -2,12 +2,13 @@
 // atomicity comes from the statements themselves, not from client-side transactions.
 
 import type pg from 'pg';
-import { runAlreadyExists, runNotFound } from '../../contract/errors.js';
+import { runAlreadyExists, runNotFound, WorkflowStoreError } from '../../contract/errors.js';
 import { applyUpdate, checkUpdate } from '../../contract/rules.js';
 import { RUN_STATUSES, type JsonValue, type WorkflowEvent, type WorkflowRun } from '../../contract/types.js';
 import { allowedSources } from '../../contract/transitions.js';
 import type {
   CreateEventRequest,
+  EventRequest,
   ListEventsRequest,
   ListRunsRequest,
   UpdateRunRequest,
@@ -58,6 +59,7 @@ export class PostgresDriver implements StorageDriver {
   }
 
   async updateRun(request: UpdateRunRequest, now: string): Promise<WorkflowRun> {
+    if (request.event !== undefined) return this.updateWithEvent(request, request.event, now);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const updated =
         request.metadata === undefined ? await this.setStatus(request, now) : await this.replace(request, now);
@@ -91,24 +93,57 @@ export class PostgresDriver implements StorageDriver {
     return written.rows[0] === undefined ? null : toRun(written.rows[0]);
   }
 
+  /**
+   * The update and its event in one transaction on one connection (WF-UPD-4): the run's row is locked,
+   * the update decided in JavaScript and written, the event appended (numbered from the same row).
+   */
+  private async updateWithEvent(request: UpdateRunRequest, event: EventRequest, now: string): Promise<WorkflowRun> {
+    const client = await this.connections.pool.connect();
+    const on = async <R extends pg.QueryResultRow>(statement: TimedQuery | string) => {
+      // BEGIN and COMMIT carry the client's bound too: a frozen server must not hold the call forever.
+      const query =
+        typeof statement === 'string' ? { text: statement, query_timeout: this.bounds.queryTimeoutMs } : statement;
+      try {
+        return await client.query<R>(query);
+      } catch (error) {
+        throw explainTimeout(error, this.bounds);
+      }
+    };
+    let failed: unknown;
+    try {
+      await on('BEGIN');
+      const { rows } = await on<RunRow & { revision: number }>(this.q.lockRun([request.id]));
+      if (rows[0] === undefined) throw runNotFound(request.id);
+      const { run, metadataJson } = applyUpdate(toRun(rows[0]), request, now);
+      await on(this.q.replaceRun([run.id, run.status, metadataJson, run.updated_at, rows[0].revision]));
+      await on(this.appendStatement({ run_id: run.id, ...event }, run.updated_at));
+      await on('COMMIT');
+      return run;
+    } catch (error) {
+      failed = error;
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      // A connection whose transaction state is unknown (a timeout, a lost server) is not reused.
+      client.release(failed !== undefined && !(failed instanceof WorkflowStoreError));
+    }
+  }
+
   async deleteRun(id: string): Promise<boolean> {
     const { rowCount } = await this.query(this.q.deleteRun([id]));
     return (rowCount ?? 0) > 0;
   }
 
+  /** The one statement that appends an event (and, for node_completed, upserts its output). */
+  private appendStatement(request: CreateEventRequest, timestamp: string): TimedQuery {
+    const values = [request.run_id, request.event_type, timestamp, request.payloadJson];
+    return request.node === undefined
+      ? this.q.append(values)
+      : this.q.appendCompletion([...values, request.node.node_id, request.node.outputJson]);
+  }
+
   async appendEvent(request: CreateEventRequest, timestamp: string): Promise<WorkflowEvent> {
-    const { rows } = await this.query<{ sequence: number }>(
-      request.node === undefined
-        ? this.q.append([request.run_id, request.event_type, timestamp, request.payloadJson])
-        : this.q.appendCompletion([
-            request.run_id,
-            request.event_type,
-            timestamp,
-            request.payloadJson,
-            request.node.node_id,
-            request.node.outputJson,
-          ]),
-    );
+    const { rows } = await this.query<{ sequence: number }>(this.appendStatement(request, timestamp));
     if (rows[0] === undefined) throw runNotFound(request.run_id);
     return eventFromRequest(request, rows[0].sequence, timestamp);
   }

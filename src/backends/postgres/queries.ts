@@ -52,6 +52,8 @@ function runStatements(S: string, statement: Define) {
        VALUES ($1, $2, $3, $4, $5::json, $6, $7) ON CONFLICT (id) DO NOTHING`,
     ),
     getRun: statement('get_run', `SELECT ${RUN_COLUMNS}, revision FROM ${S}.workflow_runs WHERE id = $1`),
+    // An update with its event (WF-UPD-4) holds the run's row for its transaction.
+    lockRun: statement('lock_run', `SELECT ${RUN_COLUMNS}, revision FROM ${S}.workflow_runs WHERE id = $1 FOR UPDATE`),
     listRuns: statement(
       'list_runs',
       `SELECT ${RUN_COLUMNS} FROM ${S}.workflow_runs

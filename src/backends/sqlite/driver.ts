@@ -31,7 +31,7 @@ export class SqliteDriver implements StorageDriver {
     // Sequence, event row and node output commit together or not at all. Numbering from max(sequence)
     // costs no write (a counter row would be one more page per append); it is safe because the
     // transaction holds the database's write lock from its first statement (BEGIN IMMEDIATE).
-    const append = db.transaction((request: CreateEventRequest, timestamp: string): number => {
+    const insert = (request: CreateEventRequest, timestamp: string): number => {
       const { found, last } = q.lastSequence.get({ run: request.run_id })!;
       if (found === null) throw runNotFound(request.run_id);
       const sequence = last + 1;
@@ -39,7 +39,8 @@ export class SqliteDriver implements StorageDriver {
       if (request.node !== undefined)
         q.upsertOutput.run(request.run_id, request.node.node_id, request.node.outputJson, sequence);
       return sequence;
-    });
+    };
+    const append = db.transaction(insert);
     this.appendTx = (request, timestamp) => append.immediate(request, timestamp);
 
     const update = db.transaction((request: UpdateRunRequest, now: string): WorkflowRun => {
@@ -47,6 +48,8 @@ export class SqliteDriver implements StorageDriver {
       if (row === undefined) throw runNotFound(request.id);
       const { run, metadataJson } = applyUpdate(toRun(row), request, now);
       q.updateRun.run(run.status, metadataJson, run.updated_at, run.id);
+      // In the same transaction: a reader sees the update and its event, or neither (WF-UPD-4).
+      if (request.event !== undefined) insert({ run_id: run.id, ...request.event }, run.updated_at);
       return run;
     });
     this.updateTx = (request, now) => update.immediate(request, now);
