@@ -281,3 +281,48 @@ Given(
     }
   },
 );
+
+// --- update with its event (WF-UPD-4) ---------------------------------------------------------------
+
+When(
+  'the status of run {string} is updated to {string} with the event {string}',
+  function (this: StoreWorld, id: string, status: string, type: string) {
+    const event = { event_type: type };
+    return this.attempt(() => this.store.updateWorkflowRun(id, { status: status as RunStatus }, { event }));
+  },
+);
+When(
+  'the status of run {string} is updated to {string} expecting status {string} with the event {string}',
+  function (this: StoreWorld, id: string, status: string, expected: string, type: string) {
+    const options = { expected_status: expected as RunStatus, event: { event_type: type } };
+    return this.attempt(() => this.store.updateWorkflowRun(id, { status: status as RunStatus }, options));
+  },
+);
+When(
+  'the status of run {string} is updated to {string} with the completion of node {string} with output:',
+  function (this: StoreWorld, id: string, status: string, node: string, output: string) {
+    const event = {
+      event_type: 'node_completed',
+      payload: { node_id: node, output: JSON.parse(output) as JsonObject },
+    };
+    return this.attempt(() => this.store.updateWorkflowRun(id, { status: status as RunStatus }, { event }));
+  },
+);
+When(
+  '{int} callers at once update the status of run {string} to {string} expecting status {string} with the event {string}',
+  async function (this: StoreWorld, callers: number, id: string, status: string, expected: string, type: string) {
+    const options = { expected_status: expected as RunStatus, event: { event_type: type } };
+    this.settled = await Promise.allSettled(
+      Array.from({ length: callers }, () => this.store.updateWorkflowRun(id, { status: status as RunStatus }, options)),
+    );
+  },
+);
+Then(
+  "the timestamp of event {int} of run {string} is the run's updated_at",
+  async function (this: StoreWorld, sequence: number, id: string) {
+    const run = await this.store.getWorkflowRun(id);
+    const [event] = await this.store.listWorkflowEvents(id, { after_sequence: sequence - 1, limit: 1 });
+    assert.ok(run !== null && event !== undefined, `run "${id}" or its event ${sequence} is missing`);
+    assert.equal(event.timestamp, run.updated_at, 'the event is timestamped with the update (WF-UPD-4)');
+  },
+);

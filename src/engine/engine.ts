@@ -1,7 +1,7 @@
 // A small DAG engine over IWorkflowStore, and nothing else: it knows no backend.
 
 import { isWorkflowStoreError } from '../contract/errors.js';
-import type { IWorkflowStore, JsonObject, JsonValue, RunStatus } from '../contract/types.js';
+import type { IWorkflowStore, JsonObject, JsonValue, RunStatus, WorkflowEventInput } from '../contract/types.js';
 import { checkWorkflow, type NodeDefinition, type WorkflowDefinition } from './definition.js';
 
 export interface EngineOptions {
@@ -70,12 +70,7 @@ export class WorkflowEngine {
       user_message: options.userMessage ?? '',
       metadata: options.metadata,
     });
-    await this.claim(run.id, 'pending');
-    await this.store.createWorkflowEvent({
-      run_id: run.id,
-      event_type: 'workflow_started',
-      payload: { workflow: workflow.name },
-    });
+    await this.claim(run.id, 'pending', { event_type: 'workflow_started', payload: { workflow: workflow.name } });
     return this.execute(workflow, run.id, new Map());
   }
 
@@ -85,41 +80,45 @@ export class WorkflowEngine {
    */
   async resume(workflow: WorkflowDefinition, runId: string, options: ResumeOptions = {}): Promise<RunOutcome> {
     checkWorkflow(workflow);
+    // The outputs of a run that is not running do not change, so they may be read before claiming it: the
+    // claim and its event then go in together.
+    const completed = await this.store.getCompletedDagNodeOutputs(runId);
+    const known = new Set(workflow.nodes.map((n) => n.id));
+    const reused = new Map([...completed].filter(([id]) => known.has(id)));
+    const resumed = { event_type: 'workflow_resumed', payload: { completed: [...reused.keys()] } };
     try {
-      await this.claim(runId, 'failed');
+      await this.claim(runId, 'failed', resumed);
     } catch (error) {
       if (!(error instanceof RunClaimConflictError && error.status === 'running' && options.takeOverRunning === true))
         throw error;
       // The run was left "running" by a process that died: mark it failed, then claim it like any failed run.
-      await this.compareAndSetStatus(runId, 'running', 'failed', { interrupted_at: new Date().toISOString() });
-      await this.claim(runId, 'failed');
+      const interrupted_at = new Date().toISOString();
+      await this.compareAndSetStatus(runId, 'running', 'failed', {
+        metadata: { interrupted_at },
+        event: { event_type: 'workflow_interrupted', payload: { interrupted_at } },
+      });
+      await this.claim(runId, 'failed', resumed);
     }
-    const completed = await this.store.getCompletedDagNodeOutputs(runId);
-    const known = new Set(workflow.nodes.map((n) => n.id));
-    const reused = new Map([...completed].filter(([id]) => known.has(id)));
-    await this.store.createWorkflowEvent({
-      run_id: runId,
-      event_type: 'workflow_resumed',
-      payload: { completed: [...reused.keys()] },
-    });
     return this.execute(workflow, runId, reused);
   }
 
-  private async claim(runId: string, from: RunStatus): Promise<void> {
-    await this.compareAndSetStatus(runId, from, 'running');
+  private async claim(runId: string, from: RunStatus, event: WorkflowEventInput): Promise<void> {
+    await this.compareAndSetStatus(runId, from, 'running', { event });
   }
 
-  /** from → to if the run is still in `from` (compare-and-set); refused with RunClaimConflictError otherwise. */
+  /**
+   * from → to if the run is still in `from` (compare-and-set), with its event in the same commit, so no
+   * reader sees the status without the event; refused with RunClaimConflictError otherwise.
+   */
   private async compareAndSetStatus(
     runId: string,
     from: RunStatus,
     to: RunStatus,
-    metadata?: JsonObject,
+    change: { metadata?: JsonObject; event: WorkflowEventInput },
   ): Promise<void> {
+    const patch = change.metadata ? { status: to, metadata: change.metadata } : { status: to };
     try {
-      await this.store.updateWorkflowRun(runId, metadata ? { status: to, metadata } : { status: to }, {
-        expected_status: from,
-      });
+      await this.store.updateWorkflowRun(runId, patch, { expected_status: from, event: change.event });
     } catch (error) {
       if (isWorkflowStoreError(error, 'STATUS_CONFLICT')) throw new RunClaimConflictError(runId, error.actual);
       throw error;
@@ -168,17 +167,17 @@ export class WorkflowEngine {
     if (failure === undefined && pending.length > 0) {
       failure = { nodeId: pending[0]!.id, message: 'never became ready' };
     }
+    // The final status and its event, committed together.
     if (failure !== undefined) {
-      await this.store.createWorkflowEvent({
-        run_id: runId,
-        event_type: 'workflow_failed',
-        payload: { node_id: failure.nodeId, error: failure.message },
-      });
-      await this.store.updateWorkflowRun(runId, { status: 'failed' });
+      const payload = { node_id: failure.nodeId, error: failure.message };
+      await this.store.updateWorkflowRun(
+        runId,
+        { status: 'failed' },
+        { event: { event_type: 'workflow_failed', payload } },
+      );
       return { runId, status: 'failed', outputs, ran, failure };
     }
-    await this.store.createWorkflowEvent({ run_id: runId, event_type: 'workflow_completed', payload: {} });
-    await this.store.updateWorkflowRun(runId, { status: 'completed' });
+    await this.store.updateWorkflowRun(runId, { status: 'completed' }, { event: { event_type: 'workflow_completed' } });
     return { runId, status: 'completed', outputs, ran };
   }
 

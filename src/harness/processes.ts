@@ -98,3 +98,38 @@ export async function runThenKill(
     await exited;
   }
 }
+
+/**
+ * Runs a reader of `runId` in another process while `write` runs here; returns what it saw. The reader
+ * starts before the writes and stops after them.
+ */
+export async function readFromProcess(
+  address: StoreAddress,
+  runId: string,
+  write: () => Promise<void>,
+): Promise<{ reads: number; violations: string[] }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script('reader-worker'), JSON.stringify(address), runId], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const ready = new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (stdout.includes('ready\n')) resolve();
+    });
+    child.on('exit', (code) => reject(new Error(`the reader process exited with ${code}: ${stderr.trim()}`)));
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  try {
+    await ready;
+    await write();
+  } finally {
+    child.stdin.end();
+  }
+  const code = await exited;
+  const last = stdout.trim().split('\n').at(-1) ?? '';
+  if (code !== 0 || !last.startsWith('{')) throw new Error(`the reader process failed (${code}): ${stderr.trim()}`);
+  return JSON.parse(last) as { reads: number; violations: string[] };
+}

@@ -296,6 +296,45 @@ function io(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
+/** A new event, read and checked: its type, payload and, for node_completed, the completion. */
+interface NewEvent {
+  eventType: string;
+  payload: JsonObject;
+  completion: { nodeId: string; output: JsonValue } | undefined;
+}
+
+function readNewEvent(input: unknown, fieldsAllowed: string[]): NewEvent {
+  const fields = readInputObject(input, 'the new event', fieldsAllowed);
+  const eventType = fields.get('event_type');
+  if (typeof eventType !== 'string' || !EVENT_TYPE.test(eventType)) {
+    invalid('event_type must be 1 to 128 characters of [A-Za-z0-9._:-]');
+  }
+  const payload = fields.has('payload') ? readJsonObject(fields.get('payload'), 'payload') : {};
+  let completion: NewEvent['completion'];
+  if (eventType === NODE_COMPLETED) {
+    const nodeId = payload.node_id;
+    if (typeof nodeId !== 'string' || !IDENTIFIER.test(nodeId)) {
+      invalid('a node_completed event needs payload.node_id, a valid identifier');
+    }
+    completion = { nodeId, output: Object.hasOwn(payload, 'output') ? (payload.output as JsonValue) : null };
+  }
+  return { eventType, payload, completion };
+}
+
+/** Appends in one synchronous step: the event and its output both, or neither (WF-OUT-2). */
+function appendTo(record: RunRecord, runId: string, event: NewEvent, timestamp: string): WorkflowEvent {
+  const stored: WorkflowEvent = {
+    run_id: runId,
+    sequence: record.events.length + 1,
+    event_type: event.eventType,
+    timestamp,
+    payload: event.payload,
+  };
+  record.events.push(stored);
+  if (event.completion !== undefined) record.outputs.set(event.completion.nodeId, event.completion.output);
+  return stored;
+}
+
 export class Database {
   readonly runs = new Map<string, RunRecord>();
   private queue: Promise<void> = Promise.resolve();
@@ -445,9 +484,13 @@ class ThirdPartyStore implements IWorkflowStore {
       const fields = readInputObject(patch, 'the patch', ['status', 'metadata']);
       const status = fields.has('status') ? readStatus(fields.get('status'), 'status') : undefined;
       const metadataPatch = fields.has('metadata') ? readJsonObject(fields.get('metadata'), 'metadata') : undefined;
-      const optionFields = readOptions(options, 'the update options', ['expected_status']);
+      const optionFields = readOptions(options, 'the update options', ['expected_status', 'event']);
       const expected = optionFields.has('expected_status')
         ? readStatus(optionFields.get('expected_status'), 'expected_status')
+        : undefined;
+      // Contract 1.1 (WF-UPD-4): an event to append with the update, in the same step.
+      const event = optionFields.has('event')
+        ? readNewEvent(optionFields.get('event'), ['event_type', 'payload'])
         : undefined;
       return (runs) => {
         const record = runs.get(runId);
@@ -473,6 +516,7 @@ class ThirdPartyStore implements IWorkflowStore {
         if (updatedAt < stored.updated_at) updatedAt = stored.updated_at;
         if (updatedAt < stored.created_at) updatedAt = stored.created_at;
         record.run = { ...stored, status: status ?? stored.status, metadata, updated_at: updatedAt };
+        if (event !== undefined) appendTo(record, runId, event, updatedAt);
         return cloneRun(record.run);
       };
     });
@@ -490,33 +534,11 @@ class ThirdPartyStore implements IWorkflowStore {
     return this.call(() => {
       const fields = readInputObject(input, 'the new event', ['run_id', 'event_type', 'payload']);
       const runId = readIdentifier(fields.get('run_id'), 'run_id');
-      const eventType = fields.get('event_type');
-      if (typeof eventType !== 'string' || !EVENT_TYPE.test(eventType)) {
-        invalid('event_type must be 1 to 128 characters of [A-Za-z0-9._:-]');
-      }
-      const payload = fields.has('payload') ? readJsonObject(fields.get('payload'), 'payload') : {};
-      let completion: { nodeId: string; output: JsonValue } | undefined;
-      if (eventType === NODE_COMPLETED) {
-        const nodeId = payload.node_id;
-        if (typeof nodeId !== 'string' || !IDENTIFIER.test(nodeId)) {
-          invalid('a node_completed event needs payload.node_id, a valid identifier');
-        }
-        completion = { nodeId, output: Object.hasOwn(payload, 'output') ? (payload.output as JsonValue) : null };
-      }
+      const event = readNewEvent(input, ['run_id', 'event_type', 'payload']);
       return (runs) => {
         const record = runs.get(runId);
         if (record === undefined) throw notFound(runId);
-        const event: WorkflowEvent = {
-          run_id: runId,
-          sequence: record.events.length + 1,
-          event_type: eventType,
-          timestamp: now(),
-          payload,
-        };
-        // Event and output are written in the same synchronous step: both or neither (WF-OUT-2).
-        record.events.push(event);
-        if (completion !== undefined) record.outputs.set(completion.nodeId, completion.output);
-        return cloneEvent(event);
+        return cloneEvent(appendTo(record, runId, event, now()));
       };
     });
   }

@@ -250,6 +250,23 @@ const resumeRun: CommandArbitrary = fc
       new Call('updateWorkflowRun', [id, { status: to }, { expected_status: to === 'running' ? 'failed' : 'running' }]),
   );
 
+// A status change with its event (WF-UPD-4): the event must land with the update, or not at all.
+const updateWithEvent: CommandArbitrary = fc
+  .tuple(
+    arb.runId,
+    arb.status,
+    maybe(arb.status),
+    fc.oneof(arb.eventType, arb.invalidEventType),
+    arb.nodeId,
+    maybe(arb.jsonValue),
+  )
+  .map(([id, status, expected, event_type, node_id, output]) => {
+    const payload: JsonObject =
+      event_type === 'node_completed' ? { node_id, ...(output === undefined ? {} : { output }) } : {};
+    const options = defined({ expected_status: expected, event: { event_type, payload } });
+    return new Call('updateWorkflowRun', [id, { status }, options]);
+  });
+
 const appendEvent: CommandArbitrary = fc
   .tuple(arb.runId, arb.eventType, arb.nodeId, maybe(arb.jsonValue), arb.jsonObject)
   .map(([run_id, event_type, node_id, output, extra]) => {
@@ -310,6 +327,7 @@ export function commandArbitraries(options: { reopen: boolean }): CommandArbitra
     ...times(5, listRuns),
     ...times(2, updateRun),
     ...times(2, resumeRun),
+    ...times(2, updateWithEvent),
     ...times(2, removeRun),
     ...times(6, appendEvent),
     ...times(3, listEvents),

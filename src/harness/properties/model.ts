@@ -4,6 +4,7 @@
 
 import type { JsonObject, JsonValue, RunStatus, WorkflowEvent, WorkflowRun } from '../../contract/types.js';
 import {
+  type CreateEventRequest,
   parseCreateEvent,
   parseCreateRun,
   parseListEvents,
@@ -121,6 +122,8 @@ export class StoreModel {
         // biome-ignore lint/complexity/useMathMinMax: ISO strings, compared as text
         updated_at: time > entry.run.updated_at ? time : entry.run.updated_at,
       };
+      // The event given with the update goes in with it, timestamped like it.
+      if (request.event) this.append(entry, { run_id: request.id, ...request.event }, entry.run.updated_at);
       return { ok: true, value: copy(entry.run) };
     });
   }
@@ -134,23 +137,25 @@ export class StoreModel {
       const request = parseCreateEvent(input);
       const entry = this.runs.get(request.run_id);
       if (!entry) return { ok: false, code: 'RUN_NOT_FOUND' };
-      const event: WorkflowEvent = {
-        run_id: request.run_id,
-        sequence: entry.events.length + 1,
-        event_type: request.event_type,
-        timestamp: this.now().toISOString(),
-        payload: JSON.parse(request.payloadJson) as JsonObject,
-      };
-      entry.events.push(event);
-      if (request.node) {
-        entry.outputs.delete(request.node.node_id); // latest completion last
-        entry.outputs.set(request.node.node_id, {
-          sequence: event.sequence,
-          output: JSON.parse(request.node.outputJson) as JsonValue,
-        });
-      }
-      return { ok: true, value: copy(event) };
+      return { ok: true, value: copy(this.append(entry, request, this.now().toISOString())) };
     });
+  }
+
+  private append(entry: ModelRun, request: CreateEventRequest, timestamp: string): WorkflowEvent {
+    const event: WorkflowEvent = {
+      run_id: request.run_id,
+      sequence: entry.events.length + 1,
+      event_type: request.event_type,
+      timestamp,
+      payload: JSON.parse(request.payloadJson) as JsonObject,
+    };
+    entry.events.push(event);
+    if (request.node) {
+      entry.outputs.delete(request.node.node_id); // latest completion last
+      const output = JSON.parse(request.node.outputJson) as JsonValue;
+      entry.outputs.set(request.node.node_id, { sequence: event.sequence, output });
+    }
+    return event;
   }
 
   listWorkflowEvents(runId: unknown, options: unknown): Outcome<WorkflowEvent[]> {

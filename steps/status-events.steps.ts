@@ -1,0 +1,41 @@
+// WF-UPD-4 under concurrent readers: a status is never seen without the event it was entered with.
+
+import { Given, Then, When } from '@cucumber/cucumber';
+import assert from 'node:assert/strict';
+import { readFromProcess } from '../src/harness/processes.js';
+import { createCycledRun, cycle, readUntil } from '../src/harness/status-events.js';
+import type { StoreWorld } from './support/world.js';
+
+Given(
+  'a run {string} that is claimed and released in cycles, each change with its event',
+  async function (this: StoreWorld, runId: string) {
+    await createCycledRun(this.store, runId);
+    this.notes.set('cycled run', runId);
+  },
+);
+
+When(
+  'it goes through {int} cycles while a reader in this process reads it',
+  async function (this: StoreWorld, cycles: number) {
+    const runId = this.notes.get('cycled run') as string;
+    const writing = cycle(this.store, runId, cycles);
+    const [seen] = await Promise.all([readUntil(this.store, runId, writing), writing]);
+    this.notes.set('reader', seen);
+  },
+);
+
+When(
+  'it goes through {int} cycles while a reader in another process reads it',
+  async function (this: StoreWorld, cycles: number) {
+    const runId = this.notes.get('cycled run') as string;
+    const seen = await readFromProcess(this.suite.address(this.store), runId, () => cycle(this.store, runId, cycles));
+    this.notes.set('reader', seen);
+  },
+);
+
+Then('the reader never saw a status without its event', function (this: StoreWorld) {
+  const { reads, violations } = this.notes.get('reader') as { reads: number; violations: string[] };
+  this.log(`${reads} reads`);
+  assert.ok(reads > 0, 'the reader read the run');
+  assert.deepEqual(violations.slice(0, 5), [], `${violations.length} of ${reads} reads saw a status without its event`);
+});
