@@ -3,6 +3,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import pc from 'picocolors';
 import { runDemo } from './harness/demo.js';
+import { runVerify } from './harness/verify-command.js';
 import { runConformance } from './harness/matrix/conformance.js';
 import { renderFailures, renderRecommendations, renderTable } from './harness/matrix/terminal.js';
 import type { ConformanceSummary } from './harness/matrix/summary.js';
@@ -107,6 +108,21 @@ function printSummary(summary: ConformanceSummary, reportDir: string): void {
   const failed = summary.failed + (summary.strict ? summary.warned : 0);
   console.log(`conformance: ${passed} passed, ${failed} failed`);
 }
+
+program
+  .command('verify')
+  .description(
+    'Check every run of a store: event checksums, sequences, the recorded last sequence, outputs against the log, ' +
+      'derived and leftover files. Prints what is damaged, by run and place.',
+  )
+  .argument('<store>', 'file:<dir> (or a directory), sqlite:<file>, postgres://user@host/db?schema=<name>')
+  .option('--repair', 'rebuild what is derived from the log (node files, views, temporary files); never events')
+  .option('--json', 'the report as JSON')
+  .addHelpText('after', '\nExit status: 0 when no damage is left, 1 when some is, 2 on a usage error.')
+  .action(async (store: string, options: { repair?: boolean; json?: boolean }) => {
+    const healthy = await runVerify({ url: store, repair: options.repair === true, json: options.json === true });
+    process.exitCode = healthy ? 0 : 1;
+  });
 
 program
   .command('demo')

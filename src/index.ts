@@ -4,3 +4,4 @@
 // only its own driver package.
 export * from './contract/index.js';
 export { defineStore, type NewRunRecord, type StorageDriver } from './backends/define-store.js';
+export { openStore, parseStoreUrl, redactUrl, type StoreUrl, StoreUrlError } from './backends/store-url.js';

@@ -28,6 +28,10 @@ export interface BackendDescriptor<L extends JsonObject = JsonObject> {
   open(location: L, options?: BackendOptions): Promise<IWorkflowStore>;
   /** Where the data is, for people: a path, or a server and schema (never a password). */
   describe(location: L): string;
+  /** The URL schemes that name this backend's stores (`sqlite:`), with the form shown in errors. */
+  readonly url: { schemes: readonly string[]; form: string };
+  /** The location a URL of this backend names (the URL's scheme already matched); throws a plain Error. */
+  fromUrl(url: string): L;
   /**
    * Where a new store kept under directory `dir` goes; undefined for a backend whose data lives on a
    * server (PostgreSQL: the harness provisions one).
@@ -67,4 +71,15 @@ export function descriptor<L extends JsonObject>(
       return factory({ ...options, ...(toOptions ? toOptions(location) : location) });
     },
   };
+}
+
+/**
+ * The path of a `scheme:<path>` URL: `scheme:./dir`, `scheme:/abs`, `scheme:///abs` (file URLs), with
+ * percent-escapes decoded in the `scheme://` form only.
+ */
+export function pathOf(url: string, scheme: string): string {
+  const rest = url.slice(scheme.length + 1);
+  if (rest.startsWith('//')) return decodeURIComponent(new URL(url).pathname);
+  if (rest === '') throw new Error(`"${scheme}:" needs a path after it`);
+  return rest;
 }

@@ -1,4 +1,4 @@
-import { descriptor } from '../descriptor.js';
+import { descriptor, pathOf } from '../descriptor.js';
 
 export type FilesystemLocation = { artifactsDir: string };
 
@@ -8,6 +8,8 @@ export const filesystem = descriptor<FilesystemLocation>({
   supports: { clock: true, ids: true, reopen: true, multiProcess: true },
   load: async () => (await import('./index.js')).createFilesystemStore as never,
   describe: (location) => `files under ${location.artifactsDir}`,
+  url: { schemes: ['file'], form: 'file:<directory> (or a directory path)' },
+  fromUrl: (url) => ({ artifactsDir: pathOf(url, 'file') }),
   locationIn: (artifactsDir) => ({ artifactsDir }),
   relaxed: { options: { fsync: false }, label: 'fsync=false' },
 });

@@ -28,6 +28,8 @@ export const memory = descriptor<MemoryLocation>({
   load: async () => (await import('./index.js')).createMemoryStore as never,
   toOptions: (location) => ({ database: memoryDatabase(location.database) }),
   describe: (location) => `memory database "${location.database}" of this process`,
+  url: { schemes: ['memory'], form: 'memory:[<name>]' },
+  fromUrl: (url) => ({ database: url.slice('memory:'.length) || 'default' }),
   // A name, not a folder: memory data lives in the process.
   locationIn: (dir) => ({ database: dir }),
   relaxed: undefined,

@@ -18,6 +18,16 @@ export const postgres = descriptor<PostgresLocation>({
   supports: { clock: true, ids: true, reopen: true, multiProcess: true },
   load: async () => (await import('./index.js')).createPostgresStore as never,
   describe: (location) => `schema "${location.schema}" on ${server(location.connectionString)}`,
+  url: {
+    schemes: ['postgres', 'postgresql'],
+    form: 'postgres://user@host:port/database?schema=<name> (or postgresql://)',
+  },
+  fromUrl(url) {
+    const parsed = new URL(url);
+    const schema = parsed.searchParams.get('schema') ?? 'public';
+    parsed.searchParams.delete('schema');
+    return { connectionString: parsed.toString(), schema };
+  },
   locationIn: () => undefined,
   // Set on the server (synchronous_commit), not by the store.
   relaxed: undefined,

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { descriptor } from '../descriptor.js';
+import { descriptor, pathOf } from '../descriptor.js';
 
 export type SqliteLocation = { filename: string };
 
@@ -8,6 +8,8 @@ export const sqlite = descriptor<SqliteLocation>({
   // One database file; its directory holds the WAL beside it.
   locationIn: (dir) => ({ filename: path.join(dir, 'workflows.db') }),
   describe: ({ filename }) => `the SQLite database ${filename}`,
+  url: { schemes: ['sqlite'], form: 'sqlite:<file>' },
+  fromUrl: (url) => ({ filename: pathOf(url, 'sqlite') }),
   driverPackage: 'better-sqlite3',
   load: async () => (await import('./index.js')).createSqliteStore as never,
   supports: { clock: true, ids: true, reopen: true, multiProcess: true },

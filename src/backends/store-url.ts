@@ -1,0 +1,57 @@
+// Store locations as URLs — `file:./artifacts` (or a plain path), `sqlite:./wf.db`,
+// `postgres://user@host/db?schema=wf` (or postgresql://), `memory:` — parsed in one place for every
+// command, and openStore(url) for code. Each backend's descriptor says which schemes are its own.
+
+import type { IWorkflowStore } from '../contract/types.js';
+import type { BackendDescriptor, BackendOptions } from './descriptor.js';
+import { BACKENDS } from './registry.js';
+
+/** A store location: which backend, and where its data is. */
+export interface StoreUrl {
+  backend: BackendDescriptor;
+  location: Record<string, string>;
+  /** The URL as given, its password (if any) replaced, for messages. */
+  display: string;
+}
+
+export class StoreUrlError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StoreUrlError';
+  }
+}
+
+/** The URL with any password replaced by "***": never printed as given. */
+export function redactUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/?#@]*:)[^@/?#]*@/i, '$1***@');
+}
+
+const forms = () => BACKENDS.map((b) => b.url.form).join(', ');
+
+export function parseStoreUrl(url: string): StoreUrl {
+  const display = redactUrl(url);
+  if (typeof url !== 'string' || url.trim() === '') throw new StoreUrlError(`no store location given; use ${forms()}`);
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
+  // A Windows drive letter ("C:") is a path, not a scheme.
+  const backend =
+    scheme === undefined || scheme.length === 1
+      ? BACKENDS.find((b) => b.name === 'filesystem')!
+      : BACKENDS.find((b) => b.url.schemes.includes(scheme));
+  if (backend === undefined) {
+    throw new StoreUrlError(`"${display}" is not a store location (unknown scheme "${scheme}:"); use ${forms()}`);
+  }
+  try {
+    const location = scheme === undefined || scheme.length === 1 ? { artifactsDir: url } : backend.fromUrl(url);
+    return { backend, location: location as Record<string, string>, display };
+  } catch (error) {
+    throw new StoreUrlError(
+      `"${display}" is not a valid ${backend.name} location (${(error as Error).message}); use ${backend.url.form}`,
+    );
+  }
+}
+
+/** Opens the store a URL names, with the backend's own options (`fsync`, `maxConnections`, …) if given. */
+export async function openStore(url: string, options: BackendOptions = {}): Promise<IWorkflowStore> {
+  const { backend, location } = parseStoreUrl(url);
+  return backend.open(location, options);
+}
