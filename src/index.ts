@@ -3,5 +3,11 @@
 // own entry points (wfstore/filesystem, wfstore/sqlite, wfstore/postgres, wfstore/memory), each needing
 // only its own driver package.
 export * from './contract/index.js';
-export { defineStore, type NewRunRecord, type StorageDriver } from './backends/define-store.js';
+export {
+  defineStore,
+  eventFromRequest,
+  type NewRunRecord,
+  runFromRecord,
+  type StorageDriver,
+} from './backends/define-store.js';
 export { openStore, parseStoreUrl, redactUrl, type StoreUrl, StoreUrlError } from './backends/store-url.js';

@@ -9,18 +9,21 @@ import {
   DEFAULT_PROPERTY_RUNS,
   type PropertyResult,
   type PropertySettings,
+  settingsFromEnvironment,
 } from '../src/harness/properties/differential.js';
 import type { StoreWorld } from './support/world.js';
 
 function settings(world: StoreWorld, share = 1): PropertySettings {
   const given = world.parameters.properties ?? {};
   const runs = given.runs ?? Number(process.env.WFSTORE_PROPERTY_RUNS ?? DEFAULT_PROPERTY_RUNS);
-  return {
+  // FC_SEED, FC_PATH and FC_REPLAY_PATH replay a failure where no command line passes them (a test runner).
+  return settingsFromEnvironment({
     numRuns: Math.max(5, Math.round(runs * share)),
     seed: given.seed,
     path: given.path,
+    replayPath: given.replayPath,
     replay: given.replay ? `${given.replay} --name "${world.pickleName}"` : undefined,
-  };
+  });
 }
 
 function report(world: StoreWorld, result: PropertyResult, what: string): void {

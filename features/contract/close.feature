@@ -10,12 +10,16 @@ Feature: Closing a store
     Then the call succeeds
     And every operation on run "r1" fails with STORE_CLOSED
 
-  @durability
   @WF-CLS-2
-  Scenario: Calls made before close() complete
+  Scenario: Calls made before close() complete, and close() resolves after them
     Given a workflow run "r1"
     When 10 events are appended to run "r1" and the store is closed without waiting for them
     Then all 10 had settled when close() resolved
     And all 10 appends succeed
-    When the store is reopened
+
+  @WF-CLS-2 @WF-DUR-1 @durability
+  Scenario: What calls made before close() wrote is there after a reopen
+    Given a workflow run "r1"
+    When 10 events are appended to run "r1" and the store is closed without waiting for them
+    And the store is reopened
     Then the events of run "r1" have sequences 1 to 10

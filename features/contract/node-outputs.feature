@@ -58,7 +58,7 @@ Feature: Node outputs
     When node "n" of run "r1" completes 20 times concurrently with outputs 1 to 20
     Then the output of node "n" in run "r1" is the one appended with the highest sequence
 
-  @WF-OUT-1 @WF-OUT-2 @WF-VAL-11
+  @WF-OUT-1 @WF-OUT-2 @WF-VAL-11 @WF-ERR-4
   Scenario Outline: A node_completed event whose node_id is <what> is refused; neither event nor output is stored
     Given a workflow run "r1"
     When the event "node_completed" is appended to run "r1" with payload:

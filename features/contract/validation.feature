@@ -26,7 +26,7 @@ Feature: Bad input is refused before anything is written
     When a workflow run with id of length 128 is created
     Then the call succeeds
 
-  @WF-VAL-1 @WF-VAL-11
+  @WF-VAL-1 @WF-VAL-11 @WF-ERR-4
   Scenario Outline: <value> inside a payload is refused with the path named
     Given a workflow run "r1"
     When an event is appended to run "r1" whose payload holds <value> at "steps[1].when"

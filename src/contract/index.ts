@@ -3,7 +3,7 @@ export * from './types.js';
 export * from './errors.js';
 export * from './limits.js';
 export * from './transitions.js';
-export { applyUpdate, checkUpdate, statusConflict } from './rules.js';
+export { applyUpdate, checkUpdate, selectRuns, statusConflict, type UpdatedRun } from './rules.js';
 export {
   checkJson,
   isPlainObject,
@@ -19,6 +19,7 @@ export {
   validateText,
 } from './validation.js';
 export type {
+  EventRequest,
   CreateEventRequest,
   CreateRunRequest,
   ListEventsRequest,

@@ -77,8 +77,17 @@ const HOOKS = ['beforeAll', 'reopenStore', 'destroyStore', 'afterAll'] as const;
 
 /** Why `value` is not a StoreTestInitializer, or undefined when it is one. */
 export function initializerProblem(value: unknown): string | undefined {
-  if (typeof value !== 'object' || value === null) return 'it is not an object';
+  if (value === undefined) return 'the module has no default export';
+  if (typeof value !== 'object' || value === null)
+    return `it is ${value === null ? 'null' : `a ${typeof value}`}, not an object`;
   const v = value as Record<string, unknown>;
+  const fields = ['name', 'supports', 'createStore', ...HOOKS];
+  const extra = Object.keys(v).filter((k) => !fields.includes(k));
+  const near = extra.find((k) => fields.some((n) => close(k, n)));
+  if (near !== undefined) {
+    const meant = fields.find((n) => close(near, n))!;
+    return `"${near}" is not a field of an initializer; did you mean "${meant}"?`;
+  }
   if (typeof v.name !== 'string' || v.name.length === 0) return '"name" must be a non-empty string';
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(v.name)) {
     return (
@@ -108,6 +117,22 @@ export function initializerProblem(value: unknown): string | undefined {
     }
   }
   return undefined;
+}
+
+/** Two names one typo apart (a letter missing, added, changed or swapped, or another case). */
+function close(a: string, b: string): boolean {
+  const [x, y] = [a.toLowerCase(), b.toLowerCase()];
+  if (x === y) return a !== b;
+  if (Math.abs(x.length - y.length) > 1) return false;
+  let i = 0;
+  while (i < x.length && x[i] === y[i]) i++;
+  const rest = (s: string, n: number) => s.slice(i + n);
+  return (
+    rest(x, 1) === rest(y, 1) ||
+    rest(x, 1) === rest(y, 0) ||
+    rest(x, 0) === rest(y, 1) ||
+    (x[i] === y[i + 1] && x[i + 1] === y[i] && rest(x, 2) === rest(y, 2))
+  );
 }
 
 export function isStoreTestInitializer(value: unknown): value is StoreTestInitializer {

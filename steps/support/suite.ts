@@ -30,7 +30,7 @@ export interface SuiteParameters {
   /** Bound of each call into the store, in ms. */
   callTimeoutMs?: number;
   /** The property scenarios: number of runs, a seed and path to replay, the command to print for it. */
-  properties?: { runs?: number; seed?: number; path?: string; replay?: string };
+  properties?: { runs?: number; seed?: number; path?: string; replayPath?: string; replay?: string };
 }
 
 export interface Suite {

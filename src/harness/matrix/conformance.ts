@@ -29,6 +29,8 @@ export interface PropertyOptions {
   runs?: number | undefined;
   seed?: number | undefined;
   path?: string | undefined;
+  /** fc.commands' replay hint, printed with a failure of the sequence property. */
+  replayPath?: string | undefined;
 }
 
 export interface ConformanceOptions {
@@ -96,9 +98,18 @@ async function chooseColumns(options: ConformanceOptions, cwd: string): Promise<
   return columns;
 }
 
+/** An option's value parsed, or a UsageError naming the option. */
+function parsed<T>(option: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    throw new UsageError(`${option}: ${(error as Error).message.split('\n')[0]}`);
+  }
+}
+
 async function chooseRows(options: ConformanceOptions): Promise<ScenarioRow[]> {
-  const selectedByTags = options.tags ? parseTagExpression(options.tags) : undefined;
-  const nameFilter = options.name ? new RegExp(options.name) : undefined;
+  const selectedByTags = options.tags ? parsed('--tags', () => parseTagExpression(options.tags!)) : undefined;
+  const nameFilter = options.name ? parsed('--name', () => new RegExp(options.name!)) : undefined;
   const rows = (await loadScenarios(PACKAGE_ROOT)).filter(
     (row) => (selectedByTags?.evaluate(row.tags) ?? true) && (nameFilter?.test(row.name) ?? true),
   );

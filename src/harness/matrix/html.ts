@@ -3,7 +3,7 @@
 // checks, linked to their text further down; a failed or amber cell links to what went wrong.
 
 import type { CellStatus } from './results.js';
-import { ruleAnchor } from './rules.js';
+import { plainText, ruleAnchor } from './rules.js';
 import {
   type Cell,
   type ColumnSummary,
@@ -174,7 +174,7 @@ function rulesSection(summary: ConformanceSummary): string {
     return (
       `<tr class="rule" id="${ruleAnchor(rule.id)}">` +
       `<td><strong>${escapeHtml(rule.id)}</strong> (${rule.level}${scope}) ` +
-      `${escapeHtml(rule.text.replaceAll('**', '').replaceAll('`', ''))} ` +
+      `${escapeHtml(plainText(rule.text))} ` +
       `<span class="where">${checking.length} scenario(s)</span></td>${cells.join('')}</tr>`
     );
   });

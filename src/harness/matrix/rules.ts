@@ -29,7 +29,7 @@ export function parseRules(markdown: string): Rule[] {
     if (match) {
       current = { id: match[1]!, level: match[2] as RuleLevel, text: match[4]!, referenceOnly: match[3] !== undefined };
       rules.push(current);
-    } else if (current && /^ {2}\S/.test(line)) {
+    } else if (current && /^ {2,}\S/.test(line)) {
       current.text += ` ${line.trim()}`;
     } else {
       current = undefined;
@@ -57,4 +57,13 @@ export function levelOf(ruleIds: readonly string[], rules: ReadonlyMap<string, R
 /** The anchor of a rule in docs/contract.md (and in the report's rule list). */
 export function ruleAnchor(id: string): string {
   return id.toLowerCase();
+}
+
+/** A rule's text as plain words: Markdown links, emphasis and code marks taken out. */
+export function plainText(markdown: string): string {
+  return markdown
+    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/\*\*([^*]*)\*\*/g, '$1')
+    .replace(/(^|[^\w*])\*([^*]+)\*(?!\w)/g, '$1$2')
+    .replaceAll('`', '');
 }

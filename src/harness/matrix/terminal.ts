@@ -2,6 +2,7 @@
 
 import pc from 'picocolors';
 import type { CellStatus } from './results.js';
+import { plainText } from './rules.js';
 import { type ConformanceSummary, DID_NOT_RUN, verdictOf } from './summary.js';
 
 const indent = (text: string) =>
@@ -29,7 +30,10 @@ export function renderTable(summary: ConformanceSummary): string {
   const header = ['requirement', ...columns];
   const rows = summary.requirements.map((requirement) => {
     const cells = columns.map((column): Text => {
-      const list = requirement.scenarios.map((s) => s.cells[column]!);
+      // With --strict a SHOULD rule not followed is a failure, in the table as in the count.
+      const list = requirement.scenarios
+        .map((s) => s.cells[column]!)
+        .map((c) => (summary.strict && c.status === 'warned' ? { ...c, status: 'failed' as const } : c));
       const verdict = verdictOf(list);
       if (verdict === 'not-applicable') return { text: '–', paint: pc.dim };
       const applicable = list.filter((c) => c.status !== 'not-applicable');
@@ -45,12 +49,14 @@ export function renderTable(summary: ConformanceSummary): string {
   });
   const footer: Text[] = [
     { text: 'scenarios', paint: pc.bold },
-    ...summary.columns.map((c) => ({
-      text:
-        `${c.passed + c.warned} passed, ${c.failed} failed` +
-        `${c.warned ? `, ${c.warned} ▲` : ''}${c.skipped ? `, ${c.skipped} skipped` : ''}`,
-      paint: c.failed > 0 || c.error ? pc.red : c.warned > 0 ? pc.yellow : pc.green,
-    })),
+    ...summary.columns.map((c) => {
+      const [passed, failed] = summary.strict ? [c.passed, c.failed + c.warned] : [c.passed + c.warned, c.failed];
+      const amber = c.warned && !summary.strict ? `, ${c.warned} ▲` : '';
+      return {
+        text: `${passed} passed, ${failed} failed${amber}${c.skipped ? `, ${c.skipped} skipped` : ''}`,
+        paint: failed > 0 || c.error ? pc.red : c.warned > 0 ? pc.yellow : pc.green,
+      };
+    }),
   ];
   const widths = header.map((h, i) =>
     Math.max(h.length, footer[i]!.text.length, ...rows.map((r) => r[i]!.text.length)),
@@ -122,6 +128,6 @@ export function renderRecommendations(summary: ConformanceSummary): string {
 }
 
 function shorten(text: string, max: number): string {
-  const plain = text.replaceAll('**', '').replaceAll('`', '');
+  const plain = plainText(text);
   return plain.length <= max ? plain : `${plain.slice(0, max - 1)}…`;
 }

@@ -107,7 +107,11 @@ export const eventType = fc.oneof(
   fc.constantFrom('node_completed', 'node_started', 'workflow_started', 'x:y.z-1'),
   fc.constant('node_completed'),
 );
-export const workflowName = fc.oneof(fc.constantFrom('etl', 'build', 'ünïcode 🎉'), fc.constant('w'.repeat(256)));
+export const workflowName = fc.oneof(
+  { withCrossShrink: true },
+  fc.constantFrom('etl', 'build', 'ünïcode 🎉'),
+  fc.constant('w'.repeat(256)),
+);
 export const userMessage = fc.oneof(
   fc.constantFrom('', 'go', 'é🎉'),
   fc.string({ maxLength: 20 }).filter((s) => s.isWellFormed() && !s.includes('\u0000')),

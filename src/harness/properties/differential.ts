@@ -16,6 +16,8 @@ export interface PropertySettings {
   path?: string | undefined;
   /** Longest command sequence. Default 25. */
   maxCommands?: number | undefined;
+  /** fc.commands' own replay hint, printed with a failure of the sequence property (with seed and path). */
+  replayPath?: string | undefined;
   /** The command a failure report offers to replay it (the seed and path are added). */
   replay?: string | undefined;
 }
@@ -30,6 +32,7 @@ export function settingsFromEnvironment(
     numRuns: env.FC_NUM_RUNS ? Number(env.FC_NUM_RUNS) : defaults.numRuns,
     seed: env.FC_SEED ? Number(env.FC_SEED) : defaults.seed,
     path: env.FC_PATH || defaults.path,
+    replayPath: env.FC_REPLAY_PATH || defaults.replayPath,
   };
 }
 
@@ -71,9 +74,24 @@ export class HangStop {
 }
 
 /** How to run the same failure again: the command the run was given, or the test's environment variables. */
-export function replayLine(settings: PropertySettings, seed: number, path: string | undefined): string {
-  if (settings.replay) return `replay: ${settings.replay} --seed ${seed} --path ${path ?? ''}`;
-  return `replay: FC_SEED=${seed} FC_PATH=${path ?? ''} FC_NUM_RUNS=${settings.numRuns}`;
+export function replayLine(
+  settings: PropertySettings,
+  seed: number,
+  path: string | undefined,
+  replayPath?: string,
+): string {
+  if (settings.replay) {
+    const commands = replayPath ? ` --replay-path '${replayPath}'` : '';
+    return `replay: ${settings.replay} --seed ${seed} --path ${path ?? ''}${commands}`;
+  }
+  const commands = replayPath ? ` FC_REPLAY_PATH='${replayPath}'` : '';
+  return `replay: FC_SEED=${seed} FC_PATH=${path ?? ''}${commands} FC_NUM_RUNS=${settings.numRuns}`;
+}
+
+/** fc.commands writes its replay hint after the commands: `/*replayPath="…"*\/`. */
+function replayPathOf(commands: unknown): string | undefined {
+  const hint = /replayPath=("(?:[^"\\]|\\.)*")/.exec(String(commands))?.[1];
+  return hint === undefined ? undefined : (JSON.parse(hint) as string);
 }
 
 /** One store per initializer, on the shared clock and a fresh id source for those that take them. */
@@ -100,8 +118,11 @@ async function openSubjects(
 }
 
 function failureReport<T extends [unknown]>(details: fc.RunDetails<T>, settings: PropertySettings, stop: HangStop) {
+  // The commands that ran: the failing one last (those after it never ran).
   const calls = details.counterexample
-    ? [...(details.counterexample[0] as Iterable<{ toString(): string }>)].map(String)
+    ? [...(details.counterexample[0] as Iterable<{ hasRan?: boolean; toString(): string }>)]
+        .filter((c) => c.hasRan !== false)
+        .map(String)
     : [];
   const what = stop.hung
     ? `a call hung, so the sequence was not shrunk: ${stop.hung.message}`
@@ -113,7 +134,12 @@ function failureReport<T extends [unknown]>(details: fc.RunDetails<T>, settings:
     `${what}, on a store made with { now: clock.now, generateId } (where it takes them):`,
     ...calls.map((c) => `  ${c}`),
     '',
-    replayLine(settings, details.seed, details.counterexamplePath ?? undefined),
+    replayLine(
+      settings,
+      details.seed,
+      details.counterexamplePath ?? undefined,
+      replayPathOf(details.counterexample?.[0]),
+    ),
   ].join('\n');
   return { report, length: calls.length };
 }
@@ -126,6 +152,7 @@ export async function checkAgreement(
   const commands = fc.commands(commandArbitraries({ reopen: capabilities.every((c) => c.reopen) }), {
     maxCommands: settings.maxCommands ?? 25,
     size: 'large',
+    replayPath: settings.replayPath,
   });
   const recommendations = new Map<string, string>();
   const stop = new HangStop();
