@@ -4,6 +4,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import pc from 'picocolors';
 import { runDemo } from './harness/demo.js';
 import { packageVersion } from './harness/package-root.js';
+import { addTransferCommands } from './harness/transfer/commands.js';
 import { runVerify } from './harness/verify-command.js';
 import { runConformance } from './harness/matrix/conformance.js';
 import { renderFailures, renderRecommendations, renderTable } from './harness/matrix/terminal.js';
@@ -146,6 +147,8 @@ program
   .action(async (options: { backend: string; dir?: string }) => {
     await runDemo({ backend: options.backend, dir: options.dir });
   });
+
+addTransferCommands(program);
 
 program.addOption(new Option('--no-color', 'no colours').hideHelp());
 program.version(packageVersion(), '-V, --version');

@@ -29,6 +29,8 @@ import {
   type ListEventsRequest,
   type ListRunsRequest,
   type UpdateRunRequest,
+  type ImportRunRequest,
+  parseImportRun,
 } from '../contract/validation.js';
 import { randomUUID } from 'node:crypto';
 import { readDeterminismOptions } from './factory-options.js';
@@ -60,7 +62,28 @@ export interface StorageDriver {
   listEvents(request: ListEventsRequest): Promise<WorkflowEvent[]>;
   completedOutputs(runId: string): Promise<Map<string, JsonValue>>;
   close(): Promise<void>;
+  /**
+   * Stores a whole run as it was in another store — its timestamps, its log, the outputs its
+   * node_completed events give — in one commit: all of it, or nothing. RUN_ALREADY_EXISTS if the id is
+   * taken, unless `replace` (then the old run goes in the same commit). Below the public API: wfstore copy
+   * and import use it through importRun().
+   */
+  importRun?(request: ImportRunRequest, options: { replace: boolean }): Promise<void>;
 }
+
+const IMPORT = Symbol.for('wfstore.import-run');
+
+/**
+ * Stores a whole run, timestamps and log as given (wfstore copy and import). Only stores made by
+ * defineStore on a driver that can import have this path; the record is validated first.
+ */
+export async function importRun(store: IWorkflowStore, record: unknown, options: { replace: boolean }): Promise<void> {
+  const path = (store as unknown as Record<symbol, ImportPath | undefined>)[IMPORT];
+  if (path === undefined) throw new Error('this store cannot import runs (it is not a wfstore reference store)');
+  await path(record, options);
+}
+
+type ImportPath = (record: unknown, options: { replace: boolean }) => Promise<void>;
 
 /** The run a NewRunRecord describes, as createWorkflowRun returns it (a fresh object). */
 export function runFromRecord(record: NewRunRecord): WorkflowRun {
@@ -248,5 +271,15 @@ export function defineStore(driver: StorageDriver, options: DeterminismOptions =
     getCompletedDagNodeOutputs: (runId: string) =>
       calls.run('getCompletedDagNodeOutputs', () => onRunId(runId, 'run_id', (r) => driver.completedOutputs(r))),
     close: () => calls.close(),
+    // Not an operation of the interface: reachable through importRun() only.
+    ...(driver.importRun
+      ? {
+          [IMPORT]: (record: unknown, options: { replace: boolean }) =>
+            calls.run('importRun', () => {
+              const request = parseImportRun(record);
+              return onRun(request.run.id, () => driver.importRun!(request, options));
+            }),
+        }
+      : {}),
   };
 }

@@ -444,3 +444,56 @@ export function parseListEvents(runId: unknown, options: unknown): ListEventsReq
 }
 
 export type { JsonValue };
+
+// ---------------------------------------------------------------------------------------------
+// Imported runs (wfstore copy and import): a run with its own timestamps and its whole event log,
+// checked like every other input before anything is written.
+
+const ISO_UTC_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/** An ISO 8601 UTC timestamp with milliseconds, as toISOString writes it (WF-VAL-7). */
+export function validateTimestamp(value: unknown, field: string): string {
+  if (typeof value !== 'string' || !ISO_UTC_MS.test(value) || new Date(value).toISOString() !== value) {
+    throw invalidInput(field, `must be an ISO 8601 UTC timestamp with milliseconds, got ${describe(value)}`);
+  }
+  return value;
+}
+
+export interface ImportedEvent extends EventRequest {
+  sequence: number;
+  timestamp: string;
+}
+
+export interface ImportRunRequest {
+  run: CreateRunRequest & { id: string; created_at: string; updated_at: string };
+  /** The whole log, sequences 1..n in order. */
+  events: ImportedEvent[];
+}
+
+function importedEvent(value: unknown, at: string, runId: string, sequence: number): ImportedEvent {
+  const o = closedObject(value, at, ['run_id', 'sequence', 'event_type', 'timestamp', 'payload'], false);
+  if (o.run_id !== runId) throw invalidInput(`${at}.run_id`, `must be "${runId}", the run it belongs to`);
+  if (o.sequence !== sequence)
+    throw invalidInput(`${at}.sequence`, `must be ${sequence}: a log is numbered 1, 2, 3, … with no gap`);
+  return { sequence, timestamp: validateTimestamp(o.timestamp, `${at}.timestamp`), ...eventFields(o, `${at}.`) };
+}
+
+/** `{ run: WorkflowRun, events: WorkflowEvent[] }`, as a store returned them: validated for importing. */
+export function parseImportRun(input: unknown): ImportRunRequest {
+  const o = closedObject(input, 'input', ['run', 'events'], false);
+  const r = closedObject(
+    o.run,
+    'run',
+    ['id', 'workflow_name', 'user_message', 'status', 'metadata', 'created_at', 'updated_at'],
+    false,
+  );
+  const { created_at, updated_at, ...fields } = r;
+  const parsed = parseCreateRun({ ...fields, status: fields.status ?? 'pending' });
+  const id = validateId(r.id, 'run.id');
+  const created = validateTimestamp(created_at, 'run.created_at');
+  const updated = validateTimestamp(updated_at, 'run.updated_at');
+  if (updated < created) throw invalidInput('run.updated_at', 'must not be before created_at (WF-UPD-2)');
+  if (!Array.isArray(o.events)) throw invalidInput('events', `must be an array, got ${describe(o.events)}`);
+  const events = o.events.map((e, i) => importedEvent(e, `events[${i}]`, id, i + 1));
+  return { run: { ...parsed, id, created_at: created, updated_at: updated }, events };
+}

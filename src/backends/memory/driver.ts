@@ -6,6 +6,7 @@ import { applyUpdate, selectRuns } from '../../contract/rules.js';
 import type { JsonValue, WorkflowEvent, WorkflowRun } from '../../contract/types.js';
 import type {
   CreateEventRequest,
+  ImportRunRequest,
   ListEventsRequest,
   ListRunsRequest,
   UpdateRunRequest,
@@ -88,6 +89,19 @@ export class MemoryDriver implements StorageDriver {
   async completedOutputs(runId: string): Promise<Map<string, JsonValue>> {
     const outputs = [...this.entry(runId).outputs].sort((a, b) => a[1].sequence - b[1].sequence);
     return new Map(outputs.map(([nodeId, { output }]) => [nodeId, JSON.parse(output) as JsonValue]));
+  }
+
+  async importRun(request: ImportRunRequest, options: { replace: boolean }): Promise<void> {
+    const { run } = request;
+    if (this.db.runs.has(run.id) && !options.replace) throw runAlreadyExists(run.id);
+    // Built aside, then put in place in one step: the old run (if replaced) and the new one never mix.
+    const entry: StoredRun = {
+      run: JSON.stringify({ ...runFromRecord(run), updated_at: run.updated_at }),
+      events: [],
+      outputs: new Map(),
+    };
+    for (const event of request.events) this.append(entry, { run_id: run.id, ...event }, event.timestamp);
+    this.db.runs.set(run.id, entry);
   }
 
   async close(): Promise<void> {}
