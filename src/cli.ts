@@ -7,8 +7,9 @@ import { packageVersion } from './harness/package-root.js';
 import { addTransferCommands } from './harness/transfer/commands.js';
 import { runVerify } from './harness/verify-command.js';
 import { runConformance } from './harness/matrix/conformance.js';
-import { renderFailures, renderRecommendations, renderTable } from './harness/matrix/terminal.js';
-import type { ConformanceSummary } from './harness/matrix/summary.js';
+import { mergeShards } from './harness/matrix/merge.js';
+import { renderSummary } from './harness/matrix/terminal.js';
+import { compare, writeReports } from './harness/matrix/write-reports.js';
 import { DEFAULT_CALL_TIMEOUT_MS } from './harness/call-guard.js';
 import { REFERENCE_BACKENDS } from './harness/registry.js';
 
@@ -54,6 +55,14 @@ program
   .option('--seed <n>', 'the seed of the property scenarios (to replay a failure)', integer('--seed', -(2 ** 31)))
   .option('--path <path>', 'the path of a property failure to replay (printed with it)')
   .option('--replay-path <hint>', "the commands' replay hint of a property failure (printed with it)")
+  .option(
+    '--expect <file>',
+    'expected failures (scenario or rule × backend, with a reason): the run passes when exactly these fail',
+  )
+  .option(
+    '--baseline <summary.json>',
+    "an earlier run's summary: cells newly failing, newly passing, newly applicable are marked",
+  )
   .addHelpText(
     'after',
     '\nExit status: 0 when every applicable scenario kept its MUST rules on every backend ' +
@@ -80,8 +89,10 @@ program
         path: options.path,
         replayPath: options.replayPath,
       },
+      expect: options.expect,
+      baseline: options.baseline,
     });
-    printSummary(summary, options.reportDir);
+    console.log(renderSummary(summary, options.reportDir));
     process.exitCode = summary.success ? 0 : summary.interrupted ? 130 : 1;
   });
 
@@ -97,26 +108,31 @@ interface ConformanceCliOptions {
   seed?: number;
   path?: string;
   replayPath?: string;
+  expect?: string;
+  baseline?: string;
 }
 
-function printSummary(summary: ConformanceSummary, reportDir: string): void {
-  console.log();
-  console.log(renderTable(summary));
-  const failures = renderFailures(summary);
-  if (failures) console.log(`\n${failures}`);
-  const recommendations = renderRecommendations(summary);
-  if (recommendations) console.log(`\n${recommendations}`);
-  console.log(`\nreports: ${reportDir}/index.html, ${reportDir}/summary.json`);
-  if (summary.skipped > 0) console.log(pc.yellow(`${summary.skipped} skipped (reasons in the report)`));
-  if (summary.interrupted) console.log(pc.red('interrupted: the reports hold what ran before the stop'));
-  if (summary.warned > 0) {
-    const effect = summary.strict ? 'counted as failed (--strict)' : 'not failures; --strict makes them fail';
-    console.log(pc.yellow(`${summary.warned} scenario(s) kept every MUST rule but not a SHOULD rule: ${effect}`));
-  }
-  const passed = summary.passed + (summary.strict ? 0 : summary.warned);
-  const failed = summary.failed + (summary.strict ? summary.warned : 0);
-  console.log(`conformance: ${passed} passed, ${failed} failed`);
-}
+const report = program.command('report').description('Work on conformance reports.');
+report
+  .command('merge')
+  .description(
+    'Merge the report directories of shards (one CI job per backend, or per tag subset) into one index.html, ' +
+      'summary.json and junit.xml: the report a single run would have written.',
+  )
+  .argument('<dirs...>', "the shards' report directories (each with a summary.json)")
+  .requiredOption('--out <dir>', 'where the merged report goes')
+  .option('--expect <file>', 'expected failures, applied to the merged results')
+  .option('--baseline <summary.json>', "an earlier run's summary to compare with")
+  .addHelpText(
+    'after',
+    '\nExit status: 0 when the merged results pass (as a single run would decide), 1 otherwise, 2 on a usage error.',
+  )
+  .action(async (dirs: string[], options: { out: string; expect?: string; baseline?: string }) => {
+    const summary = await compare(await mergeShards(dirs, options.out), options);
+    await writeReports(summary, options.out);
+    console.log(renderSummary(summary, options.out));
+    process.exitCode = summary.success ? 0 : 1;
+  });
 
 program
   .command('verify')
@@ -165,7 +181,14 @@ try {
   } else {
     console.error(pc.red(`wfstore: ${(error as Error).message}`));
     // Problems with what was asked for exit 2; anything else that stopped the command, 1.
-    const usage = ['UsageError', 'InitializerError', 'StoreUrlError'].includes((error as Error)?.name);
+    const usage = [
+      'UsageError',
+      'InitializerError',
+      'StoreUrlError',
+      'ExpectationsError',
+      'BaselineError',
+      'MergeError',
+    ].includes((error as Error)?.name);
     process.exitCode = usage ? 2 : 1;
   }
 }

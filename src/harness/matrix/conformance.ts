@@ -15,11 +15,14 @@ import { isReferenceBackend, REFERENCE_BACKENDS, referenceBackend } from '../reg
 import { UsageError } from '../usage-error.js';
 import { sqliteVersion } from '../versions.js';
 import { type Column, referenceColumn, storeColumn } from './columns.js';
-import { renderHtml } from './html.js';
 import { type ColumnOutcome, runColumn } from './run-column.js';
 import { loadRules } from './rules.js';
 import { loadScenarios, type ScenarioRow } from './scenarios.js';
 import { summarize } from './summarize.js';
+import { reportToGitHub } from './github.js';
+import { loadBaseline } from './baseline.js';
+import { checkAgainstRun, loadExpectations } from './expectations.js';
+import { compare, REPORT_FILES, writeReports } from './write-reports.js';
 import type { ConformanceSummary } from './summary.js';
 
 export { PACKAGE_ROOT };
@@ -55,6 +58,10 @@ export interface ConformanceOptions {
   env?: NodeJS.ProcessEnv;
   /** Stops the run; the reports are still written for what ran. Ctrl-C and SIGTERM do the same. */
   signal?: AbortSignal;
+  /** An expectations file: the failures a store under construction is known to have (see README). */
+  expect?: string | undefined;
+  /** A summary.json of an earlier run: cells newly failing, newly passing, newly applicable are marked. */
+  baseline?: string | undefined;
 }
 
 export { UsageError };
@@ -155,10 +162,20 @@ export async function runConformance(options: ConformanceOptions = {}): Promise<
   const columns = await chooseColumns(options, cwd);
   const rows = await chooseRows(options);
   const rules = await loadRules(PACKAGE_ROOT);
+  // A wrong expectations file or baseline fails now, not after the whole matrix has run.
+  if (options.expect !== undefined) {
+    checkAgainstRun(
+      options.expect,
+      await loadExpectations(options.expect),
+      columns.map((c) => c.name),
+      rows,
+    );
+  }
+  if (options.baseline !== undefined) await loadBaseline(options.baseline);
 
   // Only what this run writes is replaced: the report dir may hold other things (CI logs, a screenshot).
   await fs.mkdir(reportDir, { recursive: true });
-  for (const entry of [...columns.map((c) => c.name), 'index.html', 'summary.json']) {
+  for (const entry of [...columns.map((c) => c.name), ...REPORT_FILES]) {
     await fs.rm(path.join(reportDir, entry), { recursive: true, force: true });
   }
 
@@ -176,7 +193,7 @@ export async function runConformance(options: ConformanceOptions = {}): Promise<
         runWithProgress(column, rows, { reportDir, env, options, log, worldParameters, signal: stopping.signal }),
       ),
     );
-    const summary = summarize({
+    const summarized = summarize({
       rows,
       columns,
       outcomes,
@@ -188,8 +205,9 @@ export async function runConformance(options: ConformanceOptions = {}): Promise<
       versions: await versionsUsed(columns, postgres),
       postgresProvisioning: postgres ? { way: postgres.way, reason: postgres.reason } : null,
     });
-    await fs.writeFile(path.join(reportDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
-    await fs.writeFile(path.join(reportDir, 'index.html'), renderHtml(summary));
+    const summary = await compare(summarized, options);
+    await writeReports(summary, reportDir);
+    await reportToGitHub(summary, PACKAGE_ROOT, options.env ?? process.env);
     return summary;
   } finally {
     stopping.dispose();

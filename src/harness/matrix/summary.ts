@@ -17,6 +17,10 @@ export interface Cell {
   /** Warned: the SHOULD rules not followed, and what the store did instead. */
   recommendations?: Recommendation[] | undefined;
   durationMs?: number | undefined;
+  /** A failure the expectations file lists, with its reason: not counted as a failure. */
+  expected?: string | undefined;
+  /** Against a baseline summary: what changed in this cell. */
+  change?: 'newly-failing' | 'newly-passing' | 'newly-applicable' | undefined;
 }
 
 export interface ColumnSummary {
@@ -28,6 +32,8 @@ export interface ColumnSummary {
   warned: number;
   skipped: number;
   notApplicable: number;
+  /** Failures the expectations file lists (not in `failed`). */
+  expectedFailures: number;
   durationMs: number;
   /** A failure of the run outside any scenario (a crash, a BeforeAll or AfterAll hook). */
   error?: string | undefined;
@@ -53,7 +59,16 @@ export interface RequirementSummary {
   scenarios: ScenarioSummary[];
 }
 
+/** An entry of the expectations file whose cells did not fail: the list is out of date. */
+export interface StaleExpectation {
+  entry: string;
+  backend: string;
+  reason: string;
+}
+
 export interface ConformanceSummary {
+  /** What produced this summary: a merge refuses shards of another wfstore version or feature set. */
+  suite: { wfstore: string; features: string };
   /** Versions of what the run used: a database version only when that database was used. */
   versions: { wfstore: string; node: string; sqlite?: string | undefined; postgres?: string | undefined };
   /** How the PostgreSQL column got its server, when there is one. */
@@ -73,6 +88,13 @@ export interface ConformanceSummary {
   failed: number;
   warned: number;
   skipped: number;
+  /** Failures listed in the expectations file (not in `failed`). */
+  expectedFailures: number;
+  /** Expectations whose cells passed: "remove this expectation"; each fails the run. */
+  staleExpectations: StaleExpectation[];
+  /** The expectations file and baseline summary this run was compared with, if any. */
+  expectations?: string | undefined;
+  baseline?: string | undefined;
   success: boolean;
 }
 

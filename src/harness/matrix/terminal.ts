@@ -2,6 +2,7 @@
 
 import pc from 'picocolors';
 import type { CellStatus } from './results.js';
+import { changes } from './baseline.js';
 import { plainText } from './rules.js';
 import { type ConformanceSummary, DID_NOT_RUN, verdictOf } from './summary.js';
 
@@ -85,7 +86,7 @@ export function renderFailures(summary: ConformanceSummary): string {
     for (const scenario of requirement.scenarios) {
       const rules = scenario.rules.length ? ` ${scenario.rules.join(' ')}` : '';
       for (const [column, cell] of Object.entries(scenario.cells)) {
-        if (cell.status !== 'failed' || cell.step === DID_NOT_RUN) continue;
+        if (cell.status !== 'failed' || cell.step === DID_NOT_RUN || cell.expected !== undefined) continue;
         out.push(
           pc.red(`✖ [${column}] ${requirement.id} › ${scenario.name}`) +
             pc.dim(`  (${scenario.uri}:${scenario.line}${rules})`),
@@ -130,4 +131,39 @@ export function renderRecommendations(summary: ConformanceSummary): string {
 function shorten(text: string, max: number): string {
   const plain = plainText(text);
   return plain.length <= max ? plain : `${plain.slice(0, max - 1)}…`;
+}
+
+/** Expected failures, expectations to remove, and the changes since a baseline. */
+export function renderComparisons(summary: ConformanceSummary): string {
+  const out: string[] = [];
+  if (summary.expectedFailures > 0) {
+    out.push(pc.dim(`${summary.expectedFailures} expected failure(s), as listed in ${summary.expectations}`));
+  }
+  for (const stale of summary.staleExpectations) {
+    out.push(pc.red(`✖ ${stale.entry} in ${summary.expectations} now passes: remove this expectation`));
+  }
+  for (const c of changes(summary)) {
+    const paint = c.change === 'newly-failing' ? pc.red : c.change === 'newly-passing' ? pc.green : pc.cyan;
+    out.push(paint(`${c.change} since ${summary.baseline}: [${c.column}] ${c.scenario}`));
+  }
+  return out.join('\n');
+}
+
+/** Everything the command prints after a run (or a merge), its last line the totals. */
+export function renderSummary(summary: ConformanceSummary, reportDir: string): string {
+  const out = ['', renderTable(summary)];
+  for (const part of [renderFailures(summary), renderRecommendations(summary), renderComparisons(summary)]) {
+    if (part) out.push('', part);
+  }
+  out.push('', `reports: ${reportDir}/index.html, ${reportDir}/summary.json, ${reportDir}/junit.xml`);
+  if (summary.skipped > 0) out.push(pc.yellow(`${summary.skipped} skipped (reasons in the report)`));
+  if (summary.interrupted) out.push(pc.red('interrupted: the reports hold what ran before the stop'));
+  if (summary.warned > 0) {
+    const effect = summary.strict ? 'counted as failed (--strict)' : 'not failures; --strict makes them fail';
+    out.push(pc.yellow(`${summary.warned} scenario(s) kept every MUST rule but not a SHOULD rule: ${effect}`));
+  }
+  const passed = summary.passed + (summary.strict ? 0 : summary.warned);
+  const failed = summary.failed + (summary.strict ? summary.warned : 0) + summary.staleExpectations.length;
+  out.push(`conformance: ${passed} passed, ${failed} failed`);
+  return out.join('\n');
 }

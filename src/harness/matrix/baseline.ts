@@ -1,0 +1,59 @@
+// A run compared with an earlier one (`--baseline <summary.json>`): each cell newly failing, newly passing
+// or newly applicable is marked, in the terminal, the HTML and the JSON.
+
+import { promises as fs } from 'node:fs';
+import type { Cell, ConformanceSummary } from './summary.js';
+
+export class BaselineError extends Error {
+  constructor(file: string, problem: string) {
+    super(`--baseline ${file}: ${problem}`);
+    this.name = 'BaselineError';
+  }
+}
+
+export async function loadBaseline(file: string): Promise<ConformanceSummary> {
+  try {
+    const summary = JSON.parse(await fs.readFile(file, 'utf8')) as ConformanceSummary;
+    if (!Array.isArray(summary.requirements) || !Array.isArray(summary.columns)) throw new Error('not a summary.json');
+    return summary;
+  } catch (error) {
+    throw new BaselineError(file, `is not a wfstore summary.json (${(error as Error).message.split('\n')[0]})`);
+  }
+}
+
+const failing = (c: Cell | undefined) => c?.status === 'failed' && c.expected === undefined;
+const applicable = (c: Cell | undefined) => c !== undefined && c.status !== 'not-applicable';
+
+function changeOf(before: Cell | undefined, now: Cell): Cell['change'] {
+  if (!applicable(now)) return undefined;
+  if (!applicable(before)) return 'newly-applicable';
+  if (failing(now) && !failing(before)) return 'newly-failing';
+  if (!failing(now) && now.status !== 'skipped' && failing(before)) return 'newly-passing';
+  return undefined;
+}
+
+export function applyBaseline(
+  summary: ConformanceSummary,
+  file: string,
+  baseline: ConformanceSummary,
+): ConformanceSummary {
+  const before = new Map(baseline.requirements.flatMap((r) => r.scenarios.map((s) => [s.key, s.cells] as const)));
+  for (const scenario of summary.requirements.flatMap((r) => r.scenarios)) {
+    for (const [column, cell] of Object.entries(scenario.cells)) {
+      const change = changeOf(before.get(scenario.key)?.[column], cell);
+      if (change !== undefined) cell.change = change;
+    }
+  }
+  return { ...summary, baseline: file };
+}
+
+/** Every changed cell, for the terminal and a CI summary. */
+export function changes(summary: ConformanceSummary): { change: string; column: string; scenario: string }[] {
+  return summary.requirements.flatMap((r) =>
+    r.scenarios.flatMap((s) =>
+      Object.entries(s.cells)
+        .filter(([, c]) => c.change !== undefined)
+        .map(([column, c]) => ({ change: c.change!, column, scenario: s.name })),
+    ),
+  );
+}

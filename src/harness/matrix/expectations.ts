@@ -1,0 +1,121 @@
+// Expected failures (as the openCypher TCK's implementers keep them): a file listing, per backend, the
+// scenarios or rules a store under construction still fails, each with a reason. The run passes when
+// exactly those cells fail: a new failure fails it, and so does an expected failure that now passes.
+//
+//   { "version": 1, "expected": [
+//     { "backend": "my-store", "scenario": "A duplicate id is refused …", "reason": "ids not unique yet" },
+//     { "backend": "my-store", "rule": "WF-CAS-1", "reason": "no compare-and-set yet" } ] }
+
+import { promises as fs } from 'node:fs';
+import { finalize } from './finalize.js';
+import type { ConformanceSummary, ScenarioSummary, StaleExpectation } from './summary.js';
+
+export interface Expectation {
+  backend: string;
+  /** A scenario's name (as in the report), or its key (`features/…feature:line`). */
+  scenario?: string;
+  /** A rule id: every scenario checking it may fail on that backend. */
+  rule?: string;
+  reason: string;
+}
+
+/** A problem with the expectations file itself: named, one line. */
+export class ExpectationsError extends Error {
+  constructor(file: string, problem: string) {
+    super(`--expect ${file}: ${problem}`);
+    this.name = 'ExpectationsError';
+  }
+}
+
+export async function loadExpectations(file: string): Promise<Expectation[]> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await fs.readFile(file, 'utf8'));
+  } catch (error) {
+    throw new ExpectationsError(file, `cannot be read as JSON (${(error as Error).message.split('\n')[0]})`);
+  }
+  const o = parsed as { version?: unknown; expected?: unknown };
+  if (typeof o !== 'object' || o === null || o.version !== 1 || !Array.isArray(o.expected)) {
+    throw new ExpectationsError(file, 'must be { "version": 1, "expected": [ … ] }');
+  }
+  return o.expected.map((entry, i) => checkEntry(file, entry, i));
+}
+
+function checkEntry(file: string, entry: unknown, i: number): Expectation {
+  const e = entry as Partial<Expectation> | null;
+  const at = `expected[${i}]`;
+  if (typeof e !== 'object' || e === null) throw new ExpectationsError(file, `${at} is not an object`);
+  const extra = Object.keys(e).find((k) => !['backend', 'scenario', 'rule', 'reason'].includes(k));
+  if (extra !== undefined)
+    throw new ExpectationsError(file, `${at}.${extra} is not a field (backend, scenario or rule, reason)`);
+  if (typeof e.backend !== 'string' || e.backend === '')
+    throw new ExpectationsError(file, `${at}.backend must name a backend`);
+  if ((e.scenario === undefined) === (e.rule === undefined)) {
+    throw new ExpectationsError(file, `${at} must give exactly one of "scenario" and "rule"`);
+  }
+  if (typeof e.reason !== 'string' || e.reason.trim() === '')
+    throw new ExpectationsError(file, `${at}.reason must say why`);
+  return e as Expectation;
+}
+
+const label = (e: Expectation, i: number) => `expected[${i}] (${e.backend}, ${e.scenario ?? e.rule})`;
+
+/** Before a run: every entry names a backend of the run and a scenario or rule of the features. */
+export function checkAgainstRun(
+  file: string,
+  entries: readonly Expectation[],
+  backends: readonly string[],
+  rows: readonly { key: string; name: string; rules: readonly string[] }[],
+): void {
+  entries.forEach((e, i) => {
+    if (!backends.includes(e.backend)) {
+      throw new ExpectationsError(
+        file,
+        `${label(e, i)}: no backend "${e.backend}" in this run (${backends.join(', ')})`,
+      );
+    }
+    const known = rows.some((r) =>
+      e.rule !== undefined ? r.rules.includes(e.rule) : r.name === e.scenario || r.key === e.scenario,
+    );
+    if (!known)
+      throw new ExpectationsError(file, `${label(e, i)}: no such ${e.rule ? 'rule' : 'scenario'} in the features`);
+  });
+}
+
+/** The scenarios an entry covers (checkAgainstRun has made sure it names something that exists). */
+function scenariosOf(summary: ConformanceSummary, e: Expectation): ScenarioSummary[] {
+  const all = summary.requirements.flatMap((r) => r.scenarios);
+  return all.filter((s) =>
+    e.rule !== undefined ? s.rules.includes(e.rule) : s.name === e.scenario || s.key === e.scenario,
+  );
+}
+
+/**
+ * Marks the expected failures, and lists the entries none of whose cells failed: the run then fails
+ * with "remove this expectation", so the list stays honest.
+ */
+export function applyExpectations(
+  summary: ConformanceSummary,
+  file: string,
+  entries: Expectation[],
+): ConformanceSummary {
+  const stale: StaleExpectation[] = [];
+  const all = summary.requirements.flatMap((r) => r.scenarios);
+  checkAgainstRun(
+    file,
+    entries,
+    summary.columns.map((c) => c.name),
+    all,
+  );
+  entries.forEach((e, i) => {
+    const cells = scenariosOf(summary, e).map((s) => s.cells[e.backend]!);
+    let failing = 0;
+    for (const cell of cells) {
+      if (cell.status !== 'failed') continue;
+      cell.expected = e.reason;
+      failing++;
+    }
+    if (failing === 0) stale.push({ entry: label(e, i), backend: e.backend, reason: e.reason });
+  });
+  return finalize({ ...summary, expectations: file, staleExpectations: stale });
+}

@@ -1,0 +1,70 @@
+// reports/junit.xml: the matrix as JUnit XML, one <testsuite> per backend and one <testcase> per scenario,
+// in the shape CI servers read (Jenkins, GitLab): <testsuites> of <testsuite name tests failures errors
+// skipped time timestamp> of <testcase classname name time>, with <failure message type> or <skipped
+// message>. An expected failure is reported as skipped (with its reason); a SHOULD not followed passes
+// with the recommendation in <system-out>.
+
+import type { Cell, ColumnSummary, ConformanceSummary, RequirementSummary, ScenarioSummary } from './summary.js';
+
+const xml = (text: string) =>
+  text
+    .toWellFormed() // a lone surrogate becomes U+FFFD
+    // Characters XML 1.0 cannot hold at all: the point of this pattern.
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters to replace
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '\ufffd')
+    .replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
+
+const seconds = (ms: number | undefined) => ((ms ?? 0) / 1000).toFixed(3);
+
+function testcase(requirement: RequirementSummary, scenario: ScenarioSummary, cell: Cell): string {
+  const head = `    <testcase classname="${xml(requirement.id)}" name="${xml(scenario.name)}" time="${seconds(cell.durationMs)}"`;
+  if (cell.status === 'failed' && cell.expected === undefined) {
+    const message = (cell.message ?? '').split('\n')[0] ?? '';
+    const body = `${cell.step ? `at step: ${cell.step}\n` : ''}${cell.message ?? ''}`;
+    return `${head}>\n      <failure message="${xml(message)}" type="AssertionError">${xml(body)}</failure>\n    </testcase>`;
+  }
+  if (cell.status === 'failed' || cell.status === 'skipped') {
+    const why = cell.expected !== undefined ? `expected failure: ${cell.expected}` : (cell.message ?? 'skipped');
+    return `${head}>\n      <skipped message="${xml(why)}"/>\n    </testcase>`;
+  }
+  if (cell.status === 'warned') {
+    const out = (cell.recommendations ?? []).map((r) => `recommended (${r.rule}, SHOULD): ${r.message}`).join('\n');
+    return `${head}>\n      <system-out>${xml(out)}</system-out>\n    </testcase>`;
+  }
+  return `${head}/>`;
+}
+
+function testsuite(summary: ConformanceSummary, column: ColumnSummary): string {
+  const cases: string[] = [];
+  let tests = 0;
+  for (const requirement of summary.requirements) {
+    for (const scenario of requirement.scenarios) {
+      const cell = scenario.cells[column.name];
+      if (cell === undefined || cell.status === 'not-applicable') continue;
+      tests++;
+      cases.push(testcase(requirement, scenario, cell));
+    }
+  }
+  const skipped = column.skipped + column.expectedFailures;
+  const errors = column.error ? 1 : 0;
+  const attributes =
+    `name="${xml(column.name)}" tests="${tests}" failures="${column.failed}" errors="${errors}" ` +
+    `skipped="${skipped}" time="${seconds(column.durationMs)}" timestamp="${summary.startedAt.slice(0, 19)}"`;
+  const error = column.error ? `\n    <system-err>${xml(column.error)}</system-err>` : '';
+  return `  <testsuite ${attributes}>\n${cases.join('\n')}${error}\n  </testsuite>`;
+}
+
+export function renderJunit(summary: ConformanceSummary): string {
+  const suites = summary.columns.map((c) => testsuite(summary, c)).join('\n');
+  const tests = summary.columns.reduce(
+    (n, c) => n + c.passed + c.failed + c.warned + c.skipped + c.expectedFailures,
+    0,
+  );
+  const failures = summary.columns.reduce((n, c) => n + c.failed, 0);
+  const errors = summary.columns.filter((c) => c.error).length;
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?>\n` +
+    `<testsuites name="wfstore conformance" tests="${tests}" failures="${failures}" errors="${errors}" ` +
+    `time="${seconds(summary.durationMs)}">\n${suites}\n</testsuites>\n`
+  );
+}

@@ -1,0 +1,108 @@
+// `wfstore report merge <dir>… --out <dir>`: the shards of a matrix (one CI job per backend, or per tag
+// subset), each with its own report directory, merged into one index.html, summary.json and junit.xml —
+// the report a single run would have written for the same results.
+
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { PACKAGE_ROOT } from '../package-root.js';
+import { finalize } from './finalize.js';
+import { loadRules } from './rules.js';
+import type { ConformanceSummary, RequirementSummary } from './summary.js';
+
+export class MergeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MergeError';
+  }
+}
+
+async function readShard(dir: string): Promise<ConformanceSummary> {
+  const file = path.join(dir, 'summary.json');
+  try {
+    const summary = JSON.parse(await fs.readFile(file, 'utf8')) as ConformanceSummary;
+    if (summary.suite === undefined || !Array.isArray(summary.columns)) throw new Error('not a wfstore summary.json');
+    return summary;
+  } catch (error) {
+    throw new MergeError(`${file}: ${(error as Error).message.split('\n')[0]}`);
+  }
+}
+
+/** Every shard made by the same wfstore from the same features; no backend in two shards. */
+function checkShards(shards: readonly { dir: string; summary: ConformanceSummary }[]): void {
+  const [first] = shards;
+  const seen = new Map<string, string>();
+  for (const { dir, summary } of shards) {
+    const file = path.join(dir, 'summary.json');
+    if (summary.suite.wfstore !== first!.summary.suite.wfstore) {
+      throw new MergeError(
+        `${file}: written by wfstore ${summary.suite.wfstore}, the first shard by ${first!.summary.suite.wfstore}`,
+      );
+    }
+    if (summary.suite.features !== first!.summary.suite.features) {
+      throw new MergeError(
+        `${file}: made from another feature set (${summary.suite.features}) than the first shard (${first!.summary.suite.features})`,
+      );
+    }
+    for (const column of summary.columns) {
+      const other = seen.get(column.name);
+      if (other !== undefined) throw new MergeError(`${file}: the backend "${column.name}" is also in ${other}`);
+      seen.set(column.name, file);
+    }
+  }
+}
+
+/** The requirements of all shards, scenarios in the features' order, with every shard's cells. */
+function mergeRequirements(summaries: readonly ConformanceSummary[]): RequirementSummary[] {
+  const merged: RequirementSummary[] = [];
+  for (const summary of summaries) {
+    for (const requirement of summary.requirements) {
+      let target = merged.find((r) => r.id === requirement.id);
+      if (target === undefined) {
+        target = { ...requirement, scenarios: [] };
+        merged.push(target);
+      }
+      for (const scenario of requirement.scenarios) {
+        const existing = target.scenarios.find((s) => s.key === scenario.key);
+        if (existing === undefined) target.scenarios.push({ ...scenario, cells: { ...scenario.cells } });
+        else Object.assign(existing.cells, scenario.cells);
+      }
+    }
+  }
+  return merged;
+}
+
+/** One summary from several shards' report directories; each shard's files are copied beside it. */
+export async function mergeShards(dirs: readonly string[], out: string): Promise<ConformanceSummary> {
+  if (dirs.length === 0) throw new MergeError('give the report directories of the shards to merge');
+  const shards = await Promise.all(dirs.map(async (dir) => ({ dir, summary: await readShard(dir) })));
+  checkShards(shards);
+  const summaries = shards.map((s) => s.summary);
+  await fs.mkdir(out, { recursive: true });
+  for (const { dir, summary } of shards) {
+    for (const column of summary.columns) {
+      const from = path.join(dir, column.name);
+      if (path.resolve(from) !== path.resolve(out, column.name)) {
+        await fs.cp(from, path.join(out, column.name), { recursive: true, force: true }).catch(() => {});
+      }
+    }
+  }
+  const started = summaries.map((s) => s.startedAt).sort()[0]!;
+  // The rules in the contract's order, as a single run lists them.
+  const order = [...(await loadRules(PACKAGE_ROOT)).keys()];
+  const rules = [...new Map(summaries.flatMap((s) => s.rules).map((r) => [r.id, r])).values()];
+  return finalize({
+    ...summaries[0]!,
+    versions: Object.assign({}, ...summaries.map((s) => s.versions)),
+    postgresProvisioning: summaries.find((s) => s.postgresProvisioning !== null)?.postgresProvisioning ?? null,
+    startedAt: started,
+    durationMs: Math.max(...summaries.map((s) => s.durationMs)),
+    interrupted: summaries.some((s) => s.interrupted),
+    strict: summaries.some((s) => s.strict),
+    columns: summaries.flatMap((s) => s.columns),
+    requirements: mergeRequirements(summaries),
+    rules: rules.sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id)),
+    staleExpectations: [],
+    expectations: undefined,
+    baseline: undefined,
+  });
+}
