@@ -46,7 +46,7 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<IW
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${synchronous.toUpperCase()}`);
     db.pragma('foreign_keys = ON');
-    await migrate(sqliteSchema(db, filename));
+    await migrate(sqliteSchema(db, `${FACTORY}: ${filename}`));
   } catch (error) {
     db.close();
     if (error instanceof StoreOpenError) throw error;
