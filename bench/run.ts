@@ -1,6 +1,7 @@
 // npm run bench: every backend against its raw driver and against LangGraph's checkpointers, in one run.
 // Writes a terminal table, reports/bench.json and reports/bench.html.
 // Options: --backends filesystem,sqlite,postgres,memory   --quick (fewer rounds, for a smoke run)
+//          --no-peers (leave LangGraph out: nothing installed into bench/peers)
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, promises as fs } from 'node:fs';
@@ -23,6 +24,7 @@ import { renderBenchHtml, renderBenchTable, type BenchReport, type BenchRow } fr
 const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
+const noPeers = args.includes('--no-peers');
 const only =
   args.find((a) => a.startsWith('--backends='))?.split('=')[1] ??
   (args.includes('--backends') ? args[args.indexOf('--backends') + 1] : undefined);
@@ -390,7 +392,7 @@ async function main(): Promise<void> {
     scratch: await fs.mkdtemp(path.join(os.tmpdir(), 'wfstore-bench-')),
     peers: undefined,
   };
-  const peerProblem = await ensurePeers();
+  const peerProblem = noPeers ? 'left out (--no-peers)' : await ensurePeers();
   // Imported by URL: bench/peers has its own node_modules, absent until first use (and from type checking).
   if (peerProblem === undefined)
     ctx.peers = (await import(pathToFileURL(path.join(ROOT, 'bench', 'peers', 'langgraph.ts')).href)) as Peers;

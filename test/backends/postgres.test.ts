@@ -10,9 +10,10 @@ import { createPostgresStore } from '../../src/backends/postgres/index.js';
 import { createSqliteStore } from '../../src/backends/sqlite/index.js';
 import { StoreOpenError } from '../../src/contract/errors.js';
 import type { IWorkflowStore } from '../../src/contract/types.js';
-import { provisionPostgres, type ProvisionedPostgres } from '../../src/harness/postgres/provision.js';
-import { ThrowawaySchemas } from '../../src/harness/postgres/schemas.js';
+import type { ProvisionedPostgres } from '../../src/harness/postgres/provision.js';
+import type { ThrowawaySchemas } from '../../src/harness/postgres/schemas.js';
 import { rejectsWith } from '../support/assertions.js';
+import { closeTestServer, openTestServer } from '../support/postgres-server.js';
 import { referenceAddress } from '../../src/harness/open-location.js';
 import { appendFromProcesses } from '../../src/harness/processes.js';
 import Database from 'better-sqlite3';
@@ -39,16 +40,8 @@ describe('postgres backend on the server', () => {
   let schema: string;
   let store: IWorkflowStore;
 
-  before(async () => {
-    server = await provisionPostgres({ log: () => {} });
-    schemas = new ThrowawaySchemas(server.connectionString);
-    peek = new pg.Pool({ connectionString: server.connectionString, max: 2 });
-  });
-  after(async () => {
-    await peek.end();
-    await schemas.end();
-    await server.stop();
-  });
+  before(async () => ({ server, schemas, peek } = await openTestServer()));
+  after(async () => closeTestServer({ server, schemas, peek }));
   beforeEach(async () => {
     schema = schemas.newName();
     store = await createPostgresStore({ connectionString: server.connectionString, schema });
@@ -118,7 +111,7 @@ describe('postgres backend on the server', () => {
 
   it('records its schema version and refuses a newer one untouched', async () => {
     assert.deepEqual((await peek.query(`SELECT key, value FROM ${schema}.wfstore_meta`)).rows, [
-      { key: 'schema_version', value: '1' },
+      { key: 'schema_version', value: '2' },
     ]);
     await store.createWorkflowRun({ id: 'r', workflow_name: 'w', user_message: '' });
     await peek.query(`UPDATE ${schema}.wfstore_meta SET value = '7'`);

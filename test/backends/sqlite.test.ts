@@ -6,6 +6,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+import { eventChecksum, type StoredEventRow } from '../../src/backends/sql/checksum.js';
 import { createSqliteStore } from '../../src/backends/sqlite/index.js';
 import { StoreOpenError } from '../../src/contract/errors.js';
 import type { IWorkflowStore } from '../../src/contract/types.js';
@@ -64,7 +65,7 @@ describe('sqlite backend in the database', () => {
 
   it('runs in WAL mode and records its schema version', () => {
     assert.equal(peek.pragma('journal_mode', { simple: true }), 'wal');
-    assert.deepEqual(peek.prepare(`SELECT value FROM wfstore_meta WHERE key = 'schema_version'`).get(), { value: '1' });
+    assert.deepEqual(peek.prepare(`SELECT value FROM wfstore_meta WHERE key = 'schema_version'`).get(), { value: '2' });
   });
 
   it('stores rows as the store returned them: JSON as text, timestamps as ISO text', async () => {
@@ -100,6 +101,23 @@ describe('sqlite backend in the database', () => {
     ]);
   });
 
+  it('keeps each row checksum and the run last_sequence, in the append transaction', async () => {
+    await store.createWorkflowRun({ id: 'r', workflow_name: 'w', user_message: '' });
+    await store.createWorkflowEvent({ run_id: 'r', event_type: 'a', payload: { x: 'ü\u0000' } });
+    await store.updateWorkflowRun(
+      'r',
+      { status: 'running' },
+      { event: { event_type: 'node_completed', payload: { node_id: 'n' } } },
+    );
+    const rows = peek.prepare(`SELECT * FROM workflow_events ORDER BY sequence`).all() as StoredEventRow[];
+    assert.deepEqual(
+      rows.map((row) => [row.sequence, row.checksum]),
+      rows.map((row) => [row.sequence, eventChecksum(row)]),
+    );
+    assert.match(rows[0]!.checksum, /^[0-9a-f]{16}$/);
+    assert.deepEqual(peek.prepare(`SELECT last_sequence FROM workflow_runs`).get(), { last_sequence: 2 });
+  });
+
   it('deleting a run deletes its events and node outputs', async () => {
     await store.createWorkflowRun({ id: 'r', workflow_name: 'w', user_message: '' });
     await store.createWorkflowEvent({ run_id: 'r', event_type: 'node_completed', payload: { node_id: 'n' } });
@@ -126,6 +144,7 @@ describe('sqlite backend in the database', () => {
       assert.ok(error.cause instanceof Error, 'the driver error is kept as cause');
       assert.deepEqual(peek.prepare(`SELECT count(*) AS n FROM workflow_events`).get(), { n: 1 });
       assert.deepEqual(peek.prepare(`SELECT max(sequence) AS last FROM workflow_events`).get(), { last: 1 });
+      assert.deepEqual(peek.prepare(`SELECT last_sequence FROM workflow_runs`).get(), { last_sequence: 1 });
       peek.exec(`DROP TRIGGER refuse_outputs`);
       assert.equal((await store.createWorkflowEvent({ run_id: 'r', event_type: 'x' })).sequence, 2);
     },

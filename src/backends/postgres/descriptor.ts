@@ -3,7 +3,7 @@ import { descriptor } from '../descriptor.js';
 export type PostgresLocation = { connectionString: string; schema: string };
 
 /** The server of a libpq URL, without its password. */
-function server(connectionString: string): string {
+export function serverOf(connectionString: string): string {
   try {
     const url = new URL(connectionString);
     return `${url.hostname}:${url.port || 5432}${url.pathname}`;
@@ -17,7 +17,7 @@ export const postgres = descriptor<PostgresLocation>({
   driverPackage: 'pg',
   supports: { clock: true, ids: true, reopen: true, multiProcess: true },
   load: async () => (await import('./index.js')).createPostgresStore as never,
-  describe: (location) => `schema "${location.schema}" on ${server(location.connectionString)}`,
+  describe: (location) => `schema "${location.schema}" on ${serverOf(location.connectionString)}`,
   url: {
     schemes: ['postgres', 'postgresql'],
     form: 'postgres://user@host:port/database?schema=<name> (or postgresql://)',
@@ -29,6 +29,7 @@ export const postgres = descriptor<PostgresLocation>({
     return { connectionString: parsed.toString(), schema };
   },
   locationIn: () => undefined,
+  verify: async (location, options) => (await import('./index.js')).verifyPostgresStore(location, options),
   // Set on the server (synchronous_commit), not by the store.
   relaxed: undefined,
 });

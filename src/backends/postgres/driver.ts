@@ -14,10 +14,30 @@ import type {
   UpdateRunRequest,
 } from '../../contract/validation.js';
 import { eventFromRequest, runFromRecord, type NewRunRecord, type StorageDriver } from '../define-store.js';
+import { checksumProblem, contentHash, type StoredEventRow } from '../sql/checksum.js';
+import { checkOutputs, checkPage, checkTail, joinedEvent, type Nullable, type OutputRow } from '../sql/integrity.js';
 import { newRunValues, type RunRow, toRun } from '../sql/rows.js';
 import type { StorePool } from './pool.js';
 import type { Queries } from './queries.js';
 import { type Bounds, explainTimeout, type TimedQuery } from './timeouts.js';
+
+/** A run's last_sequence and its last row as a statement saw them (queries.ts `tail`). */
+interface RunTail {
+  last_sequence: number;
+  tail_sequence: number | null;
+  tail_checksum: string | null;
+  tail_expected: string | null;
+}
+
+/** The run's last_sequence, once its tail is checked against it (sql/integrity.ts). */
+function checkRunTail(runId: string, row: RunTail): number {
+  const tail =
+    row.tail_sequence === null
+      ? undefined
+      : { sequence: row.tail_sequence, problem: checksumProblem(row.tail_checksum!, row.tail_expected!) };
+  checkTail(runId, row.last_sequence, tail);
+  return row.last_sequence;
+}
 
 /** Optimistic updates retry when another writer got in between; this many tries means something is wrong. */
 const MAX_ATTEMPTS = 1000;
@@ -116,7 +136,7 @@ export class PostgresDriver implements StorageDriver {
       if (rows[0] === undefined) throw runNotFound(request.id);
       const { run, metadataJson } = applyUpdate(toRun(rows[0]), request, now);
       await on(this.q.replaceRun([run.id, run.status, metadataJson, run.updated_at, rows[0].revision]));
-      await on(this.appendStatement({ run_id: run.id, ...event }, run.updated_at));
+      this.appended(run.id, await on(this.appendStatement({ run_id: run.id, ...event }, run.updated_at)));
       await on('COMMIT');
       return run;
     } catch (error) {
@@ -134,32 +154,53 @@ export class PostgresDriver implements StorageDriver {
     return (rowCount ?? 0) > 0;
   }
 
-  /** The one statement that appends an event (and, for node_completed, upserts its output). */
+  /**
+   * The one statement that appends an event (and, for node_completed, upserts its output), with the hash of
+   * the event's content for the statement to seal into its checksum.
+   */
   private appendStatement(request: CreateEventRequest, timestamp: string): TimedQuery {
-    const values = [request.run_id, request.event_type, timestamp, request.payloadJson];
+    const { run_id, event_type, payloadJson } = request;
+    const values = [run_id, event_type, timestamp, payloadJson, contentHash(event_type, timestamp, payloadJson)];
     return request.node === undefined
       ? this.q.append(values)
       : this.q.appendCompletion([...values, request.node.node_id, request.node.outputJson]);
   }
 
+  /** The sequence an append statement took; RUN_NOT_FOUND, or STORE_CORRUPTED when the run's tail is damaged. */
+  private appended(runId: string, result: pg.QueryResult<RunTail & { sequence: number | null }>): number {
+    const row = result.rows[0];
+    if (row === undefined) throw runNotFound(runId);
+    if (row.sequence !== null) return row.sequence;
+    checkRunTail(runId, row); // the statement appends only to a sound run: this throws STORE_CORRUPTED
+    throw new Error(`the append to "${runId}" wrote nothing, yet the run's tail it saw is sound`);
+  }
+
   async appendEvent(request: CreateEventRequest, timestamp: string): Promise<WorkflowEvent> {
-    const { rows } = await this.query<{ sequence: number }>(this.appendStatement(request, timestamp));
-    if (rows[0] === undefined) throw runNotFound(request.run_id);
-    return eventFromRequest(request, rows[0].sequence, timestamp);
+    const result = await this.query<RunTail & { sequence: number | null }>(this.appendStatement(request, timestamp));
+    return eventFromRequest(request, this.appended(request.run_id, result), timestamp);
   }
 
   async listEvents(request: ListEventsRequest): Promise<WorkflowEvent[]> {
-    const { rows } = await this.query<Partial<WorkflowEvent>>(
+    const { rows } = await this.query<RunTail & Nullable<StoredEventRow>>(
       this.q.listEvents([request.run_id, request.after_sequence, request.limit ?? null]),
     );
-    if (rows.length === 0) throw runNotFound(request.run_id);
-    return rows.filter((row): row is WorkflowEvent => row.sequence != null);
+    if (rows[0] === undefined) throw runNotFound(request.run_id);
+    const last = checkRunTail(request.run_id, rows[0]);
+    return checkPage(
+      request,
+      last,
+      rows.map(joinedEvent).filter((row) => row !== undefined),
+    );
   }
 
   async completedOutputs(runId: string): Promise<Map<string, JsonValue>> {
-    const { rows } = await this.query<{ node_id: string | null; output: JsonValue }>(this.q.outputs([runId]));
-    if (rows.length === 0) throw runNotFound(runId);
-    return new Map(rows.filter((row) => row.node_id !== null).map((row) => [row.node_id!, row.output]));
+    const { rows } = await this.query<RunTail & OutputRow>(this.q.outputs([runId]));
+    if (rows[0] === undefined) throw runNotFound(runId);
+    checkRunTail(runId, rows[0]);
+    return checkOutputs(
+      runId,
+      rows.filter((row) => row.node_id !== null),
+    );
   }
 
   async close(): Promise<void> {

@@ -2,14 +2,18 @@ import pg from './pg.js';
 import { StoreOpenError } from '../../contract/errors.js';
 import type { IWorkflowStore } from '../../contract/types.js';
 import { defineStore } from '../define-store.js';
-import { migrate } from '../sql/schema.js';
+import { migrate, type SchemaDialect } from '../sql/schema.js';
+import { verifySqlStore } from '../sql/verify.js';
+import type { VerifyOptions, VerifyReport } from '../verify.js';
+import { serverOf } from './descriptor.js';
 import { readDeterminismOptions } from '../factory-options.js';
 import { PostgresDriver } from './driver.js';
 import { type PostgresStoreOptions, readOptions } from './options.js';
-import { openPool } from './pool.js';
+import { openPool, type StorePool } from './pool.js';
 import { buildQueries } from './queries.js';
 import { postgresSchema } from './schema.js';
-import { boundedSession, explainTimeout } from './timeouts.js';
+import { type Bounds, boundedSession, explainTimeout, type Session } from './timeouts.js';
+import { postgresAccess } from './verify.js';
 
 export type { PostgresStoreOptions } from './options.js';
 
@@ -18,18 +22,65 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   readDeterminismOptions('createPostgresStore', options);
   const { source, schema, bounds } = readOptions(options);
   const connections = openPool(source, bounds);
+  const opener = 'createPostgresStore';
   const quoted = pg.Client.prototype.escapeIdentifier(schema);
+  await opened(opener, schema, bounds, connections, (session) =>
+    prepareSchema(opener, session, postgresSchema(session, schema, quoted)),
+  );
+  return defineStore(
+    new PostgresDriver(connections, buildQueries(schema, quoted, bounds.queryTimeoutMs), bounds),
+    options,
+  );
+}
+
+/**
+ * Checks every run of the schema (docs/contract.md, WF-DUR-2): each run's rows are sequences 1 to its
+ * last_sequence with no gap, each row's checksum holds, and its node outputs are each node's latest completion
+ * in the log. With `repair`, a run's outputs are rebuilt from its log when the log is intact (the run's row
+ * locked meanwhile); events are never changed. Opening migrates the schema forward, as a store would; a
+ * schema without wfstore's tables is refused, not created.
+ */
+export async function verifyPostgresStore(
+  options: { connectionString: string; schema?: string | undefined },
+  verify: VerifyOptions,
+): Promise<VerifyReport> {
+  const { connectionString, schema: given } = options;
+  const { source, schema, bounds } = readOptions({ connectionString, schema: given, maxConnections: 1 });
+  const connections = openPool(source, bounds);
+  const opener = 'verifyPostgresStore';
+  const quoted = pg.Client.prototype.escapeIdentifier(schema);
+  await opened(opener, schema, bounds, connections, async (session) => {
+    const dialect = postgresSchema(session, schema, quoted);
+    if (!(await dialect.hasMetaTable())) {
+      throw new StoreOpenError(`${opener}: schema "${schema}" holds no wfstore tables; nothing to verify`);
+    }
+    await prepareSchema(opener, session, dialect);
+  });
+  const client = await connections.pool.connect();
+  try {
+    const where = `schema "${schema}" on ${serverOf(connectionString)}`;
+    return await verifySqlStore(postgresAccess(client, quoted, bounds, where), verify);
+  } finally {
+    client.release(true);
+    await connections.end();
+  }
+}
+
+/**
+ * Runs `use` on one connection of the pool: any failure is a StoreOpenError naming `opener`, and the pool
+ * is ended. The connection goes back to the pool only when `use` succeeded.
+ */
+async function opened(
+  opener: string,
+  schema: string,
+  bounds: Bounds,
+  connections: StorePool,
+  use: (session: Session) => Promise<void>,
+): Promise<void> {
   try {
     const client = await connections.pool.connect();
     try {
-      const session = boundedSession(client, bounds);
-      const { rows } = await session.query<{ server_encoding: string }>('SHOW server_encoding');
-      if (rows[0]?.server_encoding !== 'UTF8') {
-        throw new StoreOpenError(
-          `createPostgresStore: the database encoding is ${rows[0]?.server_encoding}; wfstore needs UTF8`,
-        );
-      }
-      await migrate(postgresSchema(session, schema, quoted));
+      await use(boundedSession(client, bounds));
       client.release();
     } catch (error) {
       // A connection that failed mid-statement may still have a request in the air: never reuse it.
@@ -40,12 +91,15 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     await connections.end().catch(() => {});
     if (error instanceof StoreOpenError) throw error;
     const reason = explainTimeout(error, bounds) as Error;
-    throw new StoreOpenError(`createPostgresStore: cannot open schema "${schema}": ${reason.message}`, {
-      cause: error,
-    });
+    throw new StoreOpenError(`${opener}: cannot open schema "${schema}": ${reason.message}`, { cause: error });
   }
-  return defineStore(
-    new PostgresDriver(connections, buildQueries(schema, quoted, bounds.queryTimeoutMs), bounds),
-    options,
-  );
+}
+
+/** Refuses a database that is not UTF8, and migrates the schema forward. */
+async function prepareSchema(opener: string, session: Session, dialect: SchemaDialect): Promise<void> {
+  const { rows } = await session.query<{ server_encoding: string }>('SHOW server_encoding');
+  if (rows[0]?.server_encoding !== 'UTF8') {
+    throw new StoreOpenError(`${opener}: the database encoding is ${rows[0]?.server_encoding}; wfstore needs UTF8`);
+  }
+  await migrate(dialect);
 }

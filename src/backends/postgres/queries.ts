@@ -3,13 +3,14 @@
 
 import { createHash } from 'node:crypto';
 import type { CustomTypesConfig } from 'pg';
+import { postgresChecksumSql, postgresSealSql } from '../sql/checksum.js';
 import { runColumns } from '../sql/rows.js';
 import { SCHEMA_VERSION } from '../sql/schema.js';
 import pg from './pg.js';
 import type { TimedQuery } from './timeouts.js';
 
 /** ISO-8601 UTC with milliseconds, as the other backends store it. */
-const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+export const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 const RUN_COLUMNS = runColumns((column) => `${iso(column)} AS ${column}`);
 
@@ -17,7 +18,7 @@ const RUN_COLUMNS = runColumns((column) => `${iso(column)} AS ${column}`);
 // json is parsed (a fresh copy per call), bigint becomes a number (sequences stay far below 2^53).
 const JSON_OID = 114;
 const INT8_OID = 20;
-const TYPES = {
+export const TYPES = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
     if (oid === JSON_OID) return (value: string) => JSON.parse(value) as unknown;
     if (oid === INT8_OID) return (value: string) => Number(value);
@@ -80,53 +81,82 @@ function runStatements(S: string, statement: Define) {
   };
 }
 
+/**
+ * The run's last_sequence and its row with the highest sequence, checked on the server: `tail_checksum` as
+ * stored and `tail_expected` as its content gives it (sql/checksum.ts in SQL). For `FROM workflow_runs r`.
+ */
+const tail = (S: string) =>
+  `LEFT JOIN LATERAL (
+     SELECT t.sequence AS tail_sequence, t.checksum AS tail_checksum, ${postgresChecksumSql('t', iso)} AS tail_expected
+     FROM ${S}.workflow_events t WHERE t.run_id = r.id ORDER BY t.sequence DESC LIMIT 1
+   ) tail ON true`;
+const TAIL_COLUMNS = 'r.last_sequence, tail.tail_sequence, tail.tail_checksum, tail.tail_expected';
+/** The tail is sound: no rows and last_sequence 0, or the last row at last_sequence with its checksum. */
+const SOUND = `(seen.tail_sequence IS NULL AND seen.last_sequence = 0)
+  OR (seen.tail_sequence = seen.last_sequence AND seen.tail_checksum = seen.tail_expected)`;
+const EVENT_COLUMNS = `e.run_id, e.sequence, e.event_type, ${iso('e.timestamp')} AS timestamp,
+  e.payload::text AS payload, e.checksum`;
+
+/**
+ * One append, one statement. `seen` reads the run and checks its tail in the statement's snapshot (consistent:
+ * every append raises last_sequence and inserts its row in one commit); only a sound run's counter row is
+ * then locked and raised, so concurrent appends on any connection queue there and each gets the next number.
+ * The client sends the hash of the event's content ($5); the statement seals it with the run and the
+ * sequence it took (sql/checksum.ts). It returns the run's tail as seen, and the sequence when it appended:
+ * no row is an unknown run, a null sequence a damaged one.
+ */
+const appendText = (S: string, output: string) =>
+  `WITH seen AS (
+     SELECT ${TAIL_COLUMNS} FROM ${S}.workflow_runs r ${tail(S)} WHERE r.id = $1
+   ), counter AS (
+     UPDATE ${S}.workflow_runs SET last_sequence = last_sequence + 1
+     WHERE id = $1 AND (SELECT ${SOUND} FROM seen)
+     RETURNING id, last_sequence
+   ), event AS (
+     INSERT INTO ${S}.workflow_events (run_id, sequence, event_type, timestamp, payload, checksum)
+     SELECT id, last_sequence, $2, $3, $4::json, ${postgresSealSql('id', 'last_sequence', '$5::text')} FROM counter
+     RETURNING sequence
+   )${output}
+   SELECT seen.*, event.sequence FROM seen LEFT JOIN event ON true`;
+
 /** The statements that append events and read events and node outputs; `S` is the quoted schema name. */
 function eventStatements(S: string, statement: Define) {
   return {
-    // The whole append in one statement: the run's counter row is locked by the UPDATE, so concurrent
-    // appends on any connection queue there and each gets the next number; a node_completed event's
-    // output is written by the same statement, so both or neither exist. Two statements, because even
-    // an output CTE that writes nothing costs a plain append about 50 µs (measured).
-    append: statement(
-      'append',
-      `WITH counter AS (
-         UPDATE ${S}.workflow_runs SET last_sequence = last_sequence + 1 WHERE id = $1 RETURNING id, last_sequence
-       )
-       INSERT INTO ${S}.workflow_events (run_id, sequence, event_type, timestamp, payload)
-       SELECT id, last_sequence, $2, $3, $4::json FROM counter
-       RETURNING sequence`,
-    ),
+    // Two statements, because even an output CTE that writes nothing costs a plain append about 50 µs
+    // (measured). A node_completed event's output is written by the same statement: both or neither exist.
+    append: statement('append', appendText(S, '')),
     appendCompletion: statement(
       'append_completion',
-      `WITH counter AS (
-         UPDATE ${S}.workflow_runs SET last_sequence = last_sequence + 1 WHERE id = $1 RETURNING id, last_sequence
-       ), event AS (
-         INSERT INTO ${S}.workflow_events (run_id, sequence, event_type, timestamp, payload)
-         SELECT id, last_sequence, $2, $3, $4::json FROM counter
-         RETURNING sequence
-       ), output AS (
-         INSERT INTO ${S}.workflow_node_outputs (run_id, node_id, output, sequence)
-         SELECT id, $5, $6::json, last_sequence FROM counter
-         ON CONFLICT (run_id, node_id) DO UPDATE SET output = EXCLUDED.output, sequence = EXCLUDED.sequence
-       )
-       SELECT sequence FROM event`,
+      appendText(
+        S,
+        `, output AS (
+           INSERT INTO ${S}.workflow_node_outputs (run_id, node_id, output, sequence)
+           SELECT id, $6, $7::json, last_sequence FROM counter
+           ON CONFLICT (run_id, node_id) DO UPDATE SET output = EXCLUDED.output, sequence = EXCLUDED.sequence
+         )`,
+      ),
     ),
-    // Reads that also tell an unknown run (no row) from an empty one (one row of nulls), in one snapshot.
+    // Reads that also tell an unknown run (no row) from an empty one (one row of nulls), in one snapshot,
+    // with the run's tail and each row's checksum to check (sql/integrity.ts).
     listEvents: statement(
       'list_events',
-      `SELECT e.run_id, e.sequence, e.event_type, ${iso('e.timestamp')} AS timestamp, e.payload
+      `SELECT ${TAIL_COLUMNS}, ${EVENT_COLUMNS}
        FROM ${S}.workflow_runs r
+       ${tail(S)}
        LEFT JOIN LATERAL (
          SELECT * FROM ${S}.workflow_events WHERE run_id = r.id AND sequence > $2 ORDER BY sequence LIMIT $3
        ) e ON true
        WHERE r.id = $1
        ORDER BY e.sequence`,
     ),
+    // Each output with the event it was recorded with, to be checked against it.
     outputs: statement(
       'outputs',
-      `SELECT o.node_id, o.output
+      `SELECT ${TAIL_COLUMNS}, o.node_id, o.sequence AS output_sequence, o.output::text AS output, ${EVENT_COLUMNS}
        FROM ${S}.workflow_runs r
+       ${tail(S)}
        LEFT JOIN ${S}.workflow_node_outputs o ON o.run_id = r.id
+       LEFT JOIN ${S}.workflow_events e ON e.run_id = o.run_id AND e.sequence = o.sequence
        WHERE r.id = $1
        ORDER BY o.sequence`,
     ),

@@ -3,11 +3,13 @@
 // text as sent, so key order, "\u0000" and lone surrogate escapes come back exactly; jsonb would reorder
 // keys and refuse both escapes.
 
+import { postgresChecksumSql } from '../sql/checksum.js';
 import { type Migrations, STATUS_CHECK, type SchemaDialect } from '../sql/schema.js';
+import { iso } from './queries.js';
 import type { Session } from './timeouts.js';
 
-/** `S` is the quoted schema name. */
-const migrations = (S: string): Migrations =>
+/** Step i takes the schema from version i to i + 1; `S` is the quoted schema name. */
+export const migrations = (S: string): Migrations =>
   [
     `
   CREATE SCHEMA IF NOT EXISTS ${S};
@@ -24,8 +26,8 @@ const migrations = (S: string): Migrations =>
     created_at timestamptz NOT NULL,
     updated_at timestamptz NOT NULL,
     -- The run's append counter: an append increments it in the same statement, and the row lock that
-    -- takes queues concurrent appenders on any connection. (SQLite leaves it at 0: it numbers appends
-    -- from max(sequence) under its database write lock.)
+    -- takes queues concurrent appenders on any connection. A log that ends before it has lost rows.
+    -- (SQLite keeps it too from schema version 2.)
     last_sequence bigint NOT NULL DEFAULT 0,
     -- Bumped by every update: a metadata merge is written only if it is still the one read (optimistic
     -- compare-and-set). (SQLite bumps it too but never reads it: its updates hold the write lock.)
@@ -48,6 +50,13 @@ const migrations = (S: string): Migrations =>
     sequence bigint NOT NULL,
     PRIMARY KEY (run_id, node_id)
   );
+  `,
+    // Version 2: each event row's checksum (src/backends/sql/checksum.ts), filled here by the same function
+    // in SQL. last_sequence was already this backend's append counter. ('' is no checksum: a row written by
+    // an older wfstore still running fails its check rather than passing unchecked.)
+    `
+  ALTER TABLE ${S}.workflow_events ADD COLUMN checksum text NOT NULL DEFAULT '';
+  UPDATE ${S}.workflow_events e SET checksum = ${postgresChecksumSql('e', iso)};
   `,
   ] as const;
 

@@ -4,8 +4,12 @@
 import { StoreOpenError } from '../../contract/errors.js';
 import { RUN_STATUSES } from '../../contract/types.js';
 
-/** The version of the tables this wfstore writes; the same on every dialect (the same tables and columns). */
-export const SCHEMA_VERSION = 1;
+/**
+ * The version of the tables this wfstore writes; the same on every dialect (the same tables and columns).
+ * 1: the tables. 2: each event row's checksum (`workflow_events.checksum`, see checksum.ts), filled for the rows
+ * already there, and `workflow_runs.last_sequence` kept by SQLite too (set from the rows already there).
+ */
+export const SCHEMA_VERSION = 2;
 
 /** A dialect's DDL: step i takes the tables from version i to i + 1, one step per version. */
 export type Migrations = readonly string[] & { readonly length: typeof SCHEMA_VERSION };

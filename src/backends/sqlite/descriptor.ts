@@ -12,6 +12,7 @@ export const sqlite = descriptor<SqliteLocation>({
   fromUrl: (url) => ({ filename: pathOf(url, 'sqlite') }),
   driverPackage: 'better-sqlite3',
   load: async () => (await import('./index.js')).createSqliteStore as never,
+  verify: async (location, options) => (await import('./index.js')).verifySqliteStore(location, options),
   supports: { clock: true, ids: true, reopen: true, multiProcess: true },
   // WAL without an fsync per commit: survives a process kill, not a power loss.
   relaxed: { options: { synchronous: 'normal' }, label: 'synchronous=normal' },

@@ -5,7 +5,7 @@
 import type Database from 'better-sqlite3';
 import { runAlreadyExists, runNotFound } from '../../contract/errors.js';
 import { applyUpdate } from '../../contract/rules.js';
-import type { JsonObject, JsonValue, WorkflowEvent, WorkflowRun } from '../../contract/types.js';
+import type { JsonValue, WorkflowEvent, WorkflowRun } from '../../contract/types.js';
 import type {
   CreateEventRequest,
   ListEventsRequest,
@@ -13,31 +13,42 @@ import type {
   UpdateRunRequest,
 } from '../../contract/validation.js';
 import { eventFromRequest, runFromRecord, type NewRunRecord, type StorageDriver } from '../define-store.js';
+import { contentHash, rowProblem, sealChecksum } from '../sql/checksum.js';
+import { checkOutputs, checkPage, checkTail, joinedEvent } from '../sql/integrity.js';
 import { newRunValues, toRun } from '../sql/rows.js';
-import { prepareQueries, type EventRow, type Queries } from './queries.js';
+import { prepareQueries, type Queries } from './queries.js';
 
 export class SqliteDriver implements StorageDriver {
   readonly name = 'sqlite';
   private readonly q: Queries;
   private readonly appendTx: (request: CreateEventRequest, timestamp: string) => number;
   private readonly updateTx: (request: UpdateRunRequest, now: string) => WorkflowRun;
-  private readonly listEventsTx: (request: ListEventsRequest) => EventRow[];
-  private readonly outputsTx: (runId: string) => { node_id: string; output: string }[];
+  private readonly listEventsTx: (request: ListEventsRequest) => WorkflowEvent[];
+  private readonly outputsTx: (runId: string) => Map<string, JsonValue>;
 
   constructor(private readonly db: Database.Database) {
     this.q = prepareQueries(db);
     const q = this.q;
 
-    // Sequence, event row and node output commit together or not at all. Numbering from max(sequence)
-    // costs no write (a counter row would be one more page per append); it is safe because the
-    // transaction holds the database's write lock from its first statement (BEGIN IMMEDIATE).
+    // The run's last_sequence, once its last row is checked against it (sql/integrity.ts).
+    const checkedLast = (runId: string): number => {
+      const state = q.runState.get(runId);
+      if (state === undefined) throw runNotFound(runId);
+      const tail = joinedEvent(state);
+      checkTail(runId, state.last, tail && { sequence: tail.sequence, problem: rowProblem(tail) });
+      return state.last;
+    };
+
+    // Sequence, counter, event row and node output commit together or not at all. The number is safe
+    // because the transaction holds the database's write lock from its first statement (BEGIN IMMEDIATE).
     const insert = (request: CreateEventRequest, timestamp: string): number => {
-      const { found, last } = q.lastSequence.get({ run: request.run_id })!;
-      if (found === null) throw runNotFound(request.run_id);
-      const sequence = last + 1;
-      q.insertEvent.run(request.run_id, sequence, request.event_type, timestamp, request.payloadJson);
+      const { run_id, event_type, payloadJson } = request;
+      const sequence = checkedLast(run_id) + 1;
+      q.setLastSequence.run(sequence, run_id);
+      const checksum = sealChecksum(run_id, sequence, contentHash(event_type, timestamp, payloadJson));
+      q.insertEvent.run(run_id, sequence, event_type, timestamp, payloadJson, checksum);
       if (request.node !== undefined)
-        q.upsertOutput.run(request.run_id, request.node.node_id, request.node.outputJson, sequence);
+        q.upsertOutput.run(run_id, request.node.node_id, request.node.outputJson, sequence);
       return sequence;
     };
     const append = db.transaction(insert);
@@ -54,16 +65,14 @@ export class SqliteDriver implements StorageDriver {
     });
     this.updateTx = (request, now) => update.immediate(request, now);
 
-    // Reads that check the run and read its rows see one snapshot.
+    // Reads check the run and the rows they return in one snapshot.
     this.listEventsTx = db.transaction((request: ListEventsRequest) => {
-      const rows = q.listEvents.all(request.run_id, request.after_sequence, request.limit ?? -1);
-      if (rows.length === 0 && q.runExists.get(request.run_id) === undefined) throw runNotFound(request.run_id);
-      return rows;
+      const last = checkedLast(request.run_id);
+      return checkPage(request, last, q.listEvents.all(request.run_id, request.after_sequence, request.limit ?? -1));
     });
     this.outputsTx = db.transaction((runId: string) => {
-      const rows = q.outputs.all(runId);
-      if (rows.length === 0 && q.runExists.get(runId) === undefined) throw runNotFound(runId);
-      return rows;
+      checkedLast(runId);
+      return checkOutputs(runId, q.outputs.all(runId));
     });
   }
 
@@ -97,17 +106,11 @@ export class SqliteDriver implements StorageDriver {
   }
 
   async listEvents(request: ListEventsRequest): Promise<WorkflowEvent[]> {
-    return this.listEventsTx(request).map((row) => ({
-      run_id: row.run_id,
-      sequence: row.sequence,
-      event_type: row.event_type,
-      timestamp: row.timestamp,
-      payload: JSON.parse(row.payload) as JsonObject,
-    }));
+    return this.listEventsTx(request);
   }
 
   async completedOutputs(runId: string): Promise<Map<string, JsonValue>> {
-    return new Map(this.outputsTx(runId).map((row) => [row.node_id, JSON.parse(row.output) as JsonValue]));
+    return this.outputsTx(runId);
   }
 
   async close(): Promise<void> {

@@ -6,9 +6,12 @@ import { StoreOpenError } from '../../contract/errors.js';
 import type { DeterminismOptions, IWorkflowStore } from '../../contract/types.js';
 import { defineStore } from '../define-store.js';
 import { migrate } from '../sql/schema.js';
+import { verifySqlStore } from '../sql/verify.js';
+import type { VerifyOptions, VerifyReport } from '../verify.js';
 import { choiceOption, integerOption, pathOption, readFactoryOptions } from '../factory-options.js';
 import { SqliteDriver } from './driver.js';
 import { sqliteSchema } from './schema.js';
+import { sqliteAccess } from './verify.js';
 
 export interface SqliteStoreOptions extends DeterminismOptions {
   /** Database file (its directory is created if missing), or ':memory:'. */
@@ -23,6 +26,7 @@ export interface SqliteStoreOptions extends DeterminismOptions {
 }
 
 const FACTORY = 'createSqliteStore';
+const VERIFY = 'verifySqliteStore';
 // SQLite's busy timeout is a C int.
 const MAX_BUSY_TIMEOUT_MS = 2 ** 31 - 1;
 
@@ -35,22 +39,50 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<IW
     max: MAX_BUSY_TIMEOUT_MS,
     fallback: 5000,
   });
+  const db = await openDatabase(FACTORY, filename, { synchronous, busyTimeoutMs, mustExist: false });
+  return defineStore(new SqliteDriver(db), determinism);
+}
+
+/**
+ * Checks every run of the database (docs/contract.md, WF-DUR-2): each run's rows are sequences 1 to its
+ * last_sequence with no gap, each row's checksum holds, and its node outputs are each node's latest completion
+ * in the log. With `repair`, a run's outputs are rebuilt from its log when the log is intact; events are never
+ * changed. Opening migrates the database forward, as a store would; a missing file is refused.
+ */
+export async function verifySqliteStore(options: { filename: string }, verify: VerifyOptions): Promise<VerifyReport> {
+  const filename = pathOption(VERIFY, 'filename', (options as { filename?: unknown } | undefined)?.filename, 'a path');
+  const db = await openDatabase(VERIFY, filename, { synchronous: 'full', busyTimeoutMs: 5000, mustExist: true });
+  try {
+    return await verifySqlStore(sqliteAccess(db, filename), verify);
+  } finally {
+    db.close();
+  }
+}
+
+/** Opens the database as `opener` (its name in errors), sets the connection up and migrates it. */
+async function openDatabase(
+  opener: string,
+  filename: string,
+  settings: { synchronous: string; busyTimeoutMs: number; mustExist: boolean },
+): Promise<BetterSqlite3.Database> {
   let db: BetterSqlite3.Database;
   try {
-    if (filename !== ':memory:') mkdirSync(path.dirname(path.resolve(filename)), { recursive: true });
-    db = new Database(filename, { timeout: busyTimeoutMs });
+    if (filename !== ':memory:' && !settings.mustExist) {
+      mkdirSync(path.dirname(path.resolve(filename)), { recursive: true });
+    }
+    db = new Database(filename, { timeout: settings.busyTimeoutMs, fileMustExist: settings.mustExist });
   } catch (error) {
-    throw new StoreOpenError(`${FACTORY}: cannot open ${filename}: ${(error as Error).message}`, { cause: error });
+    throw new StoreOpenError(`${opener}: cannot open ${filename}: ${(error as Error).message}`, { cause: error });
   }
   try {
     db.pragma('journal_mode = WAL');
-    db.pragma(`synchronous = ${synchronous.toUpperCase()}`);
+    db.pragma(`synchronous = ${settings.synchronous.toUpperCase()}`);
     db.pragma('foreign_keys = ON');
-    await migrate(sqliteSchema(db, filename));
+    await migrate(sqliteSchema(db, `${opener}: ${filename}`));
+    return db;
   } catch (error) {
     db.close();
     if (error instanceof StoreOpenError) throw error;
-    throw new StoreOpenError(`${FACTORY}: cannot prepare ${filename}: ${(error as Error).message}`, { cause: error });
+    throw new StoreOpenError(`${opener}: cannot prepare ${filename}: ${(error as Error).message}`, { cause: error });
   }
-  return defineStore(new SqliteDriver(db), determinism);
 }

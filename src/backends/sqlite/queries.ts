@@ -1,15 +1,14 @@
 // Every statement the SQLite driver runs, prepared once per connection.
 
 import type Database from 'better-sqlite3';
+import type { StoredEventRow } from '../sql/checksum.js';
+import type { Nullable, OutputRow } from '../sql/integrity.js';
 import { type RunRow, runColumns } from '../sql/rows.js';
 
-export interface EventRow {
-  run_id: string;
-  sequence: number;
-  event_type: string;
-  timestamp: string;
-  payload: string;
-}
+/** A run's last_sequence and its row with the highest sequence (null columns when it has none). */
+export type RunState = { last: number } & Nullable<StoredEventRow>;
+
+const EVENT_COLUMNS = 'run_id, sequence, event_type, timestamp, payload, checksum';
 
 const RUN_COLUMNS = runColumns();
 
@@ -21,12 +20,12 @@ export interface Queries {
   listRuns: Statement<{ status: string | null; workflow_name: string | null; limit: number }, RunRow>;
   updateRun: Statement<[string, string, string, string]>;
   deleteRun: Statement<[string]>;
-  runExists: Statement<[string], { found: 1 }>;
-  lastSequence: Statement<{ run: string }, { found: 1 | null; last: number }>;
-  insertEvent: Statement<[string, number, string, string, string]>;
+  runState: Statement<[string], RunState>;
+  setLastSequence: Statement<[number, string]>;
+  insertEvent: Statement<[string, number, string, string, string, string]>;
   upsertOutput: Statement<[string, string, string, number]>;
-  listEvents: Statement<[string, number, number], EventRow>;
-  outputs: Statement<[string], { node_id: string; output: string }>;
+  listEvents: Statement<[string, number, number], StoredEventRow>;
+  outputs: Statement<[string], OutputRow>;
 }
 
 export function prepareQueries(db: Database.Database): Queries {
@@ -44,27 +43,34 @@ export function prepareQueries(db: Database.Database): Queries {
       `UPDATE workflow_runs SET status = ?, metadata = ?, updated_at = ?, revision = revision + 1 WHERE id = ?`,
     ),
     deleteRun: db.prepare<[string]>(`DELETE FROM workflow_runs WHERE id = ?`),
-    runExists: db.prepare<[string], { found: 1 }>(`SELECT 1 AS found FROM workflow_runs WHERE id = ?`),
-    // Read under BEGIN IMMEDIATE: SQLite's single write lock is held, so no other writer (in any
-    // process) can take the same number before the insert.
-    // One statement for both: does the run exist, and what is its last sequence.
-    lastSequence: db.prepare<{ run: string }, { found: 1 | null; last: number }>(
-      `SELECT (SELECT 1 FROM workflow_runs WHERE id = @run) AS found,
-              (SELECT coalesce(max(sequence), 0) FROM workflow_events WHERE run_id = @run) AS last`,
+    // Under BEGIN IMMEDIATE (an append) SQLite's single write lock is held, so no other writer (in any
+    // process) can take the same number before the insert; in a read, one snapshot with the rows read.
+    // One statement: does the run exist, its last sequence, and its last row (to check before going on).
+    runState: db.prepare<[string], RunState>(
+      `SELECT r.last_sequence AS last, e.run_id, e.sequence, e.event_type, e.timestamp, e.payload, e.checksum
+       FROM workflow_runs r
+       LEFT JOIN workflow_events e
+         ON e.run_id = r.id AND e.sequence = (SELECT max(sequence) FROM workflow_events WHERE run_id = r.id)
+       WHERE r.id = ?`,
     ),
-    insertEvent: db.prepare<[string, number, string, string, string]>(
-      `INSERT INTO workflow_events (run_id, sequence, event_type, timestamp, payload) VALUES (?, ?, ?, ?, ?)`,
+    setLastSequence: db.prepare<[number, string]>(`UPDATE workflow_runs SET last_sequence = ? WHERE id = ?`),
+    insertEvent: db.prepare<[string, number, string, string, string, string]>(
+      `INSERT INTO workflow_events (${EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)`,
     ),
     upsertOutput: db.prepare<[string, string, string, number]>(
       `INSERT INTO workflow_node_outputs (run_id, node_id, output, sequence) VALUES (?, ?, ?, ?)
        ON CONFLICT (run_id, node_id) DO UPDATE SET output = excluded.output, sequence = excluded.sequence`,
     ),
-    listEvents: db.prepare<[string, number, number], EventRow>(
-      `SELECT run_id, sequence, event_type, timestamp, payload FROM workflow_events
-       WHERE run_id = ? AND sequence > ? ORDER BY sequence LIMIT ?`,
+    listEvents: db.prepare<[string, number, number], StoredEventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM workflow_events WHERE run_id = ? AND sequence > ? ORDER BY sequence LIMIT ?`,
     ),
-    outputs: db.prepare<[string], { node_id: string; output: string }>(
-      `SELECT node_id, output FROM workflow_node_outputs WHERE run_id = ? ORDER BY sequence`,
+    // Each output with the event it was recorded with, to be checked against it.
+    outputs: db.prepare<[string], OutputRow>(
+      `SELECT o.node_id, o.sequence AS output_sequence, o.output,
+              e.run_id, e.sequence, e.event_type, e.timestamp, e.payload, e.checksum
+       FROM workflow_node_outputs o
+       LEFT JOIN workflow_events e ON e.run_id = o.run_id AND e.sequence = o.sequence
+       WHERE o.run_id = ? ORDER BY o.sequence`,
     ),
   };
 }
