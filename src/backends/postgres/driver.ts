@@ -9,12 +9,14 @@ import { allowedSources } from '../../contract/transitions.js';
 import type {
   CreateEventRequest,
   EventRequest,
+  ImportedEvent,
+  ImportRunRequest,
   ListEventsRequest,
   ListRunsRequest,
   UpdateRunRequest,
 } from '../../contract/validation.js';
 import { eventFromRequest, runFromRecord, type NewRunRecord, type StorageDriver } from '../define-store.js';
-import { checksumProblem, contentHash, type StoredEventRow } from '../sql/checksum.js';
+import { checksumProblem, contentHash, sealChecksum, type StoredEventRow } from '../sql/checksum.js';
 import { checkOutputs, checkPage, checkTail, joinedEvent, type Nullable, type OutputRow } from '../sql/integrity.js';
 import { newRunValues, type RunRow, toRun } from '../sql/rows.js';
 import type { StorePool } from './pool.js';
@@ -37,6 +39,30 @@ function checkRunTail(runId: string, row: RunTail): number {
       : { sequence: row.tail_sequence, problem: checksumProblem(row.tail_checksum!, row.tail_expected!) };
   checkTail(runId, row.last_sequence, tail);
   return row.last_sequence;
+}
+
+/** Sends one statement on a transaction's connection. */
+type Send = <R extends pg.QueryResultRow>(statement: TimedQuery | string) => Promise<pg.QueryResult<R>>;
+
+/** Event rows per import statement: a long log goes in slices, so no one message grows without bound. */
+const IMPORT_SLICE = 5_000;
+
+/** An imported log's columns as arrays (queries.ts `importRun`), each row with its checksum. */
+function eventArrays(runId: string, events: ImportedEvent[]): unknown[][] {
+  const columns: unknown[][] = [[], [], [], [], []];
+  for (const { sequence, event_type, timestamp, payloadJson } of events) {
+    const checksum = sealChecksum(runId, sequence, contentHash(event_type, timestamp, payloadJson));
+    [sequence, event_type, timestamp, payloadJson, checksum].forEach((value, i) => columns[i]!.push(value));
+  }
+  return columns;
+}
+
+/** The outputs an imported log leaves: each node's latest node_completed, as arrays of node, output, sequence. */
+function outputArrays(events: ImportedEvent[]): unknown[][] {
+  const latest = new Map<string, [string, number]>();
+  for (const { node, sequence } of events)
+    if (node !== undefined) latest.set(node.node_id, [node.outputJson, sequence]);
+  return [[...latest.keys()], [...latest.values()].map((v) => v[0]), [...latest.values()].map((v) => v[1])];
 }
 
 /** Optimistic updates retry when another writer got in between; this many tries means something is wrong. */
@@ -117,9 +143,21 @@ export class PostgresDriver implements StorageDriver {
    * The update and its event in one transaction on one connection (WF-UPD-4): the run's row is locked,
    * the update decided in JavaScript and written, the event appended (numbered from the same row).
    */
-  private async updateWithEvent(request: UpdateRunRequest, event: EventRequest, now: string): Promise<WorkflowRun> {
+  private updateWithEvent(request: UpdateRunRequest, event: EventRequest, now: string): Promise<WorkflowRun> {
+    return this.transaction(async (on) => {
+      const { rows } = await on<RunRow & { revision: number }>(this.q.lockRun([request.id]));
+      if (rows[0] === undefined) throw runNotFound(request.id);
+      const { run, metadataJson } = applyUpdate(toRun(rows[0]), request, now);
+      await on(this.q.replaceRun([run.id, run.status, metadataJson, run.updated_at, rows[0].revision]));
+      this.appended(run.id, await on(this.appendStatement({ run_id: run.id, ...event }, run.updated_at)));
+      return run;
+    });
+  }
+
+  /** `work` in one transaction on one connection: committed when it returns, rolled back when it throws. */
+  private async transaction<T>(work: (on: Send) => Promise<T>): Promise<T> {
     const client = await this.connections.pool.connect();
-    const on = async <R extends pg.QueryResultRow>(statement: TimedQuery | string) => {
+    const on: Send = async <R extends pg.QueryResultRow>(statement: TimedQuery | string) => {
       // BEGIN and COMMIT carry the client's bound too: a frozen server must not hold the call forever.
       const query =
         typeof statement === 'string' ? { text: statement, query_timeout: this.bounds.queryTimeoutMs } : statement;
@@ -132,13 +170,9 @@ export class PostgresDriver implements StorageDriver {
     let failed: unknown;
     try {
       await on('BEGIN');
-      const { rows } = await on<RunRow & { revision: number }>(this.q.lockRun([request.id]));
-      if (rows[0] === undefined) throw runNotFound(request.id);
-      const { run, metadataJson } = applyUpdate(toRun(rows[0]), request, now);
-      await on(this.q.replaceRun([run.id, run.status, metadataJson, run.updated_at, rows[0].revision]));
-      this.appended(run.id, await on(this.appendStatement({ run_id: run.id, ...event }, run.updated_at)));
+      const result = await work(on);
       await on('COMMIT');
-      return run;
+      return result;
     } catch (error) {
       failed = error;
       await client.query('ROLLBACK').catch(() => {});
@@ -201,6 +235,34 @@ export class PostgresDriver implements StorageDriver {
       runId,
       rows.filter((row) => row.node_id !== null),
     );
+  }
+
+  /**
+   * One statement when the run is new and its log short (the common case in a copy); a transaction when it
+   * replaces a run or comes in slices.
+   */
+  async importRun({ run, events }: ImportRunRequest, options: { replace: boolean }): Promise<void> {
+    const [first, ...rest] = Array.from({ length: Math.ceil(events.length / IMPORT_SLICE) }, (_, i) =>
+      events.slice(i * IMPORT_SLICE, (i + 1) * IMPORT_SLICE),
+    );
+    const row = [run.workflow_name, run.status, run.user_message, run.metadataJson, run.created_at, run.updated_at];
+    const whole = this.q.importRun([
+      run.id,
+      ...eventArrays(run.id, first ?? []),
+      ...row,
+      events.length,
+      ...outputArrays(events),
+    ]);
+    const put = async (send: Send) => {
+      const { rows } = await send<{ inserted: number }>(whole);
+      if (rows[0]?.inserted !== 1) throw runAlreadyExists(run.id);
+      for (const slice of rest) await send(this.q.importEvents([run.id, ...eventArrays(run.id, slice)]));
+    };
+    if (!options.replace && rest.length === 0) return put((statement) => this.query(statement as TimedQuery));
+    await this.transaction(async (on) => {
+      if (options.replace) await on(this.q.deleteRun([run.id]));
+      await put(on);
+    });
   }
 
   async close(): Promise<void> {

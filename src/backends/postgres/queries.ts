@@ -41,7 +41,7 @@ export function buildQueries(schema: string, S: string, queryTimeoutMs: number) 
     types: TYPES,
     query_timeout: queryTimeoutMs,
   });
-  return { ...runStatements(S, statement), ...eventStatements(S, statement) };
+  return { ...runStatements(S, statement), ...eventStatements(S, statement), ...importStatements(S, statement) };
 }
 
 /** The statements on workflow_runs alone; `S` is the quoted schema name. */
@@ -159,6 +159,40 @@ function eventStatements(S: string, statement: Define) {
        LEFT JOIN ${S}.workflow_events e ON e.run_id = o.run_id AND e.sequence = o.sequence
        WHERE r.id = $1
        ORDER BY o.sequence`,
+    ),
+  };
+}
+
+/** Event rows as arrays, one per column: sequence, event_type, timestamp, payload, checksum. */
+const EVENT_ARRAYS = 'unnest($2::bigint[], $3::text[], $4::timestamptz[], $5::json[], $6::text[])';
+
+/**
+ * An imported run (wfstore copy and import) in one statement: the run's row with its own timestamps and
+ * last_sequence, a first slice of its events, and its outputs — or nothing when the id is taken (no `run`
+ * row, so the other inserts select nothing). Later slices of a long log go in by `importEvents`, in the
+ * same transaction. Checksums come from the client (sql/checksum.ts): it has every value.
+ */
+function importStatements(S: string, statement: Define) {
+  return {
+    importRun: statement(
+      'import_run',
+      `WITH run AS (
+         INSERT INTO ${S}.workflow_runs (${runColumns()}, last_sequence)
+         VALUES ($1, $7, $8, $9, $10::json, $11, $12, $13) ON CONFLICT (id) DO NOTHING
+         RETURNING id
+       ), events AS (
+         INSERT INTO ${S}.workflow_events (run_id, sequence, event_type, timestamp, payload, checksum)
+         SELECT run.id, e.* FROM run, ${EVENT_ARRAYS} AS e
+       ), outputs AS (
+         INSERT INTO ${S}.workflow_node_outputs (run_id, node_id, output, sequence)
+         SELECT run.id, o.* FROM run, unnest($14::text[], $15::json[], $16::bigint[]) AS o
+       )
+       SELECT count(*)::int AS inserted FROM run`,
+    ),
+    importEvents: statement(
+      'import_events',
+      `INSERT INTO ${S}.workflow_events (run_id, sequence, event_type, timestamp, payload, checksum)
+       SELECT $1, e.* FROM ${EVENT_ARRAYS} AS e`,
     ),
   };
 }

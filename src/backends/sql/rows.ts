@@ -15,10 +15,15 @@ export function runColumns(timestamp: (column: string) => string = (column) => c
   return RUN_FIELDS.map((field) => (TIMESTAMPS.includes(field) ? timestamp(field) : field)).join(', ');
 }
 
-/** A new run's values for runColumns(), in its order (`updated_at` is `created_at`). */
-export function newRunValues(record: NewRunRecord): [string, string, string, string, string, string, string] {
+/**
+ * A run's values for runColumns(), in its order. A new run's `updated_at` is its `created_at`; an imported
+ * run brings its own.
+ */
+export function newRunValues(
+  record: NewRunRecord & { updated_at?: string },
+): [string, string, string, string, string, string, string] {
   const { id, workflow_name, status, user_message, metadataJson, created_at } = record;
-  return [id, workflow_name, status, user_message, metadataJson, created_at, created_at];
+  return [id, workflow_name, status, user_message, metadataJson, created_at, record.updated_at ?? created_at];
 }
 
 /** A run row as the drivers read it (runColumns()). */

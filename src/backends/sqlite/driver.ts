@@ -8,6 +8,7 @@ import { applyUpdate } from '../../contract/rules.js';
 import type { JsonValue, WorkflowEvent, WorkflowRun } from '../../contract/types.js';
 import type {
   CreateEventRequest,
+  ImportRunRequest,
   ListEventsRequest,
   ListRunsRequest,
   UpdateRunRequest,
@@ -25,6 +26,7 @@ export class SqliteDriver implements StorageDriver {
   private readonly updateTx: (request: UpdateRunRequest, now: string) => WorkflowRun;
   private readonly listEventsTx: (request: ListEventsRequest) => WorkflowEvent[];
   private readonly outputsTx: (runId: string) => Map<string, JsonValue>;
+  private readonly importTx: (request: ImportRunRequest, replace: boolean) => void;
 
   constructor(private readonly db: Database.Database) {
     this.q = prepareQueries(db);
@@ -74,6 +76,19 @@ export class SqliteDriver implements StorageDriver {
       checkedLast(runId);
       return checkOutputs(runId, q.outputs.all(runId));
     });
+
+    // The old run (if replaced) goes and the new one comes in one transaction: a reader sees one or the other.
+    const importWhole = db.transaction(({ run, events }: ImportRunRequest, replace: boolean) => {
+      if (replace) q.deleteRun.run(run.id);
+      if (q.insertRun.run(...newRunValues(run)).changes === 0) throw runAlreadyExists(run.id);
+      for (const { sequence, event_type, timestamp, payloadJson, node } of events) {
+        const checksum = sealChecksum(run.id, sequence, contentHash(event_type, timestamp, payloadJson));
+        q.insertEvent.run(run.id, sequence, event_type, timestamp, payloadJson, checksum);
+        if (node !== undefined) q.upsertOutput.run(run.id, node.node_id, node.outputJson, sequence);
+      }
+      q.setLastSequence.run(events.length, run.id);
+    });
+    this.importTx = (request, replace) => importWhole.immediate(request, replace);
   }
 
   async insertRun(record: NewRunRecord): Promise<WorkflowRun> {
@@ -111,6 +126,10 @@ export class SqliteDriver implements StorageDriver {
 
   async completedOutputs(runId: string): Promise<Map<string, JsonValue>> {
     return this.outputsTx(runId);
+  }
+
+  async importRun(request: ImportRunRequest, options: { replace: boolean }): Promise<void> {
+    this.importTx(request, options.replace);
   }
 
   async close(): Promise<void> {
