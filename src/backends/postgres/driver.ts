@@ -49,12 +49,13 @@ const IMPORT_SLICE = 5_000;
 
 /** An imported log's columns as arrays (queries.ts `importRun`), each row with its checksum. */
 function eventArrays(runId: string, events: ImportedEvent[]): unknown[][] {
-  const columns: unknown[][] = [[], [], [], [], []];
-  for (const { sequence, event_type, timestamp, payloadJson } of events) {
-    const checksum = sealChecksum(runId, sequence, contentHash(event_type, timestamp, payloadJson));
-    [sequence, event_type, timestamp, payloadJson, checksum].forEach((value, i) => columns[i]!.push(value));
-  }
-  return columns;
+  return [
+    events.map((e) => e.sequence),
+    events.map((e) => e.event_type),
+    events.map((e) => e.timestamp),
+    events.map((e) => e.payloadJson),
+    events.map((e) => sealChecksum(runId, e.sequence, contentHash(e.event_type, e.timestamp, e.payloadJson))),
+  ];
 }
 
 /** The outputs an imported log leaves: each node's latest node_completed, as arrays of node, output, sequence. */
