@@ -38,3 +38,12 @@ export async function provisionPostgres(
   const { provisionPostgres: provision } = await import('./postgres/provision.js');
   return provision(...args);
 }
+export {
+  copyStore,
+  exportStore,
+  importArchive,
+  type RunFilter,
+  type TransferOptions,
+  type TransferTotals,
+} from './transfer/transfer.js';
+export { ArchiveError } from './transfer/archive.js';

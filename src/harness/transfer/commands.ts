@@ -76,7 +76,11 @@ export function addTransferCommands(program: Command): void {
       .argument('[file]', 'the archive file; standard output when absent'),
   ).action(async (from: string, file: string | undefined, options: FilterOptions) => {
     const sum = await exportRuns(from, file, filterOf(options));
-    if (file !== undefined) printTotals('export', sum);
+    // On stdout the archive itself is the output; the totals go to the terminal only when there is a file.
+    if (file !== undefined)
+      console.log(
+        `export: ${sum.runs} run(s), ${sum.events} event(s) written to ${file} in ${sum.seconds.toFixed(1)} s`,
+      );
   });
 
   program
