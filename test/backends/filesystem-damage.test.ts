@@ -12,7 +12,7 @@ import { after, afterEach, before, beforeEach, describe, it, mock } from 'node:t
 import { createFilesystemStore } from '../../src/backends/filesystem/index.js';
 import { JSON_MAX_BYTES } from '../../src/contract/limits.js';
 import type { IWorkflowStore } from '../../src/contract/types.js';
-import { rejectsWith } from '../support/assertions.js';
+import { refusedAtOpen, rejectsWith } from '../support/assertions.js';
 
 /** Every file and directory under `dir`, with a hash of each file's bytes: two equal snapshots, nothing changed. */
 async function snapshot(dir: string): Promise<Record<string, string>> {
@@ -183,7 +183,7 @@ describe('damage is detected, named, and never hidden (WF-DUR-2)', () => {
   });
 });
 
-describe('refused calls and reads write nothing; temporary files are cleaned', () => {
+describe('refused calls and reads write nothing; temporary files are cleaned; the format marker', () => {
   let dir: string;
   let store: IWorkflowStore;
   beforeEach(async () => {
@@ -286,5 +286,26 @@ describe('refused calls and reads write nothing; temporary files are cleaned', (
     assert.equal((await store.getCompletedDagNodeOutputs('r')).get('a'), 1, 'a read leaves them');
     await store.createWorkflowEvent({ run_id: 'r', event_type: 'x' });
     for (const temporary of left) await assert.rejects(fs.stat(temporary), { code: 'ENOENT' });
+  });
+
+  it('writes a format marker; a store of a newer format is refused at open, untouched', async () => {
+    assert.deepEqual(JSON.parse(await fs.readFile(path.join(dir, '.wfstore-format'), 'utf8')), {
+      format: 'wfstore-filesystem',
+      version: 1,
+    });
+    await store.createWorkflowRun({ id: 'r', workflow_name: 'w', user_message: '' });
+    await store.close();
+    const newer = path.join(root, `newer-${++n}`);
+    await fs.mkdir(path.join(newer, 'r'), { recursive: true });
+    await fs.writeFile(path.join(newer, '.wfstore-format'), '{"format":"wfstore-filesystem","version":2}\n');
+    await fs.writeFile(path.join(newer, 'r', 'events.jsonl'), 'a future format\n');
+    const before = await snapshot(newer);
+    const error = await refusedAtOpen(createFilesystemStore({ artifactsDir: newer }), 'format');
+    assert.match(error.message, /format 2, written by a newer wfstore/);
+    assert.deepEqual(await snapshot(newer), before);
+    // A directory of runs written before the marker existed (no checksums) is refused too.
+    await fs.rm(path.join(newer, '.wfstore-format'));
+    await refusedAtOpen(createFilesystemStore({ artifactsDir: newer }), 'format');
+    store = await createFilesystemStore({ artifactsDir: dir });
   });
 });

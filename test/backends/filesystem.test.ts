@@ -111,7 +111,7 @@ describe('filesystem backend on disk', () => {
       [],
     );
     // A run's lock is its directory: there are no lock files.
-    assert.deepEqual((await fs.readdir(dir)).sort(), ['.staging', '.trash', 'r']);
+    assert.deepEqual((await fs.readdir(dir)).sort(), ['.staging', '.trash', '.wfstore-format', 'r']);
     assert.deepEqual(await fs.readdir(path.join(dir, '.staging')), []);
   });
 

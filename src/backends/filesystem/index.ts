@@ -5,6 +5,7 @@ import type { DeterminismOptions, IWorkflowStore } from '../../contract/types.js
 import { defineStore } from '../define-store.js';
 import { booleanOption, pathOption, readFactoryOptions } from '../factory-options.js';
 import { FilesystemDriver } from './driver.js';
+import { openFormat } from './format.js';
 import { Layout, STALE_AFTER_MS } from './layout.js';
 
 export interface FilesystemStoreOptions extends DeterminismOptions {
@@ -26,6 +27,8 @@ export async function createFilesystemStore(options: FilesystemStoreOptions): Pr
   const layout = new Layout(path.resolve(artifactsDir));
   try {
     await fs.mkdir(layout.root, { recursive: true });
+    // Before anything is written: a store of a newer format is refused untouched.
+    await openFormat(layout, fsync, FACTORY);
     await Promise.all([layout.staging, layout.trash].map((dir) => fs.mkdir(dir, { recursive: true })));
   } catch (error) {
     if (error instanceof StoreOpenError) throw error;

@@ -7,12 +7,15 @@ import path from 'node:path';
 export const STALE_AFTER_MS = 60 * 60 * 1000;
 
 export class Layout {
+  /** The format marker: which on-disk format the store is in (format.ts). */
+  readonly formatFile: string;
   /** Runs are assembled here and renamed into place, so a half-created run is never visible. */
   readonly staging: string;
   /** Deleted runs are renamed here first, so a delete is atomic, then removed. */
   readonly trash: string;
 
   constructor(readonly root: string) {
+    this.formatFile = path.join(root, '.wfstore-format');
     this.staging = path.join(root, '.staging');
     this.trash = path.join(root, '.trash');
   }
