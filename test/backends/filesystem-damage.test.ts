@@ -1,6 +1,6 @@
 // The filesystem backend under damage and faults (WF-DUR-2, WF-UPD-4, WF-FS-1): each kind of damage found
-// by reads and writes and named; nothing written by refused calls or by reads that cannot write; temporary
-// files cleaned.
+// by reads and writes and named; nothing written by refused calls or by reads that cannot write; a format
+// marker; verify; and what readers in another process may see while a run changes.
 
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -9,9 +9,13 @@ import { syncBuiltinESMExports } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it, mock } from 'node:test';
-import { createFilesystemStore } from '../../src/backends/filesystem/index.js';
+import { createFilesystemStore, verifyFilesystemStore } from '../../src/backends/filesystem/index.js';
+import { eventLine } from '../../src/backends/filesystem/log-format.js';
+import { filesystem } from '../../src/backends/filesystem/descriptor.js';
 import { JSON_MAX_BYTES } from '../../src/contract/limits.js';
 import type { IWorkflowStore } from '../../src/contract/types.js';
+import { parseCreateEvent } from '../../src/contract/validation.js';
+import { ManualClock } from '../../src/harness/clock.js';
 import { refusedAtOpen, rejectsWith } from '../support/assertions.js';
 
 /** Every file and directory under `dir`, with a hash of each file's bytes: two equal snapshots, nothing changed. */
@@ -302,10 +306,126 @@ describe('refused calls and reads write nothing; temporary files are cleaned; th
     const before = await snapshot(newer);
     const error = await refusedAtOpen(createFilesystemStore({ artifactsDir: newer }), 'format');
     assert.match(error.message, /format 2, written by a newer wfstore/);
+    await assert.rejects(verifyFilesystemStore({ artifactsDir: newer }, { repair: true }), /newer wfstore/);
     assert.deepEqual(await snapshot(newer), before);
     // A directory of runs written before the marker existed (no checksums) is refused too.
     await fs.rm(path.join(newer, '.wfstore-format'));
     await refusedAtOpen(createFilesystemStore({ artifactsDir: newer }), 'format');
     store = await createFilesystemStore({ artifactsDir: dir });
+  });
+});
+
+describe('verifyFilesystemStore', () => {
+  let base: string;
+  const ts = '2026-01-01T00:00:09.000Z';
+
+  before(async () => {
+    base = path.join(root, 'verify-base');
+    const store = await createFilesystemStore({ artifactsDir: base, now: new ManualClock().now });
+    for (const id of ['a', 'b', 'c', 'd', 'e', 'f', 'g']) {
+      await store.createWorkflowRun({ id, workflow_name: 'w', user_message: '' });
+      for (let i = 1; i <= 6; i++) {
+        await store.createWorkflowEvent(
+          i % 2 === 0 ? completion(id, `n${i / 2}`, i) : { run_id: id, event_type: 'tick', payload: { i } },
+        );
+      }
+    }
+    await store.updateWorkflowRun('a', { status: 'running' }, { event: { event_type: 'claimed' } });
+    await store.getCompletedDagNodeOutputs('c');
+    await store.close();
+  });
+
+  it('reports a healthy store as healthy, through the descriptor too', async () => {
+    const report = await verifyFilesystemStore({ artifactsDir: base }, { repair: false });
+    assert.deepEqual(report.damage, []);
+    assert.equal(report.runs, 7);
+    assert.equal(report.events, 7 * 6 + 1);
+    assert.deepEqual(await filesystem.verify!({ artifactsDir: base }, { repair: false }), report);
+  });
+
+  /** A copy of the base store with one kind of damage per run. */
+  async function damagedCopy(): Promise<string> {
+    const copy = path.join(root, `verify-copy-${++n}`);
+    await fs.cp(base, copy, { recursive: true });
+    const at = (...parts: string[]) => path.join(copy, ...parts);
+    const log = await fs.readFile(at('a', 'events.jsonl'));
+    log[log.indexOf('"i":3') + 4] = '8'.charCodeAt(0);
+    await fs.writeFile(at('a', 'events.jsonl'), log);
+    await fs.rm(at('c', 'nodes', 'n1.json'));
+    await fs.writeFile(at('c', 'nodes', 'n2.json'), '{"node_id":"n2","sequence":4,"output":"garbled"}');
+    await fs.writeFile(at('c', 'nodes', 'ghost.json'), '{}');
+    await fs.writeFile(at('c', 'nodes', '.view.json'), 'not json');
+    await fs.writeFile(at('c', 'run.json.77.abcdef.tmp'), '{"ha');
+    const lines = (await fs.readFile(at('d', 'events.jsonl'), 'utf8')).split('\n');
+    await fs.writeFile(at('d', 'events.jsonl'), `${lines.slice(0, 4).join('\n')}\n`);
+    await fs.truncate(at('e', 'events.jsonl'), 0);
+    await fs.truncate(at('f', 'run.json'), 10);
+    // A crash after an update's line was committed, before run.json: the line lies beyond the seal.
+    const update = eventLine(parseCreateEvent({ run_id: 'g', event_type: 'claimed' }), 7, ts, {
+      status: 'running',
+      metadataJson: '{"k":1}',
+    });
+    await fs.appendFile(at('g', 'events.jsonl'), update);
+    await fs.writeFile(at('.wfstore-format.9.aa.tmp'), '');
+    await fs.mkdir(at('.staging', 'half-created'));
+    const old = new Date(Date.now() - 2 * 3_600_000);
+    await fs.utimes(at('.staging', 'half-created'), old, old);
+    return copy;
+  }
+
+  const summary = (report: Awaited<ReturnType<typeof verifyFilesystemStore>>) =>
+    report.damage.map((d) => `${d.runId ?? '-'} ${d.where} ${d.repairable ? 'derived' : 'data'}`).sort();
+
+  it('finds each kind of damage on a copy; repair rebuilds only what is derived from the log', async () => {
+    const copy = await damagedCopy();
+    const found = await verifyFilesystemStore({ artifactsDir: copy }, { repair: false });
+    const derived = [
+      '- .staging/half-created derived',
+      '- .wfstore-format.9.aa.tmp derived',
+      'c nodes/.view.json derived',
+      'c nodes/ghost.json derived',
+      'c nodes/n1.json derived',
+      'c nodes/n2.json derived',
+      'c run.json.77.abcdef.tmp derived',
+      'g run.json derived',
+    ];
+    const data = [
+      'a events.jsonl line 3 data',
+      'd events.jsonl line 5 data',
+      'e events.jsonl line 1 data',
+      'f run.json data',
+    ];
+    assert.deepEqual(summary(found), [...derived, ...data].sort());
+    assert.equal(found.runs, 7);
+    const logs = async () =>
+      Promise.all(['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((id) => fs.readFile(path.join(copy, id, 'events.jsonl'))));
+    const before = await logs();
+
+    const repaired = await verifyFilesystemStore({ artifactsDir: copy }, { repair: true });
+    assert.deepEqual(
+      repaired.damage
+        .filter((d) => d.repaired === true)
+        .map((d) => `${d.runId ?? '-'} ${d.where} derived`)
+        .sort(),
+      derived.sort(),
+    );
+    assert.deepEqual(await logs(), before, 'events are never touched');
+    assert.deepEqual(summary(await verifyFilesystemStore({ artifactsDir: copy }, { repair: false })), data.sort());
+
+    const store = await createFilesystemStore({ artifactsDir: copy });
+    try {
+      assert.deepEqual(
+        [...(await store.getCompletedDagNodeOutputs('c'))],
+        [
+          ['n1', 2],
+          ['n2', 4],
+          ['n3', 6],
+        ],
+      );
+      const g = await store.getWorkflowRun('g');
+      assert.deepEqual([g?.status, g?.metadata, g?.updated_at], ['running', { k: 1 }, ts]);
+    } finally {
+      await store.close();
+    }
   });
 });

@@ -8,6 +8,7 @@ export const filesystem = descriptor<FilesystemLocation>({
   supports: { clock: true, ids: true, reopen: true, multiProcess: true },
   load: async () => (await import('./index.js')).createFilesystemStore as never,
   describe: (location) => `files under ${location.artifactsDir}`,
+  verify: async (location, options) => (await import('./index.js')).verifyFilesystemStore(location, options),
   locationIn: (artifactsDir) => ({ artifactsDir }),
   relaxed: { options: { fsync: false }, label: 'fsync=false' },
 });

@@ -8,6 +8,8 @@ import { FilesystemDriver } from './driver.js';
 import { openFormat } from './format.js';
 import { Layout, STALE_AFTER_MS } from './layout.js';
 
+export { verifyFilesystemStore } from './verify.js';
+
 export interface FilesystemStoreOptions extends DeterminismOptions {
   /** Root directory; each run is `{artifactsDir}/{runId}/`. Created if missing. */
   artifactsDir: string;
