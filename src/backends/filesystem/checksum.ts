@@ -41,11 +41,32 @@ export function checksumText(bytes: Uint8Array): string {
 const OPEN = Buffer.from(',"crc":"');
 const CLOSE = Buffer.from('"}');
 export const CHECKSUM_SUFFIX_LENGTH = OPEN.length + 8 + CLOSE.length;
-const HEX = /^[0-9a-f]{8}$/;
 
-/** `body` (a JSON object without its closing brace) sealed with its checksum: the whole record. */
-export function sealed(body: Buffer): Buffer {
-  return Buffer.concat([body, OPEN, Buffer.from(checksumText(body), 'latin1'), CLOSE]);
+/**
+ * `text` (a JSON object without its closing brace) sealed with its checksum: the whole record, in a buffer of
+ * `size` bytes (at least the record's), the rest left for the caller to fill.
+ */
+export function sealed(text: string, size = 0): { record: Buffer; length: number } {
+  const body = Buffer.byteLength(text, 'utf8');
+  const length = body + CHECKSUM_SUFFIX_LENGTH;
+  const record = Buffer.allocUnsafe(Math.max(size, length));
+  record.write(text, 0, 'utf8');
+  OPEN.copy(record, body);
+  record.write(checksumText(record.subarray(0, body)), body + OPEN.length, 'latin1');
+  CLOSE.copy(record, length - CLOSE.length);
+  return { record, length };
+}
+
+/** The value of 8 lowercase hex digits at `start`, or -1. Read byte by byte: this runs once per line read. */
+function hexAt(bytes: Buffer, start: number): number {
+  let value = 0;
+  for (let i = start; i < start + 8; i++) {
+    const c = bytes[i]!;
+    const digit = c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : -1;
+    if (digit < 0) return -1;
+    value = value * 16 + digit;
+  }
+  return value;
 }
 
 /**
@@ -55,10 +76,12 @@ export function sealed(body: Buffer): Buffer {
 export function checksumProblem(bytes: Buffer, start: number, end: number): string | undefined {
   const body = end - CHECKSUM_SUFFIX_LENGTH;
   if (body <= start) return 'it is too short to hold a checksum';
-  if (!bytes.subarray(body, body + OPEN.length).equals(OPEN) || !bytes.subarray(end - CLOSE.length, end).equals(CLOSE))
+  if (OPEN.compare(bytes, body, body + OPEN.length) !== 0 || CLOSE.compare(bytes, end - CLOSE.length, end) !== 0)
     return 'it does not end with its checksum';
-  const written = bytes.toString('latin1', body + OPEN.length, end - CLOSE.length);
-  if (!HEX.test(written)) return 'its checksum is not 8 hex digits';
-  const actual = checksumText(bytes.subarray(start, body));
-  return actual === written ? undefined : `its checksum is ${written} but its content gives ${actual}`;
+  const written = hexAt(bytes, body + OPEN.length);
+  if (written < 0) return 'its checksum is not 8 hex digits';
+  const actual = crc32(bytes.subarray(start, body));
+  if (actual === written) return undefined;
+  const hex = (value: number) => value.toString(16).padStart(8, '0');
+  return `its checksum is ${hex(written)} but its content gives ${hex(actual)}`;
 }

@@ -70,7 +70,7 @@ export function scanLines(runId: string, bytes: Buffer, options: ScanOptions = {
 
 /** Why the line at `start` does not begin with this run's id and `sequence`, or undefined. */
 function headProblem(bytes: Buffer, start: number, end: number, head: Buffer, sequence: number): string | undefined {
-  if (end - start < head.length || !bytes.subarray(start, start + head.length).equals(head))
+  if (end - start < head.length || head.compare(bytes, start, start + head.length) !== 0)
     return 'it is not an event line of this run';
   let value = 0;
   let position = start + head.length;

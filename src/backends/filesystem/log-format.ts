@@ -18,11 +18,10 @@ import {
   type WorkflowEvent,
 } from '../../contract/types.js';
 import type { CreateEventRequest } from '../../contract/validation.js';
-import { sealed } from './checksum.js';
+import { CHECKSUM_SUFFIX_LENGTH, sealed } from './checksum.js';
 
 /** The byte that ends every line. */
 export const LINE_END = 0x0a;
-const NEWLINE = Buffer.from('\n');
 
 /** What updateWorkflowRun changed, recorded on its event's line. */
 export interface LoggedUpdate {
@@ -48,7 +47,9 @@ export function eventLine(
     ];
     text += `,"update":{${members.join(',')}}`;
   }
-  return Buffer.concat([sealed(Buffer.from(text, 'utf8')), NEWLINE]);
+  const { record, length } = sealed(text, Buffer.byteLength(text, 'utf8') + CHECKSUM_SUFFIX_LENGTH + 1);
+  record[length] = LINE_END;
+  return record;
 }
 
 /** Splits log text into complete lines; a final piece without its "\n" is a torn write and dropped. */

@@ -29,7 +29,7 @@ export interface NodeOutput {
 
 /** A node file: its record and checksum (checksum.ts), so that a changed byte is not returned as an output. */
 export function nodeFileText(nodeId: string, sequence: number, outputJson: string): Buffer {
-  return sealed(Buffer.from(`{"node_id":${JSON.stringify(nodeId)},"sequence":${sequence},"output":${outputJson}`));
+  return sealed(`{"node_id":${JSON.stringify(nodeId)},"sequence":${sequence},"output":${outputJson}`).record;
 }
 
 /** The outputs, and what would bring the node files and the view in line with the log (undefined: nothing). */

@@ -26,8 +26,10 @@ export interface Seal {
 export const EMPTY_SEAL: Seal = { last_sequence: 0, log_bytes: 0 };
 
 export function sealRecord(seal: Seal): Buffer {
-  const record = sealed(Buffer.from(`{"last_sequence":${seal.last_sequence},"log_bytes":${seal.log_bytes}`));
-  return Buffer.concat([record, Buffer.alloc(SEAL_BYTES - 1 - record.length, ' '), Buffer.from('\n')]);
+  const { record, length } = sealed(`{"last_sequence":${seal.last_sequence},"log_bytes":${seal.log_bytes}`, SEAL_BYTES);
+  record.fill(' ', length, SEAL_BYTES - 1);
+  record[SEAL_BYTES - 1] = 0x0a;
+  return record;
 }
 
 export function parseSeal(bytes: Buffer): Seal {
