@@ -5,9 +5,11 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
-import fsExt from 'fs-ext';
 import { createFilesystemStore } from '../../src/backends/filesystem/index.js';
+import { eventLine } from '../../src/backends/filesystem/log-format.js';
+import { nodeFileText } from '../../src/backends/filesystem/outputs.js';
 import type { IWorkflowStore } from '../../src/contract/types.js';
+import { parseCreateEvent } from '../../src/contract/validation.js';
 import { ManualClock } from '../../src/harness/clock.js';
 import { referenceAddress } from '../../src/harness/open-location.js';
 import { appendFromProcesses } from '../../src/harness/processes.js';
@@ -21,6 +23,12 @@ describe('filesystem backend on disk', () => {
   let n = 0;
   const read = (...parts: string[]) => fs.readFile(path.join(dir, ...parts), 'utf8');
   const readJson = async (...parts: string[]) => JSON.parse(await read(...parts)) as unknown;
+  /** A node file's record without its checksum, which is checked apart. */
+  const readNode = async (runId: string, nodeId: string) => {
+    const { crc, ...record } = (await readJson(runId, 'nodes', `${nodeId}.json`)) as Record<string, unknown>;
+    assert.match(String(crc), /^[0-9a-f]{8}$/);
+    return record;
+  };
   const lines = async (runId: string) => (await read(runId, 'events.jsonl')).split('\n');
 
   before(async () => (root = await fs.mkdtemp(path.join(os.tmpdir(), 'wfstore-fs-test-'))));
@@ -40,24 +48,31 @@ describe('filesystem backend on disk', () => {
       metadata: { a: [1] },
     });
     assert.deepEqual(await readJson('r1', 'run.json'), run);
-    assert.deepEqual((await fs.readdir(path.join(dir, 'r1'))).sort(), ['events.jsonl', 'nodes', 'run.json']);
+    assert.deepEqual((await fs.readdir(path.join(dir, 'r1'))).sort(), [
+      'events.jsonl',
+      'events.seal',
+      'nodes',
+      'run.json',
+    ]);
     const updated = await store.updateWorkflowRun('r1', { status: 'running', metadata: { b: 2 } });
     assert.deepEqual(await readJson('r1', 'run.json'), updated);
   });
 
-  it('events.jsonl holds one event object a line, newline-delimited, in sequence order', async () => {
+  it('events.jsonl holds one event object a line, newline-delimited, in order, with its checksum', async () => {
     await store.createWorkflowRun({ id: 'r', workflow_name: 'w', user_message: '' });
     const a = await store.createWorkflowEvent({ run_id: 'r', event_type: 'a', payload: { text: 'line\nbreak' } });
     const b = await store.createWorkflowEvent({ run_id: 'r', event_type: 'b' });
     const text = await read('r', 'events.jsonl');
     assert.ok(text.endsWith('\n'));
+    const stored = text
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     assert.deepEqual(
-      text
-        .trimEnd()
-        .split('\n')
-        .map((l) => JSON.parse(l)),
+      stored.map(({ crc, ...event }) => event),
       [a, b],
     );
+    for (const line of stored) assert.match(String(line.crc), /^[0-9a-f]{8}$/);
   });
 
   it('node outputs are individual JSON files nodes/{nodeId}.json, the latest completion winning', async () => {
@@ -77,11 +92,11 @@ describe('filesystem backend on disk', () => {
       event_type: 'node_completed',
       payload: { node_id: 'fetch', output: { v: 2 } },
     });
-    assert.deepEqual(await readJson('r', 'nodes', 'fetch.json'), { node_id: 'fetch', sequence: 3, output: { v: 2 } });
-    assert.deepEqual(await readJson('r', 'nodes', 'parse.json'), { node_id: 'parse', sequence: 2, output: [1, 2] });
+    assert.deepEqual(await readNode('r', 'fetch'), { node_id: 'fetch', sequence: 3, output: { v: 2 } });
+    assert.deepEqual(await readNode('r', 'parse'), { node_id: 'parse', sequence: 2, output: [1, 2] });
   });
 
-  it('leaves no temporary files and no locks behind', async () => {
+  it('leaves no temporary files and no lock files behind', async () => {
     await store.createWorkflowRun({ id: 'r', workflow_name: 'w', user_message: '' });
     await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
@@ -95,12 +110,8 @@ describe('filesystem backend on disk', () => {
       all.filter((f) => f.endsWith('.tmp')),
       [],
     );
-    // Lock files stay (deleting one could let two processes lock different files), but none is held.
-    for (const name of await fs.readdir(path.join(dir, '.locks'))) {
-      const handle = await fs.open(path.join(dir, '.locks', name), 'r');
-      assert.doesNotThrow(() => fsExt.flockSync(handle.fd, 'exnb'), `the lock of ${name} is free`);
-      await handle.close();
-    }
+    // A run's lock is its directory: there are no lock files.
+    assert.deepEqual((await fs.readdir(dir)).sort(), ['.staging', '.trash', '.wfstore-format', 'r']);
     assert.deepEqual(await fs.readdir(path.join(dir, '.staging')), []);
   });
 
@@ -153,7 +164,7 @@ describe('filesystem backend on disk', () => {
         ['b', 'B'],
       ]),
     );
-    assert.deepEqual(await readJson('r', 'nodes', 'a.json'), { node_id: 'a', sequence: 1, output: 'A' });
+    assert.deepEqual(await readNode('r', 'a'), { node_id: 'a', sequence: 1, output: 'A' });
   });
 
   it('a stale node file (older than the log) is rebuilt from the log', async () => {
@@ -164,19 +175,15 @@ describe('filesystem backend on disk', () => {
       payload: { node_id: 'a', output: 'old' },
     });
     await store.getCompletedDagNodeOutputs('r');
-    // A crash after the log line of a second completion, before its node file: only the log has it.
-    await fs.appendFile(
-      path.join(dir, 'r', 'events.jsonl'),
-      JSON.stringify({
-        run_id: 'r',
-        sequence: 2,
-        event_type: 'node_completed',
-        timestamp: clock.iso(),
-        payload: { node_id: 'a', output: 'new' },
-      }) + '\n',
-    );
+    // A crash after the log line of a second completion, before its node file (and its seal): only the log has it.
+    const request = parseCreateEvent({
+      run_id: 'r',
+      event_type: 'node_completed',
+      payload: { node_id: 'a', output: 'new' },
+    });
+    await fs.appendFile(path.join(dir, 'r', 'events.jsonl'), eventLine(request, 2, clock.iso()));
     assert.deepEqual(await store.getCompletedDagNodeOutputs('r'), new Map([['a', 'new']]));
-    assert.deepEqual(await readJson('r', 'nodes', 'a.json'), { node_id: 'a', sequence: 2, output: 'new' });
+    assert.deepEqual(await readNode('r', 'a'), { node_id: 'a', sequence: 2, output: 'new' });
   });
 
   it(
@@ -222,10 +229,7 @@ describe('filesystem backend on disk', () => {
       payload: { node_id: 'a', output: 2 },
     });
     await store.getCompletedDagNodeOutputs('r');
-    await fs.writeFile(
-      path.join(dir, 'r', 'nodes', 'a.json'),
-      JSON.stringify({ node_id: 'a', sequence: 1, output: 1 }),
-    );
+    await fs.writeFile(path.join(dir, 'r', 'nodes', 'a.json'), nodeFileText('a', 1, '1'));
     assert.deepEqual(await store.getCompletedDagNodeOutputs('r'), new Map([['a', 2]]));
   });
 
@@ -240,7 +244,7 @@ describe('filesystem backend on disk', () => {
     }
     assert.deepEqual((await fs.readdir(dir)).sort(), before.inside);
     assert.deepEqual(await beside(), before.beside);
-    assert.deepEqual(await fs.readdir(path.join(dir, '.locks')), [], 'not even a lock file');
+    assert.ok(!(await fs.readdir(dir)).includes('.locks'), 'not even a lock file');
   });
 
   it('directories and files that are not runs are not listed', async () => {

@@ -2,7 +2,10 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import zlib from 'node:zlib';
 import { eventFromRequest } from '../../src/backends/define-store.js';
+import { crc32Portable } from '../../src/backends/filesystem/checksum.js';
+import { scanLines } from '../../src/backends/filesystem/log-check.js';
 import {
   completeLines,
   completionOf,
@@ -44,23 +47,23 @@ const EVENTS: { event_type: string; payload?: Record<string, JsonValue> }[] = [
 
 const timestamp = '2026-11-25T18:54:26.304Z';
 const requests = EVENTS.map((event) => parseCreateEvent({ run_id: 'run-1', ...event }));
-const text = requests.map((request, i) => eventLine(request, i + 1, timestamp)).join('');
+const bytes = Buffer.concat(requests.map((request, i) => eventLine(request, i + 1, timestamp)));
 // What is read back is what the bytes on disk decode to.
-const lines = completeLines(Buffer.from(text, 'utf8').toString('utf8'));
+const lines = completeLines(bytes.toString('utf8'));
 
 describe('the events.jsonl line format', () => {
   it('writes one line per event, each ending with "\\n" and no other "\\n"', () => {
     assert.equal(lines.length, requests.length);
-    const bytes = Buffer.from(text, 'utf8');
     assert.equal(bytes.filter((byte) => byte === LINE_END).length, requests.length);
     assert.equal(bytes.at(-1), LINE_END);
   });
 
-  it('reads every event back exactly as stored: JSON.stringify of the event, the same text', () => {
+  it('reads every event back exactly as stored: JSON.stringify of the event, then its checksum', () => {
     requests.forEach((request, i) => {
       const event = eventFromRequest(request, i + 1, timestamp);
       assert.deepEqual(parseEventLine(lines[i]!), event, EVENTS[i]!.event_type);
-      assert.equal(lines[i], JSON.stringify(event));
+      assert.match(lines[i]!, /,"crc":"[0-9a-f]{8}"\}$/);
+      assert.equal(lines[i]!.replace(/,"crc":"[0-9a-f]{8}"\}$/, '}'), JSON.stringify(event));
       assert.equal(sequenceOfLine(lines[i]!), i + 1);
     });
   });
@@ -106,5 +109,32 @@ describe('the events.jsonl line format', () => {
   it('drops a torn last line', () => {
     assert.deepEqual(completeLines(`${lines[0]}\n${lines[1]!.slice(0, 10)}`), [lines[0]]);
     assert.deepEqual(completeLines(''), []);
+  });
+});
+
+describe('checksums', () => {
+  it('the portable CRC-32 (for Node 20 before 20.15) is zlib’s', () => {
+    for (const text of ['', 'a', '123456789', '€😀\u0000', 'x'.repeat(10_000)]) {
+      const bytes = Buffer.from(text, 'utf8');
+      assert.equal(crc32Portable(bytes), zlib.crc32(bytes), text.slice(0, 20));
+    }
+    assert.equal(crc32Portable(Buffer.from('123456789')), 0xcbf43926); // the standard check value
+  });
+
+  it('finds a changed byte, a missing checksum and a line of another run or sequence', () => {
+    assert.equal(scanLines('run-1', bytes).lastSequence, requests.length);
+    for (const at of [0, 40, bytes.indexOf('"payload"') + 12]) {
+      const changed = Buffer.from(bytes);
+      changed[at] = changed[at]! ^ 0x01;
+      assert.throws(() => scanLines('run-1', changed), { name: 'RunDamage', message: /^events\.jsonl line 1: / });
+    }
+    const plain = Buffer.from(`${JSON.stringify(eventFromRequest(requests[0]!, 1, timestamp))}\n`);
+    assert.throws(() => scanLines('run-1', plain), { message: /line 1: it does not end with its checksum/ });
+    assert.throws(() => scanLines('run-2', bytes), { message: /line 1: it is not an event line of this run/ });
+    assert.throws(() => scanLines('run-1', bytes, { firstSequence: 2 }), {
+      message: /line 2: it holds sequence 1 where sequence 2 belongs/,
+    });
+    const torn = Buffer.concat([bytes, bytes.subarray(0, 30)]);
+    assert.deepEqual(scanLines('run-1', torn).end, bytes.length, 'a torn last line is not a line');
   });
 });

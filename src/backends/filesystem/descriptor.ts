@@ -10,6 +10,7 @@ export const filesystem = descriptor<FilesystemLocation>({
   describe: (location) => `files under ${location.artifactsDir}`,
   url: { schemes: ['file'], form: 'file:<directory> (or a directory path)' },
   fromUrl: (url) => ({ artifactsDir: pathOf(url, 'file') }),
+  verify: async (location, options) => (await import('./index.js')).verifyFilesystemStore(location, options),
   locationIn: (artifactsDir) => ({ artifactsDir }),
   relaxed: { options: { fsync: false }, label: 'fsync=false' },
 });

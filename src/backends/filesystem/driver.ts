@@ -1,12 +1,17 @@
-// The filesystem StorageDriver: {artifactsDir}/{runId}/run.json, events.jsonl, nodes/{nodeId}.json.
+// The filesystem StorageDriver: {artifactsDir}/{runId}/run.json, events.jsonl, events.seal, nodes/{nodeId}.json.
+//
+// Writes hold the run lock (run-lock.ts) and check the log first (log-files.ts): damage fails them with
+// STORE_CORRUPTED before anything is written. Reads take no lock; when what they read does not hold together
+// (damage, an update being committed, node files to repair) they read again under the lock, and only damage
+// found under the lock is reported. An update and its event are committed as run-state.ts describes.
 
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { runAlreadyExists, runNotFound } from '../../contract/errors.js';
+import { runAlreadyExists, runNotFound, storeCorrupted } from '../../contract/errors.js';
+import { ID_PATTERN } from '../../contract/limits.js';
 import { applyUpdate, selectRuns } from '../../contract/rules.js';
 import type { JsonValue, WorkflowEvent, WorkflowRun } from '../../contract/types.js';
-import { ID_PATTERN } from '../../contract/limits.js';
 import type {
   CreateEventRequest,
   ListEventsRequest,
@@ -14,29 +19,53 @@ import type {
   UpdateRunRequest,
 } from '../../contract/validation.js';
 import { eventFromRequest, runFromRecord, type NewRunRecord, type StorageDriver } from '../define-store.js';
-import { isNotFound, readTextOrNull, replaceFile, syncDirectory, writeAll, writeNewFile } from './files.js';
-import { completeLines, eventLine, parseEventLine, sequenceOfLine } from './log-format.js';
-import { LogFiles, type LogPosition } from './log-files.js';
-import type { Layout } from './layout.js';
-import { nodeFileText, readCompletedOutputs } from './outputs.js';
+import { readBytesOrNull, removeTemporaryFiles, replaceFile, syncDirectory, writeAll, writeNewFile } from './files.js';
 import { GroupCommit } from './group-commit.js';
-import { RunLocks } from './run-lock.js';
+import type { Layout } from './layout.js';
+import { checkLog, EVENTS_FILE, RunDamage } from './log-check.js';
+import { LogFiles, type LogPosition } from './log-files.js';
+import { eventLine, LINE_END, parseEventLine } from './log-format.js';
+import { nodeFileText, readCompletedOutputs, repairOutputs } from './outputs.js';
+import { RunLocks, RunMissing } from './run-lock.js';
+import {
+  applyLogged,
+  holdsRun,
+  missingPart,
+  readRunFile,
+  readRunUnlocked,
+  runFileText,
+  Unsettled,
+} from './run-state.js';
+import { EMPTY_SEAL, readSeal, SEAL_FILE, type Seal, sealRecord, writeSeal } from './seal.js';
 
 export interface FilesystemDriverOptions {
   fsync: boolean;
 }
 
+interface Append {
+  request: CreateEventRequest;
+  timestamp: string;
+}
+
+/** The contract's error for what the driver's parts throw: an unknown run, damage. */
+function contractError(error: unknown, runId: string): unknown {
+  if (error instanceof RunMissing) return runNotFound(runId);
+  if (error instanceof RunDamage) return error.toError(runId);
+  return error;
+}
+
 export class FilesystemDriver implements StorageDriver {
   readonly name = 'filesystem';
   private readonly locks: RunLocks;
-  private readonly appends: GroupCommit<{ request: CreateEventRequest; timestamp: string }>;
-  private readonly logs = new LogFiles();
+  private readonly appends: GroupCommit<Append>;
+  private readonly logs: LogFiles;
 
   constructor(
     private readonly layout: Layout,
     private readonly options: FilesystemDriverOptions,
   ) {
-    this.locks = new RunLocks({ directory: layout.locks });
+    this.locks = new RunLocks((runId) => layout.runDir(runId));
+    this.logs = new LogFiles(layout);
     this.appends = new GroupCommit(this.locks, (runId, batch) => this.writeBatch(runId, batch));
   }
 
@@ -48,7 +77,8 @@ export class FilesystemDriver implements StorageDriver {
     await fs.mkdir(path.join(staged, 'nodes'), { recursive: true });
     try {
       await writeNewFile(path.join(staged, 'run.json'), text, this.options.fsync);
-      await writeNewFile(path.join(staged, 'events.jsonl'), '', this.options.fsync);
+      await writeNewFile(path.join(staged, EVENTS_FILE), '', this.options.fsync);
+      await writeNewFile(path.join(staged, SEAL_FILE), sealRecord(EMPTY_SEAL), this.options.fsync);
       if (this.options.fsync) await syncDirectory(staged);
       try {
         await fs.rename(staged, this.layout.runDir(record.id));
@@ -65,117 +95,260 @@ export class FilesystemDriver implements StorageDriver {
     return JSON.parse(text) as WorkflowRun;
   }
 
-  async getRun(id: string): Promise<WorkflowRun | null> {
-    const text = await readTextOrNull(this.layout.runFile(id));
-    return text === null ? null : (JSON.parse(text) as WorkflowRun);
+  /** A read: without the lock, and again under it when what was read does not hold together. */
+  private async read<T>(runId: string, attempt: (locked: boolean) => Promise<T>): Promise<T> {
+    try {
+      return await attempt(false);
+    } catch (error) {
+      if (!(error instanceof RunDamage || error instanceof Unsettled)) throw error;
+    }
+    return this.locks.withLock(runId, () => attempt(true));
   }
 
-  async listRuns(request: ListRunsRequest): Promise<WorkflowRun[]> {
-    const names = (await fs.readdir(this.layout.root)).filter((name) => ID_PATTERN.test(name));
-    const runs = await Promise.all(names.map((name) => this.getRun(name)));
-    return selectRuns(
-      runs.filter((run) => run !== null),
-      request,
+  /** The run; RunMissing or RunDamage as they are. */
+  private readRun(id: string): Promise<WorkflowRun> {
+    return this.read(id, async (locked) =>
+      locked ? (await this.settle(id, false)).run : readRunUnlocked(this.layout, id),
     );
   }
 
+  async getRun(id: string): Promise<WorkflowRun | null> {
+    try {
+      return await this.readRun(id);
+    } catch (error) {
+      if (error instanceof RunMissing) return null;
+      throw contractError(error, id);
+    }
+  }
+
+  /** Every run; a damaged one fails the listing naming it (and the others damaged), never left out silently. */
+  async listRuns(request: ListRunsRequest): Promise<WorkflowRun[]> {
+    const names = (await fs.readdir(this.layout.root)).filter((name) => ID_PATTERN.test(name));
+    const runs: WorkflowRun[] = [];
+    const damaged: [string, RunDamage][] = [];
+    for (const name of names) {
+      try {
+        runs.push(await this.readRun(name));
+      } catch (error) {
+        if (error instanceof RunDamage) damaged.push([name, error]);
+        else if (!(error instanceof RunMissing)) throw error;
+      }
+    }
+    if (damaged.length > 0) {
+      const [runId, first] = damaged[0]!;
+      const also = damaged.slice(1).map(([id, d]) => `; run "${id}" too (${d.where}: ${d.problem})`);
+      throw storeCorrupted(runId, first.where, `${first.problem}${also.join('')}`, first);
+    }
+    return selectRuns(runs, request);
+  }
+
+  /**
+   * Under the run lock: run.json and the log checked, and run.json holding every update of the log (rolled
+   * forward when a crash left one beyond the seal). With `mustWrite`, failing to roll forward fails the call.
+   */
+  private async settle(runId: string, mustWrite: boolean): Promise<{ run: WorkflowRun; position: LogPosition }> {
+    const run = readRunFile(this.layout, runId);
+    const position = await this.logs.prepare(runId);
+    return { run: await this.rollForward(runId, run, position, mustWrite), position };
+  }
+
+  /** Applies the update lines beyond the seal to run.json, then moves the seal past them (run-state.ts). */
+  private async rollForward(
+    runId: string,
+    run: WorkflowRun,
+    position: LogPosition,
+    mustWrite: boolean,
+  ): Promise<WorkflowRun> {
+    if (position.pending.length === 0) return run;
+    const rolled = position.pending.reduce(applyLogged, run);
+    try {
+      await replaceFile(this.layout.runFile(runId), runFileText(rolled), this.options.fsync);
+      writeSeal(position.seal.fd, { last_sequence: position.lastSequence, log_bytes: position.end });
+      position.pending = [];
+    } catch (error) {
+      await this.logs.drop(runId);
+      if (mustWrite) throw error;
+    }
+    return rolled;
+  }
+
+  /** A write under the run lock; damage found makes this process check the run whole next time. */
+  private async writing<T>(runId: string, body: () => Promise<T>): Promise<T> {
+    try {
+      return await this.locks.withLock(runId, async () => {
+        try {
+          return await body();
+        } catch (error) {
+          if (error instanceof RunDamage) await this.logs.drop(runId);
+          throw error;
+        }
+      });
+    } catch (error) {
+      throw contractError(error, runId);
+    }
+  }
+
   updateRun(request: UpdateRunRequest, now: string): Promise<WorkflowRun> {
-    return this.locks.withLock(request.id, async () => {
-      const current = await this.getRun(request.id);
-      if (current === null) throw runNotFound(request.id);
+    return this.writing(request.id, async () => {
+      const { run: current, position } = await this.settle(request.id, true);
       const { run } = applyUpdate(current, request, now);
-      await replaceFile(this.layout.runFile(request.id), runFileText(run), this.options.fsync);
+      if (request.event !== undefined) {
+        await this.commitUpdate(run, request, position);
+        return run;
+      }
+      // The seal durable before run.json changes (run-state.ts): a power loss cannot bring back an older one.
+      if (this.options.fsync) await position.seal.datasync();
+      await replaceFile(this.layout.runFile(run.id), runFileText(run), this.options.fsync);
       return run;
     });
   }
 
+  /** An update with its event: the line (the commit), then run.json, then the seal (run-state.ts). */
+  private async commitUpdate(run: WorkflowRun, request: UpdateRunRequest, position: LogPosition): Promise<void> {
+    const event: CreateEventRequest = { run_id: run.id, ...request.event! };
+    const sequence = position.lastSequence + 1;
+    const metadataJson = request.metadata === undefined ? undefined : JSON.stringify(request.metadata);
+    const line = eventLine(event, sequence, run.updated_at, { status: request.status, metadataJson });
+    const end = await this.appendLines(run.id, position, line, sequence);
+    try {
+      await replaceFile(this.layout.runFile(run.id), runFileText(run), this.options.fsync);
+    } catch (error) {
+      // Committed all the same: the line stays beyond the seal, and run.json is rolled forward from it.
+      await this.logs.drop(run.id);
+      throw error;
+    }
+    await this.advanceSeal(run.id, position, { last_sequence: sequence, log_bytes: end });
+    if (event.node !== undefined)
+      await this.writeNodeFiles(run.id, [[event.node.node_id, sequence, event.node.outputJson]]);
+  }
+
   async deleteRun(id: string): Promise<boolean> {
     const trashed = path.join(this.layout.trash, `${id}.${randomUUID()}`);
-    const existed = await this.locks.withLock(id, async () => {
-      if ((await readTextOrNull(this.layout.runFile(id))) === null) return false;
-      // One rename makes the run disappear at once; removing its files can then take its time.
-      await this.logs.drop(id);
-      await fs.rename(this.layout.runDir(id), trashed);
-      if (this.options.fsync) await syncDirectory(this.layout.root);
-      return true;
-    });
+    let existed: boolean;
+    try {
+      existed = await this.locks.withLock(id, async () => {
+        // A directory holding none of a run's files is not a run.
+        if (!holdsRun(this.layout, id)) return false;
+        // One rename makes the run disappear at once (its lock with it); removing its files can take its time.
+        await this.logs.drop(id);
+        await fs.rename(this.layout.runDir(id), trashed);
+        if (this.options.fsync) await syncDirectory(this.layout.root);
+        return true;
+      });
+    } catch (error) {
+      if (error instanceof RunMissing) return false;
+      throw error;
+    }
     if (existed) await fs.rm(trashed, { recursive: true, force: true });
     return existed;
   }
 
   async appendEvent(request: CreateEventRequest, timestamp: string): Promise<WorkflowEvent> {
-    const sequence = await this.appends.append(request.run_id, { request, timestamp });
-    return eventFromRequest(request, sequence, timestamp);
+    try {
+      const sequence = await this.appends.append(request.run_id, { request, timestamp });
+      return eventFromRequest(request, sequence, timestamp);
+    } catch (error) {
+      throw contractError(error, request.run_id);
+    }
   }
 
   /** Under the run lock: numbers the batch after the log's last line, writes it once, fsyncs once. */
-  private async writeBatch(
-    runId: string,
-    batch: readonly { request: CreateEventRequest; timestamp: string }[],
-  ): Promise<number[]> {
-    let log: LogPosition;
+  private async writeBatch(runId: string, batch: readonly Append[]): Promise<number[]> {
     try {
-      log = await this.logs.cutTornTailAndFindEnd(runId, this.layout.eventsFile(runId));
+      const position = await this.logs.prepare(runId);
+      // run.json is checked with the log's first check, and rolled forward before the seal moves past an update.
+      if (position.checkedWhole || position.pending.length > 0)
+        await this.rollForward(runId, readRunFile(this.layout, runId), position, true);
+      const first = position.lastSequence + 1;
+      const last = first + batch.length - 1;
+      const data = Buffer.concat(batch.map(({ request, timestamp }, i) => eventLine(request, first + i, timestamp)));
+      const end = await this.appendLines(runId, position, data, last);
+      await this.advanceSeal(runId, position, { last_sequence: last, log_bytes: end });
+      // Node files are a view of the log, rebuilt from it when missing or stale (outputs.ts), so they
+      // need no fsync, and a failure to write one does not undo the durable append.
+      const latest = new Map<string, [string, number, string]>();
+      batch.forEach(({ request }, i) => {
+        if (request.node !== undefined)
+          latest.set(request.node.node_id, [request.node.node_id, first + i, request.node.outputJson]);
+      });
+      await this.writeNodeFiles(runId, [...latest.values()]);
+      return batch.map((_, i) => first + i);
     } catch (error) {
-      if (isNotFound(error)) {
-        await this.logs.drop(runId);
-        throw runNotFound(runId);
-      }
+      if (error instanceof RunDamage) await this.logs.drop(runId);
       throw error;
     }
-    const first = (log.lastSequence ?? lastSequenceIn(log.lastLine!, runId)) + 1;
-    const data = Buffer.from(
-      batch.map(({ request, timestamp }, i) => eventLine(request, first + i, timestamp)).join(''),
-    );
+  }
+
+  /** Appends complete lines at the log's end (cutting a torn last line first), durable before this returns. */
+  private async appendLines(runId: string, position: LogPosition, data: Buffer, lastSequence: number): Promise<number> {
+    // No write of this run is under way: temporary files are leftovers of writes that did not finish.
+    if (position.checkedWhole) await removeTemporaryFiles([this.layout.runDir(runId), this.layout.nodesDir(runId)]);
     try {
-      await writeAll(log.handle, data, log.end);
-      if (this.options.fsync) await log.handle.datasync();
+      // A torn last line (a crash mid-append) is cut off before anything is appended after it.
+      if (position.size > position.end) await position.handle.truncate(position.end);
+      await writeAll(position.handle, data, position.end);
+      if (this.options.fsync) await position.handle.datasync();
     } catch (error) {
-      await log.handle.truncate(log.end).catch(() => {}); // a refused call leaves nothing behind
+      await position.handle.truncate(position.end).catch(() => {}); // a refused call leaves nothing behind
       await this.logs.drop(runId);
       throw error;
     }
-    this.logs.appended(runId, log.end + data.length, first + batch.length - 1);
-    // Node files are a view of the log, rebuilt from it when missing or stale (outputs.ts), so they
-    // need no fsync, and a failure to write one does not undo the durable append.
-    const latest = new Map<string, { sequence: number; outputJson: string }>();
-    batch.forEach(({ request }, i) => {
-      if (request.node !== undefined)
-        latest.set(request.node.node_id, { sequence: first + i, outputJson: request.node.outputJson });
-    });
-    for (const [nodeId, { sequence, outputJson }] of latest) {
+    this.logs.written(runId, position.handle, lastSequence);
+    return position.end + data.length;
+  }
+
+  /** Moves the seal past lines just written. Not fsynced: a seal that lags after a power loss is no damage. */
+  private async advanceSeal(runId: string, position: LogPosition, seal: Seal): Promise<void> {
+    try {
+      writeSeal(position.seal.fd, seal);
+    } catch {
+      await this.logs.drop(runId); // the lines are written; the next write checks the log whole
+    }
+  }
+
+  private async writeNodeFiles(runId: string, nodes: readonly [string, number, string][]): Promise<void> {
+    for (const [nodeId, sequence, outputJson] of nodes) {
       await replaceFile(this.layout.nodeFile(runId, nodeId), nodeFileText(nodeId, sequence, outputJson), false).catch(
         () => {},
       );
     }
-    return batch.map((_, i) => first + i);
+  }
+
+  /** The run's whole log, checked line by line and against its seal. */
+  private async readLog(runId: string) {
+    const seal = readSeal(this.layout.sealFile(runId));
+    if (seal === null) throw missingPart(this.layout, runId, SEAL_FILE);
+    const bytes = await readBytesOrNull(this.layout.eventsFile(runId));
+    if (bytes === null) throw missingPart(this.layout, runId, EVENTS_FILE);
+    return { bytes, log: checkLog(runId, bytes, seal) };
   }
 
   async listEvents(request: ListEventsRequest): Promise<WorkflowEvent[]> {
-    const text = await readTextOrNull(this.layout.eventsFile(request.run_id));
-    if (text === null) throw runNotFound(request.run_id);
-    const lines = completeLines(text);
-    // Line k holds sequence k + 1 (checked below), so a page starts at line after_sequence.
-    const stop =
-      request.limit === undefined ? lines.length : Math.min(lines.length, request.after_sequence + request.limit);
-    const events: WorkflowEvent[] = [];
-    for (let index = request.after_sequence; index < stop; index++) {
-      const event = parseEventLine(lines[index]!);
-      if (event.sequence !== index + 1) {
-        throw new Error(
-          `events.jsonl of run "${request.run_id}" is corrupt: line ${index + 1} holds sequence ${event.sequence}`,
-        );
-      }
-      events.push(event);
+    try {
+      return await this.read(request.run_id, async () => {
+        const { bytes, log } = await this.readLog(request.run_id);
+        return eventsPage(bytes, log.end, request.after_sequence, request.limit);
+      });
+    } catch (error) {
+      throw contractError(error, request.run_id);
     }
-    return events;
   }
 
   async completedOutputs(runId: string): Promise<Map<string, JsonValue>> {
-    const read = (repair: boolean) =>
-      readCompletedOutputs(this.layout, runId, { repair, notFound: () => runNotFound(runId) });
-    // Without writing, no lock is needed; repairs happen under the run lock.
-    return (await read(false)) ?? (await this.locks.withLock(runId, async () => (await read(true))!));
+    try {
+      return await this.read(runId, async (locked) => {
+        const { bytes, log } = await this.readLog(runId);
+        const read = readCompletedOutputs(this.layout, runId, { bytes, end: log.end });
+        if (read.repair !== undefined) {
+          // Repairs happen under the run lock; one that cannot write (a full disk) is skipped.
+          if (!locked) throw new Unsettled();
+          await repairOutputs(this.layout, runId, read.repair);
+        }
+        return read.outputs;
+      });
+    } catch (error) {
+      throw contractError(error, runId);
+    }
   }
 
   async close(): Promise<void> {
@@ -184,15 +357,15 @@ export class FilesystemDriver implements StorageDriver {
   }
 }
 
-function runFileText(run: WorkflowRun): string {
-  return JSON.stringify(run);
-}
-
-/** The sequence of the log's last line, which the next append follows. */
-function lastSequenceIn(line: string, runId: string): number {
-  const sequence = sequenceOfLine(line);
-  if (sequence === undefined) {
-    throw new Error(`events.jsonl of run "${runId}" is corrupt: its last line has no valid sequence`);
+/** Events after_sequence + 1 … of checked log bytes: line k holds sequence k (checked), so no line is parsed twice. */
+function eventsPage(bytes: Buffer, end: number, after: number, limit: number | undefined): WorkflowEvent[] {
+  let position = 0;
+  for (let skipped = 0; skipped < after && position < end; skipped++) position = bytes.indexOf(LINE_END, position) + 1;
+  const events: WorkflowEvent[] = [];
+  while (position < end && (limit === undefined || events.length < limit)) {
+    const newline = bytes.indexOf(LINE_END, position);
+    events.push(parseEventLine(bytes.toString('utf8', position, newline)));
+    position = newline + 1;
   }
-  return sequence;
+  return events;
 }

@@ -1,10 +1,12 @@
 // Small file primitives: writing and reading whole buffers, atomic whole-file writes, reading a file that
-// may be absent, and finding the last complete line of an append-only log without reading the whole file.
+// may be absent, removing the temporary files of writes that did not finish.
 
 import { randomBytes } from 'node:crypto';
 import { promises as fs, renameSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { LINE_END } from './log-format.js';
+
+/** How the name of a temporary file ends (replaceFile): one left behind is a write that did not finish. */
+export const TEMPORARY = '.tmp';
 
 /** ENOTDIR too: `{artifactsDir}/stray.txt/run.json` names no run, like a missing directory. */
 export function isNotFound(error: unknown): boolean {
@@ -29,10 +31,10 @@ export async function writeAll(handle: fs.FileHandle, data: Buffer, position: nu
 }
 
 /** Creates `file`, which must not exist yet, holding `text`; fsynced before this returns if asked. */
-export async function writeNewFile(file: string, text: string, fsync: boolean): Promise<void> {
+export async function writeNewFile(file: string, text: string | Buffer, fsync: boolean): Promise<void> {
   const handle = await fs.open(file, 'wx');
   try {
-    await writeAll(handle, Buffer.from(text, 'utf8'), 0);
+    await writeAll(handle, typeof text === 'string' ? Buffer.from(text, 'utf8') : text, 0);
     if (fsync) await handle.sync();
   } finally {
     await handle.close();
@@ -44,8 +46,8 @@ export async function writeNewFile(file: string, text: string, fsync: boolean): 
  * is never seen half-written. With fsync, the file and the rename (the directory) are durable before this
  * returns. Without, a small file is written synchronously: a few syscalls cost less than the thread pool.
  */
-export async function replaceFile(file: string, text: string, fsync: boolean): Promise<void> {
-  const temporary = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+export async function replaceFile(file: string, text: string | Buffer, fsync: boolean): Promise<void> {
+  const temporary = `${file}.${process.pid}.${randomBytes(6).toString('hex')}${TEMPORARY}`;
   try {
     if (!fsync && text.length < SMALL_WRITE) {
       writeFileSync(temporary, text, { flag: 'wx' });
@@ -80,49 +82,6 @@ export async function readTextOrNull(file: string): Promise<string | null> {
   }
 }
 
-export interface LogTail {
-  /** Byte offset just past the last complete line (the file's valid length). */
-  end: number;
-  /** The last complete line, without its newline; undefined when the log has no complete line. */
-  lastLine: string | undefined;
-}
-
-const CHUNK = 64 * 1024;
-
-/**
- * Reads backwards from the end of an append-only log. Bytes after the last newline are a torn write
- * (a crash mid-append) and are not part of the log.
- */
-export async function readLogTail(handle: fs.FileHandle, size: number): Promise<LogTail> {
-  const pieces: Buffer[] = [];
-  const line = (): string => Buffer.concat(pieces).toString('utf8');
-  let position = size;
-  let end = -1;
-  while (position > 0) {
-    const length = Math.min(CHUNK, position);
-    position -= length;
-    const chunk = Buffer.allocUnsafe(length);
-    await readFully(handle, chunk, position);
-    let stop = chunk.length;
-    if (end < 0) {
-      const last = chunk.lastIndexOf(LINE_END);
-      if (last < 0) continue; // still inside the torn tail
-      end = position + last + 1;
-      stop = last;
-    }
-    // Buffer#lastIndexOf counts a negative offset from the end, hence the guard.
-    const previous = stop === 0 ? -1 : chunk.lastIndexOf(LINE_END, stop - 1);
-    pieces.unshift(chunk.subarray(previous + 1, stop));
-    if (previous >= 0) return { end, lastLine: line() };
-  }
-  return end < 0 ? { end: 0, lastLine: undefined } : { end, lastLine: line() };
-}
-
-async function readFully(handle: fs.FileHandle, buffer: Buffer, position: number): Promise<void> {
-  const read = await readAt(handle, buffer, position);
-  if (read < buffer.length) throw new Error(`unexpected end of file at byte ${position + read}`);
-}
-
 /** Reads into `buffer` from `position` until it is full or the file ends; returns how many bytes were read. */
 export async function readAt(handle: fs.FileHandle, buffer: Buffer, position: number): Promise<number> {
   let offset = 0;
@@ -132,4 +91,30 @@ export async function readAt(handle: fs.FileHandle, buffer: Buffer, position: nu
     offset += bytesRead;
   }
   return offset;
+}
+
+/** The whole file, or null when it does not exist. */
+export async function readBytesOrNull(file: string): Promise<Buffer | null> {
+  try {
+    return await fs.readFile(file);
+  } catch (error) {
+    if (isNotFound(error)) return null;
+    throw error;
+  }
+}
+
+/**
+ * Removes the temporary files in `dirs` (called under the run lock, when no write of the run is under way, so
+ * each is left by a write that did not finish: a crash, a full disk). Returns the paths removed.
+ */
+export async function removeTemporaryFiles(dirs: readonly string[]): Promise<string[]> {
+  const removed: string[] = [];
+  for (const dir of dirs) {
+    const names = await fs.readdir(dir).catch(() => [] as string[]);
+    for (const name of names.filter((n) => n.endsWith(TEMPORARY))) {
+      await fs.rm(path.join(dir, name), { force: true });
+      removed.push(path.join(dir, name));
+    }
+  }
+  return removed;
 }

@@ -25,10 +25,18 @@ export class GroupCommit<T> {
       if (queue === undefined) {
         queue = [];
         this.waiting.set(runId, queue);
-        void this.locks.withLock(runId, () => this.write(runId)).catch(() => {}); // errors reach each caller below
+        // Errors of the write reach each caller (write); the lock's own (an unknown run) reach them here.
+        void this.locks.withLock(runId, () => this.write(runId)).catch((error: unknown) => this.fail(runId, error));
       }
       queue.push({ item, resolve, reject });
     });
+  }
+
+  /** The lock could not be taken: the batch that was waiting for it fails. */
+  private fail(runId: string, error: unknown): void {
+    const batch = this.waiting.get(runId) ?? [];
+    this.waiting.delete(runId);
+    for (const w of batch) w.reject(error);
   }
 
   /** Takes everything that queued up until the lock was ours. */

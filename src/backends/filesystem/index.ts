@@ -5,7 +5,10 @@ import type { DeterminismOptions, IWorkflowStore } from '../../contract/types.js
 import { defineStore } from '../define-store.js';
 import { booleanOption, pathOption, readFactoryOptions } from '../factory-options.js';
 import { FilesystemDriver } from './driver.js';
-import { Layout } from './layout.js';
+import { openFormat } from './format.js';
+import { Layout, STALE_AFTER_MS } from './layout.js';
+
+export { verifyFilesystemStore } from './verify.js';
 
 export interface FilesystemStoreOptions extends DeterminismOptions {
   /** Root directory; each run is `{artifactsDir}/{runId}/`. Created if missing. */
@@ -17,8 +20,6 @@ export interface FilesystemStoreOptions extends DeterminismOptions {
   fsync?: boolean | undefined;
 }
 
-const STALE_AFTER_MS = 60 * 60 * 1000;
-
 const FACTORY = 'createFilesystemStore';
 
 export async function createFilesystemStore(options: FilesystemStoreOptions): Promise<IWorkflowStore> {
@@ -28,8 +29,11 @@ export async function createFilesystemStore(options: FilesystemStoreOptions): Pr
   const layout = new Layout(path.resolve(artifactsDir));
   try {
     await fs.mkdir(layout.root, { recursive: true });
-    await Promise.all([layout.locks, layout.staging, layout.trash].map((dir) => fs.mkdir(dir, { recursive: true })));
+    // Before anything is written: a store of a newer format is refused untouched.
+    await openFormat(layout, fsync, FACTORY);
+    await Promise.all([layout.staging, layout.trash].map((dir) => fs.mkdir(dir, { recursive: true })));
   } catch (error) {
+    if (error instanceof StoreOpenError) throw error;
     throw new StoreOpenError(`${FACTORY}: cannot use ${layout.root}: ${(error as Error).message}`, { cause: error });
   }
   await removeLeftovers(layout);

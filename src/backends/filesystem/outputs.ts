@@ -2,46 +2,49 @@
 //
 // An append writes the log line first and the node file second, so a crash in between leaves a node
 // file missing or older than the log. nodes/.view.json records how many bytes of the log the node files
-// are known to reflect and each node's latest sequence. A read checks the node files against the view
-// and the log beyond it; when they agree it returns without writing (no lock). Otherwise the caller
-// retakes the run lock and reads again with `repair`, which rewrites what is missing or stale and
-// moves the view forward. A node file that disagrees with the view sends the read back to the whole log.
-// Being a view, node files and the view itself are written without fsync: after a power loss the log
-// (fsynced) is the truth, and whatever view survives is checked against it.
+// are known to reflect and each node's latest sequence. A read gets the log already checked (every line's
+// checksum and sequence, and the log against its seal), takes the node files the view vouches for and the
+// completions in the log beyond the view, and when they agree returns without writing (no lock). Otherwise
+// the caller retakes the run lock, reads again and repairs: rewrites what is missing or stale and moves the
+// view forward. A node file that fails its checksum or disagrees with the view sends the read back to the
+// whole log. A repair that cannot write (a full disk, a read-only one) is skipped: the outputs come from the
+// log all the same. Being a view, node files and the view itself are written without fsync.
 
-import { promises as fs, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { JsonValue } from '../../contract/types.js';
-import { isNotFound, readAt, readTextOrNull, replaceFile } from './files.js';
+import { checksumProblem, sealed } from './checksum.js';
+import { isNotFound, replaceFile } from './files.js';
 import type { Layout } from './layout.js';
-import { completeLines, completionOf, LINE_END } from './log-format.js';
+import { completionOf, LINE_END } from './log-format.js';
 
-interface View {
+export interface View {
   log_bytes: number;
   nodes: Record<string, number>;
 }
 
-interface NodeOutput {
+export interface NodeOutput {
   sequence: number;
   output: JsonValue;
 }
 
-export function nodeFileText(nodeId: string, sequence: number, outputJson: string): string {
-  return `{"node_id":${JSON.stringify(nodeId)},"sequence":${sequence},"output":${outputJson}}`;
+/** A node file: its record and checksum (checksum.ts), so that a changed byte is not returned as an output. */
+export function nodeFileText(nodeId: string, sequence: number, outputJson: string): Buffer {
+  return sealed(`{"node_id":${JSON.stringify(nodeId)},"sequence":${sequence},"output":${outputJson}`).record;
 }
 
-/** Returns the outputs, or null when the node files need repair and `repair` is false. */
-export async function readCompletedOutputs(
-  layout: Layout,
-  runId: string,
-  options: { repair: boolean; notFound: () => Error },
-): Promise<Map<string, JsonValue> | null> {
-  let view = await readView(layout, runId);
-  let log = await readLog(layout, runId, view.log_bytes, options.notFound);
-  if (log === null) {
+/** The outputs, and what would bring the node files and the view in line with the log (undefined: nothing). */
+export interface OutputsRead {
+  outputs: Map<string, JsonValue>;
+  repair: { stale: [string, NodeOutput][]; view: View } | undefined;
+}
+
+/** The outputs of a run whose log (`bytes`, complete lines up to `end`) has been checked. */
+export function readCompletedOutputs(layout: Layout, runId: string, log: { bytes: Buffer; end: number }): OutputsRead {
+  let view = readView(layout, runId);
+  // A view of a longer log, or one that does not end at a line, is not of this log.
+  if (view.log_bytes > log.end || (view.log_bytes > 0 && log.bytes[view.log_bytes - 1] !== LINE_END))
     view = { log_bytes: 0, nodes: {} };
-    log = (await readLog(layout, runId, 0, options.notFound))!;
-  }
-  const recent = completionsIn(log.bytes);
+  const recent = completionsIn(log.bytes.subarray(view.log_bytes, log.end));
   const expected = new Map<string, number>(Object.entries(view.nodes));
   for (const [nodeId, completion] of recent) expected.set(nodeId, completion.sequence);
 
@@ -60,55 +63,41 @@ export async function readCompletedOutputs(
     else if (recent.has(nodeId)) truth.set(nodeId, recent.get(nodeId)!);
     else wholeLog = true;
   }
-  if (wholeLog) truth = completionsIn((await readLog(layout, runId, 0, options.notFound))!.bytes);
+  if (wholeLog) truth = completionsIn(log.bytes.subarray(0, log.end));
 
   const stale = [...truth].filter(([nodeId, node]) => (onDisk.get(nodeId)?.sequence ?? -1) < node.sequence);
-  if (stale.length > 0 || wholeLog || view.log_bytes !== log.end) {
-    if (!options.repair) return null;
-    for (const [nodeId, { sequence, output }] of stale) {
+  const repair =
+    stale.length > 0 || wholeLog || view.log_bytes !== log.end
+      ? {
+          stale,
+          view: { log_bytes: log.end, nodes: Object.fromEntries([...truth].map(([id, n]) => [id, n.sequence])) },
+        }
+      : undefined;
+  const outputs = new Map([...truth].sort((a, b) => a[1].sequence - b[1].sequence).map(([id, n]) => [id, n.output]));
+  return { outputs, repair };
+}
+
+/** Rewrites the stale node files and the view; false when that could not be written (nothing is lost). */
+export async function repairOutputs(layout: Layout, runId: string, repair: OutputsRead['repair']): Promise<boolean> {
+  if (repair === undefined) return true;
+  try {
+    for (const [nodeId, { sequence, output }] of repair.stale) {
       await replaceFile(layout.nodeFile(runId, nodeId), nodeFileText(nodeId, sequence, JSON.stringify(output)), false);
     }
-    const next: View = { log_bytes: log.end, nodes: Object.fromEntries([...truth].map(([id, n]) => [id, n.sequence])) };
-    await replaceFile(layout.viewFile(runId), JSON.stringify(next), false);
-  }
-  return new Map([...truth].sort((a, b) => a[1].sequence - b[1].sequence).map(([id, n]) => [id, n.output]));
-}
-
-/**
- * The complete lines of the log from byte `from`, and the offset just past the last of them.
- * Null when the log is shorter than `from` (the view is from an older log).
- */
-async function readLog(
-  layout: Layout,
-  runId: string,
-  from: number,
-  notFound: () => Error,
-): Promise<{ bytes: Buffer; end: number } | null> {
-  let handle: fs.FileHandle;
-  try {
-    handle = await fs.open(layout.eventsFile(runId), 'r');
-  } catch (error) {
-    if (isNotFound(error)) throw notFound();
-    throw error;
-  }
-  try {
-    const { size } = await handle.stat();
-    if (size < from) return null;
-    const bytes = Buffer.allocUnsafe(size - from);
-    const offset = await readAt(handle, bytes, from);
-    const complete =
-      offset === 0 ? bytes.subarray(0, 0) : bytes.subarray(0, bytes.lastIndexOf(LINE_END, offset - 1) + 1);
-    return { bytes: complete, end: from + complete.length };
-  } finally {
-    await handle.close();
+    await replaceFile(layout.viewFile(runId), JSON.stringify(repair.view), false);
+    return true;
+  } catch {
+    return false;
   }
 }
 
-function completionsIn(bytes: Buffer): Map<string, NodeOutput> {
+/** Each node's latest completion in `bytes` (complete, checked lines), in the order of latest completion. */
+export function completionsIn(bytes: Buffer): Map<string, NodeOutput> {
   const completions = new Map<string, NodeOutput>();
-  if (bytes.length === 0) return completions;
-  for (const line of completeLines(bytes.toString('utf8'))) {
-    const completion = completionOf(line);
+  for (let position = 0; position < bytes.length; ) {
+    const newline = bytes.indexOf(LINE_END, position);
+    const completion = completionOf(bytes.toString('utf8', position, newline));
+    position = newline + 1;
     if (completion === undefined) continue;
     completions.delete(completion.node_id); // keep insertion order = order of latest completion
     completions.set(completion.node_id, { sequence: completion.sequence, output: completion.output });
@@ -116,9 +105,14 @@ function completionsIn(bytes: Buffer): Map<string, NodeOutput> {
   return completions;
 }
 
-async function readView(layout: Layout, runId: string): Promise<View> {
-  const text = await readTextOrNull(layout.viewFile(runId));
-  if (text === null) return { log_bytes: 0, nodes: {} };
+export function readView(layout: Layout, runId: string): View {
+  let text: string;
+  try {
+    text = readFileSync(layout.viewFile(runId), 'utf8');
+  } catch (error) {
+    if (isNotFound(error)) return { log_bytes: 0, nodes: {} };
+    throw error;
+  }
   try {
     const view = JSON.parse(text) as View;
     if (Number.isSafeInteger(view.log_bytes) && typeof view.nodes === 'object' && view.nodes !== null) return view;
@@ -128,17 +122,21 @@ async function readView(layout: Layout, runId: string): Promise<View> {
   return { log_bytes: 0, nodes: {} };
 }
 
-function readNodeFile(layout: Layout, runId: string, nodeId: string): NodeOutput | null {
-  let text: string;
+/** A node file, or null when it is missing or fails its checksum (the view is then rebuilt from the log). */
+export function readNodeFile(layout: Layout, runId: string, nodeId: string): NodeOutput | null {
+  let bytes: Buffer;
   try {
-    text = readFileSync(layout.nodeFile(runId, nodeId), 'utf8');
+    bytes = readFileSync(layout.nodeFile(runId, nodeId));
   } catch (error) {
     if (isNotFound(error)) return null;
     throw error;
   }
+  if (checksumProblem(bytes, 0, bytes.length) !== undefined) return null;
   try {
-    const file = JSON.parse(text) as { sequence: number; output: JsonValue };
-    return Number.isSafeInteger(file.sequence) ? { sequence: file.sequence, output: file.output } : null;
+    const file = JSON.parse(bytes.toString('utf8')) as { node_id: string; sequence: number; output: JsonValue };
+    return file.node_id === nodeId && Number.isSafeInteger(file.sequence)
+      ? { sequence: file.sequence, output: file.output }
+      : null;
   } catch {
     return null;
   }
