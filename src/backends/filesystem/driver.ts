@@ -14,6 +14,7 @@ import { applyUpdate, selectRuns } from '../../contract/rules.js';
 import type { JsonValue, WorkflowEvent, WorkflowRun } from '../../contract/types.js';
 import type {
   CreateEventRequest,
+  ImportRunRequest,
   ListEventsRequest,
   ListRunsRequest,
   UpdateRunRequest,
@@ -21,11 +22,11 @@ import type {
 import { eventFromRequest, runFromRecord, type NewRunRecord, type StorageDriver } from '../define-store.js';
 import { readBytesOrNull, removeTemporaryFiles, replaceFile, syncDirectory, writeAll, writeNewFile } from './files.js';
 import { GroupCommit } from './group-commit.js';
-import type { Layout } from './layout.js';
+import { Layout } from './layout.js';
 import { checkLog, EVENTS_FILE, RunDamage } from './log-check.js';
 import { LogFiles, type LogPosition } from './log-files.js';
 import { eventLine, LINE_END, parseEventLine } from './log-format.js';
-import { nodeFileText, readCompletedOutputs, repairOutputs } from './outputs.js';
+import { type NodeOutput, nodeFileText, readCompletedOutputs, repairOutputs, type View } from './outputs.js';
 import { RunLocks, RunMissing } from './run-lock.js';
 import {
   applyLogged,
@@ -71,28 +72,65 @@ export class FilesystemDriver implements StorageDriver {
 
   async insertRun(record: NewRunRecord): Promise<WorkflowRun> {
     const text = runFileText(runFromRecord(record));
-    // Assemble the run's directory aside and rename it into place: the rename is atomic and fails when
-    // the run exists, so a run is never half-created and an existing one is never touched.
-    const staged = path.join(this.layout.staging, randomUUID());
-    await fs.mkdir(path.join(staged, 'nodes'), { recursive: true });
+    await this.placeRun(record.id, async (staged) => {
+      await writeNewFile(staged.runFile(record.id), text, this.options.fsync);
+      await writeNewFile(staged.eventsFile(record.id), '', this.options.fsync);
+      await writeNewFile(staged.sealFile(record.id), sealRecord(EMPTY_SEAL), this.options.fsync);
+    });
+    return JSON.parse(text) as WorkflowRun;
+  }
+
+  /**
+   * Assembles a run's directory aside (`fill` writes it through a layout rooted in .staging) and renames it
+   * into place: the rename is atomic and fails when the run exists, so a run is never half-created and an
+   * existing one is never touched.
+   */
+  private async placeRun(runId: string, fill: (staged: Layout) => Promise<void>): Promise<void> {
+    const staged = new Layout(path.join(this.layout.staging, randomUUID()));
+    await fs.mkdir(staged.nodesDir(runId), { recursive: true });
     try {
-      await writeNewFile(path.join(staged, 'run.json'), text, this.options.fsync);
-      await writeNewFile(path.join(staged, EVENTS_FILE), '', this.options.fsync);
-      await writeNewFile(path.join(staged, SEAL_FILE), sealRecord(EMPTY_SEAL), this.options.fsync);
-      if (this.options.fsync) await syncDirectory(staged);
-      try {
-        await fs.rename(staged, this.layout.runDir(record.id));
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code === 'ENOTEMPTY' || code === 'EEXIST') throw runAlreadyExists(record.id);
-        throw error;
-      }
-    } catch (error) {
-      await fs.rm(staged, { recursive: true, force: true });
-      throw error;
+      await fill(staged);
+      if (this.options.fsync) await syncDirectory(staged.runDir(runId));
+      await fs.rename(staged.runDir(runId), this.layout.runDir(runId)).catch((error: NodeJS.ErrnoException) => {
+        throw error.code === 'ENOTEMPTY' || error.code === 'EEXIST' ? runAlreadyExists(runId) : error;
+      });
+    } finally {
+      await fs.rm(staged.root, { recursive: true, force: true });
     }
     if (this.options.fsync) await syncDirectory(this.layout.root);
-    return JSON.parse(text) as WorkflowRun;
+  }
+
+  /**
+   * A whole run with its own timestamps and log, placed like a new run (all of it or nothing). A replaced
+   * run goes to the trash first, under its lock: between the two renames the id names no run, and a crash
+   * there leaves it absent (a rerun of the copy puts it back), never mixed.
+   */
+  async importRun({ run, events }: ImportRunRequest, options: { replace: boolean }): Promise<void> {
+    const lines = events.map((e) => eventLine({ run_id: run.id, ...e }, e.sequence, e.timestamp));
+    const log = Buffer.concat(lines);
+    const latest = new Map<string, NodeOutput>();
+    for (const { node, sequence } of events) {
+      if (node === undefined) continue;
+      latest.delete(node.node_id); // in the order of latest completion, as the log gives it
+      latest.set(node.node_id, { sequence, output: JSON.parse(node.outputJson) as JsonValue });
+    }
+    const view: View = {
+      log_bytes: log.length,
+      nodes: Object.fromEntries([...latest].map(([n, o]) => [n, o.sequence])),
+    };
+    if (options.replace) await this.deleteRun(run.id);
+    await this.placeRun(run.id, async (staged) => {
+      await writeNewFile(
+        staged.runFile(run.id),
+        runFileText({ ...runFromRecord(run), updated_at: run.updated_at }),
+        this.options.fsync,
+      );
+      await writeNewFile(staged.eventsFile(run.id), log, this.options.fsync);
+      const seal = { last_sequence: events.length, log_bytes: log.length };
+      await writeNewFile(staged.sealFile(run.id), sealRecord(seal), this.options.fsync);
+      if (!(await repairOutputs(staged, run.id, { stale: [...latest], view })))
+        throw new Error(`importRun: cannot write the node files of "${run.id}"`);
+    });
   }
 
   /** A read: without the lock, and again under it when what was read does not hold together. */
