@@ -30,6 +30,7 @@ import {
   type ListRunsRequest,
   type UpdateRunRequest,
   type ImportRunRequest,
+  type ImportedEvent,
   parseImportRun,
 } from '../contract/validation.js';
 import { randomUUID } from 'node:crypto';
@@ -84,6 +85,22 @@ export async function importRun(store: IWorkflowStore, record: unknown, options:
 }
 
 type ImportPath = (record: unknown, options: { replace: boolean }) => Promise<void>;
+
+/**
+ * The outputs an imported log leaves: each node's latest node_completed (its output text and sequence), in
+ * the order of latest completion.
+ */
+export function latestCompletions(
+  events: readonly ImportedEvent[],
+): Map<string, { outputJson: string; sequence: number }> {
+  const latest = new Map<string, { outputJson: string; sequence: number }>();
+  for (const { node, sequence } of events) {
+    if (node === undefined) continue;
+    latest.delete(node.node_id);
+    latest.set(node.node_id, { outputJson: node.outputJson, sequence });
+  }
+  return latest;
+}
 
 /** The run a NewRunRecord describes, as createWorkflowRun returns it (a fresh object). */
 export function runFromRecord(record: NewRunRecord): WorkflowRun {

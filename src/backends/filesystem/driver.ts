@@ -19,7 +19,13 @@ import type {
   ListRunsRequest,
   UpdateRunRequest,
 } from '../../contract/validation.js';
-import { eventFromRequest, runFromRecord, type NewRunRecord, type StorageDriver } from '../define-store.js';
+import {
+  eventFromRequest,
+  latestCompletions,
+  runFromRecord,
+  type NewRunRecord,
+  type StorageDriver,
+} from '../define-store.js';
 import { readBytesOrNull, removeTemporaryFiles, replaceFile, syncDirectory, writeAll, writeNewFile } from './files.js';
 import { GroupCommit } from './group-commit.js';
 import { Layout } from './layout.js';
@@ -108,16 +114,11 @@ export class FilesystemDriver implements StorageDriver {
   async importRun({ run, events }: ImportRunRequest, options: { replace: boolean }): Promise<void> {
     const lines = events.map((e) => eventLine({ run_id: run.id, ...e }, e.sequence, e.timestamp));
     const log = Buffer.concat(lines);
-    const latest = new Map<string, NodeOutput>();
-    for (const { node, sequence } of events) {
-      if (node === undefined) continue;
-      latest.delete(node.node_id); // in the order of latest completion, as the log gives it
-      latest.set(node.node_id, { sequence, output: JSON.parse(node.outputJson) as JsonValue });
-    }
-    const view: View = {
-      log_bytes: log.length,
-      nodes: Object.fromEntries([...latest].map(([n, o]) => [n, o.sequence])),
-    };
+    const latest = [...latestCompletions(events)].map(([nodeId, { outputJson, sequence }]): [string, NodeOutput] => [
+      nodeId,
+      { sequence, output: JSON.parse(outputJson) as JsonValue },
+    ]);
+    const view: View = { log_bytes: log.length, nodes: Object.fromEntries(latest.map(([n, o]) => [n, o.sequence])) };
     if (options.replace) await this.deleteRun(run.id);
     await this.placeRun(run.id, async (staged) => {
       await writeNewFile(
@@ -128,7 +129,7 @@ export class FilesystemDriver implements StorageDriver {
       await writeNewFile(staged.eventsFile(run.id), log, this.options.fsync);
       const seal = { last_sequence: events.length, log_bytes: log.length };
       await writeNewFile(staged.sealFile(run.id), sealRecord(seal), this.options.fsync);
-      if (!(await repairOutputs(staged, run.id, { stale: [...latest], view })))
+      if (!(await repairOutputs(staged, run.id, { stale: latest, view })))
         throw new Error(`importRun: cannot write the node files of "${run.id}"`);
     });
   }

@@ -15,8 +15,14 @@ import type {
   ListRunsRequest,
   UpdateRunRequest,
 } from '../../contract/validation.js';
-import { eventFromRequest, runFromRecord, type NewRunRecord, type StorageDriver } from '../define-store.js';
-import { checksumProblem, contentHash, sealChecksum, type StoredEventRow } from '../sql/checksum.js';
+import {
+  eventFromRequest,
+  latestCompletions,
+  runFromRecord,
+  type NewRunRecord,
+  type StorageDriver,
+} from '../define-store.js';
+import { checksumProblem, contentHash, type StoredEventRow } from '../sql/checksum.js';
 import { checkOutputs, checkPage, checkTail, joinedEvent, type Nullable, type OutputRow } from '../sql/integrity.js';
 import { newRunValues, type RunRow, toRun } from '../sql/rows.js';
 import type { StorePool } from './pool.js';
@@ -47,23 +53,24 @@ type Send = <R extends pg.QueryResultRow>(statement: TimedQuery | string) => Pro
 /** Event rows per import statement: a long log goes in slices, so no one message grows without bound. */
 const IMPORT_SLICE = 5_000;
 
-/** An imported log's columns as arrays (queries.ts `importRun`), each row with its checksum. */
-function eventArrays(runId: string, events: ImportedEvent[]): unknown[][] {
+/**
+ * An imported log's columns as arrays (queries.ts `importRun`), each row with the hash of its content for
+ * the statement to seal (as an append does).
+ */
+function eventArrays(events: ImportedEvent[]): unknown[][] {
   return [
     events.map((e) => e.sequence),
     events.map((e) => e.event_type),
     events.map((e) => e.timestamp),
     events.map((e) => e.payloadJson),
-    events.map((e) => sealChecksum(runId, e.sequence, contentHash(e.event_type, e.timestamp, e.payloadJson))),
+    events.map((e) => contentHash(e.event_type, e.timestamp, e.payloadJson)),
   ];
 }
 
-/** The outputs an imported log leaves: each node's latest node_completed, as arrays of node, output, sequence. */
+/** The outputs an imported log leaves, as arrays of node, output, sequence. */
 function outputArrays(events: ImportedEvent[]): unknown[][] {
-  const latest = new Map<string, [string, number]>();
-  for (const { node, sequence } of events)
-    if (node !== undefined) latest.set(node.node_id, [node.outputJson, sequence]);
-  return [[...latest.keys()], [...latest.values()].map((v) => v[0]), [...latest.values()].map((v) => v[1])];
+  const latest = [...latestCompletions(events)];
+  return [latest.map(([node]) => node), latest.map(([, o]) => o.outputJson), latest.map(([, o]) => o.sequence)];
 }
 
 /** Optimistic updates retry when another writer got in between; this many tries means something is wrong. */
@@ -249,7 +256,7 @@ export class PostgresDriver implements StorageDriver {
     const row = [run.workflow_name, run.status, run.user_message, run.metadataJson, run.created_at, run.updated_at];
     const whole = this.q.importRun([
       run.id,
-      ...eventArrays(run.id, first ?? []),
+      ...eventArrays(first ?? []),
       ...row,
       events.length,
       ...outputArrays(events),
@@ -257,7 +264,7 @@ export class PostgresDriver implements StorageDriver {
     const put = async (send: Send) => {
       const { rows } = await send<{ inserted: number }>(whole);
       if (rows[0]?.inserted !== 1) throw runAlreadyExists(run.id);
-      for (const slice of rest) await send(this.q.importEvents([run.id, ...eventArrays(run.id, slice)]));
+      for (const slice of rest) await send(this.q.importEvents([run.id, ...eventArrays(slice)]));
     };
     if (!options.replace && rest.length === 0) return put((statement) => this.query(statement as TimedQuery));
     await this.transaction(async (on) => {

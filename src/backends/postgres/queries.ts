@@ -163,14 +163,17 @@ function eventStatements(S: string, statement: Define) {
   };
 }
 
-/** Event rows as arrays, one per column: sequence, event_type, timestamp, payload, checksum. */
-const EVENT_ARRAYS = 'unnest($2::bigint[], $3::text[], $4::timestamptz[], $5::json[], $6::text[])';
+/** Event rows as arrays, one per column, each row sealed here with its run and sequence (sql/checksum.ts). */
+const importedRows = (runId: string) =>
+  `SELECT ${runId}, e.sequence, e.event_type, e.timestamp, e.payload, ${postgresSealSql(runId, 'e.sequence', 'e.content')}
+   FROM unnest($2::bigint[], $3::text[], $4::timestamptz[], $5::json[], $6::text[])
+     AS e (sequence, event_type, timestamp, payload, content)`;
 
 /**
  * An imported run (wfstore copy and import) in one statement: the run's row with its own timestamps and
  * last_sequence, a first slice of its events, and its outputs — or nothing when the id is taken (no `run`
  * row, so the other inserts select nothing). Later slices of a long log go in by `importEvents`, in the
- * same transaction. Checksums come from the client (sql/checksum.ts): it has every value.
+ * same transaction. The client hashes each row's content; the statement seals it (as an append does).
  */
 function importStatements(S: string, statement: Define) {
   return {
@@ -182,7 +185,7 @@ function importStatements(S: string, statement: Define) {
          RETURNING id
        ), events AS (
          INSERT INTO ${S}.workflow_events (run_id, sequence, event_type, timestamp, payload, checksum)
-         SELECT run.id, e.* FROM run, ${EVENT_ARRAYS} AS e
+         ${importedRows('run.id')}, run
        ), outputs AS (
          INSERT INTO ${S}.workflow_node_outputs (run_id, node_id, output, sequence)
          SELECT run.id, o.* FROM run, unnest($14::text[], $15::json[], $16::bigint[]) AS o
@@ -192,7 +195,7 @@ function importStatements(S: string, statement: Define) {
     importEvents: statement(
       'import_events',
       `INSERT INTO ${S}.workflow_events (run_id, sequence, event_type, timestamp, payload, checksum)
-       SELECT $1, e.* FROM ${EVENT_ARRAYS} AS e`,
+       ${importedRows('$1::text')}`,
     ),
   };
 }

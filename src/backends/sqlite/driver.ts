@@ -13,11 +13,17 @@ import type {
   ListRunsRequest,
   UpdateRunRequest,
 } from '../../contract/validation.js';
-import { eventFromRequest, runFromRecord, type NewRunRecord, type StorageDriver } from '../define-store.js';
+import {
+  eventFromRequest,
+  latestCompletions,
+  runFromRecord,
+  type NewRunRecord,
+  type StorageDriver,
+} from '../define-store.js';
 import { contentHash, rowProblem, sealChecksum } from '../sql/checksum.js';
 import { checkOutputs, checkPage, checkTail, joinedEvent } from '../sql/integrity.js';
 import { newRunValues, toRun } from '../sql/rows.js';
-import { prepareQueries, type Queries } from './queries.js';
+import { IMPORT_ROWS, prepareQueries, type Queries } from './queries.js';
 
 export class SqliteDriver implements StorageDriver {
   readonly name = 'sqlite';
@@ -81,11 +87,17 @@ export class SqliteDriver implements StorageDriver {
     const importWhole = db.transaction(({ run, events }: ImportRunRequest, replace: boolean) => {
       if (replace) q.deleteRun.run(run.id);
       if (q.insertRun.run(...newRunValues(run)).changes === 0) throw runAlreadyExists(run.id);
-      for (const { sequence, event_type, timestamp, payloadJson, node } of events) {
+      const rows = events.map(({ sequence, event_type, timestamp, payloadJson }) => {
         const checksum = sealChecksum(run.id, sequence, contentHash(event_type, timestamp, payloadJson));
-        q.insertEvent.run(run.id, sequence, event_type, timestamp, payloadJson, checksum);
-        if (node !== undefined) q.upsertOutput.run(run.id, node.node_id, node.outputJson, sequence);
-      }
+        return [run.id, sequence, event_type, timestamp, payloadJson, checksum] as const;
+      });
+      // Many rows a statement: each call into SQLite costs more than the row it inserts.
+      let at = 0;
+      for (; at + IMPORT_ROWS <= rows.length; at += IMPORT_ROWS)
+        q.insertEvents.run(rows.slice(at, at + IMPORT_ROWS).flat());
+      for (const row of rows.slice(at)) q.insertEvent.run(...row);
+      for (const [nodeId, { outputJson, sequence }] of latestCompletions(events))
+        q.upsertOutput.run(run.id, nodeId, outputJson, sequence);
       q.setLastSequence.run(events.length, run.id);
     });
     this.importTx = (request, replace) => importWhole.immediate(request, replace);

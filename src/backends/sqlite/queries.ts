@@ -12,6 +12,9 @@ const EVENT_COLUMNS = 'run_id, sequence, event_type, timestamp, payload, checksu
 
 const RUN_COLUMNS = runColumns();
 
+/** Event rows one `insertEvents` statement inserts (an import's log goes in this many at a time). */
+export const IMPORT_ROWS = 50;
+
 type Statement<P extends unknown[] | Record<string, unknown>, R = unknown> = Database.Statement<P, R>;
 
 export interface Queries {
@@ -23,6 +26,7 @@ export interface Queries {
   runState: Statement<[string], RunState>;
   setLastSequence: Statement<[number, string]>;
   insertEvent: Statement<[string, number, string, string, string, string]>;
+  insertEvents: Statement<unknown[]>;
   upsertOutput: Statement<[string, string, string, number]>;
   listEvents: Statement<[string, number, number], StoredEventRow>;
   outputs: Statement<[string], OutputRow>;
@@ -56,6 +60,9 @@ export function prepareQueries(db: Database.Database): Queries {
     setLastSequence: db.prepare<[number, string]>(`UPDATE workflow_runs SET last_sequence = ? WHERE id = ?`),
     insertEvent: db.prepare<[string, number, string, string, string, string]>(
       `INSERT INTO workflow_events (${EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)`,
+    ),
+    insertEvents: db.prepare<unknown[]>(
+      `INSERT INTO workflow_events (${EVENT_COLUMNS}) VALUES ${Array(IMPORT_ROWS).fill('(?, ?, ?, ?, ?, ?)').join(', ')}`,
     ),
     upsertOutput: db.prepare<[string, string, string, number]>(
       `INSERT INTO workflow_node_outputs (run_id, node_id, output, sequence) VALUES (?, ?, ?, ?)
