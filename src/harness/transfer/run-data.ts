@@ -51,8 +51,10 @@ export function canonicalEvent(event: WorkflowEvent): WorkflowEvent {
  * WF-OUT-4) as canonical JSON lines. Equal on two stores when the copy is exact, key order included.
  */
 export function digestOf(data: RunData): string {
-    const outputs = [...data.outputs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const outputs = [...data.outputs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   // One string, one update: an update per event costs more than the event's own hashing.
   const lines = [canonicalRun(data.run), ...data.events.map(canonicalEvent)].map((record) => JSON.stringify(record));
-  return createHash('sha256').update(`${lines.join('\n')}\n${JSON.stringify(outputs)}`).digest('hex');
+  return createHash('sha256')
+    .update(`${lines.join('\n')}\n${JSON.stringify(outputs)}`)
+    .digest('hex');
 }
