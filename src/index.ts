@@ -4,8 +4,9 @@
 // only its own driver package.
 export * from './contract/index.js';
 export {
-  defineStore,
+    defineStore,
   eventFromRequest,
+  importRun,
   type NewRunRecord,
   runFromRecord,
   type StorageDriver,
