@@ -1,0 +1,64 @@
+// The SQLite driver's writes, as plain synchronous functions: each runs inside a transaction the caller
+// holds (group-commit.ts: BEGIN IMMEDIATE, so SQLite's single write lock is held from the first statement,
+// and a savepoint per write). Reads live in driver.ts.
+
+import { runAlreadyExists, runNotFound } from '../../contract/errors.js';
+import { applyUpdate } from '../../contract/rules.js';
+import type { WorkflowRun } from '../../contract/types.js';
+import type { CreateEventRequest, ImportRunRequest, UpdateRunRequest } from '../../contract/validation.js';
+import { latestCompletions } from '../define-store.js';
+import { contentHash, rowProblem, sealChecksum } from '../sql/checksum.js';
+import { checkTail, joinedEvent } from '../sql/integrity.js';
+import { newRunValues, toRun } from '../sql/rows.js';
+import { IMPORT_ROWS, type Queries } from './queries.js';
+
+/** The run's last_sequence, once its last row is checked against it (sql/integrity.ts). */
+export function checkedLast(q: Queries, runId: string): number {
+  const state = q.runState.get(runId);
+  if (state === undefined) throw runNotFound(runId);
+  const tail = joinedEvent(state);
+  checkTail(runId, state.last, tail && { sequence: tail.sequence, problem: rowProblem(tail) });
+  return state.last;
+}
+
+/**
+ * Sequence, counter, event row and node output, together. The number is safe because the transaction
+ * holds the database's write lock, across processes too.
+ */
+export function appendEvent(q: Queries, request: CreateEventRequest, timestamp: string): number {
+  const { run_id, event_type, payloadJson } = request;
+  const sequence = checkedLast(q, run_id) + 1;
+  q.setLastSequence.run(sequence, run_id);
+  const checksum = sealChecksum(run_id, sequence, contentHash(event_type, timestamp, payloadJson));
+  q.insertEvent.run(run_id, sequence, event_type, timestamp, payloadJson, checksum);
+  if (request.node !== undefined) q.upsertOutput.run(run_id, request.node.node_id, request.node.outputJson, sequence);
+  return sequence;
+}
+
+export function updateRun(q: Queries, request: UpdateRunRequest, now: string): WorkflowRun {
+  const row = q.getRun.get(request.id);
+  if (row === undefined) throw runNotFound(request.id);
+  const { run, metadataJson } = applyUpdate(toRun(row), request, now);
+  q.updateRun.run(run.status, metadataJson, run.updated_at, run.id);
+  // In the same transaction: a reader sees the update and its event, or neither (WF-UPD-4).
+  if (request.event !== undefined) appendEvent(q, { run_id: run.id, ...request.event }, run.updated_at);
+  return run;
+}
+
+/** The old run (if replaced) goes and the new one comes in one transaction: a reader sees one or the other. */
+export function importRun(q: Queries, { run, events }: ImportRunRequest, replace: boolean): void {
+  if (replace) q.deleteRun.run(run.id);
+  if (q.insertRun.run(...newRunValues(run)).changes === 0) throw runAlreadyExists(run.id);
+  const rows = events.map(({ sequence, event_type, timestamp, payloadJson }) => {
+    const checksum = sealChecksum(run.id, sequence, contentHash(event_type, timestamp, payloadJson));
+    return [run.id, sequence, event_type, timestamp, payloadJson, checksum] as const;
+  });
+  // Many rows a statement: each call into SQLite costs more than the row it inserts.
+  let at = 0;
+  for (; at + IMPORT_ROWS <= rows.length; at += IMPORT_ROWS)
+    q.insertEvents.run(rows.slice(at, at + IMPORT_ROWS).flat());
+  for (const row of rows.slice(at)) q.insertEvent.run(...row);
+  for (const [nodeId, { outputJson, sequence }] of latestCompletions(events))
+    q.upsertOutput.run(run.id, nodeId, outputJson, sequence);
+  q.setLastSequence.run(events.length, run.id);
+}
