@@ -14,7 +14,8 @@ import { DEFAULT_CALL_TIMEOUT_MS } from './harness/call-guard.js';
 import { REFERENCE_BACKENDS } from './harness/registry.js';
 
 const program = new Command('wfstore').description(
-  'Check IWorkflowStore backends against the contract, and run the reference engine.',
+  'Check IWorkflowStore backends against the contract; copy, export, import, list and verify the runs of ' +
+    'a store; run the reference engine.',
 );
 
 const integer = (option: string, min: number) => (value: string) => {

@@ -33,6 +33,11 @@ export interface BackendDescriptor<L extends JsonObject = JsonObject> {
   /** The location a URL of this backend names (the URL's scheme already matched); throws a plain Error. */
   fromUrl(url: string): L;
   /**
+   * Why there is no store at `location` yet (a file or directory that does not exist, a schema without the
+   * tables), or undefined when there is one. Checked, without creating anything, before a store is read from.
+   */
+  missing(location: L): Promise<string | undefined>;
+  /**
    * Where a new store kept under directory `dir` goes; undefined for a backend whose data lives on a
    * server (PostgreSQL: the harness provisions one).
    */

@@ -40,6 +40,12 @@ export function parseStoreUrl(url: string): StoreUrl {
   if (backend === undefined) {
     throw new StoreUrlError(`"${display}" is not a store location (unknown scheme "${scheme}:"); use ${forms()}`);
   }
+  if ((scheme === undefined || scheme.length === 1) && /\.(db|sqlite3?)$/i.test(url)) {
+    throw new StoreUrlError(
+      `"${display}" is a plain path, which names a filesystem store (a directory); for a SQLite database ` +
+        `write sqlite:${url} (file:${url} for a directory with that name)`,
+    );
+  }
   try {
     const location = scheme === undefined || scheme.length === 1 ? { artifactsDir: url } : backend.fromUrl(url);
     return { backend, location: location as Record<string, string>, display };
@@ -48,6 +54,17 @@ export function parseStoreUrl(url: string): StoreUrl {
       `"${display}" is not a valid ${backend.name} location (${(error as Error).message}); use ${backend.url.form}`,
     );
   }
+}
+
+/**
+ * Opens the store a URL names, only if it is already there: a source to read from. A mistyped path or
+ * schema is refused (StoreUrlError, saying what is missing) instead of opening, and so creating, an empty store.
+ */
+export async function openExistingStore(url: string, options: BackendOptions = {}): Promise<IWorkflowStore> {
+  const { backend, location, display } = parseStoreUrl(url);
+  const missing = await backend.missing(location);
+  if (missing !== undefined) throw new StoreUrlError(`no store at ${display}: ${missing}`);
+  return backend.open(location, options);
 }
 
 /** Opens the store a URL names, with the backend's own options (`fsync`, `maxConnections`, …) if given. */

@@ -1,3 +1,4 @@
+import { oneTypoApart } from '../backends/typo.js';
 import type { DeterminismOptions, IWorkflowStore, JsonValue } from '../contract/types.js';
 
 /**
@@ -83,9 +84,9 @@ export function initializerProblem(value: unknown): string | undefined {
   const v = value as Record<string, unknown>;
   const fields = ['name', 'supports', 'createStore', ...HOOKS];
   const extra = Object.keys(v).filter((k) => !fields.includes(k));
-  const near = extra.find((k) => fields.some((n) => close(k, n)));
+  const near = extra.find((k) => fields.some((n) => oneTypoApart(k, n)));
   if (near !== undefined) {
-    const meant = fields.find((n) => close(near, n))!;
+    const meant = fields.find((n) => oneTypoApart(near, n))!;
     return `"${near}" is not a field of an initializer; did you mean "${meant}"?`;
   }
   if (typeof v.name !== 'string' || v.name.length === 0) return '"name" must be a non-empty string';
@@ -117,22 +118,6 @@ export function initializerProblem(value: unknown): string | undefined {
     }
   }
   return undefined;
-}
-
-/** Two names one typo apart (a letter missing, added, changed or swapped, or another case). */
-function close(a: string, b: string): boolean {
-  const [x, y] = [a.toLowerCase(), b.toLowerCase()];
-  if (x === y) return a !== b;
-  if (Math.abs(x.length - y.length) > 1) return false;
-  let i = 0;
-  while (i < x.length && x[i] === y[i]) i++;
-  const rest = (s: string, n: number) => s.slice(i + n);
-  return (
-    rest(x, 1) === rest(y, 1) ||
-    rest(x, 1) === rest(y, 0) ||
-    rest(x, 0) === rest(y, 1) ||
-    (x[i] === y[i + 1] && x[i + 1] === y[i] && rest(x, 2) === rest(y, 2))
-  );
 }
 
 export function isStoreTestInitializer(value: unknown): value is StoreTestInitializer {

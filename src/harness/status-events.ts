@@ -42,7 +42,8 @@ export async function checkOnce(store: IWorkflowStore, runId: string): Promise<s
   const event = events[0];
   const expected = ENTERED_WITH[run.status as keyof typeof ENTERED_WITH];
   if (event === undefined || event.payload.cycle !== n || event.event_type !== expected) {
-    return `the run was "${run.status}" at cycle ${n}, but its event ${n} is ${event ? `${event.event_type} of cycle ${String(event.payload.cycle)}` : 'not in the log'}`;
+    const found = event ? `${event.event_type} of cycle ${String(event.payload.cycle)}` : 'not in the log';
+    return `the run was "${run.status}" at cycle ${n}, but its event ${n} is ${found}`;
   }
   return undefined;
 }

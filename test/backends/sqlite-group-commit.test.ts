@@ -63,7 +63,7 @@ it('a failing write in a batch fails alone: the others commit, numbering goes on
   await store.close();
 });
 
-it('writes that arrive together share one commit: the WAL grows by far less than for the same writes one by one', async () => {
+it('writes that arrive together share one commit: the WAL grows far less than for them one by one', async () => {
   const runs = Array.from({ length: 8 }, (_, i) => `r${i}`);
   const { store, file } = await storeWithRuns('shared', runs);
   // Each commit appends its changed pages and a commit record to the WAL (no checkpoint runs this early).

@@ -3,13 +3,14 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { openStore } from '../../src/backends/store-url.js';
+import { digestOf } from '../../src/harness/transfer/run-data.js';
 
 const BIN = fileURLToPath(new URL('../../bin/wfstore.js', import.meta.url));
 const wfstore = (...args: string[]) =>
@@ -65,11 +66,11 @@ describe('wfstore copy', () => {
     const target = `file:${at('copy-files')}`;
     const first = wfstore('copy', source, target, '--workflow', 'etl');
     assert.equal(first.status, 0, first.stderr);
-    assert.match(first.stdout, /copy: 2 run\(s\) and their events written, 0 already there/);
+    assert.match(first.stdout, /2 written \(0 of them replacing a run\), 0 already there/);
     assert.match(first.stdout, /every run written reads back equal/);
     const again = wfstore('copy', source, target);
     assert.equal(again.status, 0, again.stderr);
-    assert.match(again.stdout, /copy: 1 run\(s\) and their events written, 2 already there and identical/);
+    assert.match(again.stdout, /1 written \(0 of them replacing a run\), 2 already there and identical/);
   });
 
   it('reports a run with another log as a conflict, leaves it, and overwrites it with --replace', async () => {
@@ -80,12 +81,15 @@ describe('wfstore copy', () => {
     await store.close();
     const conflict = wfstore('copy', source, target, '--run', 'a');
     assert.equal(conflict.status, 1);
-    assert.match(conflict.stdout, /conflict: run "a" is in the target with another log; left untouched/);
+    assert.match(
+      conflict.stdout,
+      /conflict: run "a" is in the target with other content \(run, events or outputs\); left untouched/,
+    );
     const events = JSON.parse(`[${wfstore('events', target, 'a', '--json').stdout.trim().split('\n').join(',')}]`);
     assert.equal(events.length, 3, 'the conflicting run was left as it was');
     const replaced = wfstore('copy', source, target, '--run', 'a', '--replace');
     assert.equal(replaced.status, 0, replaced.stdout);
-    assert.match(replaced.stdout, /1 replaced/);
+    assert.match(replaced.stdout, /1 written \(1 of them replacing a run\)/);
     assert.equal(wfstore('events', target, 'a', '--json').stdout.trim().split('\n').length, 2);
   });
 
@@ -116,7 +120,7 @@ describe('wfstore export and import', () => {
     const target = `sqlite:${at('imported.db')}`;
     const imported = wfstore('import', target, file);
     assert.equal(imported.status, 0, imported.stderr);
-    assert.match(imported.stdout, /import: 3 run\(s\) and their events written/);
+    assert.match(imported.stdout, /3 written/);
     assert.equal(await observe(target), await observe(source));
   });
 
@@ -141,7 +145,7 @@ describe('wfstore export and import', () => {
         (l) => l.map((x, i) => (i === 3 ? x.replace('"rows":3', '"rows":4') : x)),
         /line \d+: run "\w" \(lines \d+ to \d+\) does not match its digest/,
       ],
-      ['a truncated archive', (l) => l.slice(0, 7), /line 8: the archive ends inside run "\w": it is truncated/],
+      ['a truncated archive', (l) => l.slice(0, 7), /the archive ends after line 7, inside run "\w": it is truncated/],
       ['garbage in the middle', (l) => [...l.slice(0, 6), '{not json', ...l.slice(6)], /line 7: not an archive record/],
       [
         'a newer format version',
@@ -192,5 +196,90 @@ describe('wfstore runs, events, outputs', () => {
     const result = wfstore('events', source, 'nope');
     assert.notEqual(result.status, 0);
     assert.match(result.stderr, /"nope"/);
+  });
+});
+
+describe('mistakes a user makes', () => {
+  it('a source that does not exist is refused, and nothing is created', () => {
+    const missing = at('typo.db');
+    const result = wfstore('copy', `sqlite:${missing}`, `sqlite:${at('never.db')}`);
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /no store at sqlite:.*typo\.db: the file .*typo\.db does not exist/);
+    assert.equal(existsSync(missing), false);
+    assert.equal(existsSync(at('never.db')), false);
+    for (const command of [['runs'], ['export'], ['events', 'a'], ['outputs', 'a']]) {
+      const [name, ...rest] = command;
+      const look = wfstore(name!, `file:${at('no-such-dir')}`, ...rest);
+      assert.equal(look.status, 2, `${name}: ${look.stderr}`);
+      assert.match(look.stderr, /the directory .*no-such-dir does not exist/);
+    }
+    assert.equal(existsSync(at('no-such-dir')), false);
+    assert.match(wfstore('copy', 'memory:', `sqlite:${at('never.db')}`).stderr, /memory store lives in one process/);
+  });
+
+  it('a plain path to a .db file is pointed at sqlite:', () => {
+    const result = wfstore('runs', at('source.db'));
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /plain path, which names a filesystem store .* write sqlite:/);
+  });
+
+  it('--run repeats, and may come before the stores; --limit must be a count', () => {
+    const target = `sqlite:${at('repeat.db')}`;
+    const result = wfstore('copy', '--run', 'a', '--run', 'c', source, target);
+    assert.equal(result.status, 0, result.stderr);
+    assert.deepEqual(
+      (JSON.parse(wfstore('runs', target, '--json').stdout) as { id: string }[]).map((r) => r.id).sort(),
+      ['a', 'c'],
+    );
+    const limit = wfstore('runs', source, '--limit', 'abc');
+    assert.equal(limit.status, 2);
+    assert.match(limit.stderr, /--limit.*must be an integer of at least 0/);
+  });
+
+  it('an import that cannot start creates no store: a missing file, a newer format, gzip on stdin', () => {
+    const target = at('not-created.db');
+    const missing = wfstore('import', `sqlite:${target}`, at('nope.ndjson'));
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /cannot read .*nope\.ndjson: no such file/);
+    const newer = at('v2.ndjson');
+    writeFileSync(newer, '{"type":"header","format":"wfstore-archive","version":2}\n');
+    assert.match(wfstore('import', `sqlite:${target}`, newer).stderr, /line 1: archive format version 2 is newer/);
+    const gz = at('stdin.ndjson.gz');
+    assert.equal(wfstore('export', source, gz).status, 0);
+    const piped = spawnSync(process.execPath, [BIN, 'import', `sqlite:${target}`], { input: readFileSync(gz) });
+    assert.match(
+      piped.stderr.toString(),
+      /gzip-compressed: give a file name ending in \.gz, or pipe it through gunzip/,
+    );
+    assert.equal(existsSync(target), false);
+  });
+
+  it('an archive whose outputs record disagrees with its events is refused, naming the node', () => {
+    const file = at('outputs.ndjson');
+    assert.equal(wfstore('export', source, file, '--run', 'a').status, 0);
+    const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+    const records = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    const outputs = records.findIndex((r) => r.type === 'outputs');
+    records[outputs]!.outputs = [['fetch', { rows: 4 }]];
+    // A writer that computes its digest over what it wrote: the digest holds, the outputs do not.
+    const run = records.find((r) => r.type === 'run')!.run;
+    const events = records.filter((r) => r.type === 'event').map((r) => r.event);
+    records.find((r) => r.type === 'end')!.digest = digestOf({
+      run: run as never,
+      events: events as never,
+      outputs: records[outputs]!.outputs as never,
+    });
+    writeFileSync(file, `${records.map((r) => JSON.stringify(r)).join('\n')}\n`);
+    const result = wfstore('import', `sqlite:${at('outputs.db')}`, file);
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /run "a" \(lines 2 to \d+\): its outputs record gives node "fetch" another output/);
+  });
+
+  it('a run with no events shows a count of 0; an unknown run is named', async () => {
+    const store = await openStore(source);
+    await store.createWorkflowRun({ id: 'empty', workflow_name: 'w', user_message: '' });
+    await store.close();
+    assert.match(wfstore('events', source, 'empty').stdout, /^0 event\(s\)$/m);
+    assert.match(wfstore('events', source, 'nope').stderr, /no run "nope"/);
   });
 });

@@ -63,7 +63,8 @@ async function observe(url: string): Promise<string> {
 async function rows(schema: string): Promise<{ runs: number; events: number }> {
   const S = `"${schema}"`;
   const { rows } = await db.peek.query<{ runs: number; events: number }>(
-    `SELECT (SELECT count(*)::int FROM ${S}.workflow_runs) AS runs, (SELECT count(*)::int FROM ${S}.workflow_events) AS events`,
+    `SELECT (SELECT count(*)::int FROM ${S}.workflow_runs) AS runs,
+            (SELECT count(*)::int FROM ${S}.workflow_events) AS events`,
   );
   return rows[0]!;
 }
@@ -107,13 +108,14 @@ it(`a copy killed at random moments ${TRIALS} times, then rerun, leaves the targ
     assert.equal(rerun.status, 0, `trial ${trial}: the rerun failed\n${rerun.stdout}\n${rerun.stderr}`);
     assert.match(
       rerun.stdout,
-      new RegExp(`${RUNS - left.runs} run\\(s\\) and their events written, ${left.runs} already there`),
+      new RegExp(`${RUNS - left.runs} written \\(0 of them replacing a run\\), ${left.runs} already there`),
     );
     assert.equal(await observe(target), expected, `trial ${trial}: the target differs from the source`);
     assert.deepEqual(await rows(schema), { runs: RUNS, events: RUNS * EVENTS });
     await db.schemas.drop(schema);
   }
   console.log(
-    `copy killed ${partial.length}/${TRIALS} times mid-way (runs already in the target: ${partial.join(', ')}); whole copy ${span} ms`,
+    `copy killed ${partial.length}/${TRIALS} times mid-way ` +
+      `(runs already in the target: ${partial.join(', ')}); whole copy ${span} ms`,
   );
 });

@@ -46,6 +46,28 @@ describe('store URLs', () => {
     }
   });
 
+  it('names the likely mistake: a parameter one typo from "schema", no database, a .db file as a plain path', () => {
+    const cases: [string, RegExp][] = [
+      ['postgres://u:secret@h:5432/test?schem=wf', /"schem" is not a parameter; did you mean "schema"\?/],
+      ['postgres://u:secret@h:5432/test?Schema=wf', /"Schema" is not a parameter; did you mean "schema"\?/],
+      ['postgresql://u:secret@h:5432', /it names no database: add \/<database>/],
+      ['./data/wf.db', /plain path, which names a filesystem store .* write sqlite:\.\/data\/wf\.db/],
+    ];
+    for (const [url, message] of cases) {
+      assert.throws(
+        () => parseStoreUrl(url),
+        (error: unknown) =>
+          error instanceof StoreUrlError && message.test(error.message) && !/secret/.test(error.message),
+        url,
+      );
+    }
+    // Other parameters are the driver's (sslmode, application_name, …): passed on untouched.
+    assert.match(
+      String(parseStoreUrl('postgres://h/db?sslmode=disable&schema=wf').location.connectionString),
+      /sslmode=disable/,
+    );
+  });
+
   it('never prints a password', () => {
     assert.equal(redactUrl('postgres://me:s3cret@host/db'), 'postgres://me:***@host/db');
     assert.equal(redactUrl('postgresql://me@host/db'), 'postgresql://me@host/db');

@@ -30,6 +30,8 @@ export const memory = descriptor<MemoryLocation>({
   describe: (location) => `memory database "${location.database}" of this process`,
   url: { schemes: ['memory'], form: 'memory:[<name>]' },
   fromUrl: (url) => ({ database: url.slice('memory:'.length) || 'default' }),
+  missing: async ({ database }) =>
+    databases.has(database) ? undefined : 'a memory store lives in one process; this one is new and empty',
   // A name, not a folder: memory data lives in the process.
   locationIn: (dir) => ({ database: dir }),
   relaxed: undefined,

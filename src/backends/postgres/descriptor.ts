@@ -1,4 +1,5 @@
 import { descriptor } from '../descriptor.js';
+import { oneTypoApart } from '../typo.js';
 
 export type PostgresLocation = { connectionString: string; schema: string };
 
@@ -24,10 +25,14 @@ export const postgres = descriptor<PostgresLocation>({
   },
   fromUrl(url) {
     const parsed = new URL(url);
+    if (parsed.pathname === '' || parsed.pathname === '/') throw new Error('it names no database: add /<database>');
+    const typo = [...parsed.searchParams.keys()].find((key) => oneTypoApart(key, 'schema'));
+    if (typo !== undefined) throw new Error(`"${typo}" is not a parameter; did you mean "schema"?`);
     const schema = parsed.searchParams.get('schema') ?? 'public';
     parsed.searchParams.delete('schema');
     return { connectionString: parsed.toString(), schema };
   },
+  missing: async (location) => (await import('./exists.js')).missingSchema(location),
   locationIn: () => undefined,
   verify: async (location, options) => (await import('./index.js')).verifyPostgresStore(location, options),
   // Set on the server (synchronous_commit), not by the store.

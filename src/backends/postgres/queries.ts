@@ -165,7 +165,8 @@ function eventStatements(S: string, statement: Define) {
 
 /** Event rows as arrays, one per column, each row sealed here with its run and sequence (sql/checksum.ts). */
 const importedRows = (runId: string) =>
-  `SELECT ${runId}, e.sequence, e.event_type, e.timestamp, e.payload, ${postgresSealSql(runId, 'e.sequence', 'e.content')}
+  `SELECT ${runId}, e.sequence, e.event_type, e.timestamp, e.payload,
+          ${postgresSealSql(runId, 'e.sequence', 'e.content')}
    FROM unnest($2::bigint[], $3::text[], $4::timestamptz[], $5::json[], $6::text[])
      AS e (sequence, event_type, timestamp, payload, content)`;
 

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { descriptor, pathOf } from '../descriptor.js';
 
@@ -10,6 +11,7 @@ export const sqlite = descriptor<SqliteLocation>({
   describe: ({ filename }) => `the SQLite database ${filename}`,
   url: { schemes: ['sqlite'], form: 'sqlite:<file>' },
   fromUrl: (url) => ({ filename: pathOf(url, 'sqlite') }),
+  missing: async ({ filename }) => (existsSync(filename) ? undefined : `the file ${filename} does not exist`),
   driverPackage: 'better-sqlite3',
   load: async () => (await import('./index.js')).createSqliteStore as never,
   verify: async (location, options) => (await import('./index.js')).verifySqliteStore(location, options),

@@ -62,7 +62,8 @@ export function prepareQueries(db: Database.Database): Queries {
       `INSERT INTO workflow_events (${EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)`,
     ),
     insertEvents: db.prepare<unknown[]>(
-      `INSERT INTO workflow_events (${EVENT_COLUMNS}) VALUES ${Array(IMPORT_ROWS).fill('(?, ?, ?, ?, ?, ?)').join(', ')}`,
+      `INSERT INTO workflow_events (${EVENT_COLUMNS})
+       VALUES ${Array(IMPORT_ROWS).fill('(?, ?, ?, ?, ?, ?)').join(', ')}`,
     ),
     upsertOutput: db.prepare<[string, string, string, number]>(
       `INSERT INTO workflow_node_outputs (run_id, node_id, output, sequence) VALUES (?, ?, ?, ?)

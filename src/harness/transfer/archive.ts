@@ -2,7 +2,8 @@
 // run a "run" record, its "event" records, an "outputs" record and an "end" record with the run's digest;
 // a "footer" record last. `.gz` when the file name says so; stdin/stdout when there is no file.
 
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { createGunzip, createGzip } from 'node:zlib';
@@ -20,13 +21,13 @@ export type ArchiveRecord =
   | { type: 'end'; run_id: string; digest: string }
   | { type: 'footer'; runs: number; events: number };
 
-/** A damaged, truncated or unreadable archive: where (line) and what. */
+/** A damaged, truncated or unreadable archive: where (line, when there is one) and what. */
 export class ArchiveError extends Error {
   constructor(
-    readonly line: number,
+    readonly line: number | undefined,
     message: string,
   ) {
-    super(`line ${line}: ${message}`);
+    super(line === undefined ? message : `line ${line}: ${message}`);
     this.name = 'ArchiveError';
   }
 }
@@ -57,34 +58,60 @@ export function* runRecords(data: RunData): Generator<ArchiveRecord> {
   yield { type: 'end', run_id: data.run.id, digest: digestOf(data) };
 }
 
-function openInput(file: string | undefined): Readable {
-  const source: Readable = file === undefined ? process.stdin : createReadStream(file);
-  return file?.endsWith('.gz') ? source.pipe(createGunzip()) : source;
+async function openInput(file: string | undefined): Promise<Readable> {
+  if (file === undefined) return process.stdin;
+  const handle = await open(file).catch((error: NodeJS.ErrnoException) => {
+    throw new ArchiveError(
+      undefined,
+      `cannot read ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`,
+    );
+  });
+  const source = handle.createReadStream();
+  return file.endsWith('.gz') ? source.pipe(createGunzip()) : source;
 }
 
 /**
- * The runs of an archive, one at a time, each only once its "end" record has been read and its digest
- * checked: a truncated or damaged archive stops at the first bad record, naming its line, and the run it
- * was in is never yielded (so never half-imported).
+ * Opens an archive and checks its header (the first line) before anything else happens: the runs follow,
+ * one at a time, each only once its "end" record has been read and checked (digest, outputs). A truncated or
+ * damaged archive stops at the first bad record, naming its line, and the run it was in is never yielded
+ * (so never half-imported).
  */
-export async function* readArchive(file: string | undefined): AsyncGenerator<RunData & { line: number }> {
-  const lines = createInterface({ input: openInput(file), crlfDelay: Number.POSITIVE_INFINITY });
+export async function openArchive(file: string | undefined): Promise<AsyncGenerator<RunData & { line: number }>> {
+  const lines = createInterface({ input: await openInput(file), crlfDelay: Number.POSITIVE_INFINITY });
+  const iterator = lines[Symbol.asyncIterator]();
   const reader = new RunReader();
-  let number = 0;
+  const first = await readLine(iterator, 0);
+  if (first === undefined) throw new ArchiveError(undefined, `the archive ${file ?? 'on standard input'} is empty`);
+  reader.take(parseLine(first, 1), 1);
+  return runsOf(iterator, reader);
+}
+
+async function readLine(lines: AsyncIterator<string>, before: number): Promise<string | undefined> {
   try {
-    for await (const text of lines) {
-      number++;
-      const finished = reader.take(parseLine(text, number), number);
-      if (finished) yield { ...finished, line: number };
-    }
+    const next = await lines.next();
+    return next.done ? undefined : next.value;
   } catch (error) {
-    if (error instanceof ArchiveError) throw error;
-    throw new ArchiveError(number + 1, `cannot be read: ${(error as Error).message}`);
+    throw new ArchiveError(before + 1, `cannot be read: ${(error as Error).message}`);
+  }
+}
+
+async function* runsOf(lines: AsyncIterator<string>, reader: RunReader): AsyncGenerator<RunData & { line: number }> {
+  let number = 1;
+  for (let text = await readLine(lines, number); text !== undefined; text = await readLine(lines, number)) {
+    number++;
+    const finished = reader.take(parseLine(text, number), number);
+    if (finished) yield { ...finished, line: number };
   }
   reader.finish(number);
 }
 
+/** gzip's magic bytes as a UTF-8 line shows them. */
+const GZIP_START = '\u001f\ufffd';
+
 function parseLine(text: string, line: number): ArchiveRecord {
+  if (line === 1 && text.startsWith(GZIP_START)) {
+    throw new ArchiveError(line, 'this is gzip-compressed: give a file name ending in .gz, or pipe it through gunzip');
+  }
   try {
     const record = JSON.parse(text) as ArchiveRecord;
     if (typeof record !== 'object' || record === null || typeof record.type !== 'string') throw new Error('no "type"');
@@ -92,6 +119,24 @@ function parseLine(text: string, line: number): ArchiveRecord {
   } catch (error) {
     throw new ArchiveError(line, `not an archive record (${(error as Error).message})`);
   }
+}
+
+/**
+ * Why a run's "outputs" record is not what its node_completed events give (each node's latest output),
+ * or undefined. Outputs are derived: an archive whose outputs say otherwise was written wrong.
+ */
+function outputsProblem({ events, outputs }: RunData): string | undefined {
+  const latest = new Map<string, string>();
+  for (const { event_type, payload } of events) {
+    if (event_type === 'node_completed') latest.set(String(payload.node_id), JSON.stringify(payload.output));
+  }
+  const given = new Map(outputs.map(([node, output]) => [node, JSON.stringify(output)]));
+  for (const [node, output] of latest) {
+    if (!given.has(node)) return `its outputs record lacks node "${node}", completed in its events`;
+    if (given.get(node) !== output) return `its outputs record gives node "${node}" another output than its events`;
+  }
+  const extra = [...given.keys()].find((node) => !latest.has(node));
+  return extra === undefined ? undefined : `its outputs record has node "${extra}", which no event completed`;
 }
 
 /** Follows the records: header first, then run, its events, outputs, end; the footer last. */
@@ -133,7 +178,8 @@ class RunReader {
     if (record.version > ARCHIVE_VERSION) {
       throw new ArchiveError(
         line,
-        `archive format version ${record.version} is newer than this wfstore reads (${ARCHIVE_VERSION}); upgrade wfstore`,
+        `archive format version ${record.version} is newer than this wfstore reads (${ARCHIVE_VERSION}); ` +
+          'upgrade wfstore',
       );
     }
     this.header = true;
@@ -156,10 +202,11 @@ class RunReader {
       );
     }
     const { expected: _expected, from, ...run } = data;
-    if (digestOf(run) !== record.digest) {
-      const lines = `lines ${from} to ${line}`;
+    const lines = `lines ${from} to ${line}`;
+    if (digestOf(run) !== record.digest)
       throw new ArchiveError(line, `run "${data.run.id}" (${lines}) does not match its digest: the archive is damaged`);
-    }
+    const wrong = outputsProblem(run);
+    if (wrong !== undefined) throw new ArchiveError(line, `run "${data.run.id}" (${lines}): ${wrong}`);
     this.current = undefined;
     this.runs++;
     this.events += run.events.length;
@@ -171,7 +218,8 @@ class RunReader {
     if (record.runs !== this.runs || record.events !== this.events) {
       throw new ArchiveError(
         line,
-        `the footer counts ${record.runs} runs and ${record.events} events; the archive holds ${this.runs} and ${this.events}`,
+        `the footer counts ${record.runs} runs and ${record.events} events; ` +
+          `the archive holds ${this.runs} and ${this.events}`,
       );
     }
     this.footer = true;
@@ -179,9 +227,9 @@ class RunReader {
   }
 
   finish(lines: number): void {
-    if (!this.header) throw new ArchiveError(lines + 1, 'the archive is empty');
+    const ends = `the archive ends after line ${lines}`;
     if (this.current)
-      throw new ArchiveError(lines + 1, `the archive ends inside run "${this.current.run.id}": it is truncated`);
-    if (!this.footer) throw new ArchiveError(lines + 1, 'the archive ends without its footer: it is truncated');
+      throw new ArchiveError(undefined, `${ends}, inside run "${this.current.run.id}": it is truncated`);
+    if (!this.footer) throw new ArchiveError(undefined, `${ends}, without its footer: it is truncated`);
   }
 }

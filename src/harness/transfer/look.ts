@@ -1,13 +1,13 @@
 // Looking inside a store without writing code: its runs as a table, a run's events as the timeline
 // `wfstore demo` prints, a run's outputs; `--json` for scripts.
 
-import { openStore } from '../../backends/store-url.js';
+import { openExistingStore, redactUrl } from '../../backends/store-url.js';
 import type { IWorkflowStore, RunStatus } from '../../contract/types.js';
 import { formatTimeline } from '../../engine/timeline.js';
 import { eventPages } from './run-data.js';
 
 async function withStore<T>(url: string, body: (store: IWorkflowStore) => Promise<T>): Promise<T> {
-  const store = await openStore(url);
+  const store = await openExistingStore(url);
   try {
     return await body(store);
   } finally {
@@ -32,8 +32,14 @@ export async function showRuns(
 
 export async function showEvents(url: string, runId: string, json: boolean, print: (line: string) => void) {
   await withStore(url, async (store) => {
-    for await (const page of eventPages(store, runId))
+    // An unknown run is an error, an empty one a count of 0 (listing events alone cannot tell them apart).
+    if ((await store.getWorkflowRun(runId)) === null) throw new Error(`no run "${runId}" in ${redactUrl(url)}`);
+    let count = 0;
+    for await (const page of eventPages(store, runId)) {
       print(json ? page.map((e) => JSON.stringify(e)).join('\n') : formatTimeline(page));
+      count += page.length;
+    }
+    if (!json) print(`${count} event(s)`);
   });
 }
 

@@ -8,9 +8,9 @@
 
 import type { Writable } from 'node:stream';
 import { importRun } from '../../backends/define-store.js';
-import { openStore, parseStoreUrl, redactUrl } from '../../backends/store-url.js';
+import { openExistingStore, openStore, parseStoreUrl, redactUrl } from '../../backends/store-url.js';
 import type { IWorkflowStore, RunStatus } from '../../contract/types.js';
-import { ARCHIVE_FORMAT, ARCHIVE_VERSION, openArchiveOutput, readArchive, runRecords, writeRecord } from './archive.js';
+import { ARCHIVE_FORMAT, ARCHIVE_VERSION, openArchive, openArchiveOutput, runRecords, writeRecord } from './archive.js';
 import { Progress } from './progress.js';
 import { digestOf, type RunData, readRun } from './run-data.js';
 
@@ -182,13 +182,13 @@ export async function exportStore(
 }
 
 /** Reads an archive file (stdin when undefined) into a store, each run whole or not at all. */
-export function importArchive(
+export async function importArchive(
   target: IWorkflowStore,
   file: string | undefined,
   options: TransferOptions = {},
 ): Promise<TransferTotals> {
   const progress = options.label === undefined ? undefined : new Progress(options.label, Number.NaN);
-  return putAll(target, readArchive(file), options, progress);
+  return putAll(target, await openArchive(file), options, progress);
 }
 
 async function closing<T>(stores: IWorkflowStore[], body: () => Promise<T>): Promise<T> {
@@ -200,13 +200,18 @@ async function closing<T>(stores: IWorkflowStore[], body: () => Promise<T>): Pro
 }
 
 export async function copyRuns(from: string, to: string, filter: RunFilter, replace: boolean): Promise<TransferTotals> {
-  const [source, target] = [await openStore(from), await openStore(to)];
+  parseStoreUrl(to); // a bad target URL is refused before the source is opened
+  const source = await openExistingStore(from);
+  const target = await openStore(to).catch(async (error: unknown) => {
+    await source.close();
+    throw error;
+  });
   const label = `copy ${redactUrl(from)} → ${redactUrl(to)}`;
   return closing([source, target], () => copyStore(source, target, { filter, replace, label }));
 }
 
 export async function exportRuns(from: string, file: string | undefined, filter: RunFilter): Promise<TransferTotals> {
-  const source = await openStore(from);
+  const source = await openExistingStore(from);
   const output = openArchiveOutput(file);
   const options = { filter, label: `export ${redactUrl(from)}`, name: parseStoreUrl(from).display };
   return closing([source], async () => {
@@ -220,6 +225,12 @@ export async function exportRuns(from: string, file: string | undefined, filter:
 }
 
 export async function importRuns(to: string, file: string | undefined, replace: boolean): Promise<TransferTotals> {
+  parseStoreUrl(to);
+  // The archive's header is read before the target is opened: a missing file, or an archive this version
+  // cannot read, leaves no new store behind.
+  const archive = await openArchive(file);
   const target = await openStore(to);
-  return closing([target], () => importArchive(target, file, { replace, label: `import into ${redactUrl(to)}` }));
+  const label = `import → ${redactUrl(to)}`;
+  const progress = new Progress(label, Number.NaN);
+  return closing([target], () => putAll(target, archive, { replace, label }, progress));
 }
