@@ -37,9 +37,9 @@ export function rawSqlite(dir: string, synchronous: 'FULL' | 'NORMAL'): RawWrite
   };
 }
 
-/** pg: one INSERT in autocommit (a named statement: one round trip). */
-export async function rawPostgres(connectionString: string, schema: string): Promise<RawWriter> {
-  const pool = new pg.Pool({ connectionString, max: 4 });
+/** pg: one INSERT in autocommit (a named statement: one round trip), on a pool of `max` connections. */
+export async function rawPostgres(connectionString: string, schema: string, max = 4): Promise<RawWriter> {
+  const pool = new pg.Pool({ connectionString, max });
   const S = pg.Client.prototype.escapeIdentifier(schema);
   await pool.query(`CREATE SCHEMA IF NOT EXISTS ${S}`);
   await pool.query(

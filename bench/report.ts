@@ -13,6 +13,8 @@ export interface BenchRow {
   vsPeer?: number;
   coldMs?: number;
   note?: string;
+  /** A row of the many-runs workload: how many runs at once, at which durability, whose writes. */
+  manyRuns?: { runs: number; level: string; kind: 'ours' | 'raw' | 'peer' };
 }
 
 export interface BenchReport {
@@ -97,6 +99,23 @@ function figuresTable(rows: readonly BenchRow[]): string {
   );
 }
 
+/** Throughput against K for the many-runs workload: one chart per backend and durability, bars grouped by K. */
+function manyRunsCharts(rows: readonly BenchRow[]): string[] {
+  const many = rows.filter((r) => r.manyRuns !== undefined);
+  const groups = [...new Set(many.map((r) => `${r.backend}\u0000${r.manyRuns!.level}`))];
+  return groups.map((group) => {
+    const [backend, level] = group.split('\u0000') as [string, string];
+    const bars = many
+      .filter((r) => r.backend === backend && r.manyRuns!.level === level)
+      .map((r) => ({
+        label: `K = ${r.manyRuns!.runs}: ${r.manyRuns!.kind === 'ours' ? 'wfstore' : r.manyRuns!.kind === 'raw' ? 'raw driver' : 'peer'}`,
+        value: r.opsPerSec,
+        kind: r.manyRuns!.kind,
+      }));
+    return chart(`K runs appending at once on ${backend}${level ? ` (${level})` : ''}: total events/s`, bars);
+  });
+}
+
 export function renderBenchHtml(report: BenchReport): string {
   const by = (operation: string) => report.rows.filter((r) => r.operation === operation);
   // One chart per backend and durability level, each on its own scale: ours, the raw driver, the peer.
@@ -131,7 +150,7 @@ export function renderBenchHtml(report: BenchReport): string {
       operation,
       by(operation).map((r) => ({ label: r.backend, value: r.opsPerSec, kind: 'ours' as const })),
     );
-  const operations = [...new Set(report.rows.map((r) => r.operation))].filter(
+  const operations = [...new Set(report.rows.filter((r) => r.manyRuns === undefined).map((r) => r.operation))].filter(
     (o) => !o.startsWith('peer:') && !o.startsWith('raw driver') && !o.startsWith('append (node_completed)'),
   );
   const quick = report.quick ? ' · quick run' : '';
@@ -145,6 +164,7 @@ export function renderBenchHtml(report: BenchReport): string {
     `<pre>${escapeHtml(JSON.stringify(report.machine, null, 2))}</pre>\n` +
     `${BENCH_LEGEND}\n` +
     `${stepCharts.join('\n')}\n` +
+    `<h2>Many runs at once</h2>\n${manyRunsCharts(report.rows).join('\n')}\n` +
     `${operations.map(simple).join('\n')}\n` +
     '<h2>All figures</h2>\n' +
     `${figuresTable(report.rows)}\n` +

@@ -19,6 +19,8 @@ import { type ReferenceInitializer, withoutBackend } from '../src/harness/refere
 import { referenceBackend } from '../src/harness/registry.js';
 import { rawFile, rawPostgres, rawSqlite, type RawWriter } from './baselines.js';
 import { measure, measureBatch, measureSideBySide, type Figure, type MeasureOptions } from './measure.js';
+import { type ManyRunsContender, type ManyRunsFigure, measureManyRuns } from './many-runs.js';
+import { DEFAULT_MAX_CONNECTIONS } from '../src/backends/postgres/options.js';
 import { renderBenchHtml, renderBenchTable, type BenchReport, type BenchRow } from './report.js';
 
 const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -52,7 +54,7 @@ async function ensurePeers(): Promise<string | undefined> {
 interface PeerSaver {
   name: string;
   durability: string;
-  put(state: Record<string, unknown>): Promise<void>;
+  put(state: Record<string, unknown>, thread?: string): Promise<void>;
   close(): Promise<void>;
 }
 /** What bench/peers/langgraph.ts exports. */
@@ -110,12 +112,13 @@ async function rawFor(
   ctx: Context,
   backend: string,
   durability: 'default' | 'relaxed',
+  poolSize?: number,
 ): Promise<RawWriter | undefined> {
   const dir = await fs.mkdtemp(path.join(ctx.scratch, `raw-${backend}-`));
   if (backend === 'sqlite') return rawSqlite(dir, durability === 'default' ? 'FULL' : 'NORMAL');
   if (backend === 'filesystem') return rawFile(dir, durability === 'default');
   if (backend === 'postgres' && durability === 'default')
-    return rawPostgres(ctx.postgres!.connectionString, `wfstore_bench_raw_${process.pid}`);
+    return rawPostgres(ctx.postgres!.connectionString, `wfstore_bench_raw_${process.pid}`, poolSize);
   return undefined;
 }
 
@@ -173,6 +176,7 @@ async function benchBackend(ctx: Context, name: string): Promise<void> {
     if (name !== 'memory') await benchWriterProcesses(b);
     await benchReads(b);
     await benchRunWrites(b);
+    await benchManyRuns(b);
   } finally {
     await initializer.destroyStore?.(store);
     await initializer.afterAll?.();
@@ -315,6 +319,92 @@ async function benchReads(b: Bench): Promise<void> {
   const pages = quick ? 2 : 10;
   const page = (i: number) => store.listWorkflowEvents('big', { after_sequence: (i % pages) * 1000, limit: 1000 });
   row(b, 'listWorkflowEvents page of 1,000', await measure(page, few));
+}
+
+const MANY_KS = quick ? [1, 4, 16] : [1, 4, 16, 64];
+const MANY_PER_RUN = quick ? 50 : 200;
+const MANY_ROUNDS = quick ? 1 : 3;
+
+/** Half the events complete a node (over 20 nodes), half are plain. */
+const manyRunsEvent = (i: number) =>
+  i % 2 === 0
+    ? { event_type: 'node_completed', payload: payload(i, `node-${i % 20}`) }
+    : { event_type: 'tick', payload: payload(i) };
+
+/** `tag` keeps the runs of each durability level apart: both levels open the same data. */
+function oursMany(store: IWorkflowStore, tag: string): ManyRunsContender {
+  return {
+    label: 'wfstore createWorkflowEvent',
+    kind: 'ours',
+    prepare: async (round, runs) => {
+      await Promise.all(
+        Array.from({ length: runs }, (_, r) =>
+          store.createWorkflowRun({ id: `${tag}-${round}-${r}`, workflow_name: 'bench', user_message: '' }),
+        ),
+      );
+    },
+    write: (round, run, i) => store.createWorkflowEvent({ run_id: `${tag}-${round}-${run}`, ...manyRunsEvent(i) }),
+  };
+}
+const rawMany = (raw: RawWriter): ManyRunsContender => ({
+  label: 'raw driver, one transaction per insert',
+  kind: 'raw',
+  write: (round, run, i) => raw.append(i + 1, { ...SAMPLE, run_id: `${round}-${run}` }),
+});
+const peerMany = (peer: PeerSaver): ManyRunsContender => ({
+  label: `${peer.name}, one thread per run`,
+  kind: 'peer',
+  write: (round, run, i) => peer.put(payload(i, `node-${i % 20}`), `${round}-${run}`),
+});
+
+/**
+ * K runs at once (K = 1, 4, 16, 64), each appending its events one after the other, at the default and the
+ * relaxed durability; beside the raw driver (same pool size on PostgreSQL) and the peer (a thread per run).
+ */
+async function benchManyRuns(b: Bench): Promise<void> {
+  const relaxed = await relaxedStore(b.initializer, b.store);
+  const levels = [
+    { store: b.store, durability: 'default' as const, level: '' },
+    ...(relaxed ? [{ store: relaxed.store, durability: 'relaxed' as const, level: relaxed.label }] : []),
+  ];
+  for (const { store, durability, level } of levels) {
+    const raw = await rawFor(b.ctx, b.name, durability, DEFAULT_MAX_CONNECTIONS);
+    // The peer at its own default (SQLite: synchronous=NORMAL), as in the single-append figures.
+    const peer = durability === 'default' || b.name === 'sqlite' ? await peerFor(b.ctx, b.name) : undefined;
+    const contenders = [oursMany(store, durability), raw && rawMany(raw), peer && peerMany(peer)].filter(
+      (c): c is ManyRunsContender => c !== undefined,
+    );
+    for (const runs of MANY_KS) {
+      const figures = await measureManyRuns(contenders, runs, MANY_PER_RUN, MANY_ROUNDS);
+      manyRunsRows(b, contenders, figures, runs, level);
+    }
+    await raw?.close();
+    await peer?.close();
+  }
+  await relaxed?.store.close();
+}
+
+function manyRunsRows(
+  b: Bench,
+  contenders: ManyRunsContender[],
+  figures: ManyRunsFigure[],
+  runs: number,
+  level: string,
+): void {
+  const at = `${runs} runs × ${MANY_PER_RUN} appends${level ? `, ${level}` : ''}`;
+  const rows = contenders.map((c, k) => {
+    const spread = figures[k]!.rounds.map((r) => Math.round(r)).join(', ');
+    const operation = c.kind === 'ours' ? `many runs: ${at}` : `${c.kind === 'raw' ? 'raw' : 'peer'}: ${at}`;
+    return row(b, operation, figures[k]!, {
+      note: `${c.label}; events/s per round: ${spread}`,
+      manyRuns: { runs, level, kind: c.kind },
+    });
+  });
+  const [ours, ...others] = rows;
+  for (const [k, other] of others.entries()) {
+    if (contenders[k + 1]!.kind === 'raw') ours!.vsRaw = ours!.opsPerSec / other.opsPerSec;
+    else ours!.vsPeer = ours!.opsPerSec / other.opsPerSec;
+  }
 }
 
 /** createWorkflowRun, and a compare-and-set update going back and forth. */

@@ -9,26 +9,30 @@ export interface PeerSaver {
   name: string;
   /** The durability it runs with, as configured by default. */
   durability: string;
-  /** Persist one step: a checkpoint whose state carries `state` (the same ~250-byte payload as ours). */
-  put(state: Record<string, unknown>): Promise<void>;
+  /**
+   * Persist one step of `thread` (default "bench"): a checkpoint whose state carries `state` (the same
+   * ~250-byte payload as ours), the child of that thread's previous one.
+   */
+  put(state: Record<string, unknown>, thread?: string): Promise<void>;
   close(): Promise<void>;
 }
 
 function stepper(put: (config: never, checkpoint: Checkpoint) => Promise<unknown>) {
-  let parent: string | undefined;
-  let version = 0;
-  return async (state: Record<string, unknown>) => {
+  const threads = new Map<string, { parent: string | undefined; version: number }>();
+  return async (state: Record<string, unknown>, thread = 'bench') => {
+    const last = threads.get(thread) ?? { parent: undefined, version: 0 };
     const checkpoint = {
       ...emptyCheckpoint(),
       id: uuid6(-1),
       channel_values: { state },
-      channel_versions: { state: ++version },
+      channel_versions: { state: last.version + 1 },
     } as Checkpoint;
+    const parent = last.parent;
     const config = {
-      configurable: { thread_id: 'bench', checkpoint_ns: '', ...(parent ? { checkpoint_id: parent } : {}) },
+      configurable: { thread_id: thread, checkpoint_ns: '', ...(parent ? { checkpoint_id: parent } : {}) },
     };
     await put(config as never, checkpoint);
-    parent = checkpoint.id;
+    threads.set(thread, { parent: checkpoint.id, version: last.version + 1 });
   };
 }
 
