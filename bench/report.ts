@@ -99,6 +99,8 @@ function figuresTable(rows: readonly BenchRow[]): string {
   );
 }
 
+const WHOSE = { ours: 'wfstore', raw: 'raw driver', peer: 'peer' };
+
 /** Throughput against K for the many-runs workload: one chart per backend and durability, bars grouped by K. */
 function manyRunsCharts(rows: readonly BenchRow[]): string[] {
   const many = rows.filter((r) => r.manyRuns !== undefined);
@@ -108,7 +110,7 @@ function manyRunsCharts(rows: readonly BenchRow[]): string[] {
     const bars = many
       .filter((r) => r.backend === backend && r.manyRuns!.level === level)
       .map((r) => ({
-        label: `K = ${r.manyRuns!.runs}: ${r.manyRuns!.kind === 'ours' ? 'wfstore' : r.manyRuns!.kind === 'raw' ? 'raw driver' : 'peer'}`,
+        label: `K = ${r.manyRuns!.runs}: ${WHOSE[r.manyRuns!.kind]}`,
         value: r.opsPerSec,
         kind: r.manyRuns!.kind,
       }));

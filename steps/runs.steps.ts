@@ -309,7 +309,8 @@ When(
   },
 );
 When(
-  '{int} callers at once update the status of run {string} to {string} expecting status {string} with the event {string}',
+  '{int} callers at once update the status of run {string} to {string} expecting status {string} ' +
+    'with the event {string}',
   async function (this: StoreWorld, callers: number, id: string, status: string, expected: string, type: string) {
     const options = { expected_status: expected as RunStatus, event: { event_type: type } };
     this.settled = await Promise.allSettled(
