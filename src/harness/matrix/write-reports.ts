@@ -4,7 +4,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { applyBaseline, loadBaseline } from './baseline.js';
-import { applyExpectations, loadExpectations } from './expectations.js';
+import { applyExpectations, loadCheckedExpectations } from './expectations.js';
 import { renderHtml } from './html.js';
 import { renderJunit } from './junit.js';
 import type { ConformanceSummary } from './summary.js';
@@ -17,8 +17,10 @@ export async function compare(
   options: { expect?: string | undefined; baseline?: string | undefined },
 ): Promise<ConformanceSummary> {
   let result = summary;
-  if (options.expect !== undefined)
-    result = applyExpectations(result, options.expect, await loadExpectations(options.expect));
+  if (options.expect !== undefined) {
+    const backends = result.columns.map((c) => c.name);
+    result = applyExpectations(result, options.expect, await loadCheckedExpectations(options.expect, backends));
+  }
   if (options.baseline !== undefined)
     result = applyBaseline(result, options.baseline, await loadBaseline(options.baseline));
   return result;
