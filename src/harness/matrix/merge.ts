@@ -19,13 +19,21 @@ export class MergeError extends Error {
 
 async function readShard(dir: string): Promise<ConformanceSummary> {
   const file = path.join(dir, 'summary.json');
+  const text = await fs.readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    const why = error.code === 'ENOENT' ? 'no such file: is this a report directory of a shard?' : error.message;
+    throw new MergeError(`${file}: ${why}`);
+  });
+  let summary: ConformanceSummary;
   try {
-    const summary = JSON.parse(await fs.readFile(file, 'utf8')) as ConformanceSummary;
-    if (summary.suite === undefined || !Array.isArray(summary.columns)) throw new Error('not a wfstore summary.json');
-    return summary;
+    summary = JSON.parse(text) as ConformanceSummary;
   } catch (error) {
-    throw new MergeError(`${file}: ${(error as Error).message.split('\n')[0]}`);
+    throw new MergeError(`${file}: not JSON (${(error as Error).message.split('\n')[0]})`);
   }
+  // A summary.json from before shards could be merged has no suite.
+  if (typeof summary?.suite?.wfstore !== 'string' || !Array.isArray(summary.columns)) {
+    throw new MergeError(`${file}: not a summary.json of a wfstore version that can merge (no "suite")`);
+  }
+  return summary;
 }
 
 /** Every shard made by the same wfstore from the same features; no backend in two shards. */

@@ -14,12 +14,13 @@ export const REPORT_FILES = ['index.html', 'summary.json', 'junit.xml'] as const
 /** Expectations first (they decide what counts as a failure), then the baseline comparison. */
 export async function compare(
   summary: ConformanceSummary,
-  options: { expect?: string | undefined; baseline?: string | undefined },
+  options: { expect?: string | undefined; baseline?: string | undefined; merged?: boolean },
 ): Promise<ConformanceSummary> {
   let result = summary;
   if (options.expect !== undefined) {
     const backends = result.columns.map((c) => c.name);
-    result = applyExpectations(result, options.expect, await loadCheckedExpectations(options.expect, backends));
+    const entries = await loadCheckedExpectations(options.expect, backends, options.merged);
+    result = applyExpectations(result, options.expect, entries);
   }
   if (options.baseline !== undefined)
     result = applyBaseline(result, options.baseline, await loadBaseline(options.baseline));
