@@ -22,7 +22,9 @@ export interface Ran {
 export function wfstore(args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<Ran> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...env, FORCE_COLOR: '0' } });
+    // NO_COLOR, not FORCE_COLOR=0: picocolors turns colours on when FORCE_COLOR is set at all.
+    const { FORCE_COLOR: _, ...rest } = env;
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...rest, NO_COLOR: '1' } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d));
