@@ -5,12 +5,11 @@
 import assert from 'node:assert/strict';
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { before, describe, it } from 'node:test';
 import { PACKAGE_ROOT } from '../../src/harness/matrix/conformance.js';
 import { loadScenarios } from '../../src/harness/matrix/scenarios.js';
 import type { ConformanceSummary, ScenarioSummary } from '../../src/harness/matrix/summary.js';
-import { mutantModule } from '../mutants/mutant.js';
+import { fixedModule, mutantModule } from '../mutants/mutant.js';
 import {
   checkJunitStructure,
   htmlWithoutTimes,
@@ -63,16 +62,10 @@ const cellsOf = (summary: ConformanceSummary, column: string) =>
 
 before(async () => {
   await fs.rm(DIR, { recursive: true, force: true });
-  await fs.mkdir(path.join(DIR, 'fixed'), { recursive: true });
+  await fs.mkdir(DIR, { recursive: true });
   broken = await mutantModule(STORE, 'memory', path.join(DIR, 'modules'));
   // The same store with nothing broken, under the same name: its expected failures now pass.
-  fixed = path.join(DIR, 'fixed', `${STORE}.ts`);
-  const helpers = pathToFileURL(path.join(PACKAGE_ROOT, 'test', 'mutants', 'mutant.ts')).href;
-  await fs.writeFile(
-    fixed,
-    `import { mutant, onBase } from '${helpers}';\n` +
-      `export default await onBase(mutant('${STORE}', 'none: fixed', () => ({})), 'memory');\n`,
-  );
+  fixed = await fixedModule(STORE, 'memory', path.join(DIR, 'modules'));
   const plain = await conformance('plain', ['--store', broken]);
   assert.equal(plain.status, 1, plain.stderr);
   const cells = cellsOf(plain.summary!, STORE);
