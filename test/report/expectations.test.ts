@@ -250,7 +250,7 @@ describe('shards with expectations merged equal one run with them', { timeout: 3
 });
 
 describe('--baseline', { timeout: 300_000 }, () => {
-  it('cells newly failing, newly passing and newly applicable, in summary.json, the terminal and the HTML', async () => {
+  it('newly failing, newly passing, newly applicable: in summary.json, the terminal and the HTML', async () => {
     // The baseline: the fixed store, without the WF-SEQ-3 scenarios.
     const base = await conformance('base', ['--store', fixed, '--backends', 'sqlite'], `${TAGS} and not @WF-SEQ-3`);
     assert.equal(base.status, 0, base.stderr);
