@@ -129,7 +129,7 @@ report
     '\nExit status: 0 when the merged results pass (as a single run would decide), 1 otherwise, 2 on a usage error.',
   )
   .action(async (dirs: string[], options: { out: string; expect?: string; baseline?: string }) => {
-    const summary = await compare(await mergeShards(dirs, options.out), options);
+    const summary = await compare(await mergeShards(dirs, options.out), { ...options, merged: true });
     await writeReports(summary, options.out);
     console.log(renderSummary(summary, options.out));
     process.exitCode = summary.success ? 0 : 1;

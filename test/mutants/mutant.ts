@@ -128,3 +128,19 @@ export async function mutantModule(name: string, baseName: BaseName, dir: string
   );
   return target;
 }
+
+/**
+ * Writes an initializer module for the same base with nothing broken, under a mutant's name: that store
+ * "fixed", so what was expected to fail now passes.
+ */
+export async function fixedModule(name: string, baseName: BaseName, dir: string): Promise<string> {
+  const target = path.join(dir, 'fixed', baseName, `${name}.ts`);
+  await fs.mkdir(path.dirname(target), { recursive: true });
+  const helpers = pathToFileURL(path.join(HERE, 'mutant.ts')).href;
+  await fs.writeFile(
+    target,
+    `import { mutant, onBase } from '${helpers}';\n` +
+      `export default await onBase(mutant('${name}', 'none: fixed', () => ({})), '${baseName}');\n`,
+  );
+  return target;
+}

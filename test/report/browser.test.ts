@@ -1,5 +1,7 @@
 // Opens the conformance report in headless Chromium: the counts shown match the summary, a failed
-// cell's link leads to its failure text, and a screenshot is saved. Skipped (never passed) without Chromium.
+// cell's link leads to its failure text, and a screenshot is saved. Then a report merged from two shards,
+// compared with expectations and a baseline: expected failures, regressions and changes are marked, each
+// visibly and apart. Skipped (never passed) without Chromium.
 
 import assert from 'node:assert/strict';
 import { existsSync, promises as fs } from 'node:fs';
@@ -8,8 +10,10 @@ import { pathToFileURL } from 'node:url';
 import { it } from 'node:test';
 import { chromium, type Page } from 'playwright-core';
 import { runConformance, PACKAGE_ROOT } from '../../src/harness/matrix/conformance.js';
-import type { ConformanceSummary } from '../../src/harness/matrix/summary.js';
-import { mutantModule } from '../mutants/mutant.js';
+import { mergeShards } from '../../src/harness/matrix/merge.js';
+import { type ConformanceSummary, shownStatus } from '../../src/harness/matrix/summary.js';
+import { compare, writeReports } from '../../src/harness/matrix/write-reports.js';
+import { fixedModule, mutantModule } from '../mutants/mutant.js';
 
 const CHROMIUM = process.env.WFSTORE_CHROMIUM ?? '/usr/bin/chromium';
 const skip = existsSync(CHROMIUM)
@@ -26,6 +30,16 @@ const ARGS = [
   '--disable-sync',
 ];
 
+const launch = () => chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+
+/** The page's window, as code that runs in it sees it (this project's types have no DOM). */
+type Window = { getComputedStyle(e: unknown): { getPropertyValue(name: string): string } };
+const style = (page: Page, selector: string, property: string) =>
+  page
+    .locator(selector)
+    .first()
+    .evaluate((e, p) => (globalThis as unknown as Window).getComputedStyle(e).getPropertyValue(p), property);
+
 async function checkCounts(page: Page, summary: ConformanceSummary): Promise<void> {
   for (const column of summary.columns) {
     const row = page.locator(`#totals tr[data-column="${column.name}"]`);
@@ -33,13 +47,13 @@ async function checkCounts(page: Page, summary: ConformanceSummary): Promise<voi
     assert.equal(await row.getAttribute('data-failed'), String(column.failed), `${column.name} failed`);
     assert.equal(await row.getAttribute('data-warned'), String(column.warned), `${column.name} warned`);
     assert.match(await row.innerText(), new RegExp(`${column.passed + column.warned} passed, ${column.failed} failed`));
-    for (const status of ['passed', 'failed', 'warned', 'skipped', 'not-applicable'] as const) {
+    for (const status of ['passed', 'failed', 'expected-failure', 'warned', 'skipped', 'not-applicable'] as const) {
       const shown = await page
         .locator(`#matrix td.cell[data-column="${column.name}"][data-status="${status}"]`)
         .count();
       const expected = summary.requirements
         .flatMap((r) => r.scenarios)
-        .filter((s) => s.cells[column.name]?.status === status).length;
+        .filter((s) => s.cells[column.name] && shownStatus(s.cells[column.name]!) === status).length;
       assert.equal(shown, expected, `${column.name}: ${status} cells`);
     }
   }
@@ -80,7 +94,7 @@ it('the report shows the right counts, and a failed cell links to its failure', 
   assert.ok(summary.failed > 0, 'the broken store fails some scenarios');
   assert.equal(summary.columns.find((c) => c.name === 'sqlite')?.failed, 0, 'the reference store passes');
 
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  const browser = await launch();
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(pathToFileURL(path.join(reportDir, 'index.html')).href);
@@ -124,6 +138,93 @@ it('the report shows the right counts, and a failed cell links to its failure', 
       await checkCounts(page, mainSummary);
       await page.screenshot({ path: path.join(PACKAGE_ROOT, 'reports', 'index.png'), fullPage: false });
     }
+  } finally {
+    await browser.close();
+  }
+});
+
+/** Shards of sqlite and a broken store, merged with expectations (one failure listed) and a baseline. */
+async function markedReport(dir: string): Promise<ConformanceSummary> {
+  const store = 'events-newest-first';
+  const modules = path.join(dir, 'modules');
+  const tags = '@REQ-CONTRACT-SEQUENCE';
+  const log = () => {};
+  // The baseline: the store fixed, and without the WF-SEQ-3 scenarios (they are newly applicable now).
+  const fixed = await fixedModule(store, 'memory', modules);
+  await runConformance({ store: fixed, tags: `${tags} and not @WF-SEQ-3`, reportDir: path.join(dir, 'base'), log });
+  await runConformance({ backends: ['sqlite'], tags, reportDir: path.join(dir, 'sqlite'), log });
+  const broken = await runConformance({
+    store: await mutantModule(store, 'memory', modules),
+    tags,
+    reportDir: path.join(dir, 'store'),
+    log,
+  });
+  const failing = broken.requirements.flatMap((r) => r.scenarios).filter((s) => s.cells[store]?.status === 'failed');
+  assert.ok(failing.length >= 2, 'some failures to expect, some not');
+  const expect = path.join(dir, 'expect.json');
+  const entry = { backend: store, scenario: failing[0]!.name, reason: 'newest first until the index is rebuilt' };
+  await fs.writeFile(expect, JSON.stringify({ version: 1, expected: [entry] }));
+  const out = path.join(dir, 'merged');
+  const merged = await compare(await mergeShards([path.join(dir, 'store'), path.join(dir, 'sqlite')], out), {
+    expect,
+    baseline: path.join(dir, 'base', 'summary.json'),
+    merged: true,
+  });
+  await writeReports(merged, out);
+  return merged;
+}
+
+/** Every cell marked as the summary says, each marking visible and styled apart from the others. */
+async function checkMarkings(page: Page, summary: ConformanceSummary): Promise<void> {
+  const cells = summary.requirements.flatMap((r) => r.scenarios.flatMap((s) => Object.values(s.cells)));
+  const expected = page.locator('#matrix td.cell[data-status="expected-failure"]');
+  assert.equal(await expected.count(), cells.filter((c) => shownStatus(c) === 'expected-failure').length);
+  assert.ok(await expected.first().isVisible());
+  assert.match(await style(page, '#matrix td.cell.expected-failure[data-status]', 'background-image'), /gradient/);
+  const failedBackground = await style(page, '#matrix td.cell.failed[data-status]', 'background-color');
+  assert.notEqual(failedBackground, await style(page, '#matrix td.cell.passed[data-status]', 'background-color'));
+  // The expected failure's link leads to its article, which shows the reason.
+  const link = expected.first().locator('a');
+  const target = (await link.getAttribute('href'))!;
+  await link.click();
+  assert.equal(new URL(page.url()).hash, target);
+  assert.ok(await page.locator(target).isVisible());
+  const reason = cells.find((c) => c.expected !== undefined)!.expected!;
+  assert.match(await page.locator(target).innerText(), new RegExp(`Expected failure: ${reason}`));
+
+  const regressions = page.locator('#matrix td.cell.regression');
+  assert.equal(await regressions.count(), cells.filter((c) => shownStatus(c) === 'failed').length);
+  assert.ok((await regressions.count()) > 0);
+  assert.ok(await regressions.first().locator('.badge.regression', { hasText: 'not expected' }).isVisible());
+  assert.notEqual(await style(page, '#matrix td.cell.regression', 'box-shadow'), 'none');
+  for (const change of ['newly-failing', 'newly-applicable'] as const) {
+    const marked = page.locator(`#matrix td.cell[data-change="${change}"]`);
+    assert.equal(await marked.count(), cells.filter((c) => c.change === change).length, change);
+    assert.ok((await marked.count()) > 0, change);
+    assert.ok(await marked.first().locator(`.badge.${change}`).isVisible(), change);
+  }
+  assert.ok(await page.locator('#markings').isVisible(), 'the legend of the markings');
+  assert.match(await page.locator('#verdict').innerText(), new RegExp(`${summary.expectedFailures} expected failure`));
+}
+
+it('a merged report marks expected failures, regressions and changes since a baseline, visibly', {
+  skip,
+  timeout: 300_000,
+}, async () => {
+  const dir = path.join(PACKAGE_ROOT, 'reports', 'browser-check-merged');
+  await fs.rm(dir, { recursive: true, force: true });
+  const summary = await markedReport(dir);
+  assert.deepEqual(
+    summary.columns.map((c) => c.name),
+    ['sqlite', 'events-newest-first'],
+  );
+  const browser = await launch();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(pathToFileURL(path.join(dir, 'merged', 'index.html')).href);
+    await checkCounts(page, summary);
+    await page.screenshot({ path: path.join(dir, 'index.png'), fullPage: false });
+    await checkMarkings(page, summary);
   } finally {
     await browser.close();
   }

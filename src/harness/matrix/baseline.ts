@@ -40,6 +40,8 @@ export function applyBaseline(
   const before = new Map(baseline.requirements.flatMap((r) => r.scenarios.map((s) => [s.key, s.cells] as const)));
   for (const scenario of summary.requirements.flatMap((r) => r.scenarios)) {
     for (const [column, cell] of Object.entries(scenario.cells)) {
+      // A merge compared again replaces the shards' marks.
+      delete cell.change;
       const change = changeOf(before.get(scenario.key)?.[column], cell);
       if (change !== undefined) cell.change = change;
     }
@@ -48,7 +50,9 @@ export function applyBaseline(
 }
 
 /** Every changed cell, for the terminal and a CI summary. */
-export function changes(summary: ConformanceSummary): { change: string; column: string; scenario: string }[] {
+export type Change = NonNullable<Cell['change']>;
+
+export function changes(summary: ConformanceSummary): { change: Change; column: string; scenario: string }[] {
   return summary.requirements.flatMap((r) =>
     r.scenarios.flatMap((s) =>
       Object.entries(s.cells)

@@ -5,9 +5,18 @@
 //   { "version": 1, "expected": [
 //     { "backend": "my-store", "scenario": "A duplicate id is refused …", "reason": "ids not unique yet" },
 //     { "backend": "my-store", "rule": "WF-CAS-1", "reason": "no compare-and-set yet" } ] }
+//
+// One file serves every shard of a matrix: an entry for a backend the run does not have, or for scenarios
+// its --tags/--name left out, is another shard's and is left alone here. A backend name that is neither a
+// reference backend nor a column is a mistake in a run with a --store column (it can only mean that
+// store) and in a merge (every shard is there); a run of reference backends alone takes it for the store
+// another shard runs.
 
 import { promises as fs } from 'node:fs';
+import { PACKAGE_ROOT } from '../package-root.js';
+import { isReferenceBackend, REFERENCE_BACKENDS } from '../registry.js';
 import { finalize } from './finalize.js';
+import { loadScenarios } from './scenarios.js';
 import type { ConformanceSummary, ScenarioSummary, StaleExpectation } from './summary.js';
 
 export interface Expectation {
@@ -60,26 +69,44 @@ function checkEntry(file: string, entry: unknown, i: number): Expectation {
 
 const label = (e: Expectation, i: number) => `expected[${i}] (${e.backend}, ${e.scenario ?? e.rule})`;
 
-/** Before a run: every entry names a backend of the run and a scenario or rule of the features. */
+/**
+ * Every entry names a backend (a column of the run, a reference backend, or, in a run without a store
+ * column, another shard's store) and a scenario or rule of the features (all of them, not only those
+ * --tags selected).
+ */
 export function checkAgainstRun(
   file: string,
   entries: readonly Expectation[],
   backends: readonly string[],
   rows: readonly { key: string; name: string; rules: readonly string[] }[],
+  everyBackend = false,
 ): void {
+  const hasStore = everyBackend || backends.some((b) => !isReferenceBackend(b));
   entries.forEach((e, i) => {
-    if (!backends.includes(e.backend)) {
-      throw new ExpectationsError(
-        file,
-        `${label(e, i)}: no backend "${e.backend}" in this run (${backends.join(', ')})`,
-      );
+    if (!backends.includes(e.backend) && !isReferenceBackend(e.backend) && hasStore) {
+      const known = [...new Set([...backends, ...REFERENCE_BACKENDS])].join(', ');
+      throw new ExpectationsError(file, `${label(e, i)}: no backend "${e.backend}" (there are ${known})`);
     }
-    const known = rows.some((r) =>
+    const exists = rows.some((r) =>
       e.rule !== undefined ? r.rules.includes(e.rule) : r.name === e.scenario || r.key === e.scenario,
     );
-    if (!known)
+    if (!exists)
       throw new ExpectationsError(file, `${label(e, i)}: no such ${e.rule ? 'rule' : 'scenario'} in the features`);
   });
+}
+
+/**
+ * The file read and checked against the backends of a run, or of a merge (`everyBackend`: no shard is
+ * missing), and every scenario of the features.
+ */
+export async function loadCheckedExpectations(
+  file: string,
+  backends: readonly string[],
+  everyBackend = false,
+): Promise<Expectation[]> {
+  const entries = await loadExpectations(file);
+  checkAgainstRun(file, entries, backends, await loadScenarios(PACKAGE_ROOT), everyBackend);
+  return entries;
 }
 
 /** The scenarios an entry covers (checkAgainstRun has made sure it names something that exists). */
@@ -92,23 +119,22 @@ function scenariosOf(summary: ConformanceSummary, e: Expectation): ScenarioSumma
 
 /**
  * Marks the expected failures, and lists the entries none of whose cells failed: the run then fails
- * with "remove this expectation", so the list stays honest.
+ * with "remove this expectation", so the list stays honest. The entries were checked (loadCheckedExpectations).
  */
 export function applyExpectations(
   summary: ConformanceSummary,
   file: string,
-  entries: Expectation[],
+  entries: readonly Expectation[],
 ): ConformanceSummary {
   const stale: StaleExpectation[] = [];
-  const all = summary.requirements.flatMap((r) => r.scenarios);
-  checkAgainstRun(
-    file,
-    entries,
-    summary.columns.map((c) => c.name),
-    all,
-  );
+  const columns = new Set(summary.columns.map((c) => c.name));
+  // A merge compared again replaces the shards' marks.
+  for (const s of summary.requirements.flatMap((r) => r.scenarios))
+    for (const c of Object.values(s.cells)) delete c.expected;
   entries.forEach((e, i) => {
+    if (!columns.has(e.backend)) return;
     const cells = scenariosOf(summary, e).map((s) => s.cells[e.backend]!);
+    if (cells.length === 0) return;
     let failing = 0;
     for (const cell of cells) {
       if (cell.status !== 'failed') continue;

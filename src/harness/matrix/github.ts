@@ -37,7 +37,8 @@ export function markdownSummary(summary: ConformanceSummary): string {
   const head = `| backend | passed | failed | recommended | expected failures | skipped |\n|---|---|---|---|---|---|`;
   const rows = summary.columns.map(
     (c) =>
-      `| ${c.name} | ${c.passed + c.warned} | ${c.failed}${c.error ? ' (run error)' : ''} | ${c.warned} | ${c.expectedFailures} | ${c.skipped} |`,
+      `| ${c.name} | ${c.passed + c.warned} | ${c.failed}${c.error ? ' (run error)' : ''} | ${c.warned} ` +
+      `| ${c.expectedFailures} | ${c.skipped} |`,
   );
   const failed = summary.requirements.flatMap((r) =>
     r.scenarios.flatMap((s) =>

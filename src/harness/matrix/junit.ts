@@ -1,8 +1,9 @@
 // reports/junit.xml: the matrix as JUnit XML, one <testsuite> per backend and one <testcase> per scenario,
 // in the shape CI servers read (Jenkins, GitLab): <testsuites> of <testsuite name tests failures errors
-// skipped time timestamp> of <testcase classname name time>, with <failure message type> or <skipped
-// message>. An expected failure is reported as skipped (with its reason); a SHOULD not followed passes
-// with the recommendation in <system-out>.
+// skipped time timestamp> of <testcase classname name time>, with <failure message type> or <skipped>.
+// An expected failure is reported as skipped (with its reason); a SHOULD not followed passes with the
+// recommendation in <system-out>. Why a case was skipped is the <skipped> element's text: Jenkins' schema
+// (junit-4.xsd) allows it no attribute, and GitLab shows that text.
 
 import type { Cell, ColumnSummary, ConformanceSummary, RequirementSummary, ScenarioSummary } from './summary.js';
 
@@ -17,15 +18,18 @@ const xml = (text: string) =>
 const seconds = (ms: number | undefined) => ((ms ?? 0) / 1000).toFixed(3);
 
 function testcase(requirement: RequirementSummary, scenario: ScenarioSummary, cell: Cell): string {
-  const head = `    <testcase classname="${xml(requirement.id)}" name="${xml(scenario.name)}" time="${seconds(cell.durationMs)}"`;
+  const head =
+    `    <testcase classname="${xml(requirement.id)}" name="${xml(scenario.name)}" ` +
+    `time="${seconds(cell.durationMs)}"`;
   if (cell.status === 'failed' && cell.expected === undefined) {
     const message = (cell.message ?? '').split('\n')[0] ?? '';
     const body = `${cell.step ? `at step: ${cell.step}\n` : ''}${cell.message ?? ''}`;
-    return `${head}>\n      <failure message="${xml(message)}" type="AssertionError">${xml(body)}</failure>\n    </testcase>`;
+    const failure = `<failure message="${xml(message)}" type="AssertionError">${xml(body)}</failure>`;
+    return `${head}>\n      ${failure}\n    </testcase>`;
   }
   if (cell.status === 'failed' || cell.status === 'skipped') {
     const why = cell.expected !== undefined ? `expected failure: ${cell.expected}` : (cell.message ?? 'skipped');
-    return `${head}>\n      <skipped message="${xml(why)}"/>\n    </testcase>`;
+    return `${head}>\n      <skipped>${xml(why)}</skipped>\n    </testcase>`;
   }
   if (cell.status === 'warned') {
     const out = (cell.recommendations ?? []).map((r) => `recommended (${r.rule}, SHOULD): ${r.message}`).join('\n');

@@ -5,9 +5,10 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { PACKAGE_ROOT } from '../package-root.js';
+import { REFERENCE_BACKENDS } from '../registry.js';
 import { finalize } from './finalize.js';
 import { loadRules } from './rules.js';
-import type { ConformanceSummary, RequirementSummary } from './summary.js';
+import type { ColumnSummary, ConformanceSummary, RequirementSummary } from './summary.js';
 
 export class MergeError extends Error {
   constructor(message: string) {
@@ -18,13 +19,21 @@ export class MergeError extends Error {
 
 async function readShard(dir: string): Promise<ConformanceSummary> {
   const file = path.join(dir, 'summary.json');
+  const text = await fs.readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    const why = error.code === 'ENOENT' ? 'no such file: is this a report directory of a shard?' : error.message;
+    throw new MergeError(`${file}: ${why}`);
+  });
+  let summary: ConformanceSummary;
   try {
-    const summary = JSON.parse(await fs.readFile(file, 'utf8')) as ConformanceSummary;
-    if (summary.suite === undefined || !Array.isArray(summary.columns)) throw new Error('not a wfstore summary.json');
-    return summary;
+    summary = JSON.parse(text) as ConformanceSummary;
   } catch (error) {
-    throw new MergeError(`${file}: ${(error as Error).message.split('\n')[0]}`);
+    throw new MergeError(`${file}: not JSON (${(error as Error).message.split('\n')[0]})`);
   }
+  // A summary.json from before shards could be merged has no suite.
+  if (typeof summary?.suite?.wfstore !== 'string' || !Array.isArray(summary.columns)) {
+    throw new MergeError(`${file}: not a summary.json of a wfstore version that can merge (no "suite")`);
+  }
+  return summary;
 }
 
 /** Every shard made by the same wfstore from the same features; no backend in two shards. */
@@ -40,7 +49,8 @@ function checkShards(shards: readonly { dir: string; summary: ConformanceSummary
     }
     if (summary.suite.features !== first!.summary.suite.features) {
       throw new MergeError(
-        `${file}: made from another feature set (${summary.suite.features}) than the first shard (${first!.summary.suite.features})`,
+        `${file}: made from other scenarios (features ${summary.suite.features}) than the first shard ` +
+          `(${first!.summary.suite.features}): another feature set, or another --tags/--name`,
       );
     }
     for (const column of summary.columns) {
@@ -51,8 +61,17 @@ function checkShards(shards: readonly { dir: string; summary: ConformanceSummary
   }
 }
 
-/** The requirements of all shards, scenarios in the features' order, with every shard's cells. */
-function mergeRequirements(summaries: readonly ConformanceSummary[]): RequirementSummary[] {
+/** The columns as a run of all of them lists them: reference backends in their order, then stores. */
+function columnOrder(summaries: readonly ConformanceSummary[]): ColumnSummary[] {
+  const rank = (c: ColumnSummary) => {
+    const i = (REFERENCE_BACKENDS as readonly string[]).indexOf(c.name);
+    return c.kind === 'reference' && i >= 0 ? i : REFERENCE_BACKENDS.length;
+  };
+  return summaries.flatMap((s) => s.columns).sort((a, b) => rank(a) - rank(b));
+}
+
+/** The requirements of all shards (which hold the same scenarios), with every shard's cells. */
+function mergeRequirements(summaries: readonly ConformanceSummary[], columns: readonly string[]): RequirementSummary[] {
   const merged: RequirementSummary[] = [];
   for (const summary of summaries) {
     for (const requirement of summary.requirements) {
@@ -67,6 +86,10 @@ function mergeRequirements(summaries: readonly ConformanceSummary[]): Requiremen
         else Object.assign(existing.cells, scenario.cells);
       }
     }
+  }
+  // Cells in the columns' order, as in a single run's summary.json.
+  for (const scenario of merged.flatMap((r) => r.scenarios)) {
+    scenario.cells = Object.fromEntries(columns.map((c) => [c, scenario.cells[c]!]));
   }
   return merged;
 }
@@ -90,6 +113,7 @@ export async function mergeShards(dirs: readonly string[], out: string): Promise
   // The rules in the contract's order, as a single run lists them.
   const order = [...(await loadRules(PACKAGE_ROOT)).keys()];
   const rules = [...new Map(summaries.flatMap((s) => s.rules).map((r) => [r.id, r])).values()];
+  const columns = columnOrder(summaries);
   return finalize({
     ...summaries[0]!,
     versions: Object.assign({}, ...summaries.map((s) => s.versions)),
@@ -98,11 +122,17 @@ export async function mergeShards(dirs: readonly string[], out: string): Promise
     durationMs: Math.max(...summaries.map((s) => s.durationMs)),
     interrupted: summaries.some((s) => s.interrupted),
     strict: summaries.some((s) => s.strict),
-    columns: summaries.flatMap((s) => s.columns),
-    requirements: mergeRequirements(summaries),
+    columns,
+    requirements: mergeRequirements(
+      summaries,
+      columns.map((c) => c.name),
+    ),
     rules: rules.sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id)),
-    staleExpectations: [],
-    expectations: undefined,
-    baseline: undefined,
+    // What the shards were compared with stays (cells keep their marks), unless the merge compares again.
+    staleExpectations: summaries
+      .flatMap((s) => s.staleExpectations)
+      .sort((a, b) => a.entry.localeCompare(b.entry, 'en', { numeric: true })),
+    expectations: summaries.find((s) => s.expectations !== undefined)?.expectations,
+    baseline: summaries.find((s) => s.baseline !== undefined)?.baseline,
   });
 }

@@ -178,3 +178,29 @@ export function ruleVerdict(rule: Rule, scenarios: readonly ScenarioSummary[], c
   const verdict = verdictOf(checking.map((c) => (c.status === 'warned' ? { ...c, status: 'passed' as const } : c)));
   return checking.length === 0 ? (missed ? 'warned' : 'not-applicable') : verdict;
 }
+
+/** What a cell or a verdict shows: a failure the expectations file lists is told apart from the others. */
+export type Shown = CellStatus | 'expected-failure';
+
+export const isExpectedFailure = (cell: Cell | undefined) => cell?.status === 'failed' && cell.expected !== undefined;
+
+export const shownStatus = (cell: Cell): Shown => (isExpectedFailure(cell) ? 'expected-failure' : cell.status);
+
+/** An expected failure left out of a verdict: it decides nothing there, and the verdict then says it is there. */
+const hidden = (cell: Cell): Cell => (isExpectedFailure(cell) ? { status: 'not-applicable' } : cell);
+
+function withExpected(verdict: CellStatus, cells: readonly (Cell | undefined)[]): Shown {
+  return verdict !== 'failed' && cells.some(isExpectedFailure) ? 'expected-failure' : verdict;
+}
+
+/** A requirement's verdict on one column: failed only by failures not expected. */
+export function requirementShown(cells: readonly Cell[]): Shown {
+  return withExpected(verdictOf(cells.map(hidden)), cells);
+}
+
+/** A rule's verdict on one column: failed only by failures not expected. */
+export function ruleShown(rule: Rule, scenarios: readonly ScenarioSummary[], column: string): Shown {
+  const visible = scenarios.map((s) => ({ ...s, cells: { ...s.cells, [column]: hidden(s.cells[column]!) } }));
+  const checking = scenarios.filter((s) => s.rules.includes(rule.id)).map((s) => s.cells[column]);
+  return withExpected(ruleVerdict(rule, visible, column), checking);
+}

@@ -1,10 +1,16 @@
 // The requirement × backend table for the terminal, and the list of failures and recommendations under it.
 
 import pc from 'picocolors';
-import type { CellStatus } from './results.js';
 import { changes } from './baseline.js';
 import { plainText } from './rules.js';
-import { type ConformanceSummary, DID_NOT_RUN, verdictOf } from './summary.js';
+import {
+  type Cell,
+  type ConformanceSummary,
+  DID_NOT_RUN,
+  isExpectedFailure,
+  requirementShown,
+  type Shown,
+} from './summary.js';
 
 const indent = (text: string) =>
   text
@@ -12,14 +18,40 @@ const indent = (text: string) =>
     .map((l) => `    ${l}`)
     .join('\n');
 
-const PAINT: Record<CellStatus, (s: string) => string> = {
+const PAINT: Record<Shown, (s: string) => string> = {
   passed: pc.green,
   failed: pc.red,
+  'expected-failure': pc.magenta,
   warned: pc.yellow,
   skipped: pc.yellow,
   'not-applicable': pc.dim,
 };
-const MARK: Record<CellStatus, string> = { passed: '✔', failed: '✖', warned: '▲', skipped: '○', 'not-applicable': '–' };
+const MARK: Record<Shown, string> = {
+  passed: '✔',
+  failed: '✖',
+  'expected-failure': '⊘',
+  warned: '▲',
+  skipped: '○',
+  'not-applicable': '–',
+};
+
+/** The notes after a requirement's count: amber, skipped, expected failures, changes since a baseline. */
+function notes(applicable: readonly Cell[]): string {
+  const count = (test: (c: Cell) => boolean) => applicable.filter(test).length;
+  const parts = [
+    [count((c) => c.status === 'warned'), 'recommended'],
+    [count((c) => c.status === 'skipped'), 'skipped'],
+    [count(isExpectedFailure), 'expected'],
+    [count((c) => c.change === 'newly-failing'), '↓'],
+    [count((c) => c.change === 'newly-passing'), '↑'],
+    [count((c) => c.change === 'newly-applicable'), '+'],
+  ] as const;
+  const text = parts
+    .filter(([n]) => n > 0)
+    .map(([n, what]) => (what.length === 1 ? `${what}${n}` : `${n} ${what}`))
+    .join(', ');
+  return text ? ` (${text})` : '';
+}
 
 interface Text {
   text: string;
@@ -35,16 +67,12 @@ export function renderTable(summary: ConformanceSummary): string {
       const list = requirement.scenarios
         .map((s) => s.cells[column]!)
         .map((c) => (summary.strict && c.status === 'warned' ? { ...c, status: 'failed' as const } : c));
-      const verdict = verdictOf(list);
+      const verdict = requirementShown(list);
       if (verdict === 'not-applicable') return { text: '–', paint: pc.dim };
       const applicable = list.filter((c) => c.status !== 'not-applicable');
       const passed = applicable.filter((c) => c.status === 'passed' || c.status === 'warned').length;
-      const skipped = applicable.filter((c) => c.status === 'skipped').length;
-      const warned = applicable.filter((c) => c.status === 'warned').length;
       if (applicable.every((c) => c.step === DID_NOT_RUN)) return { text: '✖ not run', paint: pc.red };
-      const notes = [warned ? `${warned} recommended` : '', skipped ? `${skipped} skipped` : ''].filter(Boolean);
-      const text = `${MARK[verdict]} ${passed}/${applicable.length}${notes.length ? ` (${notes.join(', ')})` : ''}`;
-      return { text, paint: PAINT[verdict] };
+      return { text: `${MARK[verdict]} ${passed}/${applicable.length}${notes(applicable)}`, paint: PAINT[verdict] };
     });
     return [{ text: requirement.id, paint: (s: string) => s }, ...cells];
   });
@@ -53,8 +81,9 @@ export function renderTable(summary: ConformanceSummary): string {
     ...summary.columns.map((c) => {
       const [passed, failed] = summary.strict ? [c.passed, c.failed + c.warned] : [c.passed + c.warned, c.failed];
       const amber = c.warned && !summary.strict ? `, ${c.warned} ▲` : '';
+      const expected = c.expectedFailures ? `, ${c.expectedFailures} ⊘` : '';
       return {
-        text: `${passed} passed, ${failed} failed${amber}${c.skipped ? `, ${c.skipped} skipped` : ''}`,
+        text: `${passed} passed, ${failed} failed${amber}${expected}${c.skipped ? `, ${c.skipped} skipped` : ''}`,
         paint: failed > 0 || c.error ? pc.red : c.warned > 0 ? pc.yellow : pc.green,
       };
     }),
@@ -68,6 +97,13 @@ export function renderTable(summary: ConformanceSummary): string {
   out.push(
     pc.dim('✔ passed  ✖ a MUST rule failed  ▲ a SHOULD rule not followed (recommended)  ○ skipped  – not applicable'),
   );
+  const marks = [
+    summary.expectations !== undefined ? `⊘ only expected failures (${summary.expectations})` : '',
+    summary.baseline !== undefined
+      ? `since ${summary.baseline}: ↓ newly failing  ↑ newly passing  + newly applicable`
+      : '',
+  ].filter(Boolean);
+  if (marks.length) out.push(pc.dim(marks.join('  ')));
   return out.join('\n');
 }
 
@@ -87,8 +123,10 @@ export function renderFailures(summary: ConformanceSummary): string {
       const rules = scenario.rules.length ? ` ${scenario.rules.join(' ')}` : '';
       for (const [column, cell] of Object.entries(scenario.cells)) {
         if (cell.status !== 'failed' || cell.step === DID_NOT_RUN || cell.expected !== undefined) continue;
+        // With an expectations file, a failure it does not list is a regression: said so.
+        const unlisted = summary.expectations !== undefined ? ` — not expected (${summary.expectations})` : '';
         out.push(
-          pc.red(`✖ [${column}] ${requirement.id} › ${scenario.name}`) +
+          pc.red(`✖ [${column}] ${requirement.id} › ${scenario.name}${unlisted}`) +
             pc.dim(`  (${scenario.uri}:${scenario.line}${rules})`),
         );
         if (cell.step) out.push(`    at step: ${cell.step}`);
@@ -137,7 +175,12 @@ function shorten(text: string, max: number): string {
 export function renderComparisons(summary: ConformanceSummary): string {
   const out: string[] = [];
   if (summary.expectedFailures > 0) {
-    out.push(pc.dim(`${summary.expectedFailures} expected failure(s), as listed in ${summary.expectations}`));
+    out.push(pc.magenta(`${summary.expectedFailures} expected failure(s), as listed in ${summary.expectations}:`));
+    for (const r of summary.requirements)
+      for (const s of r.scenarios)
+        for (const [column, cell] of Object.entries(s.cells)) {
+          if (isExpectedFailure(cell)) out.push(pc.magenta(`⊘ [${column}] ${r.id} › ${s.name}: ${cell.expected}`));
+        }
   }
   for (const stale of summary.staleExpectations) {
     out.push(pc.red(`✖ ${stale.entry} in ${summary.expectations} now passes: remove this expectation`));

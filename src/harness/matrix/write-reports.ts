@@ -4,7 +4,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { applyBaseline, loadBaseline } from './baseline.js';
-import { applyExpectations, loadExpectations } from './expectations.js';
+import { applyExpectations, loadCheckedExpectations } from './expectations.js';
 import { renderHtml } from './html.js';
 import { renderJunit } from './junit.js';
 import type { ConformanceSummary } from './summary.js';
@@ -14,11 +14,14 @@ export const REPORT_FILES = ['index.html', 'summary.json', 'junit.xml'] as const
 /** Expectations first (they decide what counts as a failure), then the baseline comparison. */
 export async function compare(
   summary: ConformanceSummary,
-  options: { expect?: string | undefined; baseline?: string | undefined },
+  options: { expect?: string | undefined; baseline?: string | undefined; merged?: boolean },
 ): Promise<ConformanceSummary> {
   let result = summary;
-  if (options.expect !== undefined)
-    result = applyExpectations(result, options.expect, await loadExpectations(options.expect));
+  if (options.expect !== undefined) {
+    const backends = result.columns.map((c) => c.name);
+    const entries = await loadCheckedExpectations(options.expect, backends, options.merged);
+    result = applyExpectations(result, options.expect, entries);
+  }
   if (options.baseline !== undefined)
     result = applyBaseline(result, options.baseline, await loadBaseline(options.baseline));
   return result;
