@@ -111,7 +111,7 @@ export async function usable(dir: string): Promise<boolean> {
   return true;
 }
 
-export async function packageVersion(installed: string): Promise<string> {
+async function packageVersion(installed: string): Promise<string> {
   const manifest = path.join(installed, '..', 'package.json');
   const { version } = JSON.parse(await fs.readFile(manifest, 'utf8')) as { version?: unknown };
   if (typeof version !== 'string' || !/^[\w.+-]+$/.test(version)) throw new Error(`${manifest}: no usable version`);
