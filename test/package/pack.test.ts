@@ -9,7 +9,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { PACKAGE_ROOT } from '../../src/harness/package-root.js';
+import { copyThirdPartyStore, packTarball, projectEnv, projectWithTarball } from '../support/pack.js';
 
 const CORRECT = `import { createMemoryStore } from 'wfstore/memory';
 
@@ -62,28 +62,17 @@ describe('the packed package', { timeout: 1_800_000 }, () => {
   let work: string;
   let project: string;
   let tarball: string;
-  // Without NODE_TEST_CONTEXT: a `node --test` started here reports to its own stdout, not to this runner.
-  const { NODE_TEST_CONTEXT: _nested, ...env } = process.env;
+  const env = projectEnv();
   const inProject = (command: string, args: string[], timeout = 300_000) =>
     spawnSync(command, args, { cwd: project, encoding: 'utf8', timeout, env });
   const npx = (...args: string[]) => inProject('npx', ['--no-install', ...args]);
 
   before(async () => {
     work = await fs.mkdtemp(path.join(os.tmpdir(), 'wfstore-pack-'));
-    const packed = execFileSync('npm', ['pack', '--json', '--pack-destination', work], {
-      cwd: PACKAGE_ROOT,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    tarball = path.join(work, (JSON.parse(packed.slice(packed.indexOf('['))) as { filename: string }[])[0]!.filename);
+    tarball = packTarball(work);
     project = path.join(work, 'project');
-    await fs.mkdir(project);
-    const manifest = { name: 'my-backend', private: true, type: 'module', allowScripts: { 'better-sqlite3': true } };
-    await fs.writeFile(path.join(project, 'package.json'), JSON.stringify(manifest, null, 2));
-    const started = Date.now();
-    const install = inProject('npm', ['install', '--no-audit', '--no-fund', tarball], 600_000);
-    assert.equal(install.status, 0, install.stderr);
-    console.log(`npm install <tarball> (the harness user's install): ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const installMs = await projectWithTarball(project, tarball);
+    console.log(`npm install <tarball> (the harness user's install): ${(installMs / 1000).toFixed(1)} s`);
     await writeProjectFiles(project);
   });
   after(async () => {
@@ -100,6 +89,7 @@ describe('the packed package', { timeout: 1_800_000 }, () => {
       'package/dist/steps/support/world.js',
       'package/features/seed/1-store-interface.feature',
       'package/docs/contract.md',
+      'package/docs/ci.md',
       'package/cucumber.js',
       'package/bin/wfstore.js',
     ]) {
@@ -198,15 +188,7 @@ async function writeProjectFiles(project: string): Promise<void> {
   await write('broken.node.test.mjs', suite(NODE_TEST, './broken.mjs'));
   await write('good.vitest.test.mjs', suite(VITEST, './init.mjs'));
   await write('broken.vitest.test.mjs', suite(VITEST, './broken.mjs'));
-  // The store written from docs/contract.md alone, importing the package by name.
-  await fs.mkdir(path.join(project, 'third-party'));
-  for (const file of ['store.ts', 'conformance.ts']) {
-    const source = await fs.readFile(path.join(PACKAGE_ROOT, 'test', 'third-party', file), 'utf8');
-    const byName = source
-      .replaceAll("'../../src/contract/types.js'", "'wfstore'")
-      .replaceAll("'../../src/harness/initializer.js'", "'wfstore/harness'");
-    await write(path.join('third-party', file), byName);
-  }
+  await copyThirdPartyStore(path.join(project, 'third-party'));
   // A second copy of wfstore (as a store's own dependency would be), whose errors the CLI's copy must
   // recognise by name and code: its classes are not the CLI's.
   const installed = path.join(project, 'node_modules', 'wfstore');

@@ -10,6 +10,8 @@ export interface Column extends ColumnRun {
   capabilities: Capabilities;
   /** Why a scenario does not apply to this column, or undefined when it does. */
   notApplicable(row: ScenarioRow): string | undefined;
+  /** For a column of --postgres-versions: the PostgreSQL major it runs on. */
+  postgresMajor?: number | undefined;
 }
 
 /** Tags that select what a scenario needs, and the capability it needs. */

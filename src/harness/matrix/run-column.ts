@@ -16,6 +16,8 @@ export interface ColumnRun {
   worldParameters: Record<string, unknown>;
   /** A tag expression leaving out what does not apply to this column ('' for nothing). */
   tags: string;
+  /** Environment of this column alone, over the run's (a major's PostgreSQL URL). */
+  env?: NodeJS.ProcessEnv | undefined;
 }
 
 export interface ColumnRunOptions {
@@ -76,7 +78,7 @@ export async function runColumn(column: ColumnRun, options: ColumnRunOptions): P
   const started = Date.now();
   const child = spawn(process.execPath, args, {
     cwd: options.packageRoot,
-    env: options.env,
+    env: { ...options.env, ...column.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const results = new RunResults();

