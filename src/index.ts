@@ -4,7 +4,7 @@
 // only its own driver package.
 export * from './contract/index.js';
 export {
-    defineStore,
+  defineStore,
   eventFromRequest,
   importRun,
   type NewRunRecord,
