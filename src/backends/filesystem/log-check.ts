@@ -53,7 +53,7 @@ const COMMA = 0x2c;
  */
 export function scanLines(runId: string, bytes: Buffer, options: ScanOptions = {}): Scan {
   const { offset = 0, firstSequence = 1, keepStartsAfter = Number.MAX_SAFE_INTEGER } = options;
-  const head = Buffer.from(`{"run_id":${JSON.stringify(runId)},"sequence":`, 'utf8');
+  const head = headOf(runId);
   const starts = new Map<number, number>();
   let sequence = firstSequence - 1;
   let position = 0;
@@ -66,6 +66,21 @@ export function scanLines(runId: string, bytes: Buffer, options: ScanOptions = {
     if (sequence > keepStartsAfter) starts.set(sequence, offset + position);
     position = newline + 1;
   }
+}
+
+/** How every line of the run's log begins. */
+const headOf = (runId: string) => Buffer.from(`{"run_id":${JSON.stringify(runId)},"sequence":`, 'utf8');
+
+/**
+ * A check of single lines of a run's log, for reads that go straight to the lines they need: why the line
+ * `bytes[start, newline)` is not event `sequence` of the run (checksum, run id, sequence), or undefined.
+ */
+export function lineChecker(
+  runId: string,
+): (bytes: Buffer, start: number, newline: number, sequence: number) => string | undefined {
+  const head = headOf(runId);
+  return (bytes, start, newline, sequence) =>
+    checksumProblem(bytes, start, newline) ?? headProblem(bytes, start, newline, head, sequence);
 }
 
 /** Why the line at `start` does not begin with this run's id and `sequence`, or undefined. */
