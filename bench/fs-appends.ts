@@ -3,7 +3,8 @@
 //  - many runs at once: K runs (K = 1, 4, 16, 64), each appending 200 events one after the other (await each;
 //    half node_completed), at fsync: true; the same load on the raw append (K files).
 // With --old DIR (a copy of older code's src/), old and new are measured side by side, in alternating rounds.
-//   npx tsx bench/fs-appends.ts [--old /tmp/old/src] [--rounds 5] [--only single|many] [--ks 1,4,16,64]
+//   (--completions F: the share of node_completed events in the many-runs load, 0.5 by default.)
+//   npx tsx bench/fs-appends.ts [--old /tmp/old/src] [--impl LABEL=DIR …] [--rounds 5] [--only single|many] [--ks 1,4,16,64]
 
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -17,6 +18,7 @@ const args = process.argv.slice(2);
 const ROUNDS = numberOption(args, '--rounds', 5);
 const OPS = numberOption(args, '--ops', 300);
 const PER_RUN = numberOption(args, '--per-run', 200);
+const COMPLETIONS = numberOption(args, '--completions', 0.5);
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
 const KS = (args.includes('--ks') ? args[args.indexOf('--ks') + 1]! : '1,4,16,64').split(',').map(Number);
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -121,7 +123,7 @@ async function storeLoad(impl: Impl, dir: string, k: number) {
     await store.createWorkflowRun({ id: `k${run}`, workflow_name: 'b', user_message: '' });
   const append = (run: number, i: number) =>
     store.createWorkflowEvent(
-      i % 2 === 0
+      (i * COMPLETIONS) % 1 >= COMPLETIONS || COMPLETIONS === 0
         ? { run_id: `k${run}`, event_type: 'tick', payload: payload(i) }
         : { run_id: `k${run}`, event_type: 'node_completed', payload: payload(i, `node-${i % 100}`) },
     );
@@ -136,7 +138,11 @@ async function rawLoad(dir: string, k: number) {
 }
 
 async function manyRunsTable(impls: Impl[], scratch: string): Promise<void> {
-  console.log(`\nK runs at once, each ${PER_RUN} appends in turn (half node_completed), fsync: true; ${ROUNDS} rounds`);
+  const threads = process.env.UV_THREADPOOL_SIZE ?? '4 (default)';
+  console.log(
+    `\nK runs at once, each ${PER_RUN} appends in turn (${COMPLETIONS * 100}% node_completed), fsync: true; ` +
+      `${ROUNDS} rounds; UV_THREADPOOL_SIZE ${threads}`,
+  );
   for (const k of KS) {
     const figures = new Map<string, ManyFigure[]>();
     const labels = [...impls.map((i) => i.label), 'raw'];

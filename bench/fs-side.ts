@@ -22,11 +22,15 @@ export async function loadImpl(label: string, src: string): Promise<Impl> {
   return { label, src: path.resolve(src), open: module.createFilesystemStore };
 }
 
-/** This tree's code, and the older code when `--old DIR` is given. */
+/** This tree's code; the older code when `--old DIR` is given; and each `--impl LABEL=DIR` (variants). */
 export async function implsFromArgs(args: readonly string[]): Promise<Impl[]> {
   const impls = [await loadImpl('new', path.join(ROOT, 'src'))];
   const old = args.includes('--old') ? args[args.indexOf('--old') + 1] : undefined;
   if (old !== undefined) impls.unshift(await loadImpl('old', old));
+  for (const [i, arg] of args.entries()) {
+    const [label, dir] = arg === '--impl' ? (args[i + 1] ?? '').split('=') : [];
+    if (label !== undefined && dir !== undefined) impls.push(await loadImpl(label, dir));
+  }
   return impls;
 }
 

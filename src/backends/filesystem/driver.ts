@@ -28,6 +28,7 @@ import {
   readBytesOrNull,
   removeTemporaryFiles,
   replaceFile,
+  type Staged,
   stageFiles,
   syncDirectory,
   writeAll,
@@ -336,8 +337,8 @@ export class FilesystemDriver implements StorageDriver {
    * Appends complete lines at the log's end (cutting a torn last line first), durable before this returns, and
    * the node files of the completions among them. A node file is a view of the log (no fsync; a failure to write
    * one does not undo the append, and the view's next flush writes it): with fsync its temporary file is written
-   * while the log syncs — creating a file costs about as much as the fdatasync — and renamed over the node file
-   * once the line is durable, so that no node file ever shows a completion the log may not keep.
+   * while the log's fdatasync runs — creating a file costs about as much — and renamed over the node file once
+   * the line is durable, so that no node file ever shows a completion the log may not keep.
    */
   private async appendLines(
     runId: string,
@@ -356,21 +357,25 @@ export class FilesystemDriver implements StorageDriver {
       this.layout.nodeFile(runId, n.node_id),
       nodeFileText(n.node_id, n.sequence, n.outputJson),
     ]);
-    const staged = stageFiles(this.options.fsync ? files : []);
+    let staged: Staged[] = [];
     try {
       // A torn last line (a crash mid-append) is cut off before anything is appended after it.
       if (position.size > position.end) await position.handle.truncate(position.end);
       await writeAll(position.handle, data, position.end);
-      if (this.options.fsync) await position.handle.datasync();
+      if (this.options.fsync) {
+        const synced = position.handle.datasync();
+        staged = stageFiles(files);
+        await synced;
+      }
     } catch (error) {
       await position.handle.truncate(position.end).catch(() => {}); // a refused call leaves nothing behind
       await this.logs.drop(runId);
-      await discardFiles(await staged);
+      discardFiles(staged);
       throw error;
     }
     this.logs.written(runId, position.handle, lastSequence);
-    placeFiles(await staged);
-    for (const [file, text] of this.options.fsync ? [] : files) await replaceFile(file, text, false).catch(() => {});
+    placeFiles(staged);
+    if (!this.options.fsync) for (const [file, text] of files) await replaceFile(file, text, false).catch(() => {});
     return position.end + data.length;
   }
 

@@ -72,18 +72,19 @@ export interface Staged {
 }
 
 /**
- * Writes each file's text to a temporary file beside it, on the thread pool (no fsync): started before an
- * fdatasync, the writes run while it waits. A file that could not be written is left out.
+ * Writes each file's text to a temporary file beside it (no fsync), synchronously: called while an fdatasync
+ * runs on the thread pool, it uses the wait and leaves the pool's threads to the fsyncs. A file that could not
+ * be written is left out.
  */
-export async function stageFiles(files: readonly [file: string, text: Buffer][]): Promise<Staged[]> {
+export function stageFiles(files: readonly [file: string, text: Buffer][]): Staged[] {
   const staged: Staged[] = [];
   for (const [file, text] of files) {
     const temporary = `${file}.${process.pid}.${randomBytes(6).toString('hex')}${TEMPORARY}`;
     try {
-      await fs.writeFile(temporary, text, { flag: 'wx' });
+      writeFileSync(temporary, text, { flag: 'wx' });
       staged.push({ file, temporary });
     } catch {
-      await fs.rm(temporary, { force: true });
+      rmSync(temporary, { force: true });
     }
   }
   return staged;
@@ -100,8 +101,8 @@ export function placeFiles(staged: readonly Staged[]): void {
   }
 }
 
-export async function discardFiles(staged: readonly Staged[]): Promise<void> {
-  for (const { temporary } of staged) await fs.rm(temporary, { force: true });
+export function discardFiles(staged: readonly Staged[]): void {
+  for (const { temporary } of staged) rmSync(temporary, { force: true });
 }
 
 /** Makes a rename or a new entry in `dir` durable. */

@@ -23,8 +23,12 @@ import { RunLocks, RunMissing } from './run-lock.js';
 import { readSeal, SEAL_FILE, type Seal } from './seal.js';
 import { emptyView, readView, STRIDE, type View, viewText } from './view.js';
 
-/** How long after an append its run's view is flushed: appends meanwhile share the flush. */
-export const FLUSH_DELAY_MS = 50;
+/**
+ * How long after an append its run's view is flushed: the appends meanwhile share the flush. A flush writes a
+ * file, which costs about an append (file creation on ext4): once a second keeps that small beside runs that
+ * append a few events a second, and a read finds at most a second of appends after the view.
+ */
+export const FLUSH_DELAY_MS = 1000;
 
 interface Extended {
   view: View;
