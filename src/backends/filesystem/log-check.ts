@@ -85,8 +85,9 @@ export function lineChecker(
 
 /** Why the line at `start` does not begin with this run's id and `sequence`, or undefined. */
 function headProblem(bytes: Buffer, start: number, end: number, head: Buffer, sequence: number): string | undefined {
-  if (end - start < head.length || head.compare(bytes, start, start + head.length) !== 0)
-    return 'it is not an event line of this run';
+  if (end - start < head.length) return 'it is not an event line of this run';
+  // Byte by byte: Buffer.compare with offsets costs more on a head this short, once per line read.
+  for (let i = 0; i < head.length; i++) if (bytes[start + i] !== head[i]) return 'it is not an event line of this run';
   let value = 0;
   let position = start + head.length;
   for (; position < end && bytes[position] !== COMMA; position++) {
