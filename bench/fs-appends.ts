@@ -2,9 +2,10 @@
 //  - single appends, one at a time on one run: plain and node_completed (over 1,000 nodes), fsync on and off;
 //  - many runs at once: K runs (K = 1, 4, 16, 64), each appending 200 events one after the other (await each;
 //    half node_completed), at fsync: true; the same load on the raw append (K files).
-// With --old DIR (a copy of older code's src/), old and new are measured side by side, in alternating rounds.
-//   (--completions F: the share of node_completed events in the many-runs load, 0.5 by default.)
-//   npx tsx bench/fs-appends.ts [--old /tmp/old/src] [--impl LABEL=DIR …] [--rounds 5] [--only single|many] [--ks 1,4,16,64]
+// With --old DIR (a copy of older code's src/), old and new are measured side by side, in alternating rounds;
+// --impl LABEL=DIR adds a variant. --completions F: the share of node_completed in the many-runs load (0.5).
+//   npx tsx bench/fs-appends.ts [--old /tmp/old/src] [--impl LABEL=DIR …] [--rounds 5] [--only single|many]
+//     [--ks 1,4,16,64] [--completions 0.5]
 
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
