@@ -11,6 +11,7 @@ import path from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it, mock } from 'node:test';
 import { createFilesystemStore, verifyFilesystemStore } from '../../src/backends/filesystem/index.js';
 import { eventLine } from '../../src/backends/filesystem/log-format.js';
+import { parseView, viewText } from '../../src/backends/filesystem/view.js';
 import { filesystem } from '../../src/backends/filesystem/descriptor.js';
 import { JSON_MAX_BYTES } from '../../src/contract/limits.js';
 import type { IWorkflowStore } from '../../src/contract/types.js';
@@ -77,15 +78,19 @@ describe('damage is detected, named, and never hidden (WF-DUR-2)', () => {
       }
     }
     await store.getCompletedDagNodeOutputs('r');
+    await reopen(); // a run at rest: its view and node files written
   });
   afterEach(async () => store.close());
 
-  /** Every read and write of "r" fails naming `where`; the log is left as it is; "ok" works. */
-  async function detectedEverywhere(where: string | RegExp): Promise<void> {
+  /**
+   * Every read and write of "r" fails naming `where` — the outputs read only when `outputs` (it reads the
+   * nodes' latest completions and the tail, not the whole log) —; the log is left as it is; "ok" works.
+   */
+  async function detectedEverywhere(where: string | RegExp, { outputs = true } = {}): Promise<void> {
     await reopen();
     const log = await fs.readFile(file('r', 'events.jsonl'));
     await corrupted(store.listWorkflowEvents('r'), 'r', where);
-    await corrupted(store.getCompletedDagNodeOutputs('r'), 'r', where);
+    if (outputs) await corrupted(store.getCompletedDagNodeOutputs('r'), 'r', where);
     await corrupted(store.createWorkflowEvent({ run_id: 'r', event_type: 'next' }), 'r', where);
     await corrupted(
       store.updateWorkflowRun('r', { status: 'running' }, { event: { event_type: 'claimed' } }),
@@ -120,12 +125,37 @@ describe('damage is detected, named, and never hidden (WF-DUR-2)', () => {
     await detectedEverywhere('events.jsonl line 6');
   });
 
-  it('one changed byte inside a payload', async () => {
+  it('one changed byte in a payload fails the pages holding it and every write, not the outputs read', async () => {
     const bytes = await fs.readFile(file('r', 'events.jsonl'));
     const at = bytes.indexOf('"i":5');
     bytes[at + 4] = '7'.charCodeAt(0); // {"i":5} becomes {"i":7}: still JSON, still a valid event
     await fs.writeFile(file('r', 'events.jsonl'), bytes);
-    await detectedEverywhere(/events\.jsonl line 5: its checksum is [0-9a-f]{8} but its content gives/);
+    const where = /events\.jsonl line 5: its checksum is [0-9a-f]{8} but its content gives/;
+    await reopen();
+    // Each read checks the lines it returns and the tail: line 5 is neither a page's below nor a completion.
+    assert.deepEqual(
+      (await store.listWorkflowEvents('r', { after_sequence: 5, limit: 3 })).map((e) => e.sequence),
+      [6, 7, 8],
+    );
+    await corrupted(store.listWorkflowEvents('r', { after_sequence: 3, limit: 3 }), 'r', where);
+    assert.deepEqual([...(await store.getCompletedDagNodeOutputs('r')).keys()], ['n3', 'n6', 'n9', 'n12']);
+    await detectedEverywhere(where, { outputs: false });
+    const report = await verifyFilesystemStore({ artifactsDir: dir }, { repair: false });
+    assert.deepEqual(
+      report.damage.map((d) => `${d.runId} ${d.where}`),
+      ['r events.jsonl line 5'],
+    );
+  });
+
+  it("a changed byte in a node's latest completion fails the outputs read and the pages that hold it", async () => {
+    const bytes = await fs.readFile(file('r', 'events.jsonl'));
+    bytes[bytes.indexOf('"i":9') + 4] = '8'.charCodeAt(0);
+    await fs.writeFile(file('r', 'events.jsonl'), bytes);
+    const where = /events\.jsonl line 9: its checksum is/;
+    await reopen();
+    assert.equal((await store.listWorkflowEvents('r', { limit: 8 })).length, 8);
+    await corrupted(store.listWorkflowEvents('r', { after_sequence: 8, limit: 1 }), 'r', where);
+    await detectedEverywhere(where);
   });
 
   it('a changed byte in a node file is not returned: the output comes from the log', async () => {
@@ -249,6 +279,8 @@ describe('refused calls and reads write nothing; temporary files are cleaned; th
   it('getCompletedDagNodeOutputs works on a full disk, without writing', async () => {
     await store.createWorkflowRun({ id: 'r', workflow_name: 'w', user_message: '' });
     for (const node of ['a', 'b', 'a']) await store.createWorkflowEvent(completion('r', node, node.toUpperCase()));
+    await store.close(); // no flush of the view left pending
+    store = await createFilesystemStore({ artifactsDir: dir });
     await fs.rm(path.join(dir, 'r', 'nodes'), { recursive: true }); // a rebuild is due
     await fs.mkdir(path.join(dir, 'r', 'nodes'));
     const before = await snapshot(dir);
@@ -272,6 +304,7 @@ describe('refused calls and reads write nothing; temporary files are cleaned; th
         ['a', 'A'],
       ]),
     );
+    await store.close(); // the view's rebuild the read left for later: tried now, on the full disk
     mock.restoreAll();
     syncBuiltinESMExports();
     assert.deepEqual(await snapshot(dir), before, 'nothing written, nothing left behind');
@@ -312,6 +345,131 @@ describe('refused calls and reads write nothing; temporary files are cleaned; th
     await fs.rm(path.join(newer, '.wfstore-format'));
     await refusedAtOpen(createFilesystemStore({ artifactsDir: newer }), 'format');
     store = await createFilesystemStore({ artifactsDir: dir });
+  });
+});
+
+describe('the view (nodes/.view.json) is an index of the log, never the truth', () => {
+  let dir: string;
+  let store: IWorkflowStore;
+  const viewFile = () => path.join(dir, 'r', 'nodes', '.view.json');
+  const reopen = async () => {
+    await store.close(); // flushes the views due
+    store = await createFilesystemStore({ artifactsDir: dir });
+  };
+  /** Run r: 250 events of varied lengths, a completion every third over 30 nodes (some completed again). */
+  const fillRun = async (from: number, to: number) => {
+    for (let i = from; i <= to; i++)
+      await store.createWorkflowEvent(
+        i % 3 === 0
+          ? completion('r', `n${(i / 3) % 30}`, { i, pad: 'x'.repeat(i % 17) })
+          : { run_id: 'r', event_type: 'tick', payload: { i, pad: 'é'.repeat(i % 11) } },
+      );
+  };
+  /** What the reads answer: pages at and between the view's line offsets, and the outputs. */
+  const answers = async () => {
+    const pages: [number, number | undefined][] = [
+      [0, 10],
+      [99, 5],
+      [100, 1],
+      [150, 100],
+      [245, undefined],
+    ];
+    const listed = [];
+    for (const [after_sequence, limit] of [...pages, [250, 5], [400, undefined]] as const)
+      listed.push(await store.listWorkflowEvents('r', { after_sequence, ...(limit === undefined ? {} : { limit }) }));
+    return {
+      listed,
+      all: await store.listWorkflowEvents('r'),
+      outputs: [...(await store.getCompletedDagNodeOutputs('r'))],
+    };
+  };
+  let expected: Awaited<ReturnType<typeof answers>>;
+  let staleView: Buffer;
+
+  beforeEach(async () => {
+    dir = path.join(root, `view-${++n}`);
+    store = await createFilesystemStore({ artifactsDir: dir });
+    await store.createWorkflowRun({ id: 'r', workflow_name: 'w', user_message: '' });
+    await fillRun(1, 120);
+    await reopen();
+    staleView = await fs.readFile(viewFile());
+    await fillRun(121, 250);
+    await reopen();
+    expected = await answers();
+    assert.equal(expected.all.length, 250);
+    assert.equal(expected.outputs.length, 30);
+  });
+  afterEach(async () => store.close());
+
+  /** The answers are those of the whole log; the view is written again, whole and true (verify finds nothing). */
+  async function sameAnswersThenRebuilt(): Promise<void> {
+    await reopen();
+    assert.deepEqual(await answers(), expected);
+    await store.close();
+    const report = await verifyFilesystemStore({ artifactsDir: dir }, { repair: false });
+    assert.deepEqual(report.damage, []);
+    assert.equal(JSON.parse(await fs.readFile(viewFile(), 'utf8')).last_sequence, 250, 'rebuilt');
+    store = await createFilesystemStore({ artifactsDir: dir });
+    assert.deepEqual(await answers(), expected);
+  }
+
+  it('a missing view', async () => {
+    await fs.rm(viewFile());
+    await sameAnswersThenRebuilt();
+  });
+
+  it('a stale view (of the log 130 events ago)', async () => {
+    await fs.writeFile(viewFile(), staleView);
+    await sameAnswersThenRebuilt();
+  });
+
+  it('a damaged view (a changed byte fails its checksum)', async () => {
+    const bytes = await fs.readFile(viewFile());
+    const at = bytes.indexOf('"lines":[0,') + 12;
+    bytes[at] = bytes[at]! ^ 1;
+    await fs.writeFile(viewFile(), bytes);
+    await sameAnswersThenRebuilt();
+  });
+
+  it('a view that lies with a valid checksum: its offsets and completions a line off', async () => {
+    const view = parseView(await fs.readFile(viewFile()))!;
+    const shift = (offset: number) => offset + (offset > 0 ? 7 : 0);
+    const nodes = new Map([...view.nodes].map(([id, node]) => [id, { ...node, offset: shift(node.offset) }]));
+    await fs.writeFile(viewFile(), viewText({ ...view, lines: view.lines.map(shift), nodes }));
+    await sameAnswersThenRebuilt();
+  });
+
+  it("a view that points at a node's older completion, its sequence the latest's", async () => {
+    const view = parseView(await fs.readFile(viewFile()))!;
+    const log = await fs.readFile(path.join(dir, 'r', 'events.jsonl'));
+    const first = log.indexOf('"node_id":"n5"');
+    const start = log.lastIndexOf('\n', first) + 1;
+    const length = log.indexOf('\n', first) + 1 - start;
+    const latest = view.nodes.get('n5')!;
+    assert.ok(start < latest.offset, 'n5 completed more than once');
+    view.nodes.set('n5', { sequence: latest.sequence, offset: start, length });
+    await fs.writeFile(viewFile(), viewText(view));
+    await sameAnswersThenRebuilt();
+  });
+
+  it("a view of another run's log", async () => {
+    await store.createWorkflowRun({ id: 'other', workflow_name: 'w', user_message: '' });
+    for (let i = 1; i <= 250; i++) await store.createWorkflowEvent(completion('other', `n${i % 30}`, i));
+    await reopen();
+    await fs.copyFile(path.join(dir, 'other', 'nodes', '.view.json'), viewFile());
+    await sameAnswersThenRebuilt();
+  });
+
+  it('a damaged log behind a sound view is still reported, by the reads that meet it and by every write', async () => {
+    const log = await fs.readFile(path.join(dir, 'r', 'events.jsonl'));
+    const line = log.indexOf('{"i":140,') + 6; // in a tick's payload
+    log[line] = '9'.charCodeAt(0);
+    await fs.writeFile(path.join(dir, 'r', 'events.jsonl'), log);
+    await reopen();
+    await corrupted(store.listWorkflowEvents('r', { after_sequence: 130, limit: 20 }), 'r', 'events.jsonl line 140');
+    assert.equal((await store.listWorkflowEvents('r', { after_sequence: 140, limit: 20 })).length, 20);
+    assert.deepEqual(await store.getCompletedDagNodeOutputs('r'), new Map(expected.outputs));
+    await corrupted(store.createWorkflowEvent({ run_id: 'r', event_type: 'x' }), 'r', 'events.jsonl line 140');
   });
 });
 

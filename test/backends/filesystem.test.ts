@@ -30,6 +30,11 @@ describe('filesystem backend on disk', () => {
     return record;
   };
   const lines = async (runId: string) => (await read(runId, 'events.jsonl')).split('\n');
+  /** Closes the store (which flushes the views and node files due) and opens it again. */
+  const settle = async () => {
+    await store.close();
+    store = await createFilesystemStore({ artifactsDir: dir, now: clock.now });
+  };
 
   before(async () => (root = await fs.mkdtemp(path.join(os.tmpdir(), 'wfstore-fs-test-'))));
   after(async () => fs.rm(root, { recursive: true, force: true }));
@@ -96,6 +101,31 @@ describe('filesystem backend on disk', () => {
     assert.deepEqual(await readNode('r', 'parse'), { node_id: 'parse', sequence: 2, output: [1, 2] });
   });
 
+  it('the view (an index of the log) follows the appends shortly, with no read and no close', async () => {
+    await store.createWorkflowRun({ id: 'r', workflow_name: 'w', user_message: '' });
+    for (const output of [1, 2])
+      await store.createWorkflowEvent({ run_id: 'r', event_type: 'node_completed', payload: { node_id: 'a', output } });
+    await store.createWorkflowEvent({ run_id: 'r', event_type: 'tick' });
+    const deadline = Date.now() + 10_000;
+    let view: Record<string, unknown> | undefined;
+    while (view?.last_sequence !== 3 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      view = (await readJson('r', 'nodes', '.view.json').catch(() => undefined)) as typeof view;
+    }
+    const log = await read('r', 'events.jsonl');
+    const second = log.indexOf('\n') + 1;
+    const third = log.indexOf('\n', second) + 1;
+    const { crc, ...record } = view!;
+    assert.deepEqual(record, {
+      log_bytes: Buffer.byteLength(log),
+      last_sequence: 3,
+      stride: 100,
+      lines: [0],
+      nodes: [['a', 2, second, third - second]],
+    });
+    assert.deepEqual(await readNode('r', 'a'), { node_id: 'a', sequence: 2, output: 2 });
+  });
+
   it('leaves no temporary files and no lock files behind', async () => {
     await store.createWorkflowRun({ id: 'r', workflow_name: 'w', user_message: '' });
     await Promise.all(
@@ -105,6 +135,7 @@ describe('filesystem backend on disk', () => {
     );
     await store.updateWorkflowRun('r', { status: 'running' });
     await store.getCompletedDagNodeOutputs('r');
+    await store.close(); // the views' flushes are done
     const all = await fs.readdir(dir, { recursive: true });
     assert.deepEqual(
       all.filter((f) => f.endsWith('.tmp')),
@@ -155,8 +186,9 @@ describe('filesystem backend on disk', () => {
       event_type: 'node_completed',
       payload: { node_id: 'b', output: 'B' },
     });
-    await store.getCompletedDagNodeOutputs('r');
+    await settle();
     await fs.rm(path.join(dir, 'r', 'nodes', 'a.json'));
+    // Reads take the outputs from the log, not from node files.
     assert.deepEqual(
       await store.getCompletedDagNodeOutputs('r'),
       new Map([
@@ -164,6 +196,9 @@ describe('filesystem backend on disk', () => {
         ['b', 'B'],
       ]),
     );
+    // The next flush of the run's view (after its next append) writes the missing file again.
+    await store.createWorkflowEvent({ run_id: 'r', event_type: 'tick' });
+    await settle();
     assert.deepEqual(await readNode('r', 'a'), { node_id: 'a', sequence: 1, output: 'A' });
   });
 
@@ -183,6 +218,9 @@ describe('filesystem backend on disk', () => {
     });
     await fs.appendFile(path.join(dir, 'r', 'events.jsonl'), eventLine(request, 2, clock.iso()));
     assert.deepEqual(await store.getCompletedDagNodeOutputs('r'), new Map([['a', 'new']]));
+    // The next write seals the line; the flush after it brings the node file up to date.
+    await store.createWorkflowEvent({ run_id: 'r', event_type: 'tick' });
+    await settle();
     assert.deepEqual(await readNode('r', 'a'), { node_id: 'a', sequence: 2, output: 'new' });
   });
 
@@ -205,9 +243,11 @@ describe('filesystem backend on disk', () => {
         ['1e999', `\u2028\ud800${fake}`],
       ]);
       assert.deepEqual(await store.getCompletedDagNodeOutputs('r'), expected);
+      await settle();
       await fs.rm(path.join(dir, 'r', 'nodes'), { recursive: true });
       await fs.mkdir(path.join(dir, 'r', 'nodes'));
       assert.deepEqual(await store.getCompletedDagNodeOutputs('r'), expected);
+      await settle(); // the read found no view: it is rebuilt, with the node files, once the read is answered
       assert.deepEqual((await fs.readdir(path.join(dir, 'r', 'nodes'))).sort(), [
         '.view.json',
         '1e999.json',

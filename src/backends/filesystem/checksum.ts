@@ -69,6 +69,12 @@ function hexAt(bytes: Buffer, start: number): number {
   return value;
 }
 
+/** Whether `bytes` holds `part` at `at`. Byte by byte: Buffer.compare with offsets costs more on short parts. */
+function holds(bytes: Buffer, at: number, part: Buffer): boolean {
+  for (let i = 0; i < part.length; i++) if (bytes[at + i] !== part[i]) return false;
+  return true;
+}
+
 /**
  * Why the record `bytes[start, end)` fails its checksum, or undefined when it holds. The record's own bytes are
  * checked: a record without the member, or whose member does not match, fails.
@@ -76,8 +82,7 @@ function hexAt(bytes: Buffer, start: number): number {
 export function checksumProblem(bytes: Buffer, start: number, end: number): string | undefined {
   const body = end - CHECKSUM_SUFFIX_LENGTH;
   if (body <= start) return 'it is too short to hold a checksum';
-  if (OPEN.compare(bytes, body, body + OPEN.length) !== 0 || CLOSE.compare(bytes, end - CLOSE.length, end) !== 0)
-    return 'it does not end with its checksum';
+  if (!holds(bytes, body, OPEN) || !holds(bytes, end - CLOSE.length, CLOSE)) return 'it does not end with its checksum';
   const written = hexAt(bytes, body + OPEN.length);
   if (written < 0) return 'its checksum is not 8 hex digits';
   const actual = crc32(bytes.subarray(start, body));

@@ -1,9 +1,11 @@
 // The filesystem StorageDriver: {artifactsDir}/{runId}/run.json, events.jsonl, events.seal, nodes/{nodeId}.json.
 //
 // Writes hold the run lock (run-lock.ts) and check the log first (log-files.ts): damage fails them with
-// STORE_CORRUPTED before anything is written. Reads take no lock; when what they read does not hold together
-// (damage, an update being committed, node files to repair) they read again under the lock, and only damage
-// found under the lock is reported. An update and its event are committed as run-state.ts describes.
+// STORE_CORRUPTED before anything is written. Reads take no lock and go through the view to the lines they
+// need (log-reads.ts); when what they read does not hold together they read the whole log, and when that does
+// not either (damage, an update being committed) they read again under the lock, and only damage found under
+// the lock is reported. An update and its event are committed as run-state.ts describes. The view and the node
+// files are brought up to date after the appends (view-writer.ts).
 
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
@@ -19,20 +21,26 @@ import type {
   ListRunsRequest,
   UpdateRunRequest,
 } from '../../contract/validation.js';
+import { eventFromRequest, runFromRecord, type NewRunRecord, type StorageDriver } from '../define-store.js';
 import {
-  eventFromRequest,
-  latestCompletions,
-  runFromRecord,
-  type NewRunRecord,
-  type StorageDriver,
-} from '../define-store.js';
-import { readBytesOrNull, removeTemporaryFiles, replaceFile, syncDirectory, writeAll, writeNewFile } from './files.js';
+  discardFiles,
+  placeFiles,
+  readBytesOrNull,
+  removeTemporaryFiles,
+  replaceFile,
+  type Staged,
+  stageFiles,
+  syncDirectory,
+  writeAll,
+  writeNewFile,
+} from './files.js';
 import { GroupCommit } from './group-commit.js';
 import { Layout } from './layout.js';
 import { checkLog, EVENTS_FILE, RunDamage } from './log-check.js';
 import { LogFiles, type LogPosition } from './log-files.js';
 import { eventLine, LINE_END, parseEventLine } from './log-format.js';
-import { type NodeOutput, nodeFileText, readCompletedOutputs, repairOutputs, type View } from './outputs.js';
+import { readOutputs, readPage, ViewMiss } from './log-reads.js';
+import { completionsIn, nodeFileText } from './outputs.js';
 import { RunLocks, RunMissing } from './run-lock.js';
 import {
   applyLogged,
@@ -44,6 +52,8 @@ import {
   Unsettled,
 } from './run-state.js';
 import { EMPTY_SEAL, readSeal, SEAL_FILE, type Seal, sealRecord, writeSeal } from './seal.js';
+import { ViewCache } from './view.js';
+import { updateView, ViewWriter } from './view-writer.js';
 
 export interface FilesystemDriverOptions {
   fsync: boolean;
@@ -52,6 +62,13 @@ export interface FilesystemDriverOptions {
 interface Append {
   request: CreateEventRequest;
   timestamp: string;
+}
+
+/** A node file an append writes: the node's latest completion in it. */
+interface NodeWrite {
+  node_id: string;
+  sequence: number;
+  outputJson: string;
 }
 
 /** The contract's error for what the driver's parts throw: an unknown run, damage. */
@@ -66,6 +83,8 @@ export class FilesystemDriver implements StorageDriver {
   private readonly locks: RunLocks;
   private readonly appends: GroupCommit<Append>;
   private readonly logs: LogFiles;
+  private readonly views: ViewWriter;
+  private readonly viewCache: ViewCache;
 
   constructor(
     private readonly layout: Layout,
@@ -73,6 +92,8 @@ export class FilesystemDriver implements StorageDriver {
   ) {
     this.locks = new RunLocks((runId) => layout.runDir(runId));
     this.logs = new LogFiles(layout);
+    this.views = new ViewWriter(layout);
+    this.viewCache = new ViewCache(layout);
     this.appends = new GroupCommit(this.locks, (runId, batch) => this.writeBatch(runId, batch));
   }
 
@@ -114,11 +135,6 @@ export class FilesystemDriver implements StorageDriver {
   async importRun({ run, events }: ImportRunRequest, options: { replace: boolean }): Promise<void> {
     const lines = events.map((e) => eventLine({ run_id: run.id, ...e }, e.sequence, e.timestamp));
     const log = Buffer.concat(lines);
-    const latest = [...latestCompletions(events)].map(([nodeId, { outputJson, sequence }]): [string, NodeOutput] => [
-      nodeId,
-      { sequence, output: JSON.parse(outputJson) as JsonValue },
-    ]);
-    const view: View = { log_bytes: log.length, nodes: Object.fromEntries(latest.map(([n, o]) => [n, o.sequence])) };
     if (options.replace) await this.deleteRun(run.id);
     await this.placeRun(run.id, async (staged) => {
       await writeNewFile(
@@ -129,8 +145,7 @@ export class FilesystemDriver implements StorageDriver {
       await writeNewFile(staged.eventsFile(run.id), log, this.options.fsync);
       const seal = { last_sequence: events.length, log_bytes: log.length };
       await writeNewFile(staged.sealFile(run.id), sealRecord(seal), this.options.fsync);
-      if (!(await repairOutputs(staged, run.id, { stale: latest, view })))
-        throw new Error(`importRun: cannot write the node files of "${run.id}"`);
+      await updateView(staged, run.id); // the node files and the view, built from the log just written
     });
   }
 
@@ -248,7 +263,8 @@ export class FilesystemDriver implements StorageDriver {
     const sequence = position.lastSequence + 1;
     const metadataJson = request.metadata === undefined ? undefined : JSON.stringify(request.metadata);
     const line = eventLine(event, sequence, run.updated_at, { status: request.status, metadataJson });
-    const end = await this.appendLines(run.id, position, line, sequence);
+    const node = event.node === undefined ? [] : [{ ...event.node, sequence }];
+    const end = await this.appendLines(run.id, position, line, sequence, node);
     try {
       await replaceFile(this.layout.runFile(run.id), runFileText(run), this.options.fsync);
     } catch (error) {
@@ -257,8 +273,7 @@ export class FilesystemDriver implements StorageDriver {
       throw error;
     }
     await this.advanceSeal(run.id, position, { last_sequence: sequence, log_bytes: end });
-    if (event.node !== undefined)
-      await this.writeNodeFiles(run.id, [[event.node.node_id, sequence, event.node.outputJson]]);
+    this.views.schedule(run.id);
   }
 
   async deleteRun(id: string): Promise<boolean> {
@@ -269,8 +284,10 @@ export class FilesystemDriver implements StorageDriver {
         // A directory holding none of a run's files is not a run.
         if (!holdsRun(this.layout, id)) return false;
         // One rename makes the run disappear at once (its lock with it); removing its files can take its time.
+        // No flush of its view is under way then, here or in another process (view-writer.ts).
         await this.logs.drop(id);
-        await fs.rename(this.layout.runDir(id), trashed);
+        await this.views.forget(id);
+        await this.views.exclusive(id, () => fs.rename(this.layout.runDir(id), trashed));
         if (this.options.fsync) await syncDirectory(this.layout.root);
         return true;
       });
@@ -301,16 +318,14 @@ export class FilesystemDriver implements StorageDriver {
       const first = position.lastSequence + 1;
       const last = first + batch.length - 1;
       const data = Buffer.concat(batch.map(({ request, timestamp }, i) => eventLine(request, first + i, timestamp)));
-      const end = await this.appendLines(runId, position, data, last);
-      await this.advanceSeal(runId, position, { last_sequence: last, log_bytes: end });
-      // Node files are a view of the log, rebuilt from it when missing or stale (outputs.ts), so they
-      // need no fsync, and a failure to write one does not undo the durable append.
-      const latest = new Map<string, [string, number, string]>();
+      const latest = new Map<string, NodeWrite>();
       batch.forEach(({ request }, i) => {
-        if (request.node !== undefined)
-          latest.set(request.node.node_id, [request.node.node_id, first + i, request.node.outputJson]);
+        if (request.node !== undefined) latest.set(request.node.node_id, { ...request.node, sequence: first + i });
       });
-      await this.writeNodeFiles(runId, [...latest.values()]);
+      const end = await this.appendLines(runId, position, data, last, [...latest.values()]);
+      await this.advanceSeal(runId, position, { last_sequence: last, log_bytes: end });
+      // The view is derived from the log: brought up to date after the appends, not in them.
+      this.views.schedule(runId);
       return batch.map((_, i) => first + i);
     } catch (error) {
       if (error instanceof RunDamage) await this.logs.drop(runId);
@@ -318,21 +333,49 @@ export class FilesystemDriver implements StorageDriver {
     }
   }
 
-  /** Appends complete lines at the log's end (cutting a torn last line first), durable before this returns. */
-  private async appendLines(runId: string, position: LogPosition, data: Buffer, lastSequence: number): Promise<number> {
-    // No write of this run is under way: temporary files are leftovers of writes that did not finish.
-    if (position.checkedWhole) await removeTemporaryFiles([this.layout.runDir(runId), this.layout.nodesDir(runId)]);
+  /**
+   * Appends complete lines at the log's end (cutting a torn last line first), durable before this returns, and
+   * the node files of the completions among them. A node file is a view of the log (no fsync; a failure to write
+   * one does not undo the append, and the view's next flush writes it): with fsync its temporary file is written
+   * while the log's fdatasync runs — creating a file costs about as much — and renamed over the node file once
+   * the line is durable, so that no node file ever shows a completion the log may not keep.
+   */
+  private async appendLines(
+    runId: string,
+    position: LogPosition,
+    data: Buffer,
+    lastSequence: number,
+    nodes: readonly NodeWrite[],
+  ): Promise<number> {
+    // No write of this run is under way: temporary files are leftovers of writes that did not finish (in nodes/,
+    // once no flush of its view is under way either).
+    if (position.checkedWhole) {
+      await removeTemporaryFiles([this.layout.runDir(runId)]);
+      await this.views.exclusive(runId, () => removeTemporaryFiles([this.layout.nodesDir(runId)]));
+    }
+    const files = nodes.map((n): [string, Buffer] => [
+      this.layout.nodeFile(runId, n.node_id),
+      nodeFileText(n.node_id, n.sequence, n.outputJson),
+    ]);
+    let staged: Staged[] = [];
     try {
       // A torn last line (a crash mid-append) is cut off before anything is appended after it.
       if (position.size > position.end) await position.handle.truncate(position.end);
       await writeAll(position.handle, data, position.end);
-      if (this.options.fsync) await position.handle.datasync();
+      if (this.options.fsync) {
+        const synced = position.handle.datasync();
+        staged = stageFiles(files);
+        await synced;
+      }
     } catch (error) {
       await position.handle.truncate(position.end).catch(() => {}); // a refused call leaves nothing behind
       await this.logs.drop(runId);
+      discardFiles(staged);
       throw error;
     }
     this.logs.written(runId, position.handle, lastSequence);
+    placeFiles(staged);
+    if (!this.options.fsync) for (const [file, text] of files) await replaceFile(file, text, false).catch(() => {});
     return position.end + data.length;
   }
 
@@ -345,14 +388,6 @@ export class FilesystemDriver implements StorageDriver {
     }
   }
 
-  private async writeNodeFiles(runId: string, nodes: readonly [string, number, string][]): Promise<void> {
-    for (const [nodeId, sequence, outputJson] of nodes) {
-      await replaceFile(this.layout.nodeFile(runId, nodeId), nodeFileText(nodeId, sequence, outputJson), false).catch(
-        () => {},
-      );
-    }
-  }
-
   /** The run's whole log, checked line by line and against its seal. */
   private async readLog(runId: string) {
     const seal = readSeal(this.layout.sealFile(runId));
@@ -362,35 +397,66 @@ export class FilesystemDriver implements StorageDriver {
     return { bytes, log: checkLog(runId, bytes, seal) };
   }
 
+  /**
+   * A read through the view (`viaView`), or of the whole log when what the view led to does not hold; then
+   * the view is rebuilt, and damage, if that is what it was, is reported from the whole log. A view behind the
+   * log is brought up to date after the read.
+   */
+  private async viewRead<T>(
+    runId: string,
+    viaView: () => { behind: boolean; value: T },
+    whole: (bytes: Buffer, end: number) => T,
+  ): Promise<T> {
+    return this.read(runId, async () => {
+      try {
+        const { behind, value } = viaView();
+        if (behind) this.views.schedule(runId);
+        return value;
+      } catch (error) {
+        if (!(error instanceof ViewMiss || error instanceof RunDamage)) throw error;
+      }
+      const { bytes, log } = await this.readLog(runId);
+      this.views.schedule(runId, true); // the log holds: the view misled the read
+      return whole(bytes, log.end);
+    });
+  }
+
   async listEvents(request: ListEventsRequest): Promise<WorkflowEvent[]> {
+    const { run_id: runId, after_sequence: after, limit } = request;
     try {
-      return await this.read(request.run_id, async () => {
-        const { bytes, log } = await this.readLog(request.run_id);
-        return eventsPage(bytes, log.end, request.after_sequence, request.limit);
-      });
+      return await this.viewRead(
+        runId,
+        () => {
+          const page = readPage(this.layout, this.viewCache, runId, after, limit);
+          return { behind: page.behind, value: page.events };
+        },
+        (bytes, end) => eventsPage(bytes, end, after, limit),
+      );
     } catch (error) {
-      throw contractError(error, request.run_id);
+      throw contractError(error, runId);
     }
   }
 
   async completedOutputs(runId: string): Promise<Map<string, JsonValue>> {
     try {
-      return await this.read(runId, async (locked) => {
-        const { bytes, log } = await this.readLog(runId);
-        const read = readCompletedOutputs(this.layout, runId, { bytes, end: log.end });
-        if (read.repair !== undefined) {
-          // Repairs happen under the run lock; one that cannot write (a full disk) is skipped.
-          if (!locked) throw new Unsettled();
-          await repairOutputs(this.layout, runId, read.repair);
-        }
-        return read.outputs;
-      });
+      return await this.viewRead(
+        runId,
+        () => {
+          const read = readOutputs(this.layout, this.viewCache, runId);
+          return { behind: read.behind, value: read.outputs };
+        },
+        (bytes, end) => {
+          const latest = [...completionsIn(bytes.subarray(0, end))].sort((a, b) => a[1].sequence - b[1].sequence);
+          return new Map(latest.map(([nodeId, node]) => [nodeId, node.output]));
+        },
+      );
     } catch (error) {
       throw contractError(error, runId);
     }
   }
 
   async close(): Promise<void> {
+    await this.views.close();
     await this.logs.close();
     await this.locks.close();
   }

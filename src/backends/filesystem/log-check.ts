@@ -53,7 +53,7 @@ const COMMA = 0x2c;
  */
 export function scanLines(runId: string, bytes: Buffer, options: ScanOptions = {}): Scan {
   const { offset = 0, firstSequence = 1, keepStartsAfter = Number.MAX_SAFE_INTEGER } = options;
-  const head = Buffer.from(`{"run_id":${JSON.stringify(runId)},"sequence":`, 'utf8');
+  const head = headOf(runId);
   const starts = new Map<number, number>();
   let sequence = firstSequence - 1;
   let position = 0;
@@ -68,10 +68,26 @@ export function scanLines(runId: string, bytes: Buffer, options: ScanOptions = {
   }
 }
 
+/** How every line of the run's log begins. */
+const headOf = (runId: string) => Buffer.from(`{"run_id":${JSON.stringify(runId)},"sequence":`, 'utf8');
+
+/**
+ * A check of single lines of a run's log, for reads that go straight to the lines they need: why the line
+ * `bytes[start, newline)` is not event `sequence` of the run (checksum, run id, sequence), or undefined.
+ */
+export function lineChecker(
+  runId: string,
+): (bytes: Buffer, start: number, newline: number, sequence: number) => string | undefined {
+  const head = headOf(runId);
+  return (bytes, start, newline, sequence) =>
+    checksumProblem(bytes, start, newline) ?? headProblem(bytes, start, newline, head, sequence);
+}
+
 /** Why the line at `start` does not begin with this run's id and `sequence`, or undefined. */
 function headProblem(bytes: Buffer, start: number, end: number, head: Buffer, sequence: number): string | undefined {
-  if (end - start < head.length || head.compare(bytes, start, start + head.length) !== 0)
-    return 'it is not an event line of this run';
+  if (end - start < head.length) return 'it is not an event line of this run';
+  // Byte by byte: Buffer.compare with offsets costs more on a head this short, once per line read.
+  for (let i = 0; i < head.length; i++) if (bytes[start + i] !== head[i]) return 'it is not an event line of this run';
   let value = 0;
   let position = start + head.length;
   for (; position < end && bytes[position] !== COMMA; position++) {

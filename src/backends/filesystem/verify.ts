@@ -1,10 +1,11 @@
-// `wfstore verify` for the filesystem backend (WF-DUR-2). Checks every run of a store under its run lock:
-// run.json readable and the run's; events.seal readable; every line of events.jsonl (checksum, run id,
-// sequence) and the log against its seal; an update line that run.json does not hold yet; node files and the
-// view against the log; temporary files left by writes that did not finish. Store-wide: the format marker,
-// and runs half-created or half-deleted long ago. With `repair` it rebuilds only what is derived from the log:
-// node files and the view, run.json rolled forward from an update line, and temporary files and leftovers
-// removed. Events, the seal and a damaged run.json are never touched.
+// `wfstore verify` for the filesystem backend (WF-DUR-2). Checks every run of a store under its run lock (and
+// the lock of its node files, view-writer.ts): run.json readable and the run's; events.seal readable; every
+// line of events.jsonl (checksum, run id, sequence) and the log against its seal — the whole log, which reads
+// no longer check (log-reads.ts); an update line that run.json does not hold yet; node files and the view
+// (its line offsets and completions) against the log; temporary files left by writes that did not finish.
+// Store-wide: the format marker, and runs half-created or half-deleted long ago. With `repair` it rebuilds only
+// what is derived from the log: node files and the view, run.json rolled forward from an update line, and
+// temporary files and leftovers removed. Events, the seal and a damaged run.json are never touched.
 
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -16,11 +17,12 @@ import { readBytesOrNull, removeTemporaryFiles, replaceFile, TEMPORARY } from '.
 import { readFormat } from './format.js';
 import { Layout, STALE_AFTER_MS } from './layout.js';
 import { type CheckedLog, checkLog, EVENTS_FILE, RunDamage, scanLines } from './log-check.js';
-import { LINE_END } from './log-format.js';
-import { completionsIn, type NodeOutput, nodeFileText, readNodeFile, type View } from './outputs.js';
+import { completionsIn, type NodeOutput, nodeFileText, readNodeFile } from './outputs.js';
 import { RunLocks, RunMissing } from './run-lock.js';
 import { applyLogged, holdsRun, RUN_FILE, readRunFile, runFileText } from './run-state.js';
 import { readSeal, SEAL_FILE, type Seal, writeSeal } from './seal.js';
+import { emptyView, parseView, type View, viewText } from './view.js';
+import { extendView, ViewWriter } from './view-writer.js';
 
 const OPERATION = 'verifyFilesystemStore';
 
@@ -43,13 +45,14 @@ export async function verifyFilesystemStore(
     });
   damage.push(...(await storeLeftovers(layout, verify.repair)));
   const locks = new RunLocks((runId) => layout.runDir(runId));
+  const views = new ViewWriter(layout);
   let runs = 0;
   let events = 0;
   try {
     const names = (await fs.readdir(layout.root)).filter((name) => ID_PATTERN.test(name)).sort();
     for (const runId of names) {
       const checked = await locks
-        .withLock(runId, () => verifyRun(layout, runId, verify.repair))
+        .withLock(runId, () => views.exclusive(runId, () => verifyRun(layout, runId, verify.repair)))
         .catch((error: unknown) => {
           if (error instanceof RunMissing) return null;
           throw error;
@@ -60,6 +63,7 @@ export async function verifyFilesystemStore(
       damage.push(...checked.damage);
     }
   } finally {
+    await views.close();
     await locks.close();
   }
   return { backend: 'filesystem', location: `files under ${layout.root}`, runs, events, damage };
@@ -217,8 +221,10 @@ async function checkOutputs(
   for (const [nodeId, { sequence, output }] of truth)
     await replaceFile(layout.nodeFile(runId, nodeId), nodeFileText(nodeId, sequence, JSON.stringify(output)), false);
   for (const name of extra) await fs.rm(path.join(layout.nodesDir(runId), name), { force: true });
-  const view: View = { log_bytes: log.end, nodes: Object.fromEntries([...truth].map(([id, n]) => [id, n.sequence])) };
-  await replaceFile(layout.viewFile(runId), JSON.stringify(view), false);
+  // Up to the seal, as a view always is (a roll-forward above may have moved it).
+  const seal = readSeal(layout.sealFile(runId))!;
+  const view = extendView(runId, emptyView(), log.bytes.subarray(0, seal.log_bytes), seal).view;
+  await replaceFile(layout.viewFile(runId), viewText(view), false);
   for (const damage of found) damage.repaired = true;
 }
 
@@ -230,22 +236,33 @@ function nodeFileProblem(file: NodeOutput | null, node: NodeOutput): string | un
   return undefined;
 }
 
-/** A view may lag behind the log (it is moved forward by reads), but what it records must be the log's. */
+/**
+ * The view may lag behind the log (it is brought up to date after the appends) or be missing (rebuilt), but
+ * what it records must be the log's: where it ends, each line offset, each node's latest completion there.
+ */
 async function checkView(layout: Layout, runId: string, log: { bytes: Buffer; end: number }) {
-  const text = await readBytesOrNull(layout.viewFile(runId));
-  if (text === null) return undefined;
-  let view: View;
+  const bytes = await readBytesOrNull(layout.viewFile(runId));
+  if (bytes === null) return undefined;
+  const view = parseView(bytes);
+  if (view === undefined) return 'it is not a whole view (unreadable, of another format, or fails its checksum)';
+  let expected: View;
   try {
-    view = JSON.parse(text.toString('utf8')) as View;
-  } catch {
-    return 'it is not JSON';
+    const part = log.bytes.subarray(0, view.log_bytes);
+    if (view.log_bytes > log.end) throw new RunDamage(EVENTS_FILE, 'shorter');
+    expected = extendView(runId, emptyView(), part, {
+      last_sequence: view.last_sequence,
+      log_bytes: view.log_bytes,
+    }).view;
+  } catch (error) {
+    if (!(error instanceof RunDamage)) throw error;
+    return `it records line ${view.last_sequence} ending at byte ${view.log_bytes}, which the log does not hold`;
   }
-  const { log_bytes: bytes } = view;
-  if (!Number.isSafeInteger(bytes) || bytes > log.end || (bytes > 0 && log.bytes[bytes - 1] !== LINE_END))
-    return `it records ${bytes} bytes of the log, which does not end a line of it`;
-  const nodes = completionsIn(log.bytes.subarray(0, bytes));
-  const recorded = Object.entries(view.nodes ?? {});
+  if (JSON.stringify(view.lines) !== JSON.stringify(expected.lines)) return 'its line offsets are not those of the log';
   const same =
-    recorded.length === nodes.size && recorded.every(([id, sequence]) => nodes.get(id)?.sequence === sequence);
-  return same ? undefined : 'its nodes are not those of the log it records';
+    view.nodes.size === expected.nodes.size &&
+    [...expected.nodes].every(([id, n]) => {
+      const recorded = view.nodes.get(id);
+      return recorded?.sequence === n.sequence && recorded.offset === n.offset && recorded.length === n.length;
+    });
+  return same ? undefined : "its nodes' latest completions are not those of the log";
 }
