@@ -17,11 +17,13 @@ export function packTarball(dir: string): string {
   return path.join(dir, (JSON.parse(packed.slice(packed.indexOf('['))) as { filename: string }[])[0]!.filename);
 }
 
-/** The environment for commands run in a project: without NODE_TEST_CONTEXT, a nested `node --test` reports
- * to its own stdout, not to this runner. */
+/**
+ * The environment for commands run in a project: without NODE_TEST_CONTEXT, a nested `node --test` reports
+ * to its own stdout, not to this runner; with NO_COLOR, as CI=true makes vitest colour its piped output.
+ */
 export function projectEnv(): NodeJS.ProcessEnv {
-  const { NODE_TEST_CONTEXT: _nested, ...env } = process.env;
-  return env;
+  const { NODE_TEST_CONTEXT: _nested, FORCE_COLOR: _force, ...env } = process.env;
+  return { ...env, NO_COLOR: '1' };
 }
 
 /**
