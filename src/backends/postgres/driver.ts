@@ -1,5 +1,6 @@
 // The PostgreSQL StorageDriver. Every call is one statement on a pooled connection (autocommit);
-// atomicity comes from the statements themselves, not from client-side transactions.
+// atomicity comes from the statements themselves, not from client-side transactions. Appends that arrive
+// together share one statement (group.ts).
 
 import type { QueryResult, QueryResultRow } from 'pg';
 import { runAlreadyExists, runNotFound, WorkflowStoreError } from '../../contract/errors.js';

@@ -1,9 +1,10 @@
 // Group commit for PostgreSQL appends. Each append is one autocommit statement, so K runs appending at once
-// cost K round trips and K commits. Here a lone append (nothing else waiting) is sent at once, as before;
-// appends that arrive while `slots` statements are in flight wait, and the next free slot sends all of them
-// (up to MAX_BATCH) as one statement over arrays: one round trip, one commit. So:
+// cost K round trips and K commits. Here a lone append (nothing in flight) is sent at once, as before;
+// appends that arrive while a statement is in flight wait, and go together when it is done: up to MAX_BATCH
+// in one statement over arrays, one round trip, one commit. So:
 //   - a call resolves only with its own row, after the statement holding it has committed;
 //   - a row the statement could not append (an unknown or damaged run) fails its own call, the others commit;
+//     one it could not tell about (its run deleted meanwhile) is sent again alone;
 //   - when the statement itself fails with an error the server reports (a constraint, a trigger, a deadlock),
 //     nothing of it was committed: its appends are sent again one by one, so exactly the failing ones fail;
 //   - when its outcome is unknown (no answer, the connection lost) or the server refused all work (statement
