@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import type { IWorkflowStore, JsonValue } from '../../src/contract/types.js';
 import { openLocation, referenceAddress } from '../../src/harness/open-location.js';
 import type { StoreLocation } from '../../src/harness/reference-backends.js';
@@ -79,6 +80,26 @@ async function check(store: IWorkflowStore, acks: Acks, trial: number): Promise<
   return total;
 }
 
+/**
+ * Waits until no statement runs on the schema: a server finishes the statement a killed client sent (and
+ * commits it) before it notices the client is gone, and a check reading the log and then the outputs on
+ * either side of that commit would see them disagree.
+ */
+async function serverSettled(location: StoreLocation): Promise<void> {
+  if (location.backend !== 'postgres') return;
+  const client = new pg.Client({ connectionString: location.connectionString });
+  await client.connect();
+  try {
+    const running = `SELECT 1 FROM pg_stat_activity
+                     WHERE state = 'active' AND pid <> pg_backend_pid() AND position($1 in query) > 0`;
+    while ((await client.query(running, [location.schema])).rowCount !== 0) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  } finally {
+    await client.end();
+  }
+}
+
 async function trials(fresh: (trial: number) => Promise<StoreLocation>): Promise<void> {
   const stored: number[] = [];
   for (let trial = 0; trial < TRIALS; trial++) {
@@ -88,6 +109,7 @@ async function trials(fresh: (trial: number) => Promise<StoreLocation>): Promise
     await setup.close();
     const { acks, finished } = await writeThenKill(location, 20 + Math.round(Math.random() * 400));
     assert.equal(finished, false, `trial ${trial}: the writer finished before it was killed; kill it sooner`);
+    await serverSettled(location);
     const store = await openLocation(location);
     try {
       stored.push(await check(store, acks, trial));

@@ -1,7 +1,8 @@
 // The PostgreSQL StorageDriver. Every call is one statement on a pooled connection (autocommit);
-// atomicity comes from the statements themselves, not from client-side transactions.
+// atomicity comes from the statements themselves, not from client-side transactions. Appends that arrive
+// together share one statement (group.ts).
 
-import type pg from 'pg';
+import type { QueryResult, QueryResultRow } from 'pg';
 import { runAlreadyExists, runNotFound, WorkflowStoreError } from '../../contract/errors.js';
 import { applyUpdate, checkUpdate } from '../../contract/rules.js';
 import { RUN_STATUSES, type JsonValue, type WorkflowEvent, type WorkflowRun } from '../../contract/types.js';
@@ -25,6 +26,8 @@ import {
 import { checksumProblem, contentHash, type StoredEventRow } from '../sql/checksum.js';
 import { checkOutputs, checkPage, checkTail, joinedEvent, type Nullable, type OutputRow } from '../sql/integrity.js';
 import { newRunValues, type RunRow, toRun } from '../sql/rows.js';
+import { AppendGroup, type BatchOutcome } from './group.js';
+import pg from './pg.js';
 import type { StorePool } from './pool.js';
 import type { Queries } from './queries.js';
 import { type Bounds, explainTimeout, type TimedQuery } from './timeouts.js';
@@ -48,7 +51,7 @@ function checkRunTail(runId: string, row: RunTail): number {
 }
 
 /** Sends one statement on a transaction's connection. */
-type Send = <R extends pg.QueryResultRow>(statement: TimedQuery | string) => Promise<pg.QueryResult<R>>;
+type Send = <R extends QueryResultRow>(statement: TimedQuery | string) => Promise<QueryResult<R>>;
 
 /** Event rows per import statement: a long log goes in slices, so no one message grows without bound. */
 const IMPORT_SLICE = 5_000;
@@ -73,20 +76,57 @@ function outputArrays(events: ImportedEvent[]): unknown[][] {
   return [latest.map(([node]) => node), latest.map(([, o]) => o.outputJson), latest.map(([, o]) => o.sequence)];
 }
 
+/** One append as the group (group.ts) holds it. */
+interface Append {
+  request: CreateEventRequest;
+  timestamp: string;
+}
+
+/** One row of a batch append: its run's tail as seen (all null for an unknown run) and the sequence it took. */
+function batchOutcome(runId: string, row: Nullable<RunTail> & { sequence: number | null }): BatchOutcome<number> {
+  if (row.last_sequence === null) return { ok: false, error: runNotFound(runId) };
+  if (row.sequence !== null) return { ok: true, value: row.sequence };
+  try {
+    checkRunTail(runId, row as RunTail);
+  } catch (error) {
+    return { ok: false, error }; // STORE_CORRUPTED: the run's tail is damaged
+  }
+  // The tail was sound in the statement's snapshot, yet nothing was appended: the run was deleted before its
+  // row could be locked. Alone, the append finds out what holds now.
+  return { ok: 'alone' };
+}
+
+/**
+ * Whether a failed batch surely committed nothing and may have failed for one of its appends: an error the
+ * server reported, other than those that refuse any statement now (connection, resources, a cancellation or
+ * shutdown, a system error). A timeout or a lost connection leaves the outcome unknown: never sent again.
+ */
+function retryAlone(error: unknown): boolean {
+  return error instanceof pg.DatabaseError && !['08', '53', '57', '58'].includes(String(error.code).slice(0, 2));
+}
+
 /** Optimistic updates retry when another writer got in between; this many tries means something is wrong. */
 const MAX_ATTEMPTS = 1000;
 
 export class PostgresDriver implements StorageDriver {
   readonly name = 'postgres';
 
+  private readonly appends: AppendGroup<Append, number>;
+
   constructor(
     private readonly connections: StorePool,
     private readonly q: Queries,
     private readonly bounds: Bounds,
-  ) {}
+  ) {
+    this.appends = new AppendGroup({
+      one: (job) => this.appendAlone(job),
+      many: (jobs) => this.appendBatch(jobs),
+      retryAlone,
+    });
+  }
 
   /** One statement; a timeout comes back saying which bound it hit. */
-  private async query<R extends pg.QueryResultRow>(statement: TimedQuery): Promise<pg.QueryResult<R>> {
+  private async query<R extends QueryResultRow>(statement: TimedQuery): Promise<QueryResult<R>> {
     try {
       return await this.connections.pool.query<R>(statement);
     } catch (error) {
@@ -165,7 +205,7 @@ export class PostgresDriver implements StorageDriver {
   /** `work` in one transaction on one connection: committed when it returns, rolled back when it throws. */
   private async transaction<T>(work: (on: Send) => Promise<T>): Promise<T> {
     const client = await this.connections.pool.connect();
-    const on: Send = async <R extends pg.QueryResultRow>(statement: TimedQuery | string) => {
+    const on: Send = async <R extends QueryResultRow>(statement: TimedQuery | string) => {
       // BEGIN and COMMIT carry the client's bound too: a frozen server must not hold the call forever.
       const query =
         typeof statement === 'string' ? { text: statement, query_timeout: this.bounds.queryTimeoutMs } : statement;
@@ -209,7 +249,7 @@ export class PostgresDriver implements StorageDriver {
   }
 
   /** The sequence an append statement took; RUN_NOT_FOUND, or STORE_CORRUPTED when the run's tail is damaged. */
-  private appended(runId: string, result: pg.QueryResult<RunTail & { sequence: number | null }>): number {
+  private appended(runId: string, result: QueryResult<RunTail & { sequence: number | null }>): number {
     const row = result.rows[0];
     if (row === undefined) throw runNotFound(runId);
     if (row.sequence !== null) return row.sequence;
@@ -218,8 +258,31 @@ export class PostgresDriver implements StorageDriver {
   }
 
   async appendEvent(request: CreateEventRequest, timestamp: string): Promise<WorkflowEvent> {
+    return eventFromRequest(request, await this.appends.append({ request, timestamp }), timestamp);
+  }
+
+  /** One append in its own statement: the path of a lone append, and of one sent again alone (group.ts). */
+  private async appendAlone({ request, timestamp }: Append): Promise<number> {
     const result = await this.query<RunTail & { sequence: number | null }>(this.appendStatement(request, timestamp));
-    return eventFromRequest(request, this.appended(request.run_id, result), timestamp);
+    return this.appended(request.run_id, result);
+  }
+
+  /** Appends in one statement (queries.ts `appendBatch`): the outcome of each, in order. */
+  private async appendBatch(jobs: Append[]): Promise<BatchOutcome<number>[]> {
+    const column = <T>(pick: (request: CreateEventRequest, timestamp: string) => T) =>
+      jobs.map((job) => pick(job.request, job.timestamp));
+    const { rows } = await this.query<Nullable<RunTail> & { sequence: number | null }>(
+      this.q.appendBatch([
+        column((r) => r.run_id),
+        column((r) => r.event_type),
+        column((_, timestamp) => timestamp),
+        column((r) => r.payloadJson),
+        column((r, timestamp) => contentHash(r.event_type, timestamp, r.payloadJson)),
+        column((r) => r.node?.node_id ?? null),
+        column((r) => r.node?.outputJson ?? null),
+      ]),
+    );
+    return rows.map((row, i) => batchOutcome(jobs[i]!.request.run_id, row));
   }
 
   async listEvents(request: ListEventsRequest): Promise<WorkflowEvent[]> {

@@ -119,6 +119,48 @@ const appendText = (S: string, output: string) =>
    )${output}
    SELECT seen.*, event.sequence FROM seen LEFT JOIN event ON true`;
 
+/**
+ * Many appends, to any runs, in one statement (group.ts): the appends of `appendText`, over arrays with one
+ * element per call. Rows keep their order within a run (`rank`). The counter rows are locked first, in run-id
+ * order, so batches from other processes wait for each other instead of deadlocking; each sound run's counter
+ * is then raised by its count of rows, and each row takes base + rank. The latest completion of a node in the
+ * batch writes its output (an output row cannot be changed twice in one statement). Both inserts run to
+ * completion or the statement fails, so a numbered row is an appended one. One result row per call, by `ord`:
+ * no run columns is an unknown run, a null sequence a damaged run (or one deleted meanwhile).
+ */
+const appendBatchText = (S: string) =>
+  `WITH input AS (
+     SELECT i.*, row_number() OVER (PARTITION BY i.run_id ORDER BY i.ord) AS rank
+     FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::json[], $5::text[], $6::text[], $7::json[])
+       WITH ORDINALITY AS i (run_id, event_type, timestamp, payload, content, node_id, output, ord)
+   ), seen AS (
+     SELECT r.id, ${TAIL_COLUMNS} FROM ${S}.workflow_runs r ${tail(S)} WHERE r.id = ANY($1::text[])
+   ), locked AS MATERIALIZED (
+     SELECT id FROM ${S}.workflow_runs WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE
+   ), counter AS (
+     UPDATE ${S}.workflow_runs r SET last_sequence = r.last_sequence + c.n
+     FROM (SELECT run_id, count(*) AS n FROM input GROUP BY run_id) c, locked, seen
+     WHERE r.id = c.run_id AND locked.id = c.run_id AND seen.id = c.run_id AND (${SOUND})
+     RETURNING r.id, r.last_sequence - c.n AS base
+   ), numbered AS (
+     SELECT input.*, counter.base + input.rank AS sequence FROM input JOIN counter ON counter.id = input.run_id
+   ), event AS (
+     INSERT INTO ${S}.workflow_events (run_id, sequence, event_type, timestamp, payload, checksum)
+     SELECT run_id, sequence, event_type, timestamp, payload, ${postgresSealSql('run_id', 'sequence', 'content')}
+     FROM numbered
+   ), output AS (
+     INSERT INTO ${S}.workflow_node_outputs (run_id, node_id, output, sequence)
+     SELECT DISTINCT ON (run_id, node_id) run_id, node_id, output, sequence
+     FROM numbered WHERE node_id IS NOT NULL ORDER BY run_id, node_id, sequence DESC
+     ON CONFLICT (run_id, node_id) DO UPDATE SET output = EXCLUDED.output, sequence = EXCLUDED.sequence
+   )
+   SELECT input.ord, seen.last_sequence, seen.tail_sequence, seen.tail_checksum, seen.tail_expected,
+          numbered.sequence
+   FROM input
+   LEFT JOIN seen ON seen.id = input.run_id
+   LEFT JOIN numbered ON numbered.ord = input.ord
+   ORDER BY input.ord`;
+
 /** The statements that append events and read events and node outputs; `S` is the quoted schema name. */
 function eventStatements(S: string, statement: Define) {
   return {
@@ -136,6 +178,7 @@ function eventStatements(S: string, statement: Define) {
          )`,
       ),
     ),
+    appendBatch: statement('append_batch', appendBatchText(S)),
     // Reads that also tell an unknown run (no row) from an empty one (one row of nulls), in one snapshot,
     // with the run's tail and each row's checksum to check (sql/integrity.ts).
     listEvents: statement(
