@@ -66,7 +66,10 @@ export class SqliteGroupCommit {
     this.scheduled = false;
     const jobs = this.queue.splice(0, MAX_BATCH);
     if (this.queue.length > 0) this.schedule();
-    if (jobs.length === 1) return this.flushAlone(jobs[0]!);
+    if (jobs.length === 1) {
+      this.flushAlone(jobs[0]!);
+      return;
+    }
     let outcomes: Outcome[];
     try {
       outcomes = this.batch.immediate(jobs);
