@@ -7,6 +7,8 @@ import { packageVersion } from './harness/package-root.js';
 import { addTransferCommands } from './harness/transfer/commands.js';
 import { runVerify } from './harness/verify-command.js';
 import { runConformance } from './harness/matrix/conformance.js';
+import { loadBaseline } from './harness/matrix/baseline.js';
+import { expectationsFrom } from './harness/matrix/expectations.js';
 import { mergeShards } from './harness/matrix/merge.js';
 import { renderSummary } from './harness/matrix/terminal.js';
 import { compare, writeReports } from './harness/matrix/write-reports.js';
@@ -134,7 +136,8 @@ const report = program.command('report').description('Work on conformance report
 report
   .command('merge')
   .description(
-    'Merge the report directories of shards (one CI job per backend, or per tag subset) into one index.html, ' +
+    'Merge the report directories of shards (one CI job per backend; the same scenarios in each) ' +
+      'into one index.html, ' +
       'summary.json and junit.xml: the report a single run would have written.',
   )
   .argument('<dirs...>', "the shards' report directories (each with a summary.json)")
@@ -150,6 +153,26 @@ report
     await writeReports(summary, options.out);
     console.log(renderSummary(summary, options.out));
     process.exitCode = summary.success ? 0 : 1;
+  });
+
+report
+  .command('expect')
+  .description(
+    'Print an expectations file (for --expect) listing every failing scenario of a report, each with --reason: ' +
+      'one bug that fails many scenarios becomes one file to commit. Expected failures keep their reasons.',
+  )
+  .argument('<report>', 'a report directory or its summary.json')
+  .requiredOption('--reason <text>', 'why these scenarios fail (shown beside each expected failure)')
+  .option('--backend <name>', 'only the failures of this column')
+  .addHelpText(
+    'after',
+    '\nExample: wfstore report expect reports --reason "events numbered from 0" > conformance.expect.json',
+  )
+  .action(async (from: string, options: { reason: string; backend?: string }) => {
+    const file = expectationsFrom(await loadBaseline(from, 'report expect '), options);
+    if (file.expected.length === 0)
+      console.error(`wfstore: ${from}: no failing scenario${options.backend ? ` on ${options.backend}` : ''}`);
+    console.log(JSON.stringify(file, null, 2));
   });
 
 program

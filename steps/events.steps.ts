@@ -101,6 +101,24 @@ When(
 
 // --- Then ------------------------------------------------------------------------------------------
 
+Then(
+  'every page of run {string} with after_sequence 0 to {int} and limit 0 to {int}, or none, is the slice of its log',
+  async function (this: StoreWorld, runId: string, lastAfter: number, lastLimit: number) {
+    const log = await eventsOf(this, runId);
+    const wrong: string[] = [];
+    for (const after of range(0, lastAfter)) {
+      for (const limit of [...range(0, lastLimit), undefined]) {
+        const page = await this.store.listWorkflowEvents(runId, { after_sequence: after, limit });
+        const slice = log.filter((e) => e.sequence > after).slice(0, limit);
+        const got = page.map((e) => e.sequence).join(', ');
+        const want = slice.map((e) => e.sequence).join(', ');
+        if (got !== want) wrong.push(`after_sequence ${after}, limit ${limit ?? 'none'}: [${got}], expected [${want}]`);
+      }
+    }
+    assert.deepEqual(wrong, [], `pages that are not the log's slice:\n  ${wrong.join('\n  ')}`);
+  },
+);
+
 Then('the event log of run {string} is:', async function (this: StoreWorld, runId: string, table: DataTable) {
   const expected = table.hashes().map((row) => ({ sequence: Number(row.sequence), event_type: row.event_type }));
   assert.deepEqual(

@@ -43,6 +43,12 @@ Feature: Event sequence numbers
     When the events of run "r1" after sequence 10 are listed
     Then the listed sequences are ""
 
+  @WF-SEQ-2
+  Scenario: Every page of a log is its slice, for every after_sequence and limit
+    Given a workflow run "r1"
+    And 7 events are appended one after another to run "r1"
+    Then every page of run "r1" with after_sequence 0 to 8 and limit 0 to 8, or none, is the slice of its log
+
   @WF-SEQ-3
   Scenario: Appending an event does not change the run as the caller sees it
     Given a workflow run "r1"

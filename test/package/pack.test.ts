@@ -144,6 +144,14 @@ describe('the packed package', { timeout: 1_800_000 }, () => {
     assert.match(stderr, /needs the package better-sqlite3, which is not installed: npm install better-sqlite3@12/);
   });
 
+  it('bare wfstore conformance without drivers: every missing driver named, and the way to test your own store', () => {
+    const { status, stderr } = npx('wfstore', 'conformance');
+    assert.equal(status, 2, stderr);
+    assert.match(stderr, /without --store or --backends, wfstore conformance runs every reference backend/);
+    for (const pkg of ['fs-ext', 'better-sqlite3', 'pg']) assert.match(stderr, new RegExp(`npm install ${pkg}`));
+    assert.match(stderr, /--store \.\/my-store\.conformance\.mjs/);
+  });
+
   it('describeConformance in node:test passes on a correct store and fails on a broken one', () => {
     const good = inProject(process.execPath, ['--test', 'good.node.test.mjs']);
     assert.equal(good.status, 0, good.stdout + good.stderr);

@@ -102,6 +102,24 @@ describe('--expect', { timeout: 300_000 }, () => {
     );
   });
 
+  it('wfstore report expect writes the file from a failing run: with it the same run passes', async () => {
+    const made = await wfstore(['report', 'expect', path.join(DIR, 'plain'), '--reason', REASON]);
+    assert.equal(made.status, 0, made.stderr);
+    const written = JSON.parse(made.stdout) as { version: number; expected: Entry[] };
+    assert.deepEqual(
+      written.expected,
+      failing.map((s) => ({ backend: STORE, scenario: s.name, reason: REASON })),
+    );
+    const run = await conformance('generated', ['--store', broken, '--expect', await expectFile(made.stdout)]);
+    assert.equal(run.status, 0, run.stdout + run.stderr);
+    assert.equal(run.summary!.expectedFailures, failing.length);
+    const none = await wfstore(['report', 'expect', path.join(DIR, 'plain'), '--reason', 'x', '--backend', 'other']);
+    assert.match(none.stderr, /no failing scenario on other/);
+    const missing = await wfstore(['report', 'expect', path.join(DIR, 'nowhere'), '--reason', 'x']);
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /report expect .*nowhere: is not a wfstore summary\.json/);
+  });
+
   it('a rule entry covers the failing scenarios that check the rule', async () => {
     const rule = failing[0]!.rules[0]!;
     const rest = failing.filter((s) => !s.rules.includes(rule));
@@ -127,6 +145,16 @@ describe('--expect', { timeout: 300_000 }, () => {
       [named],
     );
     assert.equal(run.summary!.success, false);
+    // The table and junit.xml agree with the exit code: a CI server's test view shows the entry failing.
+    assert.match(run.stdout, /passed, 0 failed, \d+ ⊘, 1 expectation\(s\) to remove/);
+    const { junit } = await readReport(run.reportDir);
+    const suite = checkJunitStructure(junit).find((s) => s.attributes.name === STORE)!;
+    assert.equal(suite.attributes.failures, '1');
+    const stale = suite.children.filter((c) => c.children.some((e) => e.name === 'failure'));
+    assert.deepEqual(
+      stale.map((c) => [c.attributes.classname, c.attributes.name]),
+      [['expectations', named]],
+    );
   });
 
   it('a failure the file does not list fails the run, marked "not expected"', async () => {
@@ -273,8 +301,8 @@ describe('--baseline', { timeout: 300_000 }, () => {
     }
     const { html } = await readReport(now.reportDir);
     assert.equal(html.match(/data-change="newly-failing"/g)?.length, failing.length);
-    // And back: the fixed store against the broken one's summary.
-    const back = await conformance('back', ['--store', fixed, '--baseline', path.join(now.reportDir, 'summary.json')]);
+    // And back: the fixed store against the broken one's report (its directory: the summary.json in it).
+    const back = await conformance('back', ['--store', fixed, '--baseline', now.reportDir]);
     const passingNow = cellsOf(back.summary!, STORE).filter((c) => c.cell.change === 'newly-passing');
     assert.deepEqual(
       passingNow.map((c) => c.scenario.key),

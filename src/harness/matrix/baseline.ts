@@ -2,22 +2,26 @@
 // or newly applicable is marked, in the terminal, the HTML and the JSON.
 
 import { promises as fs } from 'node:fs';
+import path from 'node:path';
 import type { Cell, ConformanceSummary } from './summary.js';
 
 export class BaselineError extends Error {
-  constructor(file: string, problem: string) {
-    super(`--baseline ${file}: ${problem}`);
+  constructor(file: string, problem: string, option = '--baseline ') {
+    super(`${option}${file}: ${problem}`);
     this.name = 'BaselineError';
   }
 }
 
-export async function loadBaseline(file: string): Promise<ConformanceSummary> {
+/** A summary.json, or a report directory holding one; `option` names where it was given, for errors. */
+export async function loadBaseline(file: string, option = '--baseline '): Promise<ConformanceSummary> {
   try {
-    const summary = JSON.parse(await fs.readFile(file, 'utf8')) as ConformanceSummary;
+    const isDir = (await fs.stat(file).catch(() => undefined))?.isDirectory() === true;
+    const summaryFile = isDir ? path.join(file, 'summary.json') : file;
+    const summary = JSON.parse(await fs.readFile(summaryFile, 'utf8')) as ConformanceSummary;
     if (!Array.isArray(summary.requirements) || !Array.isArray(summary.columns)) throw new Error('not a summary.json');
     return summary;
   } catch (error) {
-    throw new BaselineError(file, `is not a wfstore summary.json (${(error as Error).message.split('\n')[0]})`);
+    throw new BaselineError(file, `is not a wfstore summary.json (${(error as Error).message.split('\n')[0]})`, option);
   }
 }
 

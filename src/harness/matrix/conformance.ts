@@ -88,9 +88,33 @@ async function requireDrivers(name: string): Promise<void> {
   }
 }
 
+/**
+ * With neither --store nor --backends the command runs every reference backend: when drivers are missing,
+ * one message names them all and the two other ways (a harness user has installed none of them).
+ */
+async function requireDefaultDrivers(): Promise<void> {
+  const missing: string[] = [];
+  for (const name of REFERENCE_BACKENDS) {
+    try {
+      await requireDrivers(name);
+    } catch (error) {
+      missing.push(`  ${(error as Error).message}`);
+    }
+  }
+  if (missing.length === 0) return;
+  throw new UsageError(
+    'without --store or --backends, wfstore conformance runs every reference backend ' +
+      `(${REFERENCE_BACKENDS.join(', ')}), ` +
+      `and some need drivers that are not installed:\n${missing.join('\n')}\n` +
+      'To validate your own store: wfstore conformance --store ./my-store.conformance.mjs ' +
+      '(or --backends memory, which needs nothing).',
+  );
+}
+
 async function chooseColumns(options: ConformanceOptions, cwd: string): Promise<Column[]> {
   const columns: Column[] = [];
   const backends = options.backends ?? (options.store === undefined ? REFERENCE_BACKENDS : []);
+  if (options.backends === undefined && options.store === undefined) await requireDefaultDrivers();
   for (const name of backends) {
     if (!isReferenceBackend(name)) {
       throw new UsageError(

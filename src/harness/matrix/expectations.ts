@@ -36,6 +36,27 @@ export class ExpectationsError extends Error {
   }
 }
 
+/**
+ * An expectations file listing every failure of a report (all backends, or one) as a scenario entry with the
+ * given reason: the file a store under construction starts from, when one bug fails many scenarios. Failures
+ * the report already took as expected keep their own reason.
+ */
+export function expectationsFrom(
+  summary: ConformanceSummary,
+  options: { reason: string; backend?: string | undefined },
+): { version: 1; expected: Expectation[] } {
+  const expected: Expectation[] = [];
+  for (const requirement of summary.requirements) {
+    for (const scenario of requirement.scenarios) {
+      for (const [backend, cell] of Object.entries(scenario.cells)) {
+        if (cell.status !== 'failed' || (options.backend !== undefined && backend !== options.backend)) continue;
+        expected.push({ backend, scenario: scenario.name, reason: cell.expected ?? options.reason });
+      }
+    }
+  }
+  return { version: 1, expected };
+}
+
 export async function loadExpectations(file: string): Promise<Expectation[]> {
   let parsed: unknown;
   try {

@@ -3,9 +3,17 @@
 // skipped time timestamp> of <testcase classname name time>, with <failure message type> or <skipped>.
 // An expected failure is reported as skipped (with its reason); a SHOULD not followed passes with the
 // recommendation in <system-out>. Why a case was skipped is the <skipped> element's text: Jenkins' schema
-// (junit-4.xsd) allows it no attribute, and GitLab shows that text.
+// (junit-4.xsd) allows it no attribute, and GitLab shows that text. An expected failure that now passes fails
+// the run, so it is a failing <testcase> of its backend too: a CI server's test view agrees with the exit code.
 
-import type { Cell, ColumnSummary, ConformanceSummary, RequirementSummary, ScenarioSummary } from './summary.js';
+import type {
+  Cell,
+  ColumnSummary,
+  ConformanceSummary,
+  RequirementSummary,
+  ScenarioSummary,
+  StaleExpectation,
+} from './summary.js';
 
 const xml = (text: string) =>
   text
@@ -38,9 +46,23 @@ function testcase(requirement: RequirementSummary, scenario: ScenarioSummary, ce
   return `${head}/>`;
 }
 
+function staleCase(stale: StaleExpectation): string {
+  const message = `${stale.entry} now passes: remove this expectation`;
+  return (
+    `    <testcase classname="expectations" name="${xml(stale.entry)}" time="0.000">\n` +
+    `      <failure message="${xml(message)}" type="StaleExpectation">` +
+    `${xml(`${message} (${stale.reason})`)}</failure>\n` +
+    `    </testcase>`
+  );
+}
+
+const staleOf = (summary: ConformanceSummary, column: string) =>
+  summary.staleExpectations.filter((s) => s.backend === column);
+
 function testsuite(summary: ConformanceSummary, column: ColumnSummary): string {
-  const cases: string[] = [];
-  let tests = 0;
+  const stale = staleOf(summary, column.name);
+  const cases: string[] = stale.map(staleCase);
+  let tests = stale.length;
   for (const requirement of summary.requirements) {
     for (const scenario of requirement.scenarios) {
       const cell = scenario.cells[column.name];
@@ -52,7 +74,7 @@ function testsuite(summary: ConformanceSummary, column: ColumnSummary): string {
   const skipped = column.skipped + column.expectedFailures;
   const errors = column.error ? 1 : 0;
   const attributes =
-    `name="${xml(column.name)}" tests="${tests}" failures="${column.failed}" errors="${errors}" ` +
+    `name="${xml(column.name)}" tests="${tests}" failures="${column.failed + stale.length}" errors="${errors}" ` +
     `skipped="${skipped}" time="${seconds(column.durationMs)}" timestamp="${summary.startedAt.slice(0, 19)}"`;
   const error = column.error ? `\n    <system-err>${xml(column.error)}</system-err>` : '';
   return `  <testsuite ${attributes}>\n${cases.join('\n')}${error}\n  </testsuite>`;
@@ -60,11 +82,12 @@ function testsuite(summary: ConformanceSummary, column: ColumnSummary): string {
 
 export function renderJunit(summary: ConformanceSummary): string {
   const suites = summary.columns.map((c) => testsuite(summary, c)).join('\n');
+  const stale = summary.columns.reduce((n, c) => n + staleOf(summary, c.name).length, 0);
   const tests = summary.columns.reduce(
     (n, c) => n + c.passed + c.failed + c.warned + c.skipped + c.expectedFailures,
-    0,
+    stale,
   );
-  const failures = summary.columns.reduce((n, c) => n + c.failed, 0);
+  const failures = summary.columns.reduce((n, c) => n + c.failed, stale);
   const errors = summary.columns.filter((c) => c.error).length;
   return (
     `<?xml version="1.0" encoding="UTF-8"?>\n` +

@@ -82,9 +82,12 @@ export function renderTable(summary: ConformanceSummary): string {
       const [passed, failed] = summary.strict ? [c.passed, c.failed + c.warned] : [c.passed + c.warned, c.failed];
       const amber = c.warned && !summary.strict ? `, ${c.warned} ▲` : '';
       const expected = c.expectedFailures ? `, ${c.expectedFailures} ⊘` : '';
+      const stale = summary.staleExpectations.filter((s) => s.backend === c.name).length;
+      const toRemove = stale ? `, ${stale} expectation(s) to remove` : '';
+      const skipped = c.skipped ? `, ${c.skipped} skipped` : '';
       return {
-        text: `${passed} passed, ${failed} failed${amber}${expected}${c.skipped ? `, ${c.skipped} skipped` : ''}`,
-        paint: failed > 0 || c.error ? pc.red : c.warned > 0 ? pc.yellow : pc.green,
+        text: `${passed} passed, ${failed} failed${amber}${expected}${toRemove}${skipped}`,
+        paint: failed > 0 || stale > 0 || c.error ? pc.red : c.warned > 0 ? pc.yellow : pc.green,
       };
     }),
   ];
