@@ -23,8 +23,11 @@ const EVENTS = 200;
 
 type Acks = Map<string, number>; // run → highest acknowledged sequence
 
-/** Starts the writer, kills it with SIGKILL `afterMs` after its first acknowledgement; returns what it acknowledged. */
-function writeThenKill(location: StoreLocation, afterMs: number): Promise<{ acks: Acks; finished: boolean }> {
+/**
+ * Starts the writer and kills it with SIGKILL once it has acknowledged `killAt` events (a count, not a delay:
+ * the kill lands mid-write however fast the backend and the machine are); returns what it acknowledged.
+ */
+function writeThenKill(location: StoreLocation, killAt: number): Promise<{ acks: Acks; finished: boolean }> {
   const address = JSON.stringify(referenceAddress(location));
   const child = spawn(process.execPath, ['--import', 'tsx', WORKER, address, String(RUNS), String(EVENTS)], {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -32,20 +35,20 @@ function writeThenKill(location: StoreLocation, afterMs: number): Promise<{ acks
   const acks: Acks = new Map();
   let pending = '';
   let stderr = '';
-  let timer: NodeJS.Timeout | undefined;
+  let acknowledged = 0;
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   child.stdout.on('data', (chunk: Buffer) => {
-    timer ??= setTimeout(() => child.kill('SIGKILL'), afterMs);
     const lines = (pending + chunk.toString()).split('\n');
     pending = lines.pop()!;
     for (const line of lines) {
       const [run, sequence] = line.split(' ');
       acks.set(run!, Math.max(acks.get(run!) ?? 0, Number(sequence)));
     }
+    acknowledged += lines.length;
+    if (acknowledged >= killAt) child.kill('SIGKILL');
   });
   return new Promise((resolve, reject) =>
     child.on('exit', (code, signal) => {
-      clearTimeout(timer);
       if (signal !== 'SIGKILL' && code !== 0) reject(new Error(`the writer failed (${code}): ${stderr}`));
       else resolve({ acks, finished: code === 0 });
     }),
@@ -107,7 +110,10 @@ async function trials(fresh: (trial: number) => Promise<StoreLocation>): Promise
     const setup = await openLocation(location);
     for (let r = 0; r < RUNS; r++) await setup.createWorkflowRun({ id: `r${r}`, workflow_name: 'w', user_message: '' });
     await setup.close();
-    const { acks, finished } = await writeThenKill(location, 20 + Math.round(Math.random() * 400));
+    // After 1 % to 50 % of the events are acknowledged (a delay of up to 420 ms once came after the last; the
+    // rest stays more than the pipe holds, so the writer cannot be done before the parent reads the count).
+    const killAt = Math.round(RUNS * EVENTS * (0.01 + Math.random() * 0.49));
+    const { acks, finished } = await writeThenKill(location, killAt);
     assert.equal(finished, false, `trial ${trial}: the writer finished before it was killed; kill it sooner`);
     await serverSettled(location);
     const store = await openLocation(location);
