@@ -183,10 +183,14 @@ describe('what a reader in another process sees', () => {
     for (let cycle = 1; cycle <= 1000; cycle++) {
       await update('running', cycle === 1 ? 'pending' : 'paused', 'claimed');
       await update('paused', 'running', 'released');
+      // A busy writer starves a reader in another process of the run's lock (it polls with a backoff): a
+      // pause now and then lets it in mid-sequence, so the check below cannot pass on a handful of reads.
+      if (cycle % 25 === 0) await new Promise((resolve) => setTimeout(resolve, 3));
     }
     await update('cancelled', 'paused', 'finished');
     const { checks, problems } = await report();
     assert.deepEqual(problems.slice(0, 5), [], `${problems.length} of ${checks} checks saw the two apart`);
+    console.log(`the reader in another process checked the run ${checks} times`);
     assert.ok(checks >= 10, `the reader polled while the run changed (${checks} checks)`);
   });
 
