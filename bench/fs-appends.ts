@@ -14,6 +14,7 @@ import { performance } from 'node:perf_hooks';
 import type { IWorkflowStore } from '../src/contract/types.js';
 import { rawFile, type RawWriter } from './baselines.js';
 import { type Impl, implsFromArgs, ms, numberOption, payload, spread, spreadText } from './fs-side.js';
+import { appendAtOnce } from './many-runs.js';
 
 const args = process.argv.slice(2);
 const ROUNDS = numberOption(args, '--rounds', 5);
@@ -103,20 +104,8 @@ interface ManyFigure {
 }
 
 /** K runs at once, each appending PER_RUN events one after the other (half node_completed). */
-async function manyRuns(append: (run: number, i: number) => Promise<unknown>, k: number): Promise<ManyFigure> {
-  const latencies: number[] = [];
-  const start = performance.now();
-  await Promise.all(
-    Array.from({ length: k }, async (_, run) => {
-      for (let i = 0; i < PER_RUN; i++) {
-        const t0 = performance.now();
-        await append(run, i);
-        latencies.push(performance.now() - t0);
-      }
-    }),
-  );
-  return { eventsPerSec: (k * PER_RUN * 1000) / (performance.now() - start), latencies };
-}
+const manyRuns = (append: (run: number, i: number) => Promise<unknown>, k: number): Promise<ManyFigure> =>
+  appendAtOnce(append, k, PER_RUN);
 
 async function storeLoad(impl: Impl, dir: string, k: number) {
   const store = await impl.open({ artifactsDir: dir });

@@ -22,21 +22,30 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
-/** One round: K runs appending `perRun` events each, all at once. */
-async function round(c: ManyRunsContender, name: string, runs: number, perRun: number) {
-  await c.prepare?.(name, runs);
+/** K runs appending `perRun` events each, all at once, each run awaiting its appends one after the other. */
+export async function appendAtOnce(
+  append: (run: number, i: number) => Promise<unknown>,
+  runs: number,
+  perRun: number,
+): Promise<{ latencies: number[]; eventsPerSec: number }> {
   const latencies: number[] = [];
   const started = performance.now();
   await Promise.all(
     Array.from({ length: runs }, async (_, run) => {
       for (let i = 0; i < perRun; i++) {
         const t0 = performance.now();
-        await c.write(name, run, i);
+        await append(run, i);
         latencies.push(performance.now() - t0);
       }
     }),
   );
   return { latencies, eventsPerSec: (runs * perRun * 1000) / (performance.now() - started) };
+}
+
+/** One round of a contender: its K runs prepared, then appendAtOnce. */
+async function round(c: ManyRunsContender, name: string, runs: number, perRun: number) {
+  await c.prepare?.(name, runs);
+  return appendAtOnce((run, i) => c.write(name, run, i), runs, perRun);
 }
 
 /** Every contender at K runs, `rounds` rounds each, alternating; ops/s is the median round. */
