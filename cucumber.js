@@ -13,7 +13,7 @@ export default async function profiles() {
   if (checkout) (await import('tsx/esm/api')).register();
   const load = (module) => import(checkout ? `./src/${module}.ts` : `./dist/src/${module}.js`);
   const { BACKENDS } = await load('backends/registry');
-  const { excludedTags } = await load('harness/matrix/columns');
+  const { excludedTags } = await load('conformance/columns');
   const names = BACKENDS.map((b) => b.name);
   const base = {
     paths: ['features/**/*.feature'],

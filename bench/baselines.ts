@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { promises as fs, writeSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { dropSchema } from '../src/harness/postgres/schemas.js';
+import { dropSchema } from '../src/testing/postgres/schemas.js';
 
 export interface RawWriter {
   append(

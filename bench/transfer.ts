@@ -10,8 +10,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { importRun } from '../src/backends/define-store.js';
 import { openStore } from '../src/backends/store-url.js';
-import { provisionPostgres } from '../src/harness/postgres/provision.js';
-import { dropSchema } from '../src/harness/postgres/schemas.js';
+import { provisionPostgres } from '../src/testing/postgres/provision.js';
+import { dropSchema } from '../src/testing/postgres/schemas.js';
 import pg from 'pg';
 
 const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)));

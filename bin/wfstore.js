@@ -3,11 +3,11 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const source = new URL('../src/cli.ts', import.meta.url);
+const source = new URL('../src/cli/main.ts', import.meta.url);
 if (existsSync(fileURLToPath(source))) {
   const { register } = await import('tsx/esm/api');
   register();
   await import(source.href);
 } else {
-  await import(new URL('../dist/src/cli.js', import.meta.url).href);
+  await import(new URL('../dist/src/cli/main.js', import.meta.url).href);
 }

@@ -9,8 +9,8 @@ import { createMemoryStore } from '../src/backends/memory/index.js';
 import type { IWorkflowStore, JsonValue, WorkflowEvent } from '../src/contract/types.js';
 import { RunClaimConflictError, WorkflowEngine, type RunOutcome } from '../src/engine/engine.js';
 import { threeSteps, type Counted } from '../src/engine/examples.js';
-import { ManualClock, sequentialIds } from '../src/harness/clock.js';
-import { runThenKill } from '../src/harness/processes.js';
+import { ManualClock, sequentialIds } from '../src/conformance/support/clock.js';
+import { runThenKill } from '../src/conformance/support/processes.js';
 import type { StoreWorld } from './support/world.js';
 
 /** The store as the engine sees it, with each getCompletedDagNodeOutputs answer kept. */

@@ -1,7 +1,7 @@
 import { Then, When, type DataTable } from '@cucumber/cucumber';
 import assert from 'node:assert/strict';
 import type { JsonObject, JsonValue, WorkflowEvent } from '../src/contract/types.js';
-import { appendFromProcesses } from '../src/harness/processes.js';
+import { appendFromProcesses } from '../src/conformance/support/processes.js';
 import type { StoreWorld } from './support/world.js';
 
 const list = (text: string) => (text === '' ? [] : text.split(',').map((s) => s.trim()));

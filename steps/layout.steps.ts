@@ -9,7 +9,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import type { StoreLocation } from '../src/harness/reference-backends.js';
+import type { StoreLocation } from '../src/backends/reference-initializer.js';
 import type { StoreWorld } from './support/world.js';
 
 function located<K extends StoreLocation['backend']>(

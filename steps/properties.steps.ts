@@ -3,14 +3,14 @@
 
 import { Then, When } from '@cucumber/cucumber';
 import assert from 'node:assert/strict';
-import { checkConcurrency } from '../src/harness/properties/concurrency.js';
+import { checkConcurrency } from '../src/properties/concurrency.js';
 import {
   checkAgreement,
   DEFAULT_PROPERTY_RUNS,
   type PropertyResult,
   type PropertySettings,
   settingsFromEnvironment,
-} from '../src/harness/properties/differential.js';
+} from '../src/properties/differential.js';
 import type { StoreWorld } from './support/world.js';
 
 function settings(world: StoreWorld, share = 1): PropertySettings {

@@ -2,8 +2,8 @@
 
 import { Given, Then, When } from '@cucumber/cucumber';
 import assert from 'node:assert/strict';
-import { readFromProcess } from '../src/harness/processes.js';
-import { createCycledRun, cycle, readUntil } from '../src/harness/status-events.js';
+import { readFromProcess } from '../src/conformance/support/processes.js';
+import { createCycledRun, cycle, readUntil } from '../src/conformance/support/status-events.js';
 import type { StoreWorld } from './support/world.js';
 
 Given(

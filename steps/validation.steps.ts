@@ -2,7 +2,7 @@ import { defineParameterType, Given, Then, When } from '@cucumber/cucumber';
 import assert from 'node:assert/strict';
 import { JSON_MAX_BYTES } from '../src/contract/limits.js';
 import type { JsonObject, WorkflowEvent } from '../src/contract/types.js';
-import { hardJsonValue } from '../src/harness/hard-json.js';
+import { hardJsonValue } from '../src/conformance/support/hard-json.js';
 import type { StoreWorld } from './support/world.js';
 
 /**

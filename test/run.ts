@@ -5,8 +5,8 @@ import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { urlFromEnvironment } from '../src/harness/postgres/choose.js';
-import { provisionPostgres, type ProvisionedPostgres } from '../src/harness/postgres/provision.js';
+import { urlFromEnvironment } from '../src/testing/postgres/choose.js';
+import { provisionPostgres, type ProvisionedPostgres } from '../src/testing/postgres/provision.js';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const files = process.argv.slice(2);

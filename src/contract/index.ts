@@ -3,7 +3,7 @@ export * from './types.js';
 export * from './errors.js';
 export * from './limits.js';
 export * from './transitions.js';
-export { applyUpdate, checkUpdate, selectRuns, statusConflict, type UpdatedRun } from './rules.js';
+export { applyUpdate, checkUpdate, selectRuns, statusConflict, type UpdatedRun } from './decide.js';
 export {
   checkJson,
   isPlainObject,

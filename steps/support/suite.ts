@@ -4,19 +4,20 @@
 
 import { AfterAll, BeforeAll } from '@cucumber/cucumber';
 import type { IWorkflowStore } from '../../src/contract/types.js';
-import { CallGuard, DEFAULT_CALL_TIMEOUT_MS } from '../../src/harness/call-guard.js';
-import { ManualClock, sequentialIds } from '../../src/harness/clock.js';
+import { CallGuard, DEFAULT_CALL_TIMEOUT_MS } from '../../src/conformance/support/call-guard.js';
+import { ManualClock, sequentialIds } from '../../src/conformance/support/clock.js';
 import {
   type Capabilities,
   capabilitiesOf,
   type StoreTestInitializer,
   storeOptions,
-} from '../../src/harness/initializer.js';
-import { loadInitializer } from '../../src/harness/load-initializer.js';
-import { registeredInitializer } from '../../src/harness/registered.js';
-import type { StoreAddress, StoreSource } from '../../src/harness/processes.js';
-import type { ReferenceInitializer, StoreLocation } from '../../src/harness/reference-backends.js';
-import { isReferenceBackend, referenceBackend } from '../../src/harness/registry.js';
+} from '../../src/conformance/initializer.js';
+import { loadInitializer } from '../../src/conformance/load-initializer.js';
+import { registeredInitializer } from '../../src/conformance/registered-initializers.js';
+import type { StoreAddress, StoreSource } from '../../src/conformance/support/processes.js';
+import type { ReferenceInitializer, StoreLocation } from '../../src/backends/reference-initializer.js';
+import { isBackendName } from '../../src/backends/registry.js';
+import { referenceBackend } from '../../src/backends/reference-initializer.js';
 
 export interface SuiteParameters {
   /** A reference backend: filesystem, sqlite, postgres, memory. */
@@ -64,7 +65,7 @@ async function open(parameters: SuiteParameters): Promise<Suite> {
     source = { module: parameters.store };
   } else {
     const name = parameters.backend ?? 'sqlite';
-    if (!isReferenceBackend(name)) throw new Error(`world parameter backend: unknown backend "${name}"`);
+    if (!isBackendName(name)) throw new Error(`world parameter backend: unknown backend "${name}"`);
     reference = referenceBackend(name, { log: (line) => console.error(line) });
     initializer = reference;
     source = { reference: name };

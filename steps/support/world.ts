@@ -6,9 +6,9 @@ import { After, Before, type IWorldOptions, setDefaultTimeout, setWorldConstruct
 import assert from 'node:assert/strict';
 import { ERROR_CODES, type WorkflowStoreErrorCode } from '../../src/contract/errors.js';
 import type { IWorkflowStore, WorkflowRun } from '../../src/contract/types.js';
-import { ManualClock, sequentialIds } from '../../src/harness/clock.js';
-import { storeOptions } from '../../src/harness/initializer.js';
-import { RECOMMENDATION_MEDIA_TYPE, type Recommendation } from '../../src/harness/recommendation.js';
+import { ManualClock, sequentialIds } from '../../src/conformance/support/clock.js';
+import { storeOptions } from '../../src/conformance/initializer.js';
+import { RECOMMENDATION_MEDIA_TYPE, type Recommendation } from '../../src/conformance/recommendation.js';
 import { currentSuite, type Suite, type SuiteParameters } from './suite.js';
 
 // An outer bound only: each call into the store is bounded by the call guard (--call-timeout).

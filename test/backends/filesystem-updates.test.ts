@@ -9,11 +9,11 @@ import path from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { createFilesystemStore } from '../../src/backends/filesystem/index.js';
-import { eventLine } from '../../src/backends/filesystem/log-format.js';
+import { eventLine } from '../../src/backends/filesystem/log/line-format.js';
 import { createMemoryStore } from '../../src/backends/memory/index.js';
 import type { IWorkflowStore, RunStatus } from '../../src/contract/types.js';
 import { parseCreateEvent } from '../../src/contract/validation.js';
-import { ManualClock } from '../../src/harness/clock.js';
+import { ManualClock } from '../../src/conformance/support/clock.js';
 
 let root: string;
 let n = 0;

@@ -6,13 +6,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { createFilesystemStore } from '../../src/backends/filesystem/index.js';
-import { eventLine } from '../../src/backends/filesystem/log-format.js';
-import { nodeFileText } from '../../src/backends/filesystem/outputs.js';
+import { eventLine } from '../../src/backends/filesystem/log/line-format.js';
+import { nodeFileText } from '../../src/backends/filesystem/view/node-files.js';
 import type { IWorkflowStore } from '../../src/contract/types.js';
 import { parseCreateEvent } from '../../src/contract/validation.js';
-import { ManualClock } from '../../src/harness/clock.js';
-import { referenceAddress } from '../../src/harness/open-location.js';
-import { appendFromProcesses } from '../../src/harness/processes.js';
+import { ManualClock } from '../../src/conformance/support/clock.js';
+import { referenceAddress } from '../../src/conformance/support/open-location.js';
+import { appendFromProcesses } from '../../src/conformance/support/processes.js';
 import { refusedAtOpen } from '../support/assertions.js';
 
 describe('filesystem backend on disk', () => {

@@ -12,8 +12,8 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { IWorkflowStore, JsonValue } from '../../src/contract/types.js';
-import { openLocation, referenceAddress } from '../../src/harness/open-location.js';
-import type { StoreLocation } from '../../src/harness/reference-backends.js';
+import { openLocation, referenceAddress } from '../../src/conformance/support/open-location.js';
+import type { StoreLocation } from '../../src/backends/reference-initializer.js';
 import { closeTestServer, openTestServer, type TestServer } from '../support/postgres-server.js';
 
 const WORKER = fileURLToPath(new URL('../support/many-runs-worker.ts', import.meta.url));

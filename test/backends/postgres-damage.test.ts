@@ -15,8 +15,8 @@ import { migrations } from '../../src/backends/postgres/schema.js';
 import { eventChecksum, postgresChecksumSql, type StoredEventRow } from '../../src/backends/sql/checksum.js';
 import { StoreOpenError } from '../../src/contract/errors.js';
 import type { IWorkflowStore } from '../../src/contract/types.js';
-import type { ProvisionedPostgres } from '../../src/harness/postgres/provision.js';
-import type { ThrowawaySchemas } from '../../src/harness/postgres/schemas.js';
+import type { ProvisionedPostgres } from '../../src/testing/postgres/provision.js';
+import type { ThrowawaySchemas } from '../../src/testing/postgres/schemas.js';
 import { type DamageTarget, describeDamageOnCalls, describeDamageOnVerify, LOG } from '../support/damage.js';
 import { closeTestServer, openTestServer } from '../support/postgres-server.js';
 

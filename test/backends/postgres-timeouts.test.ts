@@ -9,8 +9,8 @@ import { createPostgresStore } from '../../src/backends/postgres/index.js';
 import { readOptions } from '../../src/backends/postgres/options.js';
 import { StoreOpenError } from '../../src/contract/errors.js';
 import type { IWorkflowStore } from '../../src/contract/types.js';
-import { provisionPostgres, type ProvisionedPostgres } from '../../src/harness/postgres/provision.js';
-import { ThrowawaySchemas } from '../../src/harness/postgres/schemas.js';
+import { provisionPostgres, type ProvisionedPostgres } from '../../src/testing/postgres/provision.js';
+import { ThrowawaySchemas } from '../../src/testing/postgres/schemas.js';
 import { rejectsWith } from '../support/assertions.js';
 import { startFreezableProxy, type FreezableProxy } from '../support/tcp-proxy.js';
 

@@ -10,12 +10,12 @@ import { createPostgresStore } from '../../src/backends/postgres/index.js';
 import { createSqliteStore } from '../../src/backends/sqlite/index.js';
 import { StoreOpenError } from '../../src/contract/errors.js';
 import type { IWorkflowStore } from '../../src/contract/types.js';
-import type { ProvisionedPostgres } from '../../src/harness/postgres/provision.js';
-import type { ThrowawaySchemas } from '../../src/harness/postgres/schemas.js';
+import type { ProvisionedPostgres } from '../../src/testing/postgres/provision.js';
+import type { ThrowawaySchemas } from '../../src/testing/postgres/schemas.js';
 import { rejectsWith } from '../support/assertions.js';
 import { closeTestServer, openTestServer } from '../support/postgres-server.js';
-import { referenceAddress } from '../../src/harness/open-location.js';
-import { appendFromProcesses } from '../../src/harness/processes.js';
+import { referenceAddress } from '../../src/conformance/support/open-location.js';
+import { appendFromProcesses } from '../../src/conformance/support/processes.js';
 import Database from 'better-sqlite3';
 
 /** A pool that counts the statements its connections send (each client.query is one exchange). */

@@ -11,8 +11,8 @@ import { createSqliteStore } from '../../src/backends/sqlite/index.js';
 import { StoreOpenError } from '../../src/contract/errors.js';
 import type { IWorkflowStore } from '../../src/contract/types.js';
 import { refusedAtOpen, rejectsWith } from '../support/assertions.js';
-import { referenceAddress } from '../../src/harness/open-location.js';
-import { appendFromProcesses } from '../../src/harness/processes.js';
+import { referenceAddress } from '../../src/conformance/support/open-location.js';
+import { appendFromProcesses } from '../../src/conformance/support/processes.js';
 
 describe('sqlite backend in the database', () => {
   let root: string;

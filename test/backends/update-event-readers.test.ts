@@ -7,10 +7,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { openLocation, referenceAddress } from '../../src/harness/open-location.js';
-import { readFromProcess } from '../../src/harness/processes.js';
-import type { StoreLocation } from '../../src/harness/reference-backends.js';
-import { createCycledRun, cycle } from '../../src/harness/status-events.js';
+import { openLocation, referenceAddress } from '../../src/conformance/support/open-location.js';
+import { readFromProcess } from '../../src/conformance/support/processes.js';
+import type { StoreLocation } from '../../src/backends/reference-initializer.js';
+import { createCycledRun, cycle } from '../../src/conformance/support/status-events.js';
 import { closeTestServer, openTestServer, type TestServer } from '../support/postgres-server.js';
 
 const CYCLES = 1000;

@@ -18,7 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse } from 'yaml';
-import { redact } from '../../src/harness/postgres/choose.js';
+import { redact } from '../../src/testing/postgres/choose.js';
 import { type MatrixPreference, githubJobs, gitlabJobs, type WorkflowJob, type WorkflowStep } from './workflow.js';
 
 export interface StepResult {
@@ -287,8 +287,8 @@ export async function checkoutCopy(root: string, into: string): Promise<void> {
 
 /** The command line: a workflow file's jobs on a copy of this checkout, PostgreSQL from the provisioning chain. */
 async function main(argv: string[]): Promise<number> {
-  const { PACKAGE_ROOT } = await import('../../src/harness/package-root.js');
-  const { provisionPostgres } = await import('../../src/harness/postgres/provision.js');
+  const { PACKAGE_ROOT } = await import('../../src/package-root.js');
+  const { provisionPostgres } = await import('../../src/testing/postgres/provision.js');
   const option = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
   const gitlab = option('--gitlab');
   const file = path.resolve(gitlab ?? option('--github') ?? path.join(PACKAGE_ROOT, '.github/workflows/ci.yml'));

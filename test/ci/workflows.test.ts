@@ -8,8 +8,8 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { PACKAGE_ROOT } from '../../src/harness/package-root.js';
-import { provisionPostgres } from '../../src/harness/postgres/provision.js';
+import { PACKAGE_ROOT } from '../../src/package-root.js';
+import { provisionPostgres } from '../../src/testing/postgres/provision.js';
 import { copyThirdPartyStore, packTarball, projectWithTarball } from '../support/pack.js';
 import { checkoutCopy, type JobResult, jobsOf, runJobs } from './run-workflow.js';
 

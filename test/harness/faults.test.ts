@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import type { ConformanceSummary } from '../../src/harness/matrix/summary.js';
+import type { ConformanceSummary } from '../../src/report/summary.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const fixture = (name: string) => path.join(ROOT, 'test', 'harness', 'fixtures', `${name}.ts`);

@@ -10,7 +10,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { IWorkflowStore } from '../../src/contract/types.js';
-import type { StoreTestInitializer } from '../../src/harness/initializer.js';
+import type { StoreTestInitializer } from '../../src/conformance/initializer.js';
 
 /** State a mutant keeps beside the data (it survives a reopen, as the data does). */
 export type Kept = <T>(key: string, init: () => T) => T;

@@ -8,8 +8,8 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { PACKAGE_ROOT, runConformance } from '../../src/harness/matrix/conformance.js';
-import type { ConformanceSummary } from '../../src/harness/matrix/summary.js';
+import { PACKAGE_ROOT, runConformance } from '../../src/conformance/run-conformance.js';
+import type { ConformanceSummary } from '../../src/report/summary.js';
 import { BASES, type Mutant, mutantModule } from './mutant.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));

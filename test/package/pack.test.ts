@@ -85,10 +85,10 @@ describe('the packed package', { timeout: 1_800_000 }, () => {
     for (const needed of [
       'package/dist/src/index.js',
       'package/dist/src/index.d.ts',
-      'package/dist/src/harness/index.d.ts',
+      'package/dist/src/harness.d.ts',
       'package/dist/src/backends/sqlite/index.js',
       'package/dist/steps/support/world.js',
-      'package/features/seed/1-store-interface.feature',
+      'package/features/requirements/1-store-interface.feature',
       'package/docs/contract.md',
       'package/docs/ci.md',
       'package/cucumber.js',

@@ -3,8 +3,8 @@
 
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
-import { checkConcurrency } from '../../src/harness/properties/concurrency.js';
-import { checkAgreement, settingsFromEnvironment } from '../../src/harness/properties/differential.js';
+import { checkConcurrency } from '../../src/properties/concurrency.js';
+import { checkAgreement, settingsFromEnvironment } from '../../src/properties/differential.js';
 import { selectedBackends } from '../support/backends.js';
 
 const backends = selectedBackends();

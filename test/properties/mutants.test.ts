@@ -8,12 +8,8 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { checkConcurrency } from '../../src/harness/properties/concurrency.js';
-import {
-  checkAgreement,
-  DEFAULT_PROPERTY_RUNS,
-  type PropertyResult,
-} from '../../src/harness/properties/differential.js';
+import { checkConcurrency } from '../../src/properties/concurrency.js';
+import { checkAgreement, DEFAULT_PROPERTY_RUNS, type PropertyResult } from '../../src/properties/differential.js';
 import { type Mutant, onBase } from '../mutants/mutant.js';
 
 const MUTANTS = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'mutants');

@@ -9,10 +9,10 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { it } from 'node:test';
 import { chromium, type Page } from 'playwright-core';
-import { runConformance, PACKAGE_ROOT } from '../../src/harness/matrix/conformance.js';
-import { mergeShards } from '../../src/harness/matrix/merge.js';
-import { type ConformanceSummary, shownStatus } from '../../src/harness/matrix/summary.js';
-import { compare, writeReports } from '../../src/harness/matrix/write-reports.js';
+import { runConformance, PACKAGE_ROOT } from '../../src/conformance/run-conformance.js';
+import { mergeShards } from '../../src/report/merge.js';
+import { type ConformanceSummary, shownStatus } from '../../src/report/summary.js';
+import { compare, writeReports } from '../../src/report/write.js';
 import { fixedModule, mutantModule } from '../mutants/mutant.js';
 
 const CHROMIUM = process.env.WFSTORE_CHROMIUM ?? '/usr/bin/chromium';

@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
-import { PACKAGE_ROOT } from '../../src/harness/matrix/conformance.js';
-import { loadScenarios } from '../../src/harness/matrix/scenarios.js';
-import type { ConformanceSummary, ScenarioSummary } from '../../src/harness/matrix/summary.js';
+import { PACKAGE_ROOT } from '../../src/conformance/run-conformance.js';
+import { loadScenarios } from '../../src/conformance/scenarios.js';
+import type { ConformanceSummary, ScenarioSummary } from '../../src/report/summary.js';
 import { fixedModule, mutantModule } from '../mutants/mutant.js';
 import {
   checkJunitStructure,

@@ -8,8 +8,8 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { REFERENCE_BACKENDS } from '../../src/harness/registry.js';
-import { provisionPostgres, type ProvisionedPostgres } from '../../src/harness/postgres/provision.js';
+import { BACKEND_NAMES } from '../../src/backends/registry.js';
+import { provisionPostgres, type ProvisionedPostgres } from '../../src/testing/postgres/provision.js';
 import {
   checkJunitStructure,
   htmlWithoutTimes,
@@ -42,15 +42,14 @@ describe('four shards merged equal one run', { timeout: 900_000 }, () => {
   it('index.html, summary.json and junit.xml are the single run’s, apart from dates and timings', async (t) => {
     const started = Date.now();
     const shards = await Promise.all(
-      REFERENCE_BACKENDS.map((b) =>
+      BACKEND_NAMES.map((b) =>
         wfstore(['conformance', '--backends', b, '--report-dir', path.join(dir, `shard-${b}`)], env),
       ),
     );
     const shardsMs = Date.now() - started;
-    for (const [i, shard] of shards.entries())
-      assert.equal(shard.status, 0, `${REFERENCE_BACKENDS[i]}: ${shard.stderr}`);
+    for (const [i, shard] of shards.entries()) assert.equal(shard.status, 0, `${BACKEND_NAMES[i]}: ${shard.stderr}`);
     // Given in another order than the run's: the merge orders the columns as a run does.
-    const dirs = REFERENCE_BACKENDS.map((b) => path.join(dir, `shard-${b}`)).reverse();
+    const dirs = BACKEND_NAMES.map((b) => path.join(dir, `shard-${b}`)).reverse();
     const merge = await wfstore(['report', 'merge', ...dirs, '--out', path.join(dir, 'merged')], env);
     assert.equal(merge.status, 0, merge.stderr);
     const single = await wfstore(['conformance', '--report-dir', path.join(dir, 'single')], env);
@@ -66,11 +65,11 @@ describe('four shards merged equal one run', { timeout: 900_000 }, () => {
     const suites = checkJunitStructure(merged.junit);
     assert.deepEqual(
       suites.map((s) => s.attributes.name),
-      [...REFERENCE_BACKENDS],
+      [...BACKEND_NAMES],
       'one testsuite per backend',
     );
     // Each shard's own files come along, so the report's links work.
-    for (const b of REFERENCE_BACKENDS) await fs.access(path.join(dir, 'merged', b, 'cucumber.html'));
+    for (const b of BACKEND_NAMES) await fs.access(path.join(dir, 'merged', b, 'cucumber.html'));
   });
 
   it('the merged junit.xml validates against Jenkins’ junit-4.xsd (xmllint)', { skip: noXmllint }, async () => {

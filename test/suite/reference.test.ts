@@ -4,7 +4,7 @@
 // backends, as for the other tests.
 
 import { after, before, describe, it } from 'node:test';
-import { describeConformance } from '../../src/harness/describe-conformance.js';
+import { describeConformance } from '../../src/conformance/describe-conformance.js';
 import { selectedBackends } from '../support/backends.js';
 
 for (const initializer of selectedBackends()) {

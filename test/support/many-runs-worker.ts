@@ -5,8 +5,8 @@
 // Arguments: <address as JSON> <runs> <events per run>
 
 import type { JsonObject } from '../../src/contract/types.js';
-import { openAddress } from '../../src/harness/open-location.js';
-import type { StoreAddress } from '../../src/harness/processes.js';
+import { openAddress } from '../../src/conformance/support/open-location.js';
+import type { StoreAddress } from '../../src/conformance/support/processes.js';
 
 const [address, runs, events] = process.argv.slice(2);
 const store = await openAddress(JSON.parse(address!) as StoreAddress);

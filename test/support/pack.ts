@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { PACKAGE_ROOT } from '../../src/harness/package-root.js';
+import { PACKAGE_ROOT } from '../../src/package-root.js';
 
 /** `npm pack` into `dir` (it builds dist/ first: prepack); the tarball's path. */
 export function packTarball(dir: string): string {
@@ -52,7 +52,7 @@ export async function copyThirdPartyStore(dir: string): Promise<void> {
     const source = await fs.readFile(path.join(PACKAGE_ROOT, 'test', 'third-party', file), 'utf8');
     const byName = source
       .replaceAll("'../../src/contract/types.js'", "'wfstore'")
-      .replaceAll("'../../src/harness/initializer.js'", "'wfstore/harness'");
+      .replaceAll("'../../src/conformance/initializer.js'", "'wfstore/harness'");
     await fs.writeFile(path.join(dir, file), byName);
   }
 }

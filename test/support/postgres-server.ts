@@ -2,8 +2,8 @@
 // its rows past the store.
 
 import pg from 'pg';
-import { provisionPostgres, type ProvisionedPostgres } from '../../src/harness/postgres/provision.js';
-import { ThrowawaySchemas } from '../../src/harness/postgres/schemas.js';
+import { provisionPostgres, type ProvisionedPostgres } from '../../src/testing/postgres/provision.js';
+import { ThrowawaySchemas } from '../../src/testing/postgres/schemas.js';
 
 export interface TestServer {
   server: ProvisionedPostgres;

@@ -5,7 +5,7 @@
  * Database. Only `reopen` is declared: the store uses its own clock and ids, and lives in one process.
  */
 import type { IWorkflowStore } from '../../src/contract/types.js';
-import type { StoreTestInitializer } from '../../src/harness/initializer.js';
+import type { StoreTestInitializer } from '../../src/conformance/initializer.js';
 import { createThirdPartyStore, Database } from './store.js';
 
 /** Which Database each store was opened on, to reopen or destroy it. */

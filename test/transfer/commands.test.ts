@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { openStore } from '../../src/backends/store-url.js';
-import { digestOf } from '../../src/harness/transfer/run-data.js';
+import { digestOf } from '../../src/transfer/run-data.js';
 
 const BIN = fileURLToPath(new URL('../../bin/wfstore.js', import.meta.url));
 const wfstore = (...args: string[]) =>

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, before, it } from 'node:test';
 import fc from 'fast-check';
 import type { IWorkflowStore, JsonObject, JsonValue, RunStatus } from '../../src/contract/types.js';
-import { ManualClock, sequentialIds } from '../../src/harness/clock.js';
+import { ManualClock, sequentialIds } from '../../src/conformance/support/clock.js';
 import {
   eventType,
   jsonObject,
@@ -18,11 +18,11 @@ import {
   status,
   userMessage,
   workflowName,
-} from '../../src/harness/properties/arbitraries.js';
-import { settingsFromEnvironment } from '../../src/harness/properties/differential.js';
-import type { ReferenceInitializer } from '../../src/harness/reference-backends.js';
-import { openArchiveOutput } from '../../src/harness/transfer/archive.js';
-import { copyStore, exportStore, importArchive } from '../../src/harness/transfer/transfer.js';
+} from '../../src/properties/arbitraries.js';
+import { settingsFromEnvironment } from '../../src/properties/differential.js';
+import type { ReferenceInitializer } from '../../src/backends/reference-initializer.js';
+import { openArchiveOutput } from '../../src/transfer/archive.js';
+import { copyStore, exportStore, importArchive } from '../../src/transfer/transfer.js';
 import { selectedBackends } from '../support/backends.js';
 
 const backends = selectedBackends();

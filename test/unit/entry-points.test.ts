@@ -54,7 +54,7 @@ function packagesReached(entry: string): Map<string, string[]> {
 }
 
 describe('entry points by use', () => {
-  for (const entry of ['src/index.ts', 'src/engine/index.ts', 'src/harness/index.ts', 'src/cli.ts']) {
+  for (const entry of ['src/index.ts', 'src/engine/index.ts', 'src/harness.ts', 'src/cli/main.ts']) {
     it(`${entry} loads no database driver`, () => {
       const reached = packagesReached(entry);
       for (const driver of DRIVERS) {
@@ -111,7 +111,7 @@ describe('entry points by use', () => {
           encoding: 'utf8',
         },
       );
-    const root = run(`await import('./src/index.ts'); await import('./src/harness/index.ts'); console.log('ok');`);
+    const root = run(`await import('./src/index.ts'); await import('./src/harness.ts'); console.log('ok');`);
     assert.equal(root.stdout.trim(), 'ok', root.stderr);
     for (const [backend, driver] of backends.filter(([, d]) => d)) {
       const { status, stderr } = run(`await import('./src/backends/${backend}/index.ts');`);

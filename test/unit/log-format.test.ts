@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import zlib from 'node:zlib';
 import { eventFromRequest } from '../../src/backends/define-store.js';
-import { crc32Portable } from '../../src/backends/filesystem/checksum.js';
-import { scanLines } from '../../src/backends/filesystem/log-check.js';
+import { crc32Portable } from '../../src/backends/filesystem/files/checksum.js';
+import { scanLines } from '../../src/backends/filesystem/log/check.js';
 import {
   completeLines,
   completionOf,
@@ -13,7 +13,7 @@ import {
   LINE_END,
   parseEventLine,
   sequenceOfLine,
-} from '../../src/backends/filesystem/log-format.js';
+} from '../../src/backends/filesystem/log/line-format.js';
 import type { JsonValue } from '../../src/contract/types.js';
 import { parseCreateEvent } from '../../src/contract/validation.js';
 

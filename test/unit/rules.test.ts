@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { selectRuns } from '../../src/contract/rules.js';
+import { selectRuns } from '../../src/contract/decide.js';
 import type { RunStatus, WorkflowRun } from '../../src/contract/types.js';
 import { parseListRuns } from '../../src/contract/validation.js';
 

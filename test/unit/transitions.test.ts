@@ -7,7 +7,7 @@ import { it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { TRANSITIONS } from '../../src/contract/transitions.js';
 import { RUN_STATUSES } from '../../src/contract/types.js';
-import { parseRules } from '../../src/harness/matrix/rules.js';
+import { parseRules } from '../../src/conformance/clauses.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 

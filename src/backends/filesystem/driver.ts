@@ -12,7 +12,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { runAlreadyExists, runNotFound, storeCorrupted } from '../../contract/errors.js';
 import { ID_PATTERN } from '../../contract/limits.js';
-import { applyUpdate, selectRuns } from '../../contract/rules.js';
+import { applyUpdate, selectRuns } from '../../contract/decide.js';
 import type { JsonValue, WorkflowEvent, WorkflowRun } from '../../contract/types.js';
 import type {
   CreateEventRequest,
@@ -33,15 +33,15 @@ import {
   syncDirectory,
   writeAll,
   writeNewFile,
-} from './files.js';
-import { GroupCommit } from './group-commit.js';
-import { Layout } from './layout.js';
-import { checkLog, EVENTS_FILE, RunDamage } from './log-check.js';
-import { LogFiles, type LogPosition } from './log-files.js';
-import { eventLine, LINE_END, parseEventLine } from './log-format.js';
-import { readOutputs, readPage, ViewMiss } from './log-reads.js';
-import { completionsIn, nodeFileText } from './outputs.js';
-import { RunLocks, RunMissing } from './run-lock.js';
+} from './files/io.js';
+import { GroupCommit } from './log/group-commit.js';
+import { Layout } from './files/layout.js';
+import { checkLog, EVENTS_FILE, RunDamage } from './log/check.js';
+import { LogFiles, type LogPosition } from './log/handles.js';
+import { eventLine, LINE_END, parseEventLine } from './log/line-format.js';
+import { readOutputs, readPage, ViewMiss } from './log/reads.js';
+import { completionsIn, nodeFileText } from './view/node-files.js';
+import { RunLocks, RunMissing } from './locks/run-lock.js';
 import {
   applyLogged,
   holdsRun,
@@ -51,9 +51,9 @@ import {
   runFileText,
   Unsettled,
 } from './run-state.js';
-import { EMPTY_SEAL, readSeal, SEAL_FILE, type Seal, sealRecord, writeSeal } from './seal.js';
-import { ViewCache } from './view.js';
-import { updateView, ViewWriter } from './view-writer.js';
+import { EMPTY_SEAL, readSeal, SEAL_FILE, type Seal, sealRecord, writeSeal } from './log/seal.js';
+import { ViewCache } from './view/view.js';
+import { updateView, ViewWriter } from './view/writer.js';
 
 export interface FilesystemDriverOptions {
   fsync: boolean;

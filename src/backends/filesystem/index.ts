@@ -5,8 +5,8 @@ import type { DeterminismOptions, IWorkflowStore } from '../../contract/types.js
 import { defineStore } from '../define-store.js';
 import { booleanOption, pathOption, readFactoryOptions } from '../factory-options.js';
 import { FilesystemDriver } from './driver.js';
-import { openFormat } from './format.js';
-import { Layout, STALE_AFTER_MS } from './layout.js';
+import { openFormat } from './files/format.js';
+import { Layout, STALE_AFTER_MS } from './files/layout.js';
 
 export { verifyFilesystemStore } from './verify.js';
 

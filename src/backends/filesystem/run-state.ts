@@ -21,11 +21,11 @@
 
 import { promises as fs, readFileSync, statSync } from 'node:fs';
 import { RUN_STATUSES, type WorkflowRun } from '../../contract/types.js';
-import { isNotFound, readAt } from './files.js';
-import type { Layout } from './layout.js';
-import { checkLog, EVENTS_FILE, type PendingUpdate, RunDamage } from './log-check.js';
-import { RunMissing } from './run-lock.js';
-import { readSeal, SEAL_FILE } from './seal.js';
+import { isNotFound, readAt } from './files/io.js';
+import type { Layout } from './files/layout.js';
+import { checkLog, EVENTS_FILE, type PendingUpdate, RunDamage } from './log/check.js';
+import { RunMissing } from './locks/run-lock.js';
+import { readSeal, SEAL_FILE } from './log/seal.js';
 
 export const RUN_FILE = 'run.json';
 

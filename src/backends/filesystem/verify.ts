@@ -13,16 +13,16 @@ import { StoreOpenError } from '../../contract/errors.js';
 import { ID_PATTERN } from '../../contract/limits.js';
 import type { WorkflowRun } from '../../contract/types.js';
 import type { Damage, VerifyOptions, VerifyReport } from '../verify.js';
-import { readBytesOrNull, removeTemporaryFiles, replaceFile, TEMPORARY } from './files.js';
-import { readFormat } from './format.js';
-import { Layout, STALE_AFTER_MS } from './layout.js';
-import { type CheckedLog, checkLog, EVENTS_FILE, RunDamage, scanLines } from './log-check.js';
-import { completionsIn, type NodeOutput, nodeFileText, readNodeFile } from './outputs.js';
-import { RunLocks, RunMissing } from './run-lock.js';
+import { readBytesOrNull, removeTemporaryFiles, replaceFile, TEMPORARY } from './files/io.js';
+import { readFormat } from './files/format.js';
+import { Layout, STALE_AFTER_MS } from './files/layout.js';
+import { type CheckedLog, checkLog, EVENTS_FILE, RunDamage, scanLines } from './log/check.js';
+import { completionsIn, type NodeOutput, nodeFileText, readNodeFile } from './view/node-files.js';
+import { RunLocks, RunMissing } from './locks/run-lock.js';
 import { applyLogged, holdsRun, RUN_FILE, readRunFile, runFileText } from './run-state.js';
-import { readSeal, SEAL_FILE, type Seal, writeSeal } from './seal.js';
-import { emptyView, parseView, type View, viewText } from './view.js';
-import { extendView, ViewWriter } from './view-writer.js';
+import { readSeal, SEAL_FILE, type Seal, writeSeal } from './log/seal.js';
+import { emptyView, parseView, type View, viewText } from './view/view.js';
+import { extendView, ViewWriter } from './view/writer.js';
 
 const OPERATION = 'verifyFilesystemStore';
 

@@ -2,7 +2,7 @@
 // Operations run to completion without awaiting in between, so each is atomic within the process.
 
 import { runAlreadyExists, runNotFound } from '../../contract/errors.js';
-import { applyUpdate, selectRuns } from '../../contract/rules.js';
+import { applyUpdate, selectRuns } from '../../contract/decide.js';
 import type { JsonValue, WorkflowEvent, WorkflowRun } from '../../contract/types.js';
 import type {
   CreateEventRequest,

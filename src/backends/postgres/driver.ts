@@ -4,7 +4,7 @@
 
 import type { QueryResult, QueryResultRow } from 'pg';
 import { runAlreadyExists, runNotFound, WorkflowStoreError } from '../../contract/errors.js';
-import { applyUpdate, checkUpdate } from '../../contract/rules.js';
+import { applyUpdate, checkUpdate } from '../../contract/decide.js';
 import { RUN_STATUSES, type JsonValue, type WorkflowEvent, type WorkflowRun } from '../../contract/types.js';
 import { allowedSources } from '../../contract/transitions.js';
 import type {

@@ -3,7 +3,7 @@
 // and a savepoint per write). Reads live in driver.ts.
 
 import { runAlreadyExists, runNotFound } from '../../contract/errors.js';
-import { applyUpdate } from '../../contract/rules.js';
+import { applyUpdate } from '../../contract/decide.js';
 import type { WorkflowRun } from '../../contract/types.js';
 import type { CreateEventRequest, ImportRunRequest, UpdateRunRequest } from '../../contract/validation.js';
 import { latestCompletions } from '../define-store.js';

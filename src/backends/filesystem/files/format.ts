@@ -1,0 +1,72 @@
+// The format marker, {artifactsDir}/.wfstore-format: which on-disk format the store is in. Written when a
+// store is first opened; a store in a newer format (written by a later wfstore) is refused at open with
+// StoreOpenError, and left untouched. Format 1: every log line, seal and node file carries its checksum.
+// Directories written before format 1 (logs without checksums; never released) are refused too.
+
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { StoreOpenError } from '../../../contract/errors.js';
+import { ID_PATTERN } from '../../../contract/limits.js';
+import { isNotFound, readTextOrNull, replaceFile } from './io.js';
+import type { Layout } from './layout.js';
+
+export const FORMAT = 'wfstore-filesystem';
+export const FORMAT_VERSION = 1;
+
+const markerText = () => `${JSON.stringify({ format: FORMAT, version: FORMAT_VERSION })}\n`;
+
+function parseMarker(text: string): { format?: unknown; version?: unknown } | null {
+  try {
+    return JSON.parse(text) as { format?: unknown; version?: unknown } | null;
+  } catch {
+    return null;
+  }
+}
+
+/** The store's format version, from its marker; undefined when it has none. Refuses what is not a marker. */
+export async function readFormat(layout: Layout, operation: string): Promise<number | undefined> {
+  const text = await readTextOrNull(layout.formatFile);
+  if (text === null) return undefined;
+  const marker = parseMarker(text);
+  const version = marker?.format === FORMAT ? marker.version : undefined;
+  if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 1)
+    throw new StoreOpenError(
+      `${operation}: ${layout.formatFile} is not a wfstore format marker: ${text.slice(0, 200)}`,
+    );
+  if (version > FORMAT_VERSION) {
+    throw new StoreOpenError(
+      `${operation}: ${layout.root} is in filesystem format ${version}, written by a newer wfstore; ` +
+        `this one reads format ${FORMAT_VERSION} (the store was left untouched)`,
+    );
+  }
+  return version;
+}
+
+/** Runs of a development format before the marker existed: directories with a log. */
+async function unmarkedRuns(layout: Layout): Promise<string[]> {
+  const names = (await fs.readdir(layout.root)).filter((name) => ID_PATTERN.test(name));
+  const found: string[] = [];
+  for (const name of names) {
+    const stat = await fs.stat(path.join(layout.root, name, 'events.jsonl')).catch((error: unknown) => {
+      if (isNotFound(error)) return null;
+      throw error;
+    });
+    if (stat !== null) found.push(name);
+  }
+  return found;
+}
+
+/** Checks the marker at open, writing it into a store that has none yet. */
+export async function openFormat(layout: Layout, fsync: boolean, operation: string): Promise<void> {
+  if ((await readFormat(layout, operation)) !== undefined) return;
+  const old = await unmarkedRuns(layout);
+  // Runs made by another process that opened the store first, and wrote the marker meanwhile, are not old.
+  if (old.length > 0 && (await readFormat(layout, operation)) === undefined) {
+    throw new StoreOpenError(
+      `${operation}: ${layout.root} holds runs without a format marker (${old.slice(0, 5).join(', ')}), written ` +
+        `by a development version of wfstore whose logs have no checksums; this one reads format ` +
+        `${FORMAT_VERSION} only: move them away (the store was left untouched)`,
+    );
+  }
+  await replaceFile(layout.formatFile, markerText(), fsync);
+}

@@ -1,0 +1,56 @@
+// Appends to one run that arrive while the run's lock is busy are written together: one write and one
+// fsync for the whole batch, each call answered once its line is durable. A lone writer pays one fsync
+// per append, as before; concurrent writers share them.
+
+import type { RunLocks } from '../locks/run-lock.js';
+
+interface Waiting<T> {
+  item: T;
+  resolve: (sequence: number) => void;
+  reject: (error: unknown) => void;
+}
+
+export class GroupCommit<T> {
+  private readonly waiting = new Map<string, Waiting<T>[]>();
+
+  constructor(
+    private readonly locks: RunLocks,
+    /** Writes the batch under the run lock and returns each item's sequence, in order. */
+    private readonly flush: (runId: string, items: readonly T[]) => Promise<number[]>,
+  ) {}
+
+  append(runId: string, item: T): Promise<number> {
+    return new Promise<number>((resolve, reject) => {
+      let queue = this.waiting.get(runId);
+      if (queue === undefined) {
+        queue = [];
+        this.waiting.set(runId, queue);
+        // Errors of the write reach each caller (write); the lock's own (an unknown run) reach them here.
+        void this.locks.withLock(runId, () => this.write(runId)).catch((error: unknown) => this.fail(runId, error));
+      }
+      queue.push({ item, resolve, reject });
+    });
+  }
+
+  /** The lock could not be taken: the batch that was waiting for it fails. */
+  private fail(runId: string, error: unknown): void {
+    const batch = this.waiting.get(runId) ?? [];
+    this.waiting.delete(runId);
+    for (const w of batch) w.reject(error);
+  }
+
+  /** Takes everything that queued up until the lock was ours. */
+  private async write(runId: string): Promise<void> {
+    const batch = this.waiting.get(runId) ?? [];
+    this.waiting.delete(runId);
+    try {
+      const sequences = await this.flush(
+        runId,
+        batch.map((w) => w.item),
+      );
+      for (const [i, w] of batch.entries()) w.resolve(sequences[i]!);
+    } catch (error) {
+      for (const w of batch) w.reject(error);
+    }
+  }
+}

@@ -1,0 +1,88 @@
+// `wfstore demo`: the reference engine runs "three-steps" on a backend, fails once, resumes, and the
+// event log is printed as a timeline: a first look at what a store records.
+
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { backendNamed } from '../backends/registry.js';
+import type { IWorkflowStore } from '../contract/types.js';
+import { WorkflowEngine } from '../engine/engine.js';
+import { threeSteps } from '../engine/examples.js';
+import { formatTimeline } from '../engine/timeline.js';
+import { isBackendName, BACKEND_NAMES } from '../backends/registry.js';
+import { UsageError } from '../usage-error.js';
+
+export interface DemoOptions {
+  backend: string;
+  /** Directory for the filesystem and SQLite data; default: a new temporary directory, kept. */
+  dir?: string | undefined;
+  print?: (line: string) => void;
+}
+
+interface Opened {
+  store: IWorkflowStore;
+  where: string;
+  cleanUp: () => Promise<void>;
+}
+
+async function open(name: string, dir: string | undefined, print: (line: string) => void): Promise<Opened> {
+  const backend = backendNamed(name);
+  const data = dir !== undefined ? path.resolve(dir) : await fs.mkdtemp(path.join(os.tmpdir(), 'wfstore-demo-'));
+  const local = backend.locationIn(data);
+  if (local !== undefined) {
+    const store = await backend.open(local);
+    const kept = name === 'memory' ? 'gone with this process' : 'kept for you to look at';
+    return { store, where: `${backend.describe(local)} (${kept})`, cleanUp: async () => {} };
+  }
+  // A backend whose data lives on a server: PostgreSQL, provisioned as for the tests, in its own schema.
+  const { provisionPostgres } = await import('../testing/postgres/provision.js');
+  const { ThrowawaySchemas } = await import('../testing/postgres/schemas.js');
+  const server = await provisionPostgres({ log: print });
+  const schemas = new ThrowawaySchemas(server.connectionString);
+  const location = { connectionString: server.connectionString, schema: schemas.newName('wfstore_demo') };
+  return {
+    store: await backend.open(location),
+    where: `${backend.describe(location)} (${server.way}; dropped at the end)`,
+    cleanUp: async () => {
+      await schemas.drop(location.schema);
+      await schemas.end();
+      await server.stop();
+    },
+  };
+}
+
+export async function runDemo(options: DemoOptions): Promise<void> {
+  const print = options.print ?? ((line: string) => console.log(line));
+  if (!isBackendName(options.backend)) {
+    throw new UsageError(`--backend: unknown backend "${options.backend}" (choose one of ${BACKEND_NAMES.join(', ')})`);
+  }
+  const opened = await open(options.backend, options.dir, print);
+  try {
+    const { workflow, runs } = threeSteps({ failTransform: 1 });
+    const engine = new WorkflowEngine(opened.store, { concurrency: 1 });
+    print(`workflow "three-steps": fetch → parse → transform, on ${options.backend}; data in ${opened.where}\n`);
+
+    print('1. start — "transform" fails on its first attempt');
+    const first = await engine.start(workflow);
+    const runId = first.runId;
+    const firstEvents = await opened.store.listWorkflowEvents(runId);
+    print(formatTimeline(firstEvents));
+    print(`   → run ${runId} is ${(await opened.store.getWorkflowRun(runId))?.status}: ${first.failure?.message}\n`);
+
+    print(
+      '2. resume — claims the failed run (compare-and-set failed → running), reuses the outputs of completed nodes',
+    );
+    const second = await engine.resume(workflow, runId);
+    const allEvents = await opened.store.listWorkflowEvents(runId);
+    print(formatTimeline(allEvents.slice(firstEvents.length)));
+    print(`   → run ${runId} is ${(await opened.store.getWorkflowRun(runId))?.status}\n`);
+
+    const outputs = Object.fromEntries(await opened.store.getCompletedDagNodeOutputs(runId));
+    print(`completed node outputs (getCompletedDagNodeOutputs): ${JSON.stringify(outputs)}`);
+    const executions = [...runs].map(([id, n]) => `${id} ×${n}`).join(', ');
+    print(`node executions: ${executions} — the resume ran only ${second.ran.join(', ')}`);
+  } finally {
+    await opened.store.close();
+    await opened.cleanUp();
+  }
+}

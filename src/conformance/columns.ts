@@ -1,0 +1,71 @@
+// The columns of the matrix: a reference backend or an initializer module, each with the capabilities it
+// declares, which decide what does not apply to it and why.
+
+import type { Capabilities } from './initializer.js';
+import type { ColumnRun } from './run-column.js';
+import type { ScenarioRow } from './scenarios.js';
+
+export interface Column extends ColumnRun {
+  kind: 'reference' | 'store';
+  capabilities: Capabilities;
+  /** Why a scenario does not apply to this column, or undefined when it does. */
+  notApplicable(row: ScenarioRow): string | undefined;
+  /** For a column of --postgres-versions: the PostgreSQL major it runs on. */
+  postgresMajor?: number | undefined;
+}
+
+/** Tags that select what a scenario needs, and the capability it needs. */
+const NEEDS: { tag: string; has: (c: Capabilities) => boolean; why: string }[] = [
+  {
+    tag: '@multi-process',
+    has: (c) => c.multiProcess !== undefined,
+    why: 'needs a store other processes can open (the initializer declares no supports.multiProcess)',
+  },
+  {
+    tag: '@clock',
+    has: (c) => c.clock,
+    why: "moves the store's clock, and the initializer does not declare supports.clock",
+  },
+];
+
+function notApplicableTo(name: string, capabilities: Capabilities) {
+  return (row: ScenarioRow): string | undefined => {
+    const layout = row.tags.find((t) => t.startsWith('@backend:') && t !== `@backend:${name}`);
+    if (layout !== undefined) return `checks the ${layout.slice('@backend:'.length)} backend's own storage`;
+    return NEEDS.find((n) => row.tags.includes(n.tag) && !n.has(capabilities))?.why;
+  };
+}
+
+/** Scenarios a column's cucumber run leaves out, as a tag expression (they are not applicable to it). */
+export function excludedTags(name: string, capabilities: Capabilities, backends: readonly string[]): string {
+  const layouts = backends.filter((b) => b !== name).map((b) => `not @backend:${b}`);
+  const needs = NEEDS.filter((n) => !n.has(capabilities)).map((n) => `not ${n.tag}`);
+  return [...layouts, ...needs].join(' and ');
+}
+
+export function referenceColumn(name: string, capabilities: Capabilities, backends: readonly string[]): Column {
+  return {
+    name,
+    kind: 'reference',
+    capabilities,
+    worldParameters: { backend: name },
+    tags: excludedTags(name, capabilities, backends),
+    notApplicable: notApplicableTo(name, capabilities),
+  };
+}
+
+export function storeColumn(
+  name: string,
+  modulePath: string,
+  capabilities: Capabilities,
+  backends: readonly string[],
+): Column {
+  return {
+    name,
+    kind: 'store',
+    capabilities,
+    worldParameters: { store: modulePath },
+    tags: excludedTags('', capabilities, backends),
+    notApplicable: notApplicableTo('', capabilities),
+  };
+}

@@ -1,0 +1,194 @@
+// The differential property: random operation sequences run on every store and on the model, with one
+// injected clock and one id sequence (for the stores that take them, WF-DET-1); the first difference
+// fails with a shrunk sequence of calls.
+
+import fc from 'fast-check';
+import { ManualClock } from '../conformance/support/clock.js';
+import {
+  type Capabilities,
+  capabilitiesOf,
+  type StoreTestInitializer,
+  storeOptions,
+} from '../conformance/initializer.js';
+import type { Recommendation } from '../conformance/recommendation.js';
+import { commandArbitraries, type ModelState, type Real, type Subject } from './model-commands.js';
+import { StoreModel } from './model.js';
+import { Observer } from './observer.js';
+
+export interface PropertySettings {
+  numRuns: number;
+  seed?: number | undefined;
+  path?: string | undefined;
+  /** Longest command sequence. Default 25. */
+  maxCommands?: number | undefined;
+  /** fc.commands' own replay hint, printed with a failure of the sequence property (with seed and path). */
+  replayPath?: string | undefined;
+  /** The command a failure report offers to replay it (the seed and path are added). */
+  replay?: string | undefined;
+}
+
+/** FC_NUM_RUNS, FC_SEED and FC_PATH, over the given defaults. */
+export function settingsFromEnvironment(
+  defaults: PropertySettings,
+  env: NodeJS.ProcessEnv = process.env,
+): PropertySettings {
+  return {
+    ...defaults,
+    numRuns: env.FC_NUM_RUNS ? Number(env.FC_NUM_RUNS) : defaults.numRuns,
+    seed: env.FC_SEED ? Number(env.FC_SEED) : defaults.seed,
+    path: env.FC_PATH || defaults.path,
+    replayPath: env.FC_REPLAY_PATH || defaults.replayPath,
+  };
+}
+
+export interface PropertyResult {
+  failed: boolean;
+  numRuns: number;
+  seed: number;
+  /** For a failure: what differed, the shrunk calls as TypeScript, and how to replay it. */
+  report: string;
+  /** Number of calls in the shrunk counterexample. */
+  counterexampleLength: number;
+  /** SHOULD rules a store did not follow (reported, not failed). */
+  recommendations: Recommendation[];
+}
+
+/**
+ * Runs of the sequence property in a conformance scenario (the concurrency one gets a third): enough to
+ * catch each planted bug of test/properties/mutants.test.ts on 20 random seeds out of 20.
+ */
+export const DEFAULT_PROPERTY_RUNS = 200;
+
+const START = '2026-01-01T00:00:00.000Z';
+
+/** Ids gen-1, gen-2, …, restarted for every run so that all stores and the model agree. */
+function idSource() {
+  let n = 0;
+  return () => `gen-${++n}`;
+}
+
+/**
+ * A call that hangs ends the property at once: the runs after it (shrinking included) pass without
+ * calling anything, so one hanging method costs one call timeout, and the report says which call hung.
+ */
+export class HangStop {
+  hung: Error | undefined;
+  note(error: unknown): void {
+    if ((error as Error)?.name === 'CallTimeoutError') this.hung ??= error as Error;
+  }
+}
+
+/** How to run the same failure again: the command the run was given, or the test's environment variables. */
+export function replayLine(
+  settings: PropertySettings,
+  seed: number,
+  path: string | undefined,
+  replayPath?: string,
+): string {
+  if (settings.replay) {
+    const commands = replayPath ? ` --replay-path '${replayPath}'` : '';
+    return `replay: ${settings.replay} --seed ${seed} --path ${path ?? ''}${commands}`;
+  }
+  const commands = replayPath ? ` FC_REPLAY_PATH='${replayPath}'` : '';
+  return `replay: FC_SEED=${seed} FC_PATH=${path ?? ''}${commands} FC_NUM_RUNS=${settings.numRuns}`;
+}
+
+/** fc.commands writes its replay hint after the commands: `/*replayPath="…"*\/`. */
+function replayPathOf(commands: unknown): string | undefined {
+  const hint = /replayPath=("(?:[^"\\]|\\.)*")/.exec(String(commands))?.[1];
+  return hint === undefined ? undefined : (JSON.parse(hint) as string);
+}
+
+/** One store per initializer, on the shared clock and a fresh id source for those that take them. */
+async function openSubjects(
+  initializers: readonly StoreTestInitializer[],
+  capabilities: readonly Capabilities[],
+  clock: ManualClock,
+): Promise<Subject[]> {
+  const subjects: Subject[] = [];
+  for (const [i, initializer] of initializers.entries()) {
+    const c = capabilities[i]!;
+    const store = await initializer.createStore(storeOptions(c, { now: clock.now, generateId: idSource() }));
+    const subject: Subject = {
+      name: initializer.name,
+      store,
+      observer: new Observer(c.clock, c.ids),
+      async reopen() {
+        subject.store = await initializer.reopenStore!(subject.store);
+      },
+    };
+    subjects.push(subject);
+  }
+  return subjects;
+}
+
+function failureReport<T extends [unknown]>(details: fc.RunDetails<T>, settings: PropertySettings, stop: HangStop) {
+  // The commands that ran: the failing one last (those after it never ran).
+  const calls = details.counterexample
+    ? [...(details.counterexample[0] as Iterable<{ hasRan?: boolean; toString(): string }>)]
+        .filter((c) => c.hasRan !== false)
+        .map(String)
+    : [];
+  const what = stop.hung
+    ? `a call hung, so the sequence was not shrunk: ${stop.hung.message}`
+    : `shrunk to ${calls.length} call(s) (after ${details.numShrinks} shrinks)`;
+  const report = [
+    (details.errorInstance as Error | undefined)?.message ??
+      `the property failed (${details.interrupted ? 'interrupted' : 'too many skips'})`,
+    '',
+    `${what}, on a store made with { now: clock.now, generateId } (where it takes them):`,
+    ...calls.map((c) => `  ${c}`),
+    '',
+    replayLine(
+      settings,
+      details.seed,
+      details.counterexamplePath ?? undefined,
+      replayPathOf(details.counterexample?.[0]),
+    ),
+  ].join('\n');
+  return { report, length: calls.length };
+}
+
+export async function checkAgreement(
+  initializers: readonly StoreTestInitializer[],
+  settings: PropertySettings,
+): Promise<PropertyResult> {
+  const capabilities = initializers.map(capabilitiesOf);
+  const commands = fc.commands(commandArbitraries({ reopen: capabilities.every((c) => c.reopen) }), {
+    maxCommands: settings.maxCommands ?? 25,
+    size: 'large',
+    replayPath: settings.replayPath,
+  });
+  const recommendations = new Map<string, string>();
+  const stop = new HangStop();
+  const property = fc.asyncProperty(commands, async (cmds) => {
+    if (stop.hung) return;
+    const clock = new ManualClock(START);
+    let subjects: Subject[] = [];
+    try {
+      subjects = await openSubjects(initializers, capabilities, clock);
+      const monotonic = capabilities.some((c) => !c.clock || !c.ids);
+      const real: Real = { subjects, clock, monotonic, lastEnd: 0, recommendations };
+      const modelIds = idSource();
+      const setup = async () => ({ model: { model: new StoreModel(clock.now, modelIds) } as ModelState, real });
+      await fc.asyncModelRun(setup, cmds);
+    } catch (error) {
+      stop.note(error);
+      throw error;
+    } finally {
+      const destroy = (s: Subject, i: number) => initializers[i]!.destroyStore?.(s.store) ?? s.store.close();
+      await Promise.all(subjects.map((s, i) => destroy(s, i).catch(() => {})));
+    }
+  });
+  const options = { numRuns: settings.numRuns, seed: settings.seed, path: settings.path, endOnFailure: false };
+  const details = await fc.check(property, options);
+  const failure = details.failed ? failureReport(details, settings, stop) : undefined;
+  return {
+    failed: details.failed,
+    numRuns: details.numRuns,
+    seed: details.seed,
+    report: failure?.report ?? '',
+    counterexampleLength: failure?.length ?? 0,
+    recommendations: [...recommendations].map(([rule, message]) => ({ rule, message })),
+  };
+}

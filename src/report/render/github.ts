@@ -1,0 +1,77 @@
+// On GitHub Actions (GITHUB_ACTIONS=true): a Markdown summary appended to $GITHUB_STEP_SUMMARY, and one
+// `::error file=…,line=…::` annotation per failed scenario, pointing at its line in the feature file.
+// Elsewhere nothing changes.
+
+import { appendFile } from 'node:fs/promises';
+import path from 'node:path';
+import { changes } from '../baseline.js';
+import type { ConformanceSummary } from '../summary.js';
+
+/** Annotation values escape %, CR and LF (GitHub's workflow-command syntax); properties also , and :. */
+const data = (text: string) => text.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A');
+const property = (text: string) => data(text).replaceAll(':', '%3A').replaceAll(',', '%2C');
+
+export function annotations(summary: ConformanceSummary, packageRoot: string, cwd: string): string[] {
+  const lines: string[] = [];
+  for (const requirement of summary.requirements) {
+    for (const scenario of requirement.scenarios) {
+      for (const [column, cell] of Object.entries(scenario.cells)) {
+        if (cell.status !== 'failed' || cell.expected !== undefined) continue;
+        const file = path.relative(cwd, path.join(packageRoot, scenario.uri)).split(path.sep).join('/');
+        const title = `[${column}] ${scenario.name}`;
+        const message = `${cell.step ? `at step: ${cell.step}\n` : ''}${cell.message ?? ''}`;
+        lines.push(`::error file=${property(file)},line=${scenario.line},title=${property(title)}::${data(message)}`);
+      }
+    }
+  }
+  for (const stale of summary.staleExpectations) {
+    lines.push(
+      `::error title=${property('expected failure now passes')}::${data(`${stale.entry}: remove this expectation`)}`,
+    );
+  }
+  return lines;
+}
+
+export function markdownSummary(summary: ConformanceSummary): string {
+  const verdict = summary.success ? '✅ passed' : '❌ failed';
+  const head = `| backend | passed | failed | recommended | expected failures | skipped |\n|---|---|---|---|---|---|`;
+  const rows = summary.columns.map(
+    (c) =>
+      `| ${c.name} | ${c.passed + c.warned} | ${c.failed}${c.error ? ' (run error)' : ''} | ${c.warned} ` +
+      `| ${c.expectedFailures} | ${c.skipped} |`,
+  );
+  const failed = summary.requirements.flatMap((r) =>
+    r.scenarios.flatMap((s) =>
+      Object.entries(s.cells)
+        .filter(([, c]) => c.status === 'failed' && c.expected === undefined)
+        .map(
+          ([column, c]) =>
+            `- **[${column}] ${r.id} › ${s.name}** (${s.uri}:${s.line}): ${(c.message ?? '').split('\n')[0]}`,
+        ),
+    ),
+  );
+  const changed = changes(summary).map((c) => `- ${c.change}: [${c.column}] ${c.scenario}`);
+  const stale = summary.staleExpectations.map((s) => `- ${s.entry}: now passes — remove this expectation`);
+  return [
+    `## wfstore conformance: ${verdict}`,
+    '',
+    head,
+    ...rows,
+    ...(failed.length ? ['', '### Failures', ...failed] : []),
+    ...(stale.length ? ['', '### Expectations to remove', ...stale] : []),
+    ...(changed.length ? ['', `### Changes since ${summary.baseline}`, ...changed] : []),
+    '',
+  ].join('\n');
+}
+
+/** Writes both when running on GitHub Actions; does nothing elsewhere. */
+export async function reportToGitHub(
+  summary: ConformanceSummary,
+  packageRoot: string,
+  env: NodeJS.ProcessEnv = process.env,
+  print: (line: string) => void = (line) => console.log(line),
+): Promise<void> {
+  if (env.GITHUB_ACTIONS !== 'true') return;
+  for (const line of annotations(summary, packageRoot, process.cwd())) print(line);
+  if (env.GITHUB_STEP_SUMMARY) await appendFile(env.GITHUB_STEP_SUMMARY, markdownSummary(summary));
+}

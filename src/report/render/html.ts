@@ -1,0 +1,385 @@
+// reports/index.html: one self-contained page (no scripts, no external files needed to read it). Rows
+// are requirements and their scenarios, columns are backends; each scenario names the contract rules it
+// checks, linked to their text further down; a failed or amber cell links to what went wrong. With
+// --expect, a failure the file lists is shown apart (its reason in its article), and one it does not list
+// is marked "not expected"; with --baseline, a cell that changed carries a badge saying how.
+
+import { type Change, changes } from '../baseline.js';
+import { plainText, ruleAnchor } from '../../conformance/clauses.js';
+import {
+  type Cell,
+  type ColumnSummary,
+  type ConformanceSummary,
+  type RequirementSummary,
+  requirementShown,
+  ruleShown,
+  type ScenarioSummary,
+  type Shown,
+  shownStatus,
+} from '../summary.js';
+
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+const LABEL: Record<Shown, string> = {
+  passed: 'passed',
+  failed: 'failed',
+  'expected-failure': 'expected',
+  warned: 'recommended',
+  skipped: 'skipped',
+  'not-applicable': 'n/a',
+};
+
+const STYLE = [
+  '',
+  '  :root { font-family: system-ui, sans-serif; color: #1d2330; background: #fafbfc; }',
+  '  body { margin: 2rem auto; max-width: 1200px; padding: 0 1rem; }',
+  '  h1 { margin: 0 0 .25rem; font-size: 1.6rem; }',
+  '  .verdict { font-size: 1.15rem; font-weight: 600; padding: .5rem .75rem; border-radius: 6px; ' +
+    'display: inline-block; }',
+  '  .verdict.pass { background: #dcf5e3; color: #14532d; } .verdict.fail { background: #fde2e1; color: #7f1d1d; }',
+  '  .verdict.warn { background: #fff1c7; color: #713f12; }',
+  '  dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; font-size: .9rem; }',
+  '  dl.facts dt { color: #5b6475; } dl.facts dd { margin: 0; }',
+  '  table { border-collapse: collapse; width: 100%; margin: 1rem 0; background: white; }',
+  '  th, td { border: 1px solid #e1e4ea; padding: .35rem .5rem; text-align: left; vertical-align: top; ' +
+    'font-size: .9rem; }',
+  '  thead th { background: #eef1f6; position: sticky; top: 0; }',
+  '  tr.requirement th, tr.requirement td { background: #f3f5f9; font-weight: 600; }',
+  '  td.cell { text-align: center; white-space: nowrap; width: 8rem; }',
+  '  td.passed { background: #e7f7ec; color: #166534; } ' +
+    'td.failed { background: #fbd5d3; color: #991b1b; font-weight: 700; }',
+  '  td.warned { background: #fff1c7; color: #854d0e; font-weight: 600; }',
+  '  td.skipped { background: #fff8e6; color: #854d0e; } td.not-applicable { color: #9aa1ad; }',
+  '  td.failed a { color: #991b1b; } td.warned a { color: #854d0e; }',
+  // Striped violet: a failure, but one the expectations file lists; neither green nor red.
+  '  .expected-failure { background: repeating-linear-gradient(135deg, #efeafd 0 6px, #e2d9fb 6px 12px); ' +
+    'color: #5b21b6; font-style: italic; } .expected-failure a { color: #5b21b6; }',
+  '  span.expected-failure { padding: 0 .3rem; border-radius: 3px; }',
+  '  td.regression { box-shadow: inset 0 0 0 3px #dc2626; }',
+  '  .badge { display: inline-block; font-size: .7rem; font-style: normal; font-weight: 600; ' +
+    'margin: .1rem 0 0 .3rem; padding: 0 .3rem; border-radius: 3px; }',
+  '  .badge.regression, .badge.newly-failing { background: #b91c1c; color: white; }',
+  '  .badge.newly-passing { background: #15803d; color: white; } .badge.newly-applicable { background: #1d4ed8; ' +
+    'color: white; }',
+  '  article.expected { border-left: 4px solid #7c3aed; background: white; padding: .5rem 1rem; margin: 1rem 0; }',
+  '  article.expected .reason, ul.stale li { font-weight: 600; }',
+  '  .where { color: #7a8291; font-size: .8rem; margin-left: .5rem; }',
+  '  a.rule { font-size: .75rem; margin-left: .35rem; padding: 0 .25rem; border-radius: 3px; ' +
+    'background: #eef1f6; color: #334; text-decoration: none; }',
+  '  a.rule.should { background: #fff1c7; }',
+  '  article.failure { border-left: 4px solid #dc2626; background: white; padding: .5rem 1rem; margin: 1rem 0; }',
+  '  article.recommendation { border-left: 4px solid #d97706; background: white; ' +
+    'padding: .5rem 1rem; margin: 1rem 0; }',
+  '  article pre { white-space: pre-wrap; background: #f8f8fa; padding: .5rem; overflow-x: auto; }',
+  '  ul.skips li { margin: .2rem 0; }',
+  '  .legend { font-size: .85rem; color: #5b6475; }',
+  '',
+].join('\n');
+
+const LEGEND =
+  '<p class="legend">passed · <strong>failed</strong>: a MUST rule was broken · ' +
+  '<strong>recommended</strong>: every MUST rule held, a SHOULD rule was not followed · ' +
+  'skipped · n/a: does not apply to this backend. Each scenario names the rules it checks.</p>';
+
+/** Only the markings this report uses: expectations and a baseline are options of the run. */
+function legend(summary: ConformanceSummary): string {
+  const parts: string[] = [];
+  if (summary.expectations !== undefined) {
+    parts.push(
+      `<span class="expected-failure">expected</span>: failed, as ${escapeHtml(summary.expectations)} ` +
+        'lists (not counted as a failure; its reason in the list below)',
+      `${badge('regression')}: failed and not in that list, a regression`,
+    );
+  }
+  if (summary.baseline !== undefined) {
+    parts.push(
+      `since the baseline ${escapeHtml(summary.baseline)}: ` +
+        (['newly-failing', 'newly-passing', 'newly-applicable'] as const).map(badge).join(' '),
+    );
+  }
+  return LEGEND + (parts.length ? `<p class="legend" id="markings">${parts.join(' · ')}</p>` : '');
+}
+
+const CHANGE_TEXT: Record<Change, string> = {
+  'newly-failing': '▼ newly failing',
+  'newly-passing': '▲ newly passing',
+  'newly-applicable': '+ newly applicable',
+};
+
+function badge(kind: Change | 'regression'): string {
+  const text = kind === 'regression' ? 'not expected' : CHANGE_TEXT[kind];
+  return `<span class="badge ${kind}">${text}</span>`;
+}
+
+/** Collects the failure and recommendation articles the matrix cells link to. */
+class Details {
+  readonly failures: string[] = [];
+  readonly expected: string[] = [];
+  readonly recommendations: string[] = [];
+  readonly skips: string[] = [];
+
+  link(column: string, requirement: RequirementSummary, scenario: ScenarioSummary, cell: Cell): string {
+    const where = `${escapeHtml(scenario.uri)}:${scenario.line}`;
+    const heading = `[${escapeHtml(column)}] ${escapeHtml(requirement.id)} › ${escapeHtml(scenario.name)}`;
+    const back = `<a href="#${escapeHtml(requirement.id)}">back to the matrix</a>`;
+    if (cell.status === 'failed') {
+      const expected = cell.expected !== undefined;
+      const list = expected ? this.expected : this.failures;
+      const id = `${expected ? 'expected' : 'failure'}-${list.length + 1}`;
+      const at = cell.step ? ` — failed at: <strong>${escapeHtml(cell.step)}</strong>` : '';
+      const reason = expected ? `<p class="reason">Expected failure: ${escapeHtml(cell.expected!)}</p>` : '';
+      list.push(
+        `<article class="${expected ? 'expected' : 'failure'}" id="${id}"><h3>${heading}</h3>${reason}` +
+          `<p>${where}${at} ${ruleLinks(scenario.rules)}</p><pre>${escapeHtml(cell.message ?? '')}</pre>` +
+          `<p><a href="${escapeHtml(column)}/cucumber.html">cucumber's report for ${escapeHtml(column)}</a> · ` +
+          `${back}</p></article>`,
+      );
+      return id;
+    }
+    const id = `recommendation-${this.recommendations.length + 1}`;
+    const items = (cell.recommendations ?? [])
+      .map((r) => `<li>${ruleLinks([r.rule], 'SHOULD')} ${escapeHtml(r.message)}</li>`)
+      .join('');
+    this.recommendations.push(
+      `<article class="recommendation" id="${id}"><h3>${heading}</h3><p>${where} — every MUST rule held; ` +
+        `recommended (SHOULD) and not followed:</p><ul>${items}</ul><p>${back}</p></article>`,
+    );
+    return id;
+  }
+}
+
+function ruleLinks(ids: readonly string[], level?: string): string {
+  return ids
+    .map(
+      (id) => `<a class="rule${level === 'SHOULD' ? ' should' : ''}" href="#${ruleAnchor(id)}">${escapeHtml(id)}</a>`,
+    )
+    .join('');
+}
+
+interface Marks {
+  title?: string | undefined;
+  /** More classes, each with a leading space. */
+  classes?: string;
+  change?: Cell['change'];
+}
+
+function cellHtml(column: string, status: Shown, content: string, marks: Marks = {}): string {
+  const title = marks.title ? ` title="${escapeHtml(marks.title)}"` : '';
+  const change = marks.change ? ` data-change="${marks.change}"` : '';
+  return (
+    `<td class="cell ${status}${marks.classes ?? ''}" data-column="${escapeHtml(column)}" data-status="${status}"` +
+    `${change}${title}>${content}</td>`
+  );
+}
+
+/** A scenario's cell, with its markings: not expected (with --expect), changed since the baseline. */
+function scenarioCell(column: string, cell: Cell, link: string | undefined, expectations: boolean): string {
+  const shown = shownStatus(cell);
+  const regression = expectations && shown === 'failed';
+  const content =
+    (link ? `<a href="#${link}">${LABEL[shown]}</a>` : LABEL[shown]) +
+    (regression ? badge('regression') : '') +
+    (cell.change ? badge(cell.change) : '');
+  return cellHtml(column, shown, content, {
+    title: shown === 'expected-failure' ? `expected: ${cell.expected}` : link ? undefined : cell.message,
+    classes: `${regression ? ' regression' : ''}${cell.change ? ` ${cell.change}` : ''}`,
+    change: cell.change,
+  });
+}
+
+function scenarioRow(
+  requirement: RequirementSummary,
+  scenario: ScenarioSummary,
+  summary: ConformanceSummary,
+  details: Details,
+): string {
+  const cells = summary.columns.map(({ name: column }) => {
+    const cell = scenario.cells[column]!;
+    const linked = cell.status === 'failed' || cell.status === 'warned';
+    const link = linked ? details.link(column, requirement, scenario, cell) : undefined;
+    if (cell.status === 'skipped') {
+      details.skips.push(
+        `<li>[${escapeHtml(column)}] ${escapeHtml(scenario.name)}: ${escapeHtml(cell.message ?? '')}</li>`,
+      );
+    }
+    return scenarioCell(column, cell, link, summary.expectations !== undefined);
+  });
+  const level = scenario.level === 'SHOULD' ? ' <em>(recommended)</em>' : '';
+  return (
+    `<tr class="scenario"><td><span class="name">${escapeHtml(scenario.name)}</span>` +
+    `${level}${ruleLinks(scenario.rules)}` +
+    `<span class="where">${escapeHtml(scenario.uri)}:${scenario.line}</span></td>${cells.join('')}</tr>`
+  );
+}
+
+function matrixRows(summary: ConformanceSummary, details: Details): string {
+  const columns = summary.columns.map((c) => c.name);
+  const rows: string[] = [];
+  for (const requirement of summary.requirements) {
+    const counts = columns.map((column) => {
+      const cells = requirement.scenarios.map((s) => s.cells[column]!);
+      const verdict = requirementShown(cells);
+      const applicable = cells.filter((c) => c.status !== 'not-applicable');
+      const passed = applicable.filter((c) => c.status === 'passed' || c.status === 'warned').length;
+      // A requirement's verdict: styled like a cell, marked apart from the scenario cells it sums up.
+      const text = verdict === 'not-applicable' ? 'n/a' : `${passed}/${applicable.length}`;
+      return `<td class="cell ${verdict}" data-verdict="${verdict}">${text}</td>`;
+    });
+    rows.push(
+      `<tr class="requirement" id="${escapeHtml(requirement.id)}">` +
+        `<th>${escapeHtml(requirement.id)} — ${escapeHtml(requirement.feature)}</th>${counts.join('')}</tr>`,
+    );
+    for (const scenario of requirement.scenarios) rows.push(scenarioRow(requirement, scenario, summary, details));
+  }
+  return rows.join('\n');
+}
+
+/** Each rule the scenarios check: its level, its text, and its verdict per column. */
+function rulesSection(summary: ConformanceSummary): string {
+  const columns = summary.columns.map((c) => c.name);
+  const scenarios = summary.requirements.flatMap((r) => r.scenarios);
+  const rows = summary.rules.map((rule) => {
+    const checking = scenarios.filter((s) => s.rules.includes(rule.id));
+    const cells = columns.map((column) => {
+      const verdict = ruleShown(rule, scenarios, column);
+      return cellHtml(column, verdict, LABEL[verdict]);
+    });
+    const scope = rule.referenceOnly ? ', reference backends' : '';
+    return (
+      `<tr class="rule" id="${ruleAnchor(rule.id)}">` +
+      `<td><strong>${escapeHtml(rule.id)}</strong> (${rule.level}${scope}) ` +
+      `${escapeHtml(plainText(rule.text))} ` +
+      `<span class="where">${checking.length} scenario(s)</span></td>${cells.join('')}</tr>`
+    );
+  });
+  return (
+    `<section id="rules"><h2>Rules (docs/contract.md)</h2><table class="rules"><thead><tr><th>Rule</th>` +
+    `${columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('')}</tr></thead>` +
+    `<tbody>${rows.join('\n')}</tbody></table></section>`
+  );
+}
+
+function totalsRow(c: ColumnSummary): string {
+  const status =
+    c.failed || c.error ? 'failed' : c.expectedFailures ? 'expected-failure' : c.warned ? 'warned' : 'passed';
+  const expected = c.expectedFailures ? `, ${c.expectedFailures} expected` : '';
+  return (
+    `<tr data-column="${escapeHtml(c.name)}" data-passed="${c.passed}" data-failed="${c.failed}" ` +
+    `data-warned="${c.warned}" data-skipped="${c.skipped}" data-not-applicable="${c.notApplicable}" ` +
+    `data-expected-failures="${c.expectedFailures}"><th>${escapeHtml(c.name)}</th>` +
+    `<td class="${status}">${c.passed + c.warned} passed, ${c.failed} failed${expected}</td>` +
+    `<td>${c.warned} with a recommendation not followed</td><td>${c.skipped} skipped</td>` +
+    `<td>${c.notApplicable} not applicable</td>` +
+    `<td>${(c.durationMs / 1000).toFixed(1)} s</td>` +
+    `<td><a href="${escapeHtml(c.reports.html)}">cucumber report</a> · ` +
+    `<a href="${escapeHtml(c.reports.messages)}">messages</a> · ` +
+    `<a href="${escapeHtml(c.reports.junit)}">JUnit</a></td></tr>` +
+    (c.error ? `<tr><td colspan="7" class="failed">the run itself failed: ${escapeHtml(c.error)}</td></tr>` : '')
+  );
+}
+
+function facts(summary: ConformanceSummary): string {
+  const v = summary.versions;
+  const rows: [string, string][] = [
+    ['wfstore', v.wfstore],
+    ['Node.js', v.node],
+    ...(v.sqlite ? ([['SQLite', v.sqlite]] as [string, string][]) : []),
+    ...(v.postgres ? ([['PostgreSQL', v.postgres]] as [string, string][]) : []),
+    ...(summary.postgresProvisioning
+      ? ([
+          ['PostgreSQL provisioning', `${summary.postgresProvisioning.way} (${summary.postgresProvisioning.reason})`],
+        ] as [string, string][])
+      : []),
+    ['Date', summary.startedAt],
+    ['Duration', `${(summary.durationMs / 1000).toFixed(1)} s${summary.interrupted ? ' (interrupted)' : ''}`],
+    ['Mode', summary.strict ? 'strict: a SHOULD rule not followed fails the run' : 'SHOULD rules are recommendations'],
+    ...(summary.expectations ? ([['Expected failures', summary.expectations]] as [string, string][]) : []),
+    ...(summary.baseline ? ([['Compared with', summary.baseline]] as [string, string][]) : []),
+  ];
+  const items = rows.map(([k, val]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(val)}</dd>`).join('');
+  return `<dl class="facts">${items}</dl>`;
+}
+
+/** The expected failures and the expectations to remove (with --expect), the changes (with --baseline). */
+function comparisonSections(summary: ConformanceSummary, details: Details): string[] {
+  const sections: string[] = [];
+  if (summary.expectations !== undefined) {
+    sections.push(
+      `<section id="expected"><h2>Expected failures (${details.expected.length})</h2>` +
+        `<p>Listed in ${escapeHtml(summary.expectations)}: failures, not counted as such.</p>` +
+        `${details.expected.join('\n') || '<p>None.</p>'}</section>`,
+    );
+  }
+  if (summary.staleExpectations.length > 0) {
+    const items = summary.staleExpectations.map(
+      (e) => `<li>${escapeHtml(e.entry)} (${escapeHtml(e.reason)}): now passes — remove this expectation</li>`,
+    );
+    sections.push(
+      `<section id="stale"><h2>Expectations to remove (${items.length})</h2>` +
+        `<ul class="stale">${items.join('')}</ul></section>`,
+    );
+  }
+  if (summary.baseline !== undefined) {
+    const items = changes(summary).map(
+      (c) => `<li>${badge(c.change)} [${escapeHtml(c.column)}] ${escapeHtml(c.scenario)}</li>`,
+    );
+    sections.push(
+      `<section id="changes"><h2>Changes since ${escapeHtml(summary.baseline)} (${items.length})</h2>` +
+        `${items.length ? `<ul class="changes">${items.join('')}</ul>` : '<p>None.</p>'}</section>`,
+    );
+  }
+  return sections;
+}
+
+function verdict(summary: ConformanceSummary): { css: string; text: string } {
+  const css = !summary.success ? 'fail' : summary.warned > 0 ? 'warn' : 'pass';
+  const parts = [`${summary.passed + summary.warned} passed`, `${summary.failed} failed`];
+  if (summary.warned) parts.push(`${summary.warned} with a recommendation not followed`);
+  if (summary.expectedFailures) parts.push(`${summary.expectedFailures} expected failure(s)`);
+  const stale = summary.staleExpectations.length;
+  if (stale) parts.push(`${stale} expectation(s) to remove`);
+  if (summary.skipped) parts.push(`${summary.skipped} skipped`);
+  if (summary.interrupted) parts.push('interrupted');
+  return { css, text: parts.join(', ') };
+}
+
+export function renderHtml(summary: ConformanceSummary): string {
+  const details = new Details();
+  const rows = matrixRows(summary, details);
+  const { css, text } = verdict(summary);
+  const columns = summary.columns.map((c) => `<th>${escapeHtml(c.name)}</th>`).join('');
+  const skips = details.skips.length
+    ? `<section id="skipped"><h2>Skipped (${details.skips.length})</h2>` +
+      `<ul class="skips">${details.skips.join('')}</ul></section>`
+    : '';
+  return [
+    '<!doctype html>',
+    '<html lang="en"><head><meta charset="utf-8">' +
+      `<title>wfstore conformance — ${summary.success ? 'passed' : 'failed'}</title>`,
+    `<meta name="viewport" content="width=device-width, initial-scale=1"><style>${STYLE}</style></head>`,
+    '<body>',
+    '<header>',
+    '<h1>wfstore conformance</h1>',
+    `<p class="verdict ${css}" id="verdict">${escapeHtml(text)}</p>`,
+    facts(summary),
+    `<table class="totals" id="totals"><tbody>${summary.columns.map(totalsRow).join('')}</tbody></table>`,
+    legend(summary),
+    '</header>',
+    '<main>',
+    '<table class="matrix" id="matrix">',
+    `<thead><tr><th>Requirement / scenario</th>${columns}</tr></thead>`,
+    `<tbody>${rows}</tbody>`,
+    '</table>',
+    `<section id="failures"><h2>Failures (${details.failures.length})</h2>` +
+      `${details.failures.join('\n') || '<p>None.</p>'}</section>`,
+    ...comparisonSections(summary, details),
+    `<section id="recommendations"><h2>Recommendations not followed (${details.recommendations.length})</h2>` +
+      `${details.recommendations.join('\n') || '<p>None.</p>'}</section>`,
+    skips,
+    rulesSection(summary),
+    '</main>',
+    '</body></html>',
+    '',
+  ].join('\n');
+}

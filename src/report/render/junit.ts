@@ -1,0 +1,97 @@
+// reports/junit.xml: the matrix as JUnit XML, one <testsuite> per backend and one <testcase> per scenario,
+// in the shape CI servers read (Jenkins, GitLab): <testsuites> of <testsuite name tests failures errors
+// skipped time timestamp> of <testcase classname name time>, with <failure message type> or <skipped>.
+// An expected failure is reported as skipped (with its reason); a SHOULD not followed passes with the
+// recommendation in <system-out>. Why a case was skipped is the <skipped> element's text: Jenkins' schema
+// (junit-4.xsd) allows it no attribute, and GitLab shows that text. An expected failure that now passes fails
+// the run, so it is a failing <testcase> of its backend too: a CI server's test view agrees with the exit code.
+
+import type {
+  Cell,
+  ColumnSummary,
+  ConformanceSummary,
+  RequirementSummary,
+  ScenarioSummary,
+  StaleExpectation,
+} from '../summary.js';
+
+const xml = (text: string) =>
+  text
+    .toWellFormed() // a lone surrogate becomes U+FFFD
+    // Characters XML 1.0 cannot hold at all: the point of this pattern.
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters to replace
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '\ufffd')
+    .replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
+
+const seconds = (ms: number | undefined) => ((ms ?? 0) / 1000).toFixed(3);
+
+function testcase(requirement: RequirementSummary, scenario: ScenarioSummary, cell: Cell): string {
+  const head =
+    `    <testcase classname="${xml(requirement.id)}" name="${xml(scenario.name)}" ` +
+    `time="${seconds(cell.durationMs)}"`;
+  if (cell.status === 'failed' && cell.expected === undefined) {
+    const message = (cell.message ?? '').split('\n')[0] ?? '';
+    const body = `${cell.step ? `at step: ${cell.step}\n` : ''}${cell.message ?? ''}`;
+    const failure = `<failure message="${xml(message)}" type="AssertionError">${xml(body)}</failure>`;
+    return `${head}>\n      ${failure}\n    </testcase>`;
+  }
+  if (cell.status === 'failed' || cell.status === 'skipped') {
+    const why = cell.expected !== undefined ? `expected failure: ${cell.expected}` : (cell.message ?? 'skipped');
+    return `${head}>\n      <skipped>${xml(why)}</skipped>\n    </testcase>`;
+  }
+  if (cell.status === 'warned') {
+    const out = (cell.recommendations ?? []).map((r) => `recommended (${r.rule}, SHOULD): ${r.message}`).join('\n');
+    return `${head}>\n      <system-out>${xml(out)}</system-out>\n    </testcase>`;
+  }
+  return `${head}/>`;
+}
+
+function staleCase(stale: StaleExpectation): string {
+  const message = `${stale.entry} now passes: remove this expectation`;
+  return (
+    `    <testcase classname="expectations" name="${xml(stale.entry)}" time="0.000">\n` +
+    `      <failure message="${xml(message)}" type="StaleExpectation">` +
+    `${xml(`${message} (${stale.reason})`)}</failure>\n` +
+    `    </testcase>`
+  );
+}
+
+const staleOf = (summary: ConformanceSummary, column: string) =>
+  summary.staleExpectations.filter((s) => s.backend === column);
+
+function testsuite(summary: ConformanceSummary, column: ColumnSummary): string {
+  const stale = staleOf(summary, column.name);
+  const cases: string[] = stale.map(staleCase);
+  let tests = stale.length;
+  for (const requirement of summary.requirements) {
+    for (const scenario of requirement.scenarios) {
+      const cell = scenario.cells[column.name];
+      if (cell === undefined || cell.status === 'not-applicable') continue;
+      tests++;
+      cases.push(testcase(requirement, scenario, cell));
+    }
+  }
+  const skipped = column.skipped + column.expectedFailures;
+  const errors = column.error ? 1 : 0;
+  const attributes =
+    `name="${xml(column.name)}" tests="${tests}" failures="${column.failed + stale.length}" errors="${errors}" ` +
+    `skipped="${skipped}" time="${seconds(column.durationMs)}" timestamp="${summary.startedAt.slice(0, 19)}"`;
+  const error = column.error ? `\n    <system-err>${xml(column.error)}</system-err>` : '';
+  return `  <testsuite ${attributes}>\n${cases.join('\n')}${error}\n  </testsuite>`;
+}
+
+export function renderJunit(summary: ConformanceSummary): string {
+  const suites = summary.columns.map((c) => testsuite(summary, c)).join('\n');
+  const stale = summary.columns.reduce((n, c) => n + staleOf(summary, c.name).length, 0);
+  const tests = summary.columns.reduce(
+    (n, c) => n + c.passed + c.failed + c.warned + c.skipped + c.expectedFailures,
+    stale,
+  );
+  const failures = summary.columns.reduce((n, c) => n + c.failed, stale);
+  const errors = summary.columns.filter((c) => c.error).length;
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?>\n` +
+    `<testsuites name="wfstore conformance" tests="${tests}" failures="${failures}" errors="${errors}" ` +
+    `time="${seconds(summary.durationMs)}">\n${suites}\n</testsuites>\n`
+  );
+}

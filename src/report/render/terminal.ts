@@ -1,0 +1,215 @@
+// The requirement × backend table for the terminal, and the list of failures and recommendations under it.
+
+import pc from 'picocolors';
+import { changes } from '../baseline.js';
+import { plainText } from '../../conformance/clauses.js';
+import {
+  type Cell,
+  type ConformanceSummary,
+  DID_NOT_RUN,
+  isExpectedFailure,
+  requirementShown,
+  type Shown,
+} from '../summary.js';
+
+const indent = (text: string) =>
+  text
+    .split('\n')
+    .map((l) => `    ${l}`)
+    .join('\n');
+
+const PAINT: Record<Shown, (s: string) => string> = {
+  passed: pc.green,
+  failed: pc.red,
+  'expected-failure': pc.magenta,
+  warned: pc.yellow,
+  skipped: pc.yellow,
+  'not-applicable': pc.dim,
+};
+const MARK: Record<Shown, string> = {
+  passed: '✔',
+  failed: '✖',
+  'expected-failure': '⊘',
+  warned: '▲',
+  skipped: '○',
+  'not-applicable': '–',
+};
+
+/** The notes after a requirement's count: amber, skipped, expected failures, changes since a baseline. */
+function notes(applicable: readonly Cell[]): string {
+  const count = (test: (c: Cell) => boolean) => applicable.filter(test).length;
+  const parts = [
+    [count((c) => c.status === 'warned'), 'recommended'],
+    [count((c) => c.status === 'skipped'), 'skipped'],
+    [count(isExpectedFailure), 'expected'],
+    [count((c) => c.change === 'newly-failing'), '↓'],
+    [count((c) => c.change === 'newly-passing'), '↑'],
+    [count((c) => c.change === 'newly-applicable'), '+'],
+  ] as const;
+  const text = parts
+    .filter(([n]) => n > 0)
+    .map(([n, what]) => (what.length === 1 ? `${what}${n}` : `${n} ${what}`))
+    .join(', ');
+  return text ? ` (${text})` : '';
+}
+
+interface Text {
+  text: string;
+  paint: (s: string) => string;
+}
+
+export function renderTable(summary: ConformanceSummary): string {
+  const columns = summary.columns.map((c) => c.name);
+  const header = ['requirement', ...columns];
+  const rows = summary.requirements.map((requirement) => {
+    const cells = columns.map((column): Text => {
+      // With --strict a SHOULD rule not followed is a failure, in the table as in the count.
+      const list = requirement.scenarios
+        .map((s) => s.cells[column]!)
+        .map((c) => (summary.strict && c.status === 'warned' ? { ...c, status: 'failed' as const } : c));
+      const verdict = requirementShown(list);
+      if (verdict === 'not-applicable') return { text: '–', paint: pc.dim };
+      const applicable = list.filter((c) => c.status !== 'not-applicable');
+      const passed = applicable.filter((c) => c.status === 'passed' || c.status === 'warned').length;
+      if (applicable.every((c) => c.step === DID_NOT_RUN)) return { text: '✖ not run', paint: pc.red };
+      return { text: `${MARK[verdict]} ${passed}/${applicable.length}${notes(applicable)}`, paint: PAINT[verdict] };
+    });
+    return [{ text: requirement.id, paint: (s: string) => s }, ...cells];
+  });
+  const footer: Text[] = [
+    { text: 'scenarios', paint: pc.bold },
+    ...summary.columns.map((c) => {
+      const [passed, failed] = summary.strict ? [c.passed, c.failed + c.warned] : [c.passed + c.warned, c.failed];
+      const amber = c.warned && !summary.strict ? `, ${c.warned} ▲` : '';
+      const expected = c.expectedFailures ? `, ${c.expectedFailures} ⊘` : '';
+      const stale = summary.staleExpectations.filter((s) => s.backend === c.name).length;
+      const toRemove = stale ? `, ${stale} expectation(s) to remove` : '';
+      const skipped = c.skipped ? `, ${c.skipped} skipped` : '';
+      return {
+        text: `${passed} passed, ${failed} failed${amber}${expected}${toRemove}${skipped}`,
+        paint: failed > 0 || stale > 0 || c.error ? pc.red : c.warned > 0 ? pc.yellow : pc.green,
+      };
+    }),
+  ];
+  const widths = header.map((h, i) =>
+    Math.max(h.length, footer[i]!.text.length, ...rows.map((r) => r[i]!.text.length)),
+  );
+  const line = (cells: Text[]) => cells.map((c, i) => c.paint(c.text.padEnd(widths[i]!))).join('  ');
+  const rule = widths.map((w) => '─'.repeat(w)).join('  ');
+  const out = [line(header.map((text) => ({ text, paint: pc.bold }))), rule, ...rows.map(line), rule, line(footer)];
+  out.push(
+    pc.dim('✔ passed  ✖ a MUST rule failed  ▲ a SHOULD rule not followed (recommended)  ○ skipped  – not applicable'),
+  );
+  const marks = [
+    summary.expectations !== undefined ? `⊘ only expected failures (${summary.expectations})` : '',
+    summary.baseline !== undefined
+      ? `since ${summary.baseline}: ↓ newly failing  ↑ newly passing  + newly applicable`
+      : '',
+  ].filter(Boolean);
+  if (marks.length) out.push(pc.dim(marks.join('  ')));
+  return out.join('\n');
+}
+
+/** Property failures are shown whole (the shrunk calls); other messages are cut after a few lines. */
+function messageLines(message: string, tags: readonly string[]): string[] {
+  const lines = message.split('\n');
+  return tags.includes('@REQ-PROPERTIES') ? lines : lines.slice(0, 8);
+}
+
+export function renderFailures(summary: ConformanceSummary): string {
+  const out: string[] = [];
+  for (const column of summary.columns) {
+    if (column.error) out.push(`${pc.red(`✖ [${column.name}] the run itself failed:`)}\n${indent(column.error)}`);
+  }
+  for (const requirement of summary.requirements) {
+    for (const scenario of requirement.scenarios) {
+      const rules = scenario.rules.length ? ` ${scenario.rules.join(' ')}` : '';
+      for (const [column, cell] of Object.entries(scenario.cells)) {
+        if (cell.status !== 'failed' || cell.step === DID_NOT_RUN || cell.expected !== undefined) continue;
+        // With an expectations file, a failure it does not list is a regression: said so.
+        const unlisted = summary.expectations !== undefined ? ` — not expected (${summary.expectations})` : '';
+        out.push(
+          pc.red(`✖ [${column}] ${requirement.id} › ${scenario.name}${unlisted}`) +
+            pc.dim(`  (${scenario.uri}:${scenario.line}${rules})`),
+        );
+        if (cell.step) out.push(`    at step: ${cell.step}`);
+        for (const line of messageLines(cell.message ?? '', scenario.tags)) out.push(`    ${line}`);
+      }
+    }
+  }
+  return out.join('\n');
+}
+
+/** The SHOULD rules not followed, one line per rule and column, with the first example. */
+export function renderRecommendations(summary: ConformanceSummary): string {
+  const byRule = new Map<string, { column: string; scenario: string; message: string; scenarios: Set<string> }>();
+  for (const requirement of summary.requirements) {
+    for (const scenario of requirement.scenarios) {
+      for (const [column, cell] of Object.entries(scenario.cells)) {
+        for (const r of cell.recommendations ?? []) {
+          const key = `${r.rule} ${column}`;
+          const seen = byRule.get(key) ?? { column, scenario: scenario.name, message: r.message, scenarios: new Set() };
+          seen.scenarios.add(scenario.key);
+          byRule.set(key, seen);
+        }
+      }
+    }
+  }
+  const text = new Map(summary.rules.map((r) => [r.id, r.text]));
+  return [...byRule.entries()]
+    .map(([key, v]) => {
+      const rule = key.split(' ')[0]!;
+      const first = v.message.split('\n')[0]!;
+      return (
+        pc.yellow(`▲ [${v.column}] ${rule} (SHOULD) not followed in ${v.scenarios.size} scenario(s)`) +
+        pc.dim(`  ${shorten(text.get(rule) ?? '', 110)}`) +
+        `\n    e.g. "${v.scenario}": ${first}`
+      );
+    })
+    .join('\n');
+}
+
+function shorten(text: string, max: number): string {
+  const plain = plainText(text);
+  return plain.length <= max ? plain : `${plain.slice(0, max - 1)}…`;
+}
+
+/** Expected failures, expectations to remove, and the changes since a baseline. */
+export function renderComparisons(summary: ConformanceSummary): string {
+  const out: string[] = [];
+  if (summary.expectedFailures > 0) {
+    out.push(pc.magenta(`${summary.expectedFailures} expected failure(s), as listed in ${summary.expectations}:`));
+    for (const r of summary.requirements)
+      for (const s of r.scenarios)
+        for (const [column, cell] of Object.entries(s.cells)) {
+          if (isExpectedFailure(cell)) out.push(pc.magenta(`⊘ [${column}] ${r.id} › ${s.name}: ${cell.expected}`));
+        }
+  }
+  for (const stale of summary.staleExpectations) {
+    out.push(pc.red(`✖ ${stale.entry} in ${summary.expectations} now passes: remove this expectation`));
+  }
+  for (const c of changes(summary)) {
+    const paint = c.change === 'newly-failing' ? pc.red : c.change === 'newly-passing' ? pc.green : pc.cyan;
+    out.push(paint(`${c.change} since ${summary.baseline}: [${c.column}] ${c.scenario}`));
+  }
+  return out.join('\n');
+}
+
+/** Everything the command prints after a run (or a merge), its last line the totals. */
+export function renderSummary(summary: ConformanceSummary, reportDir: string): string {
+  const out = ['', renderTable(summary)];
+  for (const part of [renderFailures(summary), renderRecommendations(summary), renderComparisons(summary)]) {
+    if (part) out.push('', part);
+  }
+  out.push('', `reports: ${reportDir}/index.html, ${reportDir}/summary.json, ${reportDir}/junit.xml`);
+  if (summary.skipped > 0) out.push(pc.yellow(`${summary.skipped} skipped (reasons in the report)`));
+  if (summary.interrupted) out.push(pc.red('interrupted: the reports hold what ran before the stop'));
+  if (summary.warned > 0) {
+    const effect = summary.strict ? 'counted as failed (--strict)' : 'not failures; --strict makes them fail';
+    out.push(pc.yellow(`${summary.warned} scenario(s) kept every MUST rule but not a SHOULD rule: ${effect}`));
+  }
+  const passed = summary.passed + (summary.strict ? 0 : summary.warned);
+  const failed = summary.failed + (summary.strict ? summary.warned : 0) + summary.staleExpectations.length;
+  out.push(`conformance: ${passed} passed, ${failed} failed`);
+  return out.join('\n');
+}

