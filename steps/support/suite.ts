@@ -15,9 +15,9 @@ import {
 import { loadInitializer } from '../../src/conformance/load-initializer.js';
 import { registeredInitializer } from '../../src/conformance/registered-initializers.js';
 import type { StoreAddress, StoreSource } from '../../src/conformance/support/processes.js';
-import type { ReferenceInitializer, StoreLocation } from '../../src/backends/reference-initializer.js';
+import type { ReferenceInitializer, StoreLocation } from '../../src/conformance/reference-initializer.js';
 import { isBackendName } from '../../src/backends/registry.js';
-import { referenceBackend } from '../../src/backends/reference-initializer.js';
+import { referenceBackend } from '../../src/conformance/reference-initializer.js';
 
 export interface SuiteParameters {
   /** A reference backend: filesystem, sqlite, postgres, memory. */

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { IWorkflowStore, JsonValue } from '../../src/contract/types.js';
 import { openLocation, referenceAddress } from '../../src/conformance/support/open-location.js';
-import type { StoreLocation } from '../../src/backends/reference-initializer.js';
+import type { StoreLocation } from '../../src/conformance/reference-initializer.js';
 import { closeTestServer, openTestServer, type TestServer } from '../support/postgres-server.js';
 
 const WORKER = fileURLToPath(new URL('../support/many-runs-worker.ts', import.meta.url));
@@ -90,7 +90,7 @@ async function check(store: IWorkflowStore, acks: Acks, trial: number): Promise<
  */
 async function serverSettled(location: StoreLocation): Promise<void> {
   if (location.backend !== 'postgres') return;
-  const client = new pg.Client({ connectionString: location.connectionString });
+  const client = new pg.Client({ connectionString: String(location.connectionString) });
   await client.connect();
   try {
     const running = `SELECT 1 FROM pg_stat_activity

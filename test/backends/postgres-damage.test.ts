@@ -12,7 +12,8 @@ import {
 } from '../../src/backends/postgres/index.js';
 import { iso } from '../../src/backends/postgres/queries.js';
 import { migrations } from '../../src/backends/postgres/schema.js';
-import { eventChecksum, postgresChecksumSql, type StoredEventRow } from '../../src/backends/sql/checksum.js';
+import { postgresChecksumSql } from '../../src/backends/postgres/checksum-sql.js';
+import { eventChecksum, type StoredEventRow } from '../../src/backends/sql/checksum.js';
 import { StoreOpenError } from '../../src/contract/errors.js';
 import type { IWorkflowStore } from '../../src/contract/types.js';
 import type { ProvisionedPostgres } from '../../src/testing/postgres/provision.js';

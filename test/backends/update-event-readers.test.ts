@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openLocation, referenceAddress } from '../../src/conformance/support/open-location.js';
 import { readFromProcess } from '../../src/conformance/support/processes.js';
-import type { StoreLocation } from '../../src/backends/reference-initializer.js';
+import type { StoreLocation } from '../../src/conformance/reference-initializer.js';
 import { createCycledRun, cycle } from '../../src/conformance/support/status-events.js';
 import { closeTestServer, openTestServer, type TestServer } from '../support/postgres-server.js';
 

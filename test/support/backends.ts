@@ -4,7 +4,7 @@ import { after, afterEach, before, beforeEach, describe } from 'node:test';
 import type { IWorkflowStore } from '../../src/contract/types.js';
 import { BACKEND_NAMES, isBackendName } from '../../src/backends/registry.js';
 import { ManualClock, sequentialIds } from '../../src/conformance/support/clock.js';
-import { type ReferenceInitializer, referenceBackend } from '../../src/backends/reference-initializer.js';
+import { type ReferenceInitializer, referenceBackend } from '../../src/conformance/reference-initializer.js';
 
 /** The reference backends to run on: all, or WFSTORE_BACKENDS=sqlite,postgres. */
 export function selectedBackends(): ReferenceInitializer[] {

@@ -20,7 +20,7 @@ import {
   workflowName,
 } from '../../src/properties/arbitraries.js';
 import { settingsFromEnvironment } from '../../src/properties/differential.js';
-import type { ReferenceInitializer } from '../../src/backends/reference-initializer.js';
+import type { ReferenceInitializer } from '../../src/conformance/reference-initializer.js';
 import { openArchiveOutput } from '../../src/transfer/archive.js';
 import { copyStore, exportStore, importArchive } from '../../src/transfer/transfer.js';
 import { selectedBackends } from '../support/backends.js';

@@ -53,7 +53,7 @@ describe('--postgres-versions', () => {
   it('the postgres column becomes one column per major, where it stood', () => {
     const backends = ['filesystem', 'postgres', 'memory'];
     const columns = backends.map((b) =>
-      referenceColumn(b, { clock: true, ids: true, reopen: true, multiProcess: undefined }, backends),
+      referenceColumn(b, { clock: true, ids: true, reopen: true, multiProcess: undefined, permanent: true }, backends),
     );
     const replaced = withPostgresMajors(columns, [16, 14]);
     assert.deepEqual(
@@ -61,7 +61,7 @@ describe('--postgres-versions', () => {
       ['filesystem', 'postgres-16', 'postgres-14', 'memory'],
     );
     assert.deepEqual(replaced[1]!.worldParameters, { backend: 'postgres' });
-    assert.equal(replaced[1]!.postgresMajor, 16);
+    assert.equal(replaced[1]!.serverMajor, 16);
     const layout = { tags: ['@backend:postgres'] } as Parameters<(typeof columns)[0]['notApplicable']>[0];
     assert.equal(replaced[1]!.notApplicable(layout), undefined, "postgres's own tables are checked on every major");
     assert.throws(() => withPostgresMajors([columns[0]!], [14]), /no postgres column/);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { descriptor } from '../descriptor.js';
 import { MemoryDatabase } from './driver.js';
 
@@ -23,8 +24,10 @@ export function dropMemoryDatabase(name: string): void {
 
 export const memory = descriptor<MemoryLocation>({
   name: 'memory',
-  driverPackage: undefined,
-  supports: { clock: true, ids: true, reopen: true, multiProcess: false },
+  label: 'memory',
+  driver: undefined,
+  alsoUses: [],
+  supports: { clock: true, ids: true, reopen: true, multiProcess: false, permanent: false },
   load: async () => (await import('./index.js')).createMemoryStore as never,
   toOptions: (location) => ({ database: memoryDatabase(location.database) }),
   describe: (location) => `memory database "${location.database}" of this process`,
@@ -34,5 +37,9 @@ export const memory = descriptor<MemoryLocation>({
     databases.has(database) ? undefined : 'a memory store lives in one process; this one is new and empty',
   // A name, not a folder: memory data lives in the process.
   locationIn: (dir) => ({ database: dir }),
+  scratch: () => ({
+    newLocation: async () => ({ database: `store-${randomBytes(6).toString('hex')}` }),
+    remove: async ({ database }) => dropMemoryDatabase(database),
+  }),
   relaxed: undefined,
 });

@@ -1,7 +1,10 @@
 import { descriptor } from '../descriptor.js';
+import { postgresScratch } from './scratch.js';
 import { oneTypoApart } from '../typo.js';
 
 export type PostgresLocation = { connectionString: string; schema: string };
+
+export const PG = { package: 'pg', install: 'pg@8' };
 
 /** The server of a libpq URL, without its password. */
 export function serverOf(connectionString: string): string {
@@ -15,8 +18,11 @@ export function serverOf(connectionString: string): string {
 
 export const postgres = descriptor<PostgresLocation>({
   name: 'postgres',
-  driverPackage: 'pg',
-  supports: { clock: true, ids: true, reopen: true, multiProcess: true },
+  label: 'PostgreSQL',
+  driver: PG,
+  // REQ-POSTGRES compares it with SQLite.
+  alsoUses: ['sqlite'],
+  supports: { clock: true, ids: true, reopen: true, multiProcess: true, permanent: true },
   load: async () => (await import('./index.js')).createPostgresStore as never,
   describe: (location) => `schema "${location.schema}" on ${serverOf(location.connectionString)}`,
   url: {
@@ -34,6 +40,7 @@ export const postgres = descriptor<PostgresLocation>({
   },
   missing: async (location) => (await import('./exists.js')).missingSchema(location),
   locationIn: () => undefined,
+  scratch: (log) => postgresScratch(log),
   verify: async (location, options) => (await import('./index.js')).verifyPostgresStore(location, options),
   // Set on the server (synchronous_commit), not by the store.
   relaxed: undefined,

@@ -3,7 +3,7 @@
 
 import { createHash } from 'node:crypto';
 import type { CustomTypesConfig } from 'pg';
-import { postgresChecksumSql, postgresSealSql } from '../sql/checksum.js';
+import { postgresChecksumSql, postgresSealSql } from './checksum-sql.js';
 import { runColumns } from '../sql/rows.js';
 import { SCHEMA_VERSION } from '../sql/schema.js';
 import pg from './pg.js';

