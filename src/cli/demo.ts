@@ -43,7 +43,7 @@ async function open(name: string, dir: string | undefined, print: (line: string)
   const location = await scratch.newLocation();
   return {
     store: await backend.open(location, scratch.settings),
-    where: `${backend.describe(location)} (${backend.supports.permanent ? 'removed at the end' : 'gone with this process'})`,
+    where: `${backend.describe(location)} (${backend.supports.permanent ? 'removed at the end' : 'gone at the end'})`,
     cleanUp: async () => {
       await scratch.remove(location);
       await scratch.tearDown?.();

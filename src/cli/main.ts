@@ -186,7 +186,7 @@ program
   .requiredOption('--backend <name>', `one of ${BACKEND_NAMES.join(', ')}`)
   .option(
     '--dir <path>',
-    "where the backend's data goes when it keeps it in files (default: a new temporary directory, kept for you to look at)",
+    'where a backend that keeps its data in files puts it (default: a new temporary directory, kept)',
   )
   .action(async (options: { backend: string; dir?: string }) => {
     await runDemo({ backend: options.backend, dir: options.dir });

@@ -59,7 +59,7 @@ function printTotals(verb: string, sum: TransferTotals): boolean {
   return sum.conflicts.length === 0 && sum.mismatches.length === 0;
 }
 
-/** A target whose data lives only in this process is gone when the command ends: say so rather than let a copy look kept. */
+/** A target whose data lives only in this process is gone when the command ends: say so, not let a copy look kept. */
 function noteTransientTarget(to: string): void {
   const { backend, display } = parseStoreUrl(to);
   if (!backend.supports.permanent)

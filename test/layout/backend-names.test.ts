@@ -54,7 +54,7 @@ function namesIn(file: string): { line: number; text: string }[] {
   return found;
 }
 
-test('no file under src/ outside a backend folder, the registry and the PostgreSQL provisioning names a backend', () => {
+test('no file under src/ outside its backend folder, the registry and PostgreSQL provisioning names a backend', () => {
   const offences = sourceFiles(SRC)
     .map((file) => path.relative(SRC, file).split(path.sep).join('/'))
     .filter((file) => !ALLOWED.some((allowed) => file === allowed || file.startsWith(allowed)))
