@@ -1,6 +1,6 @@
 // The CI files run here, step by step (run-workflow.ts): this project's .github/workflows/ci.yml on a copy of
-// the checkout, and the two workflows docs/conformance.md gives a third party, in an empty project that installs the packed
-// tarball and validates the store written from docs/contract.md alone. PostgreSQL: the provisioning chain's.
+// the checkout, and the two workflows docs/conformance.md gives a third party, in an empty project that installs
+// the packed tarball and validates the store written from docs/contract.md alone. PostgreSQL: the provisioning chain's.
 // Long: `npm ci` of the whole project (native builds included), every job of ci.yml, `npm pack`.
 
 import assert from 'node:assert/strict';
