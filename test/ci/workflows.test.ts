@@ -1,6 +1,6 @@
 // The CI files run here, step by step (run-workflow.ts): this project's .github/workflows/ci.yml on a copy of
-// the checkout, and the two workflows docs/ci.md gives a third party, in an empty project that installs the packed
-// tarball and validates the store written from docs/contract.md alone. PostgreSQL: the provisioning chain's.
+// the checkout, and the two workflows docs/conformance.md gives a third party, in an empty project that installs
+// the packed tarball and validates the store written from docs/contract.md alone. PostgreSQL: the provisioning chain's.
 // Long: `npm ci` of the whole project (native builds included), every job of ci.yml, `npm pack`.
 
 import assert from 'node:assert/strict';
@@ -97,17 +97,17 @@ describe('.github/workflows/ci.yml, run here', { timeout: 3_600_000, skip }, () 
   });
 });
 
-/** The YAML blocks of docs/ci.md, by the file each names in its first line. */
+/** The YAML blocks of docs/conformance.md, by the file each names in its first line. */
 async function documentedWorkflows(): Promise<{ github: string; gitlab: string }> {
-  const markdown = await fs.readFile(path.join(PACKAGE_ROOT, 'docs', 'ci.md'), 'utf8');
+  const markdown = await fs.readFile(path.join(PACKAGE_ROOT, 'docs', 'conformance.md'), 'utf8');
   const blocks = [...markdown.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!);
   const github = blocks.find((b) => b.startsWith('# .github/workflows/'));
   const gitlab = blocks.find((b) => b.startsWith('# .gitlab-ci.yml'));
-  assert.ok(github !== undefined && gitlab !== undefined, 'docs/ci.md has a GitHub and a GitLab workflow');
+  assert.ok(github !== undefined && gitlab !== undefined, 'docs/conformance.md has a GitHub and a GitLab workflow');
   return { github, gitlab };
 }
 
-describe('docs/ci.md, as a third party runs it', { timeout: 1_800_000, skip }, () => {
+describe('docs/conformance.md, as a third party runs it', { timeout: 1_800_000, skip }, () => {
   let work: string;
   let project: string;
   let workflows: { github: string; gitlab: string };
@@ -118,7 +118,7 @@ describe('docs/ci.md, as a third party runs it', { timeout: 1_800_000, skip }, (
     const jobs = jobsOf(workflows[kind], kind, { workspace: project });
     const env = { WFSTORE_INIT: './third-party/conformance.ts' };
     const results = await runJobs(jobs, kind, { workspace: project, artifacts: path.join(work, artifacts), env });
-    console.log(`docs/ci.md, ${kind} (${artifacts}): ${seconds(started)}`);
+    console.log(`docs/conformance.md, ${kind} (${artifacts}): ${seconds(started)}`);
     return results;
   };
 

@@ -90,7 +90,7 @@ describe('the packed package', { timeout: 1_800_000 }, () => {
       'package/dist/steps/support/world.js',
       'package/features/requirements/1-store-interface.feature',
       'package/docs/contract.md',
-      'package/docs/ci.md',
+      'package/docs/conformance.md',
       'package/cucumber.js',
       'package/bin/wfstore.js',
     ]) {
