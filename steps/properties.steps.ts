@@ -1,5 +1,5 @@
 // The property tests as conformance scenarios. `wfstore conformance --property-runs/--seed/--path` (world
-// parameters) set how many runs and replay a failure; WFSTORE_PROPERTY_RUNS still works for cucumber-js.
+// parameters) set how many runs and replay a failure; without them, WFSTORE_PROPERTY_* (src/config.ts).
 
 import { Then, When } from '@cucumber/cucumber';
 import assert from 'node:assert/strict';
@@ -9,21 +9,18 @@ import {
   DEFAULT_PROPERTY_RUNS,
   type PropertyResult,
   type PropertySettings,
-  settingsFromEnvironment,
+  propertySettings,
 } from '../src/properties/differential.js';
 import type { StoreWorld } from './support/world.js';
 
 function settings(world: StoreWorld, share = 1): PropertySettings {
   const given = world.parameters.properties ?? {};
-  const runs = given.runs ?? Number(process.env.WFSTORE_PROPERTY_RUNS ?? DEFAULT_PROPERTY_RUNS);
-  // FC_SEED, FC_PATH and FC_REPLAY_PATH replay a failure where no command line passes them (a test runner).
-  return settingsFromEnvironment({
-    numRuns: Math.max(5, Math.round(runs * share)),
-    seed: given.seed,
-    path: given.path,
-    replayPath: given.replayPath,
+  const chosen = propertySettings(given, { numRuns: DEFAULT_PROPERTY_RUNS });
+  return {
+    ...chosen,
+    numRuns: Math.max(5, Math.round(chosen.numRuns * share)),
     replay: given.replay ? `${given.replay} --name "${world.pickleName}"` : undefined,
-  });
+  };
 }
 
 function report(world: StoreWorld, result: PropertyResult, what: string): void {

@@ -25,7 +25,6 @@ let server: ProvisionedPostgres | undefined;
 if (backends.includes('postgres')) {
   server = await provisionPostgres({ log: (line) => console.log(line) });
   env.WFSTORE_PG_URL = server.connectionString;
-  env.WFSTORE_PG_WAY = server.way;
 } else if (urlFromEnvironment(process.env) === undefined) {
   console.log('postgres: not among WFSTORE_BACKENDS; PostgreSQL tests that need a server provision their own');
 }

@@ -7,6 +7,7 @@ import { packageVersion } from '../package-root.js';
 import { addTransferCommands } from './transfer-commands.js';
 import { runVerify } from './verify-command.js';
 import { runConformance } from '../conformance/run-conformance.js';
+import { environmentHelp } from '../config.js';
 import { loadBaseline } from '../report/baseline.js';
 import { expectationsFrom } from '../report/expectations.js';
 import { mergeShards } from '../report/merge.js';
@@ -196,6 +197,7 @@ addTransferCommands(program);
 
 program.addOption(new Option('--no-color', 'no colours').hideHelp());
 program.version(packageVersion(), '-V, --version');
+program.addHelpText('after', `\nEnvironment (a flag or an option in code beats each of them):\n${environmentHelp()}`);
 // Commander's own usage errors (an unknown option, a missing argument) exit 2, as ours do.
 program.exitOverride();
 for (const command of program.commands) command.exitOverride();

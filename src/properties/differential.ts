@@ -2,6 +2,7 @@
 // injected clock and one id sequence (for the stores that take them, WF-DET-1); the first difference
 // fails with a shrunk sequence of calls.
 
+import { integerOf, setting } from '../config.js';
 import fc from 'fast-check';
 import { ManualClock } from '../conformance/support/clock.js';
 import {
@@ -27,17 +28,27 @@ export interface PropertySettings {
   replay?: string | undefined;
 }
 
-/** FC_NUM_RUNS, FC_SEED and FC_PATH, over the given defaults. */
-export function settingsFromEnvironment(
+/** What a caller gives (flags, world parameters, options); each beats its WFSTORE_PROPERTY_* variable. */
+export interface GivenPropertySettings {
+  runs?: number | undefined;
+  seed?: number | undefined;
+  path?: string | undefined;
+  replayPath?: string | undefined;
+}
+
+/** The settings of a property run: what was given, else the environment (src/config.ts), else the defaults. */
+export function propertySettings(
+  given: GivenPropertySettings,
   defaults: PropertySettings,
   env: NodeJS.ProcessEnv = process.env,
 ): PropertySettings {
+  const text = (s: string) => s;
   return {
     ...defaults,
-    numRuns: env.FC_NUM_RUNS ? Number(env.FC_NUM_RUNS) : defaults.numRuns,
-    seed: env.FC_SEED ? Number(env.FC_SEED) : defaults.seed,
-    path: env.FC_PATH || defaults.path,
-    replayPath: env.FC_REPLAY_PATH || defaults.replayPath,
+    numRuns: setting(given.runs, 'WFSTORE_PROPERTY_RUNS', integerOf(1), defaults.numRuns, env),
+    seed: setting(given.seed, 'WFSTORE_PROPERTY_SEED', integerOf(-(2 ** 31)), defaults.seed, env),
+    path: setting(given.path, 'WFSTORE_PROPERTY_PATH', text, defaults.path, env),
+    replayPath: setting(given.replayPath, 'WFSTORE_PROPERTY_REPLAY_PATH', text, defaults.replayPath, env),
   };
 }
 
@@ -89,8 +100,9 @@ export function replayLine(
     const commands = replayPath ? ` --replay-path '${replayPath}'` : '';
     return `replay: ${settings.replay} --seed ${seed} --path ${path ?? ''}${commands}`;
   }
-  const commands = replayPath ? ` FC_REPLAY_PATH='${replayPath}'` : '';
-  return `replay: FC_SEED=${seed} FC_PATH=${path ?? ''}${commands} FC_NUM_RUNS=${settings.numRuns}`;
+  const commands = replayPath ? ` WFSTORE_PROPERTY_REPLAY_PATH='${replayPath}'` : '';
+  const seedAndPath = `WFSTORE_PROPERTY_SEED=${seed} WFSTORE_PROPERTY_PATH=${path ?? ''}`;
+  return `replay: ${seedAndPath}${commands} WFSTORE_PROPERTY_RUNS=${settings.numRuns}`;
 }
 
 /** fc.commands writes its replay hint after the commands: `/*replayPath="…"*\/`. */

@@ -116,7 +116,7 @@ describe('docs/conformance.md, as a third party runs it', { timeout: 1_800_000, 
   const run = async (kind: 'github' | 'gitlab', artifacts: string) => {
     const started = Date.now();
     const jobs = jobsOf(workflows[kind], kind, { workspace: project });
-    const env = { WFSTORE_INIT: './third-party/conformance.ts' };
+    const env = { STORE_INITIALIZER: './third-party/conformance.ts' };
     const results = await runJobs(jobs, kind, { workspace: project, artifacts: path.join(work, artifacts), env });
     console.log(`docs/conformance.md, ${kind} (${artifacts}): ${seconds(started)}`);
     return results;

@@ -1,15 +1,15 @@
 // Random operation sequences: every backend agrees with the model, and concurrent calls on one run keep
-// the contract's invariants. FC_NUM_RUNS, FC_SEED and FC_PATH are honoured (npm run test:deep: 10,000).
+// the contract's invariants. WFSTORE_PROPERTY_RUNS, WFSTORE_PROPERTY_SEED and WFSTORE_PROPERTY_PATH are honoured (npm run test:deep: 10,000).
 
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { checkConcurrency } from '../../src/properties/concurrency.js';
-import { checkAgreement, settingsFromEnvironment } from '../../src/properties/differential.js';
+import { checkAgreement, propertySettings } from '../../src/properties/differential.js';
 import { selectedBackends } from '../support/backends.js';
 
 const backends = selectedBackends();
-const sequences = settingsFromEnvironment({ numRuns: 150 });
-const concurrent = settingsFromEnvironment({ numRuns: 20 });
+const sequences = propertySettings({}, { numRuns: 150 });
+const concurrent = propertySettings({}, { numRuns: 20 });
 
 before(async () => {
   for (const b of backends) await b.beforeAll?.();

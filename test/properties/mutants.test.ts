@@ -16,7 +16,7 @@ const MUTANTS = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'm
 const files = (await fs.readdir(MUTANTS))
   .filter((f) => f.endsWith('.ts') && !['mutant.ts', 'mutation.test.ts'].includes(f))
   .sort();
-const RUNS = Number(process.env.FC_NUM_RUNS ?? 300);
+const RUNS = Number(process.env.WFSTORE_PROPERTY_RUNS ?? 300);
 const PLANTED = ['limit-before-ordering', 'event-type-unchecked', 'outputs-in-node-order'];
 
 const load = async (name: string) => ((await import(path.join(MUTANTS, `${name}.ts`))) as { default: Mutant }).default;

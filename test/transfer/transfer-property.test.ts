@@ -1,6 +1,6 @@
 // Random stores moved between every ordered pair of backends, by copy and by export + import: the target
 // then answers every read exactly as the source does (runs, timestamps, logs, outputs, key order, NUL and
-// lone surrogates inside JSON strings, 1 MiB payloads). FC_NUM_RUNS and FC_SEED are honoured.
+// lone surrogates inside JSON strings, 1 MiB payloads). WFSTORE_PROPERTY_RUNS and WFSTORE_PROPERTY_SEED are honoured.
 
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -19,14 +19,14 @@ import {
   userMessage,
   workflowName,
 } from '../../src/properties/arbitraries.js';
-import { settingsFromEnvironment } from '../../src/properties/differential.js';
+import { propertySettings } from '../../src/properties/differential.js';
 import type { ReferenceInitializer } from '../../src/conformance/reference-initializer.js';
 import { openArchiveOutput } from '../../src/transfer/archive.js';
 import { copyStore, exportStore, importArchive } from '../../src/transfer/transfer.js';
 import { selectedBackends } from '../support/backends.js';
 
 const backends = selectedBackends();
-const settings = settingsFromEnvironment({ numRuns: 6 });
+const settings = propertySettings({}, { numRuns: 6 });
 const scratch = mkdtempSync(path.join(tmpdir(), 'wfstore-transfer-'));
 
 before(async () => {

@@ -2,6 +2,7 @@
 // `::error file=…,line=…::` annotation per failed scenario, pointing at its line in the feature file.
 // Elsewhere nothing changes.
 
+import { fromEnvironment } from '../../config.js';
 import { appendFile } from 'node:fs/promises';
 import path from 'node:path';
 import { changes } from '../baseline.js';
@@ -71,7 +72,8 @@ export async function reportToGitHub(
   env: NodeJS.ProcessEnv = process.env,
   print: (line: string) => void = (line) => console.log(line),
 ): Promise<void> {
-  if (env.GITHUB_ACTIONS !== 'true') return;
+  if (fromEnvironment('GITHUB_ACTIONS', env) !== 'true') return;
   for (const line of annotations(summary, packageRoot, process.cwd())) print(line);
-  if (env.GITHUB_STEP_SUMMARY) await appendFile(env.GITHUB_STEP_SUMMARY, markdownSummary(summary));
+  const stepSummary = fromEnvironment('GITHUB_STEP_SUMMARY', env);
+  if (stepSummary !== undefined) await appendFile(stepSummary, markdownSummary(summary));
 }

