@@ -1,5 +1,5 @@
 // Random operation sequences: every backend agrees with the model, and concurrent calls on one run keep
-// the contract's invariants. WFSTORE_PROPERTY_RUNS, WFSTORE_PROPERTY_SEED and WFSTORE_PROPERTY_PATH are honoured (npm run test:deep: 10,000).
+// the contract's invariants. WFSTORE_PROPERTY_RUNS, _SEED and _PATH are honoured (npm run test:deep: 10,000).
 
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
