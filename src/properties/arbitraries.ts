@@ -120,7 +120,7 @@ export const userMessage = fc.oneof(
 /** Plain text the contract refuses: NUL, lone surrogates. */
 export const badText = fc.constantFrom('a\u0000b', '\u0000', 'x\ud800', '\udc00y');
 
-/** Event types the contract refuses (WF-VAL-8). */
+/** Event types the contract refuses (WF-VAL-12). */
 export const invalidEventType = fc.constantFrom('', 'node started', 'a/b', 'nœud', 'x\ny', 'e'.repeat(129), "it's");
 
 /** Values that are not JSON, each of which the contract refuses. */
