@@ -7,6 +7,7 @@ import { packageVersion } from '../package-root.js';
 import { addTransferCommands } from './transfer-commands.js';
 import { runVerify } from './verify-command.js';
 import { runConformance } from '../conformance/run-conformance.js';
+import { CONTRACT_VERSIONS, type ContractVersion } from '../contract/versions.js';
 import { environmentHelp } from '../config.js';
 import { loadBaseline } from '../report/baseline.js';
 import { expectationsFrom } from '../report/expectations.js';
@@ -52,6 +53,11 @@ const conformance = program
   .option('--name <regexp>', 'only scenarios whose name matches')
   .option('--strict', 'a SHOULD rule not followed fails the run too (by default it is reported amber, "recommended")')
   .option(
+    '--contract <version>',
+    `judge every store by this contract version (${CONTRACT_VERSIONS.join(', ')}) instead of the one it declares: ` +
+      'what moving to it would take',
+  )
+  .option(
     '--call-timeout <ms>',
     'bound of each call into a store; a call that takes longer fails its scenario',
     integer('--call-timeout', 1),
@@ -88,6 +94,7 @@ addServerOptions(conformance)
       tags: options.tags,
       name: options.name,
       strict: options.strict === true,
+      contract: options.contract as ContractVersion | undefined,
       callTimeoutMs: options.callTimeout,
       properties: {
         runs: options.propertyRuns,
@@ -110,6 +117,7 @@ interface ConformanceCliOptions {
   tags?: string;
   name?: string;
   strict?: boolean;
+  contract?: string;
   callTimeout: number;
   propertyRuns?: number;
   seed?: number;

@@ -6,7 +6,9 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { loadDriver } from '../backends/load-driver.js';
 import { DEFAULT_CALL_TIMEOUT_MS } from './support/call-guard.js';
-import { capabilitiesOf } from './initializer.js';
+import { assumedContractLine, capabilitiesOf, contractOf } from './initializer.js';
+import type { ContractVersion } from '../contract/versions.js';
+import { isContractVersion } from './clauses.js';
 import { loadInitializer } from './load-initializer.js';
 import { PACKAGE_ROOT, packageVersion } from '../package-root.js';
 import type { BackendDescriptor } from '../backends/descriptor.js';
@@ -55,6 +57,11 @@ export interface ConformanceOptions extends ServerOptions {
   name?: string;
   /** A SHOULD rule not followed fails the run too. */
   strict?: boolean;
+  /**
+   * The contract version every column is judged by, over what each declares: what moving to it would
+   * take. Default: each store's own (docs/contract.md, "Versions").
+   */
+  contract?: ContractVersion | undefined;
   /** Bound of each call into a store, in ms (default 10 s). */
   callTimeoutMs?: number;
   properties?: PropertyOptions;
@@ -115,8 +122,12 @@ async function requireDefaultDrivers(): Promise<void> {
   );
 }
 
-async function chooseColumns(options: ConformanceOptions, cwd: string): Promise<Column[]> {
+async function chooseColumns(options: ConformanceOptions, cwd: string, log: (line: string) => void): Promise<Column[]> {
   const columns: Column[] = [];
+  const override = options.contract;
+  if (override !== undefined && !isContractVersion(override)) {
+    throw new UsageError(`--contract: "${String(override)}" is not a contract version (1.0, 1.1)`);
+  }
   const backends = options.backends ?? (options.store === undefined ? BACKEND_NAMES : []);
   if (options.backends === undefined && options.store === undefined) await requireDefaultDrivers();
   for (const name of backends) {
@@ -126,7 +137,10 @@ async function chooseColumns(options: ConformanceOptions, cwd: string): Promise<
       );
     }
     await requireDrivers(name);
-    columns.push(referenceColumn(name, capabilitiesOf(referenceBackend(name)), BACKEND_NAMES));
+    const reference = referenceBackend(name);
+    const capabilities = capabilitiesOf(reference);
+    const judgement = { ...contractOf(reference, override), features: capabilities.features ?? [] };
+    columns.push(referenceColumn(name, capabilities, BACKEND_NAMES, judgement));
   }
   if (options.store !== undefined) {
     const modulePath = path.resolve(cwd, options.store);
@@ -134,7 +148,10 @@ async function chooseColumns(options: ConformanceOptions, cwd: string): Promise<
     if (columns.some((c) => c.name === initializer.name)) {
       throw new UsageError(`--store: the initializer's name "${initializer.name}" is already a column`);
     }
-    columns.push(storeColumn(initializer.name, modulePath, capabilitiesOf(initializer), BACKEND_NAMES));
+    const capabilities = capabilitiesOf(initializer);
+    const judgement = { ...contractOf(initializer, override), features: capabilities.features ?? [] };
+    if (judgement.declared === undefined && override === undefined) log(assumedContractLine(initializer.name));
+    columns.push(storeColumn(initializer.name, modulePath, capabilities, BACKEND_NAMES, judgement, initializer.about));
   }
   if (columns.length === 0) throw new UsageError('nothing to run: give --backends or --store');
   return withServerColumns(columns, options);
@@ -185,7 +202,7 @@ export async function runConformance(options: ConformanceOptions = {}): Promise<
   const cwd = options.cwd ?? process.cwd();
   const reportDir = path.resolve(cwd, options.reportDir ?? 'reports');
   const started = new Date();
-  const columns = await chooseColumns(options, cwd);
+  const columns = await chooseColumns(options, cwd, log);
   const rows = await chooseRows(options);
   const rules = await loadRules(PACKAGE_ROOT);
   // A wrong expectations file or baseline fails now, not after the whole matrix has run.
@@ -254,6 +271,7 @@ function replayCommand(options: ConformanceOptions): string {
   const parts = ['npx wfstore conformance'];
   if (options.store !== undefined) parts.push(`--store ${options.store}`);
   if (options.backends !== undefined) parts.push(`--backends ${options.backends.join(',')}`);
+  if (options.contract !== undefined) parts.push(`--contract ${options.contract}`);
   parts.push(...serverArguments(options));
   if (options.properties?.runs !== undefined) parts.push(`--property-runs ${options.properties.runs}`);
   return parts.join(' ');

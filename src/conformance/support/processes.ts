@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { JsonValue } from '../../contract/types.js';
+import { type ContractVersion, LATEST_CONTRACT } from '../../contract/versions.js';
 
 /** How a child process finds the initializer of the store to open: a reference backend, or a module. */
 export type StoreSource = { reference: string } | { module: string };
@@ -66,7 +67,7 @@ export async function appendFromProcesses(
 }
 
 /**
- * Starts "three-steps" on the store at `address` in a child process, waits until `untilNode` has
+ * Starts "three-steps" on the store at `address` in a child process (its engine told the contract version), waits until `untilNode` has
  * completed (read from the event log through `store`), then kills the child with SIGKILL.
  */
 export async function runThenKill(
@@ -74,10 +75,10 @@ export async function runThenKill(
   runId: string,
   isCompleted: () => Promise<boolean>,
   timeoutMs = 60_000,
+  contract: ContractVersion = LATEST_CONTRACT,
 ): Promise<void> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script('engine-worker'), JSON.stringify(address), runId], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const args = ['--import', 'tsx', script('engine-worker'), JSON.stringify(address), runId, contract];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

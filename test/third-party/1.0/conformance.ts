@@ -1,5 +1,6 @@
 /**
- * The conformance initializer for the third-party store, 1.0 era (./store.ts), pinned to contract 1.0 (docs/contract.md, "Validating any backend").
+ * The conformance initializer for the 1.0-era third-party store (./store.ts), pinned to contract 1.0
+ * (docs/contract.md, "Validating any backend" and "Versions").
  *
  * Each store gets a fresh Database; reopening closes the store and opens a new one on the same
  * Database. Only `reopen` is declared: the store uses its own clock and ids, and lives in one process.
@@ -25,6 +26,8 @@ function databaseOf(store: IWorkflowStore): Database {
 
 const initializer: StoreTestInitializer = {
   name: 'third-party-1.0',
+  contract: '1.0',
+  about: { name: 'third-party store (1.0 era)', version: '1.0.3' },
   supports: { reopen: true },
   createStore: async () => open(new Database()),
   reopenStore: async (store) => {
