@@ -2,7 +2,7 @@
 // first checked it, its optional feature, and text. The scenarios carry rule ids as tags (@WF-RUN-3); a
 // scenario is at MUST level when any of its rules is, and belongs to the latest version among its rules.
 
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CONTRACT_VERSIONS, type ContractVersion, compareVersions, LATEST_CONTRACT } from '../contract/versions.js';
 
@@ -67,6 +67,12 @@ export function parseRules(markdown: string): Rule[] {
 
 export async function loadRules(packageRoot: string): Promise<Map<string, Rule>> {
   const rules = parseRules(await fs.readFile(path.join(packageRoot, CONTRACT_FILE), 'utf8'));
+  return new Map(rules.map((r) => [r.id, r]));
+}
+
+/** The same, synchronously (a test runner declares its tests synchronously). */
+export function loadRulesSync(packageRoot: string): Map<string, Rule> {
+  const rules = parseRules(readFileSync(path.join(packageRoot, CONTRACT_FILE), 'utf8'));
   return new Map(rules.map((r) => [r.id, r]));
 }
 
