@@ -1,7 +1,7 @@
 // The format marker, {artifactsDir}/.wfstore-format: which on-disk format the store is in. Written when a
 // store is first opened; a store in a newer format (written by a later wfstore) is refused at open with
 // StoreOpenError, and left untouched. Format 1: every log line, seal and node file carries its checksum.
-// Directories written before format 1 (logs without checksums; never released) are refused too.
+// A directory holding runs but no marker (a development format whose logs have no checksums) is refused too.
 
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
