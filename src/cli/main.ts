@@ -7,8 +7,7 @@ import { packageVersion } from '../package-root.js';
 import { addTransferCommands } from './transfer-commands.js';
 import { runVerify } from './verify-command.js';
 import { conformanceReport } from '../conformance/run-conformance.js';
-import { loadBaseline } from '../report/baseline.js';
-import { buildReport, loadComparisons } from '../report/build.js';
+import { buildReport, loadComparisons, readReport } from '../report/build.js';
 import { expectationsFrom } from '../report/expectations.js';
 import { mergeShards } from '../report/merge.js';
 import { renderSummary } from '../report/render/terminal.js';
@@ -172,7 +171,7 @@ report
     '\nExample: wfstore report expect reports --reason "events numbered from 0" > conformance.expect.json',
   )
   .action(async (from: string, options: { reason: string; backend?: string }) => {
-    const file = expectationsFrom(await loadBaseline(from, 'report expect '), options);
+    const file = expectationsFrom((await readReport(from, 'report expect ')).summary, options);
     if (file.expected.length === 0)
       console.error(`wfstore: ${from}: no failing scenario${options.backend ? ` on ${options.backend}` : ''}`);
     console.log(JSON.stringify(file, null, 2));

@@ -46,6 +46,11 @@ export async function loadComparisons(
   };
 }
 
+/** A report read back from its summary.json, or the report directory holding it (`report expect` reads one). */
+export async function readReport(file: string, option: string): Promise<Report> {
+  return reportOf(await loadBaseline(file, option));
+}
+
 /** A requirement on one column: its verdict, and how many of its applicable scenarios passed. */
 export interface RequirementVerdict {
   verdict: Shown;
