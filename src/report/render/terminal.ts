@@ -28,11 +28,14 @@ const MARK: Record<Shown, string> = {
   'not-applicable': '–',
 };
 
-/** The notes after a requirement's count: amber, skipped, expected failures, changes since a baseline. */
-function notes(applicable: readonly Cell[]): string {
+/**
+ * The notes after a requirement's count: amber (with --strict it is counted failed instead), skipped,
+ * expected failures, changes since a baseline.
+ */
+function notes(applicable: readonly Cell[], strict: boolean): string {
   const count = (test: (c: Cell) => boolean) => applicable.filter(test).length;
   const parts = [
-    [count((c) => c.status === 'warned'), 'recommended'],
+    [strict ? 0 : count((c) => c.status === 'warned'), 'recommended'],
     [count((c) => c.status === 'skipped'), 'skipped'],
     [count(isExpectedFailure), 'expected'],
     [count((c) => c.change === 'newly-failing'), '↓'],
@@ -61,7 +64,7 @@ export function renderTable(report: Report): string {
       if (verdict === 'not-applicable') return { text: '–', paint: pc.dim };
       if (notRun) return { text: '✖ not run', paint: pc.red };
       const shown = requirement.scenarios.map((s) => s.cells[column]!).filter((c) => c.status !== 'not-applicable');
-      return { text: `${MARK[verdict]} ${passed}/${applicable}${notes(shown)}`, paint: PAINT[verdict] };
+      return { text: `${MARK[verdict]} ${passed}/${applicable}${notes(shown, summary.strict)}`, paint: PAINT[verdict] };
     });
     return [{ text: requirement.id, paint: (s: string) => s }, ...cells];
   });
