@@ -4,7 +4,7 @@
 // --expect, a failure the file lists is shown apart (its reason in its article), and one it does not list
 // is marked "not expected"; with --baseline, a cell that changed carries a badge saying how.
 
-import type { Report } from '../build.js';
+import type { ColumnVerdict, Report } from '../build.js';
 import { plainText, ruleAnchor } from '../../conformance/clauses.js';
 import {
   type Cell,
@@ -258,13 +258,14 @@ function rulesSection(report: Report): string {
   );
 }
 
-function totalsRow(c: ColumnSummary, status: Shown): string {
+/** A column's totals: its counts, and its scenarios passed and failed as judged (with --strict amber fails). */
+function totalsRow(c: ColumnSummary, { verdict: status, passed, failed }: ColumnVerdict): string {
   const expected = c.expectedFailures ? `, ${c.expectedFailures} expected` : '';
   return (
     `<tr data-column="${escapeHtml(c.name)}" data-passed="${c.passed}" data-failed="${c.failed}" ` +
     `data-warned="${c.warned}" data-skipped="${c.skipped}" data-not-applicable="${c.notApplicable}" ` +
     `data-expected-failures="${c.expectedFailures}"><th>${escapeHtml(c.name)}</th>` +
-    `<td class="${status}">${c.passed + c.warned} passed, ${c.failed} failed${expected}</td>` +
+    `<td class="${status}">${passed} passed, ${failed} failed${expected}</td>` +
     `<td>${c.warned} with a recommendation not followed</td><td>${c.skipped} skipped</td>` +
     `<td>${c.notApplicable} not applicable</td>` +
     `<td>${(c.durationMs / 1000).toFixed(1)} s</td>` +
@@ -364,7 +365,7 @@ export function renderHtml(report: Report): string {
     '<h1>wfstore conformance</h1>',
     `<p class="verdict ${css}" id="verdict">${escapeHtml(text)}</p>`,
     facts(summary),
-    `<table class="totals" id="totals"><tbody>${summary.columns.map((c) => totalsRow(c, report.columns[c.name]!.verdict)).join('')}</tbody></table>`,
+    `<table class="totals" id="totals"><tbody>${summary.columns.map((c) => totalsRow(c, report.columns[c.name]!)).join('')}</tbody></table>`,
     legend(summary),
     '</header>',
     '<main>',
