@@ -1,6 +1,10 @@
 // wfstore/harness: validate a backend against the contract (docs/contract.md) from the command line's
 // engine, your own code or your own test runner. Loads no database driver unless a reference backend or
 // PostgreSQL provisioning is asked for.
+import { reportOf } from './report/build.js';
+import * as terminal from './report/render/terminal.js';
+import type { ConformanceSummary } from './report/summary.js';
+
 export type {
   Capabilities,
   MultiProcessSupport,
@@ -20,10 +24,6 @@ export {
   runConformance,
   UsageError,
 } from './conformance/run-conformance.js';
-import { reportOf } from './report/build.js';
-import * as terminal from './report/render/terminal.js';
-import type { ConformanceSummary } from './report/summary.js';
-
 export type {
   Cell,
   ColumnSummary,
