@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
-import { backendNamed } from '../src/backends/registry.js';
+import { BACKEND_NAMES, backendNamed } from '../src/backends/registry.js';
 import type { IWorkflowStore } from '../src/contract/types.js';
 import { referenceAddress } from '../src/conformance/support/open-location.js';
 import { appendFromProcesses } from '../src/conformance/support/processes.js';
@@ -30,7 +30,7 @@ const noPeers = args.includes('--no-peers');
 const only =
   args.find((a) => a.startsWith('--backends='))?.split('=')[1] ??
   (args.includes('--backends') ? args[args.indexOf('--backends') + 1] : undefined);
-const BACKENDS = (only ?? 'filesystem,sqlite,postgres,memory').split(',');
+const BACKENDS = only?.split(',') ?? BACKEND_NAMES;
 const OPTS: MeasureOptions = quick
   ? { warmup: 5, rounds: 2, ops: 50, roundMs: 500 }
   : { warmup: 20, rounds: 5, ops: 300, roundMs: 1500 };
@@ -175,7 +175,7 @@ async function benchBackend(ctx: Context, name: string): Promise<void> {
     await benchAppends(b);
     await benchRelaxedAppends(b);
     await benchConcurrentWriters(b);
-    if (name !== 'memory') await benchWriterProcesses(b);
+    if (backendNamed(name).supports.multiProcess) await benchWriterProcesses(b);
     await benchReads(b);
     await benchRunWrites(b);
     await benchManyRuns(b);

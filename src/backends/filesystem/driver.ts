@@ -1,11 +1,11 @@
 // The filesystem StorageDriver: {artifactsDir}/{runId}/run.json, events.jsonl, events.seal, nodes/{nodeId}.json.
 //
-// Writes hold the run lock (run-lock.ts) and check the log first (log-files.ts): damage fails them with
+// Writes hold the run lock (locks/run-lock.ts) and check the log first (log/handles.ts): damage fails them with
 // STORE_CORRUPTED before anything is written. Reads take no lock and go through the view to the lines they
-// need (log-reads.ts); when what they read does not hold together they read the whole log, and when that does
+// need (log/reads.ts); when what they read does not hold together they read the whole log, and when that does
 // not either (damage, an update being committed) they read again under the lock, and only damage found under
 // the lock is reported. An update and its event are committed as run-state.ts describes. The view and the node
-// files are brought up to date after the appends (view-writer.ts).
+// files are brought up to date after the appends (view/writer.ts).
 
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
@@ -284,7 +284,7 @@ export class FilesystemDriver implements StorageDriver {
         // A directory holding none of a run's files is not a run.
         if (!holdsRun(this.layout, id)) return false;
         // One rename makes the run disappear at once (its lock with it); removing its files can take its time.
-        // No flush of its view is under way then, here or in another process (view-writer.ts).
+        // No flush of its view is under way then, here or in another process (view/writer.ts).
         await this.logs.drop(id);
         await this.views.forget(id);
         await this.views.exclusive(id, () => fs.rename(this.layout.runDir(id), trashed));

@@ -1,7 +1,7 @@
 // `wfstore verify` for the filesystem backend (WF-DUR-2). Checks every run of a store under its run lock (and
-// the lock of its node files, view-writer.ts): run.json readable and the run's; events.seal readable; every
+// the lock of its node files, view/writer.ts): run.json readable and the run's; events.seal readable; every
 // line of events.jsonl (checksum, run id, sequence) and the log against its seal — the whole log, which reads
-// no longer check (log-reads.ts); an update line that run.json does not hold yet; node files and the view
+// do not check (log/reads.ts); an update line that run.json does not hold yet; node files and the view
 // (its line offsets and completions) against the log; temporary files left by writes that did not finish.
 // Store-wide: the format marker, and runs half-created or half-deleted long ago. With `repair` it rebuilds only
 // what is derived from the log: node files and the view, run.json rolled forward from an update line, and

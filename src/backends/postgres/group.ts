@@ -1,5 +1,5 @@
 // Group commit for PostgreSQL appends. Each append is one autocommit statement, so K runs appending at once
-// cost K round trips and K commits. Here a lone append (nothing in flight) is sent at once, as before;
+// cost K round trips and K commits. Here a lone append (nothing in flight) is sent at once;
 // appends that arrive while a statement is in flight wait, and go together when it is done: up to MAX_BATCH
 // in one statement over arrays, one round trip, one commit. So:
 //   - a call resolves only with its own row, after the statement holding it has committed;

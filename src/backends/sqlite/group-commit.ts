@@ -7,8 +7,8 @@
 //     fails its own call; the others commit;
 //   - if the commit itself fails (disk full, the lock not obtained within busy_timeout), nothing of the batch
 //     is written and every call in it fails with that error.
-// A lone writer waits for the microtasks already queued, and a batch of one takes no savepoint: 37 → 38-41 µs
-// per lone append at synchronous=NORMAL (a turn of the event loop, setImmediate, and the savepoint cost 44).
+// A lone writer waits only for the microtasks already queued (not a turn of the event loop), and a batch of
+// one takes no savepoint: both would cost a lone append several µs (bench/README.md).
 // Across processes nothing changes: each batch takes the database's write lock up front.
 
 import type Database from 'better-sqlite3';
@@ -57,8 +57,8 @@ export class SqliteGroupCommit {
     if (this.scheduled) return;
     this.scheduled = true;
     // A microtask: callers woken by the previous batch step through their awaits in lockstep, so their next
-    // writes are queued before this runs (64 runs at once still share commits: measured 31-35k appends/s,
-    // as with setImmediate), and a lone writer does not wait for a turn of the event loop.
+    // writes are queued before this runs (64 runs at once share commits), and a lone writer does not wait
+    // for a turn of the event loop.
     queueMicrotask(() => this.flush());
   }
 

@@ -7,7 +7,7 @@ import path from 'node:path';
 export const STALE_AFTER_MS = 60 * 60 * 1000;
 
 export class Layout {
-  /** The format marker: which on-disk format the store is in (format.ts). */
+  /** The format marker: which on-disk format the store is in (files/format.ts). */
   readonly formatFile: string;
   /** Runs are assembled here and renamed into place, so a half-created run is never visible. */
   readonly staging: string;
@@ -29,7 +29,7 @@ export class Layout {
   eventsFile(runId: string): string {
     return path.join(this.root, runId, 'events.jsonl');
   }
-  /** Where the log is known to end (seal.ts). */
+  /** Where the log is known to end (log/seal.ts). */
   sealFile(runId: string): string {
     return path.join(this.root, runId, 'events.seal');
   }
@@ -39,7 +39,7 @@ export class Layout {
   nodeFile(runId: string, nodeId: string): string {
     return path.join(this.root, runId, 'nodes', `${nodeId}.json`);
   }
-  /** How far the node files are known to reflect the log (see outputs.ts). */
+  /** How far the node files are known to reflect the log (see view/node-files.ts). */
   viewFile(runId: string): string {
     return path.join(this.root, runId, 'nodes', '.view.json');
   }

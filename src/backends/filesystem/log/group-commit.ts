@@ -1,6 +1,6 @@
 // Appends to one run that arrive while the run's lock is busy are written together: one write and one
 // fsync for the whole batch, each call answered once its line is durable. A lone writer pays one fsync
-// per append, as before; concurrent writers share them.
+// per append; concurrent writers share them.
 
 import type { RunLocks } from '../locks/run-lock.js';
 

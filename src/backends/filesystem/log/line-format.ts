@@ -6,7 +6,7 @@
 // The event's keys come first, in the order of a WorkflowEvent; "update" is present on the line of an event
 // appended by updateWorkflowRun (the patch it applied: "status" and/or "metadata"; the update's updated_at is
 // the event's timestamp), so that run.json can be rolled forward from the log (see run-state.ts); "crc" is the
-// CRC-32 of every byte of the line before it (checksum.ts). JSON escapes every "\n" inside a value, so the
+// CRC-32 of every byte of the line before it (files/checksum.ts). JSON escapes every "\n" inside a value, so the
 // newline only ever ends a line; bytes after the last one are a torn write (a crash mid-append), not part of
 // the log. Format 1 (.wfstore-format): every line carries its checksum; lines without one are damage.
 

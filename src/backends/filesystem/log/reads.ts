@@ -1,4 +1,4 @@
-// Reads that go through the view (view.ts) to the lines they need, instead of reading and checking the whole
+// Reads that go through the view (view/view.ts) to the lines they need, instead of reading and checking the whole
 // log. What each checks:
 //   - every read: the run's tail, as every call does: the line events.seal ends at (its checksum, that it is
 //     the sealed sequence and ends where the seal says) and every complete line after it; a log shorter than

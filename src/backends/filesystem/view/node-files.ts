@@ -1,8 +1,8 @@
 // Node files (nodes/{nodeId}.json) are a view of events.jsonl, which is the source of truth: each holds a
 // node's latest completion, with its own checksum. The appends write them (driver.ts); the store's reads do not
-// use them (they read the completions' lines through the view, log-reads.ts): they are for whoever looks at a
+// use them (they read the completions' lines through the view, log/reads.ts): they are for whoever looks at a
 // run's directory. A flush of the view writes those a crash left missing or older than the log
-// (view-writer.ts); `wfstore verify` checks them against the log.
+// (view/writer.ts); `wfstore verify` checks them against the log.
 
 import { readFileSync } from 'node:fs';
 import type { JsonValue } from '../../../contract/types.js';
@@ -16,7 +16,7 @@ export interface NodeOutput {
   output: JsonValue;
 }
 
-/** A node file: its record and checksum (checksum.ts), so that a changed byte is not taken for an output. */
+/** A node file: its record and checksum (files/checksum.ts), so that a changed byte is not taken for an output. */
 export function nodeFileText(nodeId: string, sequence: number, outputJson: string): Buffer {
   return sealed(`{"node_id":${JSON.stringify(nodeId)},"sequence":${sequence},"output":${outputJson}`).record;
 }

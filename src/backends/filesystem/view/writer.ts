@@ -1,4 +1,4 @@
-// Keeping the view (view.ts) in line with the log, after the appends rather than in them.
+// Keeping the view (view/view.ts) in line with the log, after the appends rather than in them.
 //
 // Appends write the log and their node files; the view (line offsets, each node's latest completion) is
 // brought up to the seal FLUSH_DELAY_MS after an append, with the appends that come meanwhile, off the event
@@ -8,7 +8,7 @@
 // interleave and none writes into a run deleted and created again. close() flushes what is pending.
 //
 // Between an append and its flush (or after a crash before it) the view lags behind the log: reads then check
-// and parse the lines after the view (log-reads.ts), and the next flush of any process catches up from where
+// and parse the lines after the view (log/reads.ts), and the next flush of any process catches up from where
 // the view ends. A node file an append writes while a flush runs may be overwritten by the flush with an older
 // completion; the flush that the append scheduled then writes it again.
 
