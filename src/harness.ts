@@ -1,6 +1,10 @@
 // wfstore/harness: validate a backend against the contract (docs/contract.md) from the command line's
 // engine, your own code or your own test runner. Loads no database driver unless a reference backend or
 // PostgreSQL provisioning is asked for.
+import { reportOf } from './report/build.js';
+import * as terminal from './report/render/terminal.js';
+import type { ConformanceSummary } from './report/summary.js';
+
 export type {
   Capabilities,
   MultiProcessSupport,
@@ -29,7 +33,6 @@ export type {
 } from './report/summary.js';
 export type { Rule, RuleLevel } from './conformance/clauses.js';
 export type { Recommendation } from './conformance/recommendation.js';
-export { renderFailures, renderRecommendations, renderTable } from './report/render/terminal.js';
 export {
   type ReferenceInitializer,
   referenceBackend,
@@ -49,3 +52,11 @@ export {
   type TransferTotals,
 } from './transfer/transfer.js';
 export { ArchiveError } from './transfer/archive.js';
+
+/** The terminal's requirement × backend table of a summary (from runConformance, or a summary.json read back). */
+export const renderTable = (summary: ConformanceSummary): string => terminal.renderTable(reportOf(summary));
+/** The terminal's list of failures of a summary. */
+export const renderFailures = (summary: ConformanceSummary): string => terminal.renderFailures(reportOf(summary));
+/** The terminal's list of SHOULD rules not followed in a summary. */
+export const renderRecommendations = (summary: ConformanceSummary): string =>
+  terminal.renderRecommendations(reportOf(summary));

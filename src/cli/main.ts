@@ -6,14 +6,14 @@ import { runDemo } from './demo.js';
 import { packageVersion } from '../package-root.js';
 import { addTransferCommands } from './transfer-commands.js';
 import { runVerify } from './verify-command.js';
-import { runConformance } from '../conformance/run-conformance.js';
+import { conformanceReport } from '../conformance/run-conformance.js';
 import { CONTRACT_VERSIONS, type ContractVersion } from '../contract/versions.js';
+import { buildReport, loadComparisons, readReport } from '../report/build.js';
 import { environmentHelp } from '../config.js';
-import { loadBaseline } from '../report/baseline.js';
 import { expectationsFrom } from '../report/expectations.js';
 import { mergeShards } from '../report/merge.js';
 import { renderSummary } from '../report/render/terminal.js';
-import { compare, writeReports } from '../report/write.js';
+import { writeReports } from '../report/write.js';
 import { DEFAULT_CALL_TIMEOUT_MS } from '../conformance/support/call-guard.js';
 import { BACKEND_NAMES } from '../backends/registry.js';
 import { addServerOptions, SERVER_HELP, serverOptionsFrom } from '../testing/postgres/cli-options.js';
@@ -84,7 +84,7 @@ addServerOptions(conformance)
       `Rules and levels: docs/contract.md in the package. ${SERVER_HELP}`,
   )
   .action(async (options: ConformanceCliOptions) => {
-    const summary = await runConformance({
+    const report = await conformanceReport({
       backends: options.backends
         ?.split(',')
         .map((b) => b.trim())
@@ -106,8 +106,8 @@ addServerOptions(conformance)
       baseline: options.baseline,
       ...serverOptionsFrom(options),
     });
-    console.log(renderSummary(summary, options.reportDir));
-    process.exitCode = summary.success ? 0 : summary.interrupted ? 130 : 1;
+    console.log(renderSummary(report, options.reportDir));
+    process.exitCode = report.summary.success ? 0 : report.summary.interrupted ? 130 : 1;
   });
 
 interface ConformanceCliOptions {
@@ -145,10 +145,12 @@ report
     '\nExit status: 0 when the merged results pass (as a single run would decide), 1 otherwise, 2 on a usage error.',
   )
   .action(async (dirs: string[], options: { out: string; expect?: string; baseline?: string }) => {
-    const summary = await compare(await mergeShards(dirs, options.out), { ...options, merged: true });
-    await writeReports(summary, options.out);
-    console.log(renderSummary(summary, options.out));
-    process.exitCode = summary.success ? 0 : 1;
+    const findings = await mergeShards(dirs, options.out);
+    const columns = findings.columns.map((c) => c.name);
+    const report = buildReport(findings, await loadComparisons(options, columns, true));
+    await writeReports(report, options.out);
+    console.log(renderSummary(report, options.out));
+    process.exitCode = report.summary.success ? 0 : 1;
   });
 
 report
@@ -165,7 +167,7 @@ report
     '\nExample: wfstore report expect reports --reason "events numbered from 0" > conformance.expect.json',
   )
   .action(async (from: string, options: { reason: string; backend?: string }) => {
-    const file = expectationsFrom(await loadBaseline(from, 'report expect '), options);
+    const file = expectationsFrom((await readReport(from, 'report expect ')).summary, options);
     if (file.expected.length === 0)
       console.error(`wfstore: ${from}: no failing scenario${options.backend ? ` on ${options.backend}` : ''}`);
     console.log(JSON.stringify(file, null, 2));

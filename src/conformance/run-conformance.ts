@@ -29,9 +29,8 @@ import { standingOf } from './judge.js';
 import { loadScenarios, type ScenarioRow } from './scenarios.js';
 import { summarize } from '../report/summarize.js';
 import { reportToGitHub } from '../report/render/github.js';
-import { loadBaseline } from '../report/baseline.js';
-import { loadCheckedExpectations } from '../report/expectations.js';
-import { compare, REPORT_FILES, writeReports } from '../report/write.js';
+import { buildReport, loadComparisons, type Report } from '../report/build.js';
+import { REPORT_FILES, writeReports } from '../report/write.js';
 import type { ConformanceSummary } from '../report/summary.js';
 
 export { PACKAGE_ROOT };
@@ -199,6 +198,11 @@ function interruption(signal: AbortSignal | undefined, log: (line: string) => vo
 }
 
 export async function runConformance(options: ConformanceOptions = {}): Promise<ConformanceSummary> {
+  return (await conformanceReport(options)).summary;
+}
+
+/** runConformance, answering with the report its files were rendered from (the command prints it too). */
+export async function conformanceReport(options: ConformanceOptions = {}): Promise<Report> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const cwd = options.cwd ?? process.cwd();
   const reportDir = path.resolve(cwd, options.reportDir ?? 'reports');
@@ -207,13 +211,10 @@ export async function runConformance(options: ConformanceOptions = {}): Promise<
   const rows = await chooseRows(options);
   const rules = await loadRules(PACKAGE_ROOT);
   // A wrong expectations file or baseline fails now, not after the whole matrix has run.
-  if (options.expect !== undefined) {
-    await loadCheckedExpectations(
-      options.expect,
-      columns.map((c) => c.name),
-    );
-  }
-  if (options.baseline !== undefined) await loadBaseline(options.baseline);
+  const comparisons = await loadComparisons(
+    options,
+    columns.map((c) => c.name),
+  );
 
   // Only what this run writes is replaced: the report dir may hold other things (CI logs, a screenshot).
   await fs.mkdir(reportDir, { recursive: true });
@@ -243,7 +244,7 @@ export async function runConformance(options: ConformanceOptions = {}): Promise<
         }),
       ),
     );
-    const summarized = summarize({
+    const findings = summarize({
       rows,
       columns,
       outcomes,
@@ -255,10 +256,10 @@ export async function runConformance(options: ConformanceOptions = {}): Promise<
       versions: await versionsUsed(columns, servers),
       provisioning: servers?.provisioning ?? [],
     });
-    const summary = await compare(summarized, options);
-    await writeReports(summary, reportDir);
-    await reportToGitHub(summary, PACKAGE_ROOT, options.env ?? process.env);
-    return summary;
+    const report = buildReport(findings, comparisons);
+    await writeReports(report, reportDir);
+    await reportToGitHub(report, PACKAGE_ROOT, options.env ?? process.env);
+    return report;
   } finally {
     stopping.dispose();
     await servers?.stop();

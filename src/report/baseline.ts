@@ -1,9 +1,9 @@
-// A run compared with an earlier one (`--baseline <summary.json>`): each cell newly failing, newly passing
-// or newly applicable is marked, in the terminal, the HTML and the JSON.
+// A run compared with an earlier one (`--baseline <summary.json or report dir>`): each cell newly failing,
+// newly passing or newly applicable is marked, for the terminal, the HTML and the JSON to show.
 
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { Cell, ConformanceSummary } from './summary.js';
+import type { Cell, ConformanceSummary, ScenarioSummary } from './summary.js';
 
 export class BaselineError extends Error {
   constructor(file: string, problem: string, option = '--baseline ') {
@@ -36,32 +36,14 @@ function changeOf(before: Cell | undefined, now: Cell): Cell['change'] {
   return undefined;
 }
 
-export function applyBaseline(
-  summary: ConformanceSummary,
-  file: string,
-  baseline: ConformanceSummary,
-): ConformanceSummary {
+/** Marks each cell (of the builder's own copy) that changed since the baseline, replacing a shard's marks. */
+export function markChanges(scenarios: readonly ScenarioSummary[], baseline: ConformanceSummary): void {
   const before = new Map(baseline.requirements.flatMap((r) => r.scenarios.map((s) => [s.key, s.cells] as const)));
-  for (const scenario of summary.requirements.flatMap((r) => r.scenarios)) {
+  for (const scenario of scenarios) {
     for (const [column, cell] of Object.entries(scenario.cells)) {
-      // A merge compared again replaces the shards' marks.
       delete cell.change;
       const change = changeOf(before.get(scenario.key)?.[column], cell);
       if (change !== undefined) cell.change = change;
     }
   }
-  return { ...summary, baseline: file };
-}
-
-/** Every changed cell, for the terminal and a CI summary. */
-export type Change = NonNullable<Cell['change']>;
-
-export function changes(summary: ConformanceSummary): { change: Change; column: string; scenario: string }[] {
-  return summary.requirements.flatMap((r) =>
-    r.scenarios.flatMap((s) =>
-      Object.entries(s.cells)
-        .filter(([, c]) => c.change !== undefined)
-        .map(([column, c]) => ({ change: c.change!, column, scenario: s.name })),
-    ),
-  );
 }

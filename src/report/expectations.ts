@@ -15,7 +15,6 @@
 import { promises as fs } from 'node:fs';
 import { PACKAGE_ROOT } from '../package-root.js';
 import { isBackendName, BACKEND_NAMES } from '../backends/registry.js';
-import { finalize } from './finalize.js';
 import { loadScenarios } from '../conformance/scenarios.js';
 import type { ConformanceSummary, ScenarioSummary, StaleExpectation } from './summary.js';
 
@@ -131,30 +130,27 @@ export async function loadCheckedExpectations(
 }
 
 /** The scenarios an entry covers (checkAgainstRun has made sure it names something that exists). */
-function scenariosOf(summary: ConformanceSummary, e: Expectation): ScenarioSummary[] {
-  const all = summary.requirements.flatMap((r) => r.scenarios);
-  return all.filter((s) =>
+function scenariosOf(scenarios: readonly ScenarioSummary[], e: Expectation): ScenarioSummary[] {
+  return scenarios.filter((s) =>
     e.rule !== undefined ? s.rules.includes(e.rule) : s.name === e.scenario || s.key === e.scenario,
   );
 }
 
 /**
- * Marks the expected failures, and lists the entries none of whose cells failed: the run then fails
- * with "remove this expectation", so the list stays honest. The entries were checked (loadCheckedExpectations).
+ * Marks the expected failures among the cells of `columns` (the builder's own copy), replacing any marks a
+ * shard carried, and returns the entries none of whose cells failed: the run then fails with "remove this
+ * expectation", so the list stays honest. The entries were checked (loadCheckedExpectations).
  */
-export function applyExpectations(
-  summary: ConformanceSummary,
-  file: string,
+export function markExpected(
+  scenarios: readonly ScenarioSummary[],
+  columns: ReadonlySet<string>,
   entries: readonly Expectation[],
-): ConformanceSummary {
+): StaleExpectation[] {
   const stale: StaleExpectation[] = [];
-  const columns = new Set(summary.columns.map((c) => c.name));
-  // A merge compared again replaces the shards' marks.
-  for (const s of summary.requirements.flatMap((r) => r.scenarios))
-    for (const c of Object.values(s.cells)) delete c.expected;
+  for (const s of scenarios) for (const c of Object.values(s.cells)) delete c.expected;
   entries.forEach((e, i) => {
     if (!columns.has(e.backend)) return;
-    const cells = scenariosOf(summary, e).map((s) => s.cells[e.backend]!);
+    const cells = scenariosOf(scenarios, e).map((s) => s.cells[e.backend]!);
     if (cells.length === 0) return;
     let failing = 0;
     for (const cell of cells) {
@@ -164,5 +160,5 @@ export function applyExpectations(
     }
     if (failing === 0) stale.push({ entry: label(e, i), backend: e.backend, reason: e.reason });
   });
-  return finalize({ ...summary, expectations: file, staleExpectations: stale });
+  return stale;
 }

@@ -1,14 +1,13 @@
-// `wfstore report merge <dir>… --out <dir>`: the shards of a matrix (one CI job per backend, or per tag
-// subset), each with its own report directory, merged into one index.html, summary.json and junit.xml —
-// the report a single run would have written for the same results.
+// `wfstore report merge <dir>… --out <dir>`: the shards of a matrix (one CI job per backend), each with its
+// own report directory, merged into the findings of one run; the builder (build.ts) makes of them the
+// report a single run would have written for the same results.
 
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { PACKAGE_ROOT } from '../package-root.js';
 import { BACKEND_NAMES } from '../backends/registry.js';
-import { finalize } from './finalize.js';
 import { loadRules } from '../conformance/clauses.js';
-import type { ColumnSummary, ConformanceSummary, RequirementSummary } from './summary.js';
+import type { ColumnSummary, ConformanceSummary, Findings, RequirementSummary } from './summary.js';
 
 export class MergeError extends Error {
   constructor(message: string) {
@@ -94,8 +93,8 @@ function mergeRequirements(summaries: readonly ConformanceSummary[], columns: re
   return merged;
 }
 
-/** One summary from several shards' report directories; each shard's files are copied beside it. */
-export async function mergeShards(dirs: readonly string[], out: string): Promise<ConformanceSummary> {
+/** The findings of several shards' report directories; each shard's files are copied beside them. */
+export async function mergeShards(dirs: readonly string[], out: string): Promise<Findings> {
   if (dirs.length === 0) throw new MergeError('give the report directories of the shards to merge');
   const shards = await Promise.all(dirs.map(async (dir) => ({ dir, summary: await readShard(dir) })));
   checkShards(shards);
@@ -114,8 +113,8 @@ export async function mergeShards(dirs: readonly string[], out: string): Promise
   const order = [...(await loadRules(PACKAGE_ROOT)).keys()];
   const rules = [...new Map(summaries.flatMap((s) => s.rules).map((r) => [r.id, r])).values()];
   const columns = columnOrder(summaries);
-  return finalize({
-    ...summaries[0]!,
+  return {
+    suite: summaries[0]!.suite,
     versions: Object.assign({}, ...summaries.map((s) => s.versions)),
     provisioning: summaries
       .flatMap((s) => s.provisioning)
@@ -136,5 +135,5 @@ export async function mergeShards(dirs: readonly string[], out: string): Promise
       .sort((a, b) => a.entry.localeCompare(b.entry, 'en', { numeric: true })),
     expectations: summaries.find((s) => s.expectations !== undefined)?.expectations,
     baseline: summaries.find((s) => s.baseline !== undefined)?.baseline,
-  });
+  };
 }

@@ -1,9 +1,8 @@
-// Turns what each column's cucumber run reported into the run's summary: one cell per scenario and
-// column, per-column totals, the verdict.
+// Turns what each column's cucumber run reported into the run's findings: one cell per scenario and
+// column, each column's run and its files. The builder (build.ts) counts and judges them.
 
+import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { DID_NOT_RUN } from './summary.js';
-import { featuresFingerprint, finalize } from './finalize.js';
 import type { Column } from '../conformance/columns.js';
 import type { ColumnOutcome } from '../conformance/run-column.js';
 import type { Rule } from '../conformance/clauses.js';
@@ -11,9 +10,11 @@ import type { ScenarioRow } from '../conformance/scenarios.js';
 import {
   buildRequirements,
   type Cell,
-  type ColumnSummary,
+  type ColumnFindings,
   type ConformanceSummary,
   cellFrom,
+  DID_NOT_RUN,
+  type Findings,
   type RequirementSummary,
 } from './summary.js';
 
@@ -30,7 +31,7 @@ export interface SummaryInput {
   provisioning: ConformanceSummary['provisioning'];
 }
 
-export function summarize(input: SummaryInput): ConformanceSummary {
+export function summarize(input: SummaryInput): Findings {
   const { rows, columns, outcomes, rules } = input;
   const requirements = buildRequirements(
     rows,
@@ -53,7 +54,7 @@ export function summarize(input: SummaryInput): ConformanceSummary {
       r.scenarios.flatMap((s) => Object.values(s.cells).flatMap((c) => (c.recommendations ?? []).map((x) => x.rule))),
     ),
   ]);
-  return finalize({
+  return {
     suite: { wfstore: input.versions.wfstore, features: featuresFingerprint(rows) },
     versions: input.versions,
     provisioning: input.provisioning,
@@ -64,14 +65,15 @@ export function summarize(input: SummaryInput): ConformanceSummary {
     columns: columnSummaries,
     requirements,
     rules: [...rules.values()].filter((r) => named.has(r.id)),
-    passed: 0,
-    failed: 0,
-    warned: 0,
-    skipped: 0,
-    expectedFailures: 0,
-    staleExpectations: [],
-    success: false,
-  });
+  };
+}
+
+/** The feature set a summary was made from: shards of different ones cannot be merged. */
+export function featuresFingerprint(rows: readonly Pick<ScenarioRow, 'key' | 'name' | 'tags'>[]): string {
+  const hash = createHash('sha256');
+  for (const row of [...rows].sort((a, b) => (a.key < b.key ? -1 : 1)))
+    hash.update(`${row.key}\t${row.name}\t${row.tags.join(' ')}\n`);
+  return hash.digest('hex').slice(0, 16);
 }
 
 function cellOf(input: SummaryInput, row: ScenarioRow, index: number): Cell {
@@ -92,19 +94,12 @@ function columnSummary(
   outcome: ColumnOutcome,
   requirements: readonly RequirementSummary[],
   reportDir: string,
-): ColumnSummary {
+): ColumnFindings {
   const cells = requirements.flatMap((r) => r.scenarios.map((s) => s.cells[column.name]!));
   const relative = (file: string) => path.relative(reportDir, file).split(path.sep).join('/');
-  // The counts are filled in by finalize(), from the cells.
   return {
     name: column.name,
     kind: column.kind,
-    passed: 0,
-    failed: 0,
-    warned: 0,
-    skipped: 0,
-    notApplicable: 0,
-    expectedFailures: 0,
     durationMs: outcome.durationMs,
     error: runError(outcome, cells),
     reports: {

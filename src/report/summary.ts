@@ -1,4 +1,5 @@
-// The facts of one conformance run, for summary.json, the terminal table and index.html.
+// The facts of one conformance run (or of merged shards), as summary.json holds them: the types, and the
+// cells built from the scenarios' results.
 
 import type { Recommendation } from '../conformance/recommendation.js';
 import type { CellStatus, ScenarioResult } from '../conformance/results.js';
@@ -22,6 +23,9 @@ export interface Cell {
   /** Against a baseline summary: what changed in this cell. */
   change?: 'newly-failing' | 'newly-passing' | 'newly-applicable' | undefined;
 }
+
+/** How a cell changed since the baseline. */
+export type Change = NonNullable<Cell['change']>;
 
 export interface ColumnSummary {
   name: string;
@@ -100,6 +104,25 @@ export interface ConformanceSummary {
   success: boolean;
 }
 
+/** A column as a run found it, before the builder counts its cells. */
+export type ColumnFindings = Omit<
+  ColumnSummary,
+  'passed' | 'failed' | 'warned' | 'skipped' | 'notApplicable' | 'expectedFailures'
+>;
+
+/**
+ * What a run, or a merge of shards, found: the summary before expectations, a baseline and the counts are
+ * applied (src/report/build.ts). A merge carries what its shards were compared with.
+ */
+export interface Findings
+  extends Omit<
+    ConformanceSummary,
+    'columns' | 'passed' | 'failed' | 'warned' | 'skipped' | 'expectedFailures' | 'staleExpectations' | 'success'
+  > {
+  columns: ColumnFindings[];
+  staleExpectations?: StaleExpectation[] | undefined;
+}
+
 /** Groups rows by requirement, in file order, with one cell per column. */
 export function buildRequirements(
   rows: readonly ScenarioRow[],
@@ -147,65 +170,12 @@ function levelled(cell: Cell, level: RuleLevel, rules: readonly string[]): Cell 
   return { ...cell, status: 'warned', recommendations };
 }
 
-/** The count of each status among a list of cells (not-applicable ones included). */
-export function countCells(cells: readonly Cell[]): Record<CellStatus, number> {
-  const counts: Record<CellStatus, number> = { passed: 0, failed: 0, warned: 0, skipped: 0, 'not-applicable': 0 };
-  for (const cell of cells) counts[cell.status]++;
-  return counts;
-}
-
-/**
- * A requirement's (or a rule's) verdict on one column: failed if any scenario failed, warned if any
- * warned, passed only when at least one scenario passed and none was skipped; skipped when they all were.
- */
-export function verdictOf(cells: readonly Cell[]): CellStatus {
-  const c = countCells(cells);
-  const applicable = cells.length - c['not-applicable'];
-  if (applicable === 0) return 'not-applicable';
-  if (c.failed > 0) return 'failed';
-  if (c.warned > 0) return 'warned';
-  if (c.skipped === applicable) return 'skipped';
-  return c.skipped > 0 ? 'skipped' : 'passed';
-}
-
-/**
- * A rule's verdict on one column. A MUST rule fails when a scenario checking it failed; an amber scenario
- * kept it (its miss was another, SHOULD, rule). A SHOULD rule is amber when any scenario reported it not
- * followed, whichever rules that scenario is tagged with.
- */
-export function ruleVerdict(rule: Rule, scenarios: readonly ScenarioSummary[], column: string): CellStatus {
-  const missed = scenarios.some((s) => s.cells[column]?.recommendations?.some((r) => r.rule === rule.id));
-  const checking = scenarios.filter((s) => s.rules.includes(rule.id)).map((s) => s.cells[column]!);
-  if (rule.level === 'SHOULD' && missed) return 'warned';
-  const verdict = verdictOf(checking.map((c) => (c.status === 'warned' ? { ...c, status: 'passed' as const } : c)));
-  return checking.length === 0 ? (missed ? 'warned' : 'not-applicable') : verdict;
-}
-
-/** What a cell or a verdict shows: a failure the expectations file lists is told apart from the others. */
+/** What a cell shows: a failure the expectations file lists is told apart from the others. */
 export type Shown = CellStatus | 'expected-failure';
 
 export const isExpectedFailure = (cell: Cell | undefined) => cell?.status === 'failed' && cell.expected !== undefined;
 
 export const shownStatus = (cell: Cell): Shown => (isExpectedFailure(cell) ? 'expected-failure' : cell.status);
-
-/** An expected failure left out of a verdict: it decides nothing there, and the verdict then says it is there. */
-const hidden = (cell: Cell): Cell => (isExpectedFailure(cell) ? { status: 'not-applicable' } : cell);
-
-function withExpected(verdict: CellStatus, cells: readonly (Cell | undefined)[]): Shown {
-  return verdict !== 'failed' && cells.some(isExpectedFailure) ? 'expected-failure' : verdict;
-}
-
-/** A requirement's verdict on one column: failed only by failures not expected. */
-export function requirementShown(cells: readonly Cell[]): Shown {
-  return withExpected(verdictOf(cells.map(hidden)), cells);
-}
-
-/** A rule's verdict on one column: failed only by failures not expected. */
-export function ruleShown(rule: Rule, scenarios: readonly ScenarioSummary[], column: string): Shown {
-  const visible = scenarios.map((s) => ({ ...s, cells: { ...s.cells, [column]: hidden(s.cells[column]!) } }));
-  const checking = scenarios.filter((s) => s.rules.includes(rule.id)).map((s) => s.cells[column]);
-  return withExpected(ruleVerdict(rule, visible, column), checking);
-}
 
 export interface Provisioning {
   what: string;

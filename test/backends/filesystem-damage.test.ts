@@ -341,7 +341,7 @@ describe('refused calls and reads write nothing; temporary files are cleaned; th
     assert.match(error.message, /format 2, written by a newer wfstore/);
     await assert.rejects(verifyFilesystemStore({ artifactsDir: newer }, { repair: true }), /newer wfstore/);
     assert.deepEqual(await snapshot(newer), before);
-    // A directory of runs written before the marker existed (no checksums) is refused too.
+    // A directory of runs without the marker whose logs are not of format 0 (wfstore 0.1.0) is refused too.
     await fs.rm(path.join(newer, '.wfstore-format'));
     await refusedAtOpen(createFilesystemStore({ artifactsDir: newer }), 'format');
     store = await createFilesystemStore({ artifactsDir: dir });

@@ -12,7 +12,8 @@ import { chromium, type Page } from 'playwright-core';
 import { runConformance, PACKAGE_ROOT } from '../../src/conformance/run-conformance.js';
 import { mergeShards } from '../../src/report/merge.js';
 import { type ConformanceSummary, shownStatus } from '../../src/report/summary.js';
-import { compare, writeReports } from '../../src/report/write.js';
+import { buildReport, loadComparisons } from '../../src/report/build.js';
+import { writeReports } from '../../src/report/write.js';
 import { fixedModule, mutantModule } from '../mutants/mutant.js';
 
 const CHROMIUM = process.env.WFSTORE_CHROMIUM ?? '/usr/bin/chromium';
@@ -165,13 +166,16 @@ async function markedReport(dir: string): Promise<ConformanceSummary> {
   const entry = { backend: store, scenario: failing[0]!.name, reason: 'newest first until the index is rebuilt' };
   await fs.writeFile(expect, JSON.stringify({ version: 1, expected: [entry] }));
   const out = path.join(dir, 'merged');
-  const merged = await compare(await mergeShards([path.join(dir, 'store'), path.join(dir, 'sqlite')], out), {
-    expect,
-    baseline: path.join(dir, 'base', 'summary.json'),
-    merged: true,
-  });
+  const findings = await mergeShards([path.join(dir, 'store'), path.join(dir, 'sqlite')], out);
+  const columns = findings.columns.map((c) => c.name);
+  const comparisons = await loadComparisons(
+    { expect, baseline: path.join(dir, 'base', 'summary.json') },
+    columns,
+    true,
+  );
+  const merged = buildReport(findings, comparisons);
   await writeReports(merged, out);
-  return merged;
+  return merged.summary;
 }
 
 /** Every cell marked as the summary says, each marking visible and styled apart from the others. */

@@ -5,14 +5,13 @@
 import { fromEnvironment } from '../../config.js';
 import { appendFile } from 'node:fs/promises';
 import path from 'node:path';
-import { changes } from '../baseline.js';
-import type { ConformanceSummary } from '../summary.js';
+import type { Report } from '../build.js';
 
 /** Annotation values escape %, CR and LF (GitHub's workflow-command syntax); properties also , and :. */
 const data = (text: string) => text.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A');
 const property = (text: string) => data(text).replaceAll(':', '%3A').replaceAll(',', '%2C');
 
-export function annotations(summary: ConformanceSummary, packageRoot: string, cwd: string): string[] {
+export function annotations({ summary }: Report, packageRoot: string, cwd: string): string[] {
   const lines: string[] = [];
   for (const requirement of summary.requirements) {
     for (const scenario of requirement.scenarios) {
@@ -33,8 +32,9 @@ export function annotations(summary: ConformanceSummary, packageRoot: string, cw
   return lines;
 }
 
-export function markdownSummary(summary: ConformanceSummary): string {
-  const verdict = summary.success ? '✅ passed' : '❌ failed';
+export function markdownSummary(report: Report): string {
+  const { summary } = report;
+  const verdict = report.verdict === 'failed' ? '❌ failed' : '✅ passed';
   const head = `| backend | passed | failed | recommended | expected failures | skipped |\n|---|---|---|---|---|---|`;
   const rows = summary.columns.map(
     (c) =>
@@ -51,7 +51,7 @@ export function markdownSummary(summary: ConformanceSummary): string {
         ),
     ),
   );
-  const changed = changes(summary).map((c) => `- ${c.change}: [${c.column}] ${c.scenario}`);
+  const changed = report.changes.map((c) => `- ${c.change}: [${c.column}] ${c.scenario}`);
   const stale = summary.staleExpectations.map((s) => `- ${s.entry}: now passes — remove this expectation`);
   return [
     `## wfstore conformance: ${verdict}`,
@@ -67,13 +67,13 @@ export function markdownSummary(summary: ConformanceSummary): string {
 
 /** Writes both when running on GitHub Actions; does nothing elsewhere. */
 export async function reportToGitHub(
-  summary: ConformanceSummary,
+  report: Report,
   packageRoot: string,
   env: NodeJS.ProcessEnv = process.env,
   print: (line: string) => void = (line) => console.log(line),
 ): Promise<void> {
   if (fromEnvironment('GITHUB_ACTIONS', env) !== 'true') return;
-  for (const line of annotations(summary, packageRoot, process.cwd())) print(line);
+  for (const line of annotations(report, packageRoot, process.cwd())) print(line);
   const stepSummary = fromEnvironment('GITHUB_STEP_SUMMARY', env);
-  if (stepSummary !== undefined) await appendFile(stepSummary, markdownSummary(summary));
+  if (stepSummary !== undefined) await appendFile(stepSummary, markdownSummary(report));
 }

@@ -4,15 +4,14 @@
 // --expect, a failure the file lists is shown apart (its reason in its article), and one it does not list
 // is marked "not expected"; with --baseline, a cell that changed carries a badge saying how.
 
-import { type Change, changes } from '../baseline.js';
+import type { ColumnVerdict, Report } from '../build.js';
 import { plainText, ruleAnchor } from '../../conformance/clauses.js';
 import {
   type Cell,
+  type Change,
   type ColumnSummary,
   type ConformanceSummary,
   type RequirementSummary,
-  requirementShown,
-  ruleShown,
   type ScenarioSummary,
   type Shown,
   shownStatus,
@@ -213,17 +212,15 @@ function scenarioRow(
   );
 }
 
-function matrixRows(summary: ConformanceSummary, details: Details): string {
+function matrixRows(report: Report, details: Details): string {
+  const { summary } = report;
   const columns = summary.columns.map((c) => c.name);
   const rows: string[] = [];
   for (const requirement of summary.requirements) {
     const counts = columns.map((column) => {
-      const cells = requirement.scenarios.map((s) => s.cells[column]!);
-      const verdict = requirementShown(cells);
-      const applicable = cells.filter((c) => c.status !== 'not-applicable');
-      const passed = applicable.filter((c) => c.status === 'passed' || c.status === 'warned').length;
+      const { verdict, passed, applicable } = report.requirements[requirement.id]![column]!;
       // A requirement's verdict: styled like a cell, marked apart from the scenario cells it sums up.
-      const text = verdict === 'not-applicable' ? 'n/a' : `${passed}/${applicable.length}`;
+      const text = verdict === 'not-applicable' ? 'n/a' : `${passed}/${applicable}`;
       return `<td class="cell ${verdict}" data-verdict="${verdict}">${text}</td>`;
     });
     rows.push(
@@ -236,13 +233,14 @@ function matrixRows(summary: ConformanceSummary, details: Details): string {
 }
 
 /** Each rule the scenarios check: its level, its text, and its verdict per column. */
-function rulesSection(summary: ConformanceSummary): string {
+function rulesSection(report: Report): string {
+  const { summary } = report;
   const columns = summary.columns.map((c) => c.name);
   const scenarios = summary.requirements.flatMap((r) => r.scenarios);
   const rows = summary.rules.map((rule) => {
     const checking = scenarios.filter((s) => s.rules.includes(rule.id));
     const cells = columns.map((column) => {
-      const verdict = ruleShown(rule, scenarios, column);
+      const verdict = report.rules[rule.id]![column]!;
       return cellHtml(column, verdict, LABEL[verdict]);
     });
     const scope = rule.referenceOnly ? ', reference backends' : '';
@@ -260,15 +258,14 @@ function rulesSection(summary: ConformanceSummary): string {
   );
 }
 
-function totalsRow(c: ColumnSummary): string {
-  const status =
-    c.failed || c.error ? 'failed' : c.expectedFailures ? 'expected-failure' : c.warned ? 'warned' : 'passed';
+/** A column's totals: its counts, and its scenarios passed and failed as judged (with --strict amber fails). */
+function totalsRow(c: ColumnSummary, { verdict: status, passed, failed }: ColumnVerdict): string {
   const expected = c.expectedFailures ? `, ${c.expectedFailures} expected` : '';
   return (
     `<tr data-column="${escapeHtml(c.name)}" data-passed="${c.passed}" data-failed="${c.failed}" ` +
     `data-warned="${c.warned}" data-skipped="${c.skipped}" data-not-applicable="${c.notApplicable}" ` +
     `data-expected-failures="${c.expectedFailures}"><th>${escapeHtml(c.name)}</th>` +
-    `<td class="${status}">${c.passed + c.warned} passed, ${c.failed} failed${expected}</td>` +
+    `<td class="${status}">${passed} passed, ${failed} failed${expected}</td>` +
     `<td>${c.warned} with a recommendation not followed</td><td>${c.skipped} skipped</td>` +
     `<td>${c.notApplicable} not applicable</td>` +
     `<td>${(c.durationMs / 1000).toFixed(1)} s</td>` +
@@ -294,7 +291,8 @@ function facts(summary: ConformanceSummary): string {
 }
 
 /** The expected failures and the expectations to remove (with --expect), the changes (with --baseline). */
-function comparisonSections(summary: ConformanceSummary, details: Details): string[] {
+function comparisonSections(report: Report, details: Details): string[] {
+  const { summary } = report;
   const sections: string[] = [];
   if (summary.expectations !== undefined) {
     sections.push(
@@ -313,7 +311,7 @@ function comparisonSections(summary: ConformanceSummary, details: Details): stri
     );
   }
   if (summary.baseline !== undefined) {
-    const items = changes(summary).map(
+    const items = report.changes.map(
       (c) => `<li>${badge(c.change)} [${escapeHtml(c.column)}] ${escapeHtml(c.scenario)}</li>`,
     );
     sections.push(
@@ -324,8 +322,11 @@ function comparisonSections(summary: ConformanceSummary, details: Details): stri
   return sections;
 }
 
-function verdict(summary: ConformanceSummary): { css: string; text: string } {
-  const css = !summary.success ? 'fail' : summary.warned > 0 ? 'warn' : 'pass';
+const VERDICT_CSS = { failed: 'fail', warned: 'warn', passed: 'pass' } as const;
+
+function verdict(report: Report): { css: string; text: string } {
+  const { summary } = report;
+  const css = VERDICT_CSS[report.verdict];
   const parts = [`${summary.passed + summary.warned} passed`, `${summary.failed} failed`];
   if (summary.warned) parts.push(`${summary.warned} with a recommendation not followed`);
   if (summary.expectedFailures) parts.push(`${summary.expectedFailures} expected failure(s)`);
@@ -336,10 +337,11 @@ function verdict(summary: ConformanceSummary): { css: string; text: string } {
   return { css, text: parts.join(', ') };
 }
 
-export function renderHtml(summary: ConformanceSummary): string {
+export function renderHtml(report: Report): string {
+  const { summary } = report;
   const details = new Details();
-  const rows = matrixRows(summary, details);
-  const { css, text } = verdict(summary);
+  const rows = matrixRows(report, details);
+  const { css, text } = verdict(report);
   const columns = summary.columns.map((c) => `<th>${escapeHtml(c.name)}</th>`).join('');
   const skips = details.skips.length
     ? `<section id="skipped"><h2>Skipped (${details.skips.length})</h2>` +
@@ -355,7 +357,7 @@ export function renderHtml(summary: ConformanceSummary): string {
     '<h1>wfstore conformance</h1>',
     `<p class="verdict ${css}" id="verdict">${escapeHtml(text)}</p>`,
     facts(summary),
-    `<table class="totals" id="totals"><tbody>${summary.columns.map(totalsRow).join('')}</tbody></table>`,
+    `<table class="totals" id="totals"><tbody>${summary.columns.map((c) => totalsRow(c, report.columns[c.name]!)).join('')}</tbody></table>`,
     legend(summary),
     '</header>',
     '<main>',
@@ -365,11 +367,11 @@ export function renderHtml(summary: ConformanceSummary): string {
     '</table>',
     `<section id="failures"><h2>Failures (${details.failures.length})</h2>` +
       `${details.failures.join('\n') || '<p>None.</p>'}</section>`,
-    ...comparisonSections(summary, details),
+    ...comparisonSections(report, details),
     `<section id="recommendations"><h2>Recommendations not followed (${details.recommendations.length})</h2>` +
       `${details.recommendations.join('\n') || '<p>None.</p>'}</section>`,
     skips,
-    rulesSection(summary),
+    rulesSection(report),
     '</main>',
     '</body></html>',
     '',

@@ -6,6 +6,7 @@
 // (junit-4.xsd) allows it no attribute, and GitLab shows that text. An expected failure that now passes fails
 // the run, so it is a failing <testcase> of its backend too: a CI server's test view agrees with the exit code.
 
+import type { Report } from '../build.js';
 import type {
   Cell,
   ColumnSummary,
@@ -80,7 +81,7 @@ function testsuite(summary: ConformanceSummary, column: ColumnSummary): string {
   return `  <testsuite ${attributes}>\n${cases.join('\n')}${error}\n  </testsuite>`;
 }
 
-export function renderJunit(summary: ConformanceSummary): string {
+export function renderJunit({ summary }: Report): string {
   const suites = summary.columns.map((c) => testsuite(summary, c)).join('\n');
   const stale = summary.columns.reduce((n, c) => n + staleOf(summary, c.name).length, 0);
   const tests = summary.columns.reduce(

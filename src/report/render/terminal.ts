@@ -1,16 +1,9 @@
 // The requirement × backend table for the terminal, and the list of failures and recommendations under it.
 
 import pc from 'picocolors';
-import { changes } from '../baseline.js';
+import type { Report } from '../build.js';
 import { plainText } from '../../conformance/clauses.js';
-import {
-  type Cell,
-  type ConformanceSummary,
-  DID_NOT_RUN,
-  isExpectedFailure,
-  requirementShown,
-  type Shown,
-} from '../summary.js';
+import { type Cell, DID_NOT_RUN, isExpectedFailure, type Shown } from '../summary.js';
 
 const indent = (text: string) =>
   text
@@ -35,11 +28,14 @@ const MARK: Record<Shown, string> = {
   'not-applicable': '–',
 };
 
-/** The notes after a requirement's count: amber, skipped, expected failures, changes since a baseline. */
-function notes(applicable: readonly Cell[]): string {
+/**
+ * The notes after a requirement's count: amber (with --strict it is counted failed instead), skipped,
+ * expected failures, changes since a baseline.
+ */
+function notes(applicable: readonly Cell[], strict: boolean): string {
   const count = (test: (c: Cell) => boolean) => applicable.filter(test).length;
   const parts = [
-    [count((c) => c.status === 'warned'), 'recommended'],
+    [strict ? 0 : count((c) => c.status === 'warned'), 'recommended'],
     [count((c) => c.status === 'skipped'), 'skipped'],
     [count(isExpectedFailure), 'expected'],
     [count((c) => c.change === 'newly-failing'), '↓'],
@@ -58,28 +54,24 @@ interface Text {
   paint: (s: string) => string;
 }
 
-export function renderTable(summary: ConformanceSummary): string {
+export function renderTable(report: Report): string {
+  const { summary } = report;
   const columns = summary.columns.map((c) => c.name);
   const header = ['requirement', ...columns];
   const rows = summary.requirements.map((requirement) => {
     const cells = columns.map((column): Text => {
-      // With --strict a SHOULD rule not followed is a failure, in the table as in the count.
-      const list = requirement.scenarios
-        .map((s) => s.cells[column]!)
-        .map((c) => (summary.strict && c.status === 'warned' ? { ...c, status: 'failed' as const } : c));
-      const verdict = requirementShown(list);
+      const { verdict, passed, applicable, notRun } = report.requirements[requirement.id]![column]!;
       if (verdict === 'not-applicable') return { text: '–', paint: pc.dim };
-      const applicable = list.filter((c) => c.status !== 'not-applicable');
-      const passed = applicable.filter((c) => c.status === 'passed' || c.status === 'warned').length;
-      if (applicable.every((c) => c.step === DID_NOT_RUN)) return { text: '✖ not run', paint: pc.red };
-      return { text: `${MARK[verdict]} ${passed}/${applicable.length}${notes(applicable)}`, paint: PAINT[verdict] };
+      if (notRun) return { text: '✖ not run', paint: pc.red };
+      const shown = requirement.scenarios.map((s) => s.cells[column]!).filter((c) => c.status !== 'not-applicable');
+      return { text: `${MARK[verdict]} ${passed}/${applicable}${notes(shown, summary.strict)}`, paint: PAINT[verdict] };
     });
     return [{ text: requirement.id, paint: (s: string) => s }, ...cells];
   });
   const footer: Text[] = [
     { text: 'scenarios', paint: pc.bold },
     ...summary.columns.map((c) => {
-      const [passed, failed] = summary.strict ? [c.passed, c.failed + c.warned] : [c.passed + c.warned, c.failed];
+      const { verdict, passed, failed } = report.columns[c.name]!;
       const amber = c.warned && !summary.strict ? `, ${c.warned} ▲` : '';
       const expected = c.expectedFailures ? `, ${c.expectedFailures} ⊘` : '';
       const stale = summary.staleExpectations.filter((s) => s.backend === c.name).length;
@@ -87,7 +79,7 @@ export function renderTable(summary: ConformanceSummary): string {
       const skipped = c.skipped ? `, ${c.skipped} skipped` : '';
       return {
         text: `${passed} passed, ${failed} failed${amber}${expected}${toRemove}${skipped}`,
-        paint: failed > 0 || stale > 0 || c.error ? pc.red : c.warned > 0 ? pc.yellow : pc.green,
+        paint: PAINT[verdict],
       };
     }),
   ];
@@ -116,7 +108,7 @@ function messageLines(message: string, tags: readonly string[]): string[] {
   return tags.includes('@REQ-PROPERTIES') ? lines : lines.slice(0, 8);
 }
 
-export function renderFailures(summary: ConformanceSummary): string {
+export function renderFailures({ summary }: Report): string {
   const out: string[] = [];
   for (const column of summary.columns) {
     if (column.error) out.push(`${pc.red(`✖ [${column.name}] the run itself failed:`)}\n${indent(column.error)}`);
@@ -141,7 +133,7 @@ export function renderFailures(summary: ConformanceSummary): string {
 }
 
 /** The SHOULD rules not followed, one line per rule and column, with the first example. */
-export function renderRecommendations(summary: ConformanceSummary): string {
+export function renderRecommendations({ summary }: Report): string {
   const byRule = new Map<string, { column: string; scenario: string; message: string; scenarios: Set<string> }>();
   for (const requirement of summary.requirements) {
     for (const scenario of requirement.scenarios) {
@@ -175,7 +167,8 @@ function shorten(text: string, max: number): string {
 }
 
 /** Expected failures, expectations to remove, and the changes since a baseline. */
-export function renderComparisons(summary: ConformanceSummary): string {
+export function renderComparisons(report: Report): string {
+  const { summary } = report;
   const out: string[] = [];
   if (summary.expectedFailures > 0) {
     out.push(pc.magenta(`${summary.expectedFailures} expected failure(s), as listed in ${summary.expectations}:`));
@@ -188,7 +181,7 @@ export function renderComparisons(summary: ConformanceSummary): string {
   for (const stale of summary.staleExpectations) {
     out.push(pc.red(`✖ ${stale.entry} in ${summary.expectations} now passes: remove this expectation`));
   }
-  for (const c of changes(summary)) {
+  for (const c of report.changes) {
     const paint = c.change === 'newly-failing' ? pc.red : c.change === 'newly-passing' ? pc.green : pc.cyan;
     out.push(paint(`${c.change} since ${summary.baseline}: [${c.column}] ${c.scenario}`));
   }
@@ -196,9 +189,10 @@ export function renderComparisons(summary: ConformanceSummary): string {
 }
 
 /** Everything the command prints after a run (or a merge), its last line the totals. */
-export function renderSummary(summary: ConformanceSummary, reportDir: string): string {
-  const out = ['', renderTable(summary)];
-  for (const part of [renderFailures(summary), renderRecommendations(summary), renderComparisons(summary)]) {
+export function renderSummary(report: Report, reportDir: string): string {
+  const { summary } = report;
+  const out = ['', renderTable(report)];
+  for (const part of [renderFailures(report), renderRecommendations(report), renderComparisons(report)]) {
     if (part) out.push('', part);
   }
   out.push('', `reports: ${reportDir}/index.html, ${reportDir}/summary.json, ${reportDir}/junit.xml`);
@@ -208,8 +202,6 @@ export function renderSummary(summary: ConformanceSummary, reportDir: string): s
     const effect = summary.strict ? 'counted as failed (--strict)' : 'not failures; --strict makes them fail';
     out.push(pc.yellow(`${summary.warned} scenario(s) kept every MUST rule but not a SHOULD rule: ${effect}`));
   }
-  const passed = summary.passed + (summary.strict ? 0 : summary.warned);
-  const failed = summary.failed + (summary.strict ? summary.warned : 0) + summary.staleExpectations.length;
-  out.push(`conformance: ${passed} passed, ${failed} failed`);
+  out.push(`conformance: ${report.passed} passed, ${report.failed} failed`);
   return out.join('\n');
 }

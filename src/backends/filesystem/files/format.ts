@@ -1,7 +1,8 @@
 // The format marker, {artifactsDir}/.wfstore-format: which on-disk format the store is in. Written when a
 // store is first opened; a store in a newer format (written by a later wfstore) is refused at open with
 // StoreOpenError, and left untouched. Format 1: every log line, seal and node file carries its checksum.
-// A directory holding runs but no marker (a development format whose logs have no checksums) is refused too.
+// A store without a marker that holds runs is in format 0 (wfstore 0.1.0: logs without checksums), migrated to
+// format 1 when opened (migrate.ts).
 
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -9,6 +10,7 @@ import { StoreOpenError } from '../../../contract/errors.js';
 import { ID_PATTERN } from '../../../contract/limits.js';
 import { isNotFound, readTextOrNull, replaceFile } from './io.js';
 import type { Layout } from './layout.js';
+import { migrateFormat0 } from './migrate.js';
 
 export const FORMAT = 'wfstore-filesystem';
 export const FORMAT_VERSION = 1;
@@ -42,7 +44,7 @@ export async function readFormat(layout: Layout, operation: string): Promise<num
   return version;
 }
 
-/** Runs of a development format before the marker existed: directories with a log. */
+/** Runs of format 0, which has no marker: directories with a log. */
 async function unmarkedRuns(layout: Layout): Promise<string[]> {
   const names = (await fs.readdir(layout.root)).filter((name) => ID_PATTERN.test(name));
   const found: string[] = [];
@@ -56,17 +58,12 @@ async function unmarkedRuns(layout: Layout): Promise<string[]> {
   return found;
 }
 
-/** Checks the marker at open, writing it into a store that has none yet. */
+/** Checks the marker at open, writing it into a store that has none yet, after migrating its runs of format 0. */
 export async function openFormat(layout: Layout, fsync: boolean, operation: string): Promise<void> {
   if ((await readFormat(layout, operation)) !== undefined) return;
   const old = await unmarkedRuns(layout);
   // Runs made by another process that opened the store first, and wrote the marker meanwhile, are not old.
-  if (old.length > 0 && (await readFormat(layout, operation)) === undefined) {
-    throw new StoreOpenError(
-      `${operation}: ${layout.root} holds runs without a format marker (${old.slice(0, 5).join(', ')}), written ` +
-        `by a development version of wfstore whose logs have no checksums; this one reads format ` +
-        `${FORMAT_VERSION} only: move them away (the store was left untouched)`,
-    );
-  }
+  const marked = async () => (await readFormat(layout, operation)) !== undefined;
+  if (old.length > 0 && !(await migrateFormat0(layout, old, fsync, operation, marked))) return;
   await replaceFile(layout.formatFile, markerText(), fsync);
 }
