@@ -129,6 +129,13 @@ interface ConformanceCliOptions {
 }
 
 const report = program.command('report').description('Work on conformance reports.');
+
+interface MergeCliOptions {
+  out: string;
+  expect?: string;
+  baseline?: string;
+  allowMixedContracts?: boolean;
+}
 report
   .command('merge')
   .description(
@@ -140,12 +147,13 @@ report
   .requiredOption('--out <dir>', 'where the merged report goes')
   .option('--expect <file>', 'expected failures, applied to the merged results')
   .option('--baseline <summary.json>', "an earlier run's summary to compare with")
+  .option('--allow-mixed-contracts', 'merge shards whose columns were judged by different contract versions')
   .addHelpText(
     'after',
     '\nExit status: 0 when the merged results pass (as a single run would decide), 1 otherwise, 2 on a usage error.',
   )
-  .action(async (dirs: string[], options: { out: string; expect?: string; baseline?: string }) => {
-    const findings = await mergeShards(dirs, options.out);
+  .action(async (dirs: string[], options: MergeCliOptions) => {
+    const findings = await mergeShards(dirs, options.out, { allowMixedContracts: options.allowMixedContracts });
     const columns = findings.columns.map((c) => c.name);
     const report = buildReport(findings, await loadComparisons(options, columns, true));
     await writeReports(report, options.out);

@@ -122,7 +122,7 @@ async function requireDefaultDrivers(): Promise<void> {
   );
 }
 
-async function chooseColumns(options: ConformanceOptions, cwd: string, log: (line: string) => void): Promise<Column[]> {
+async function chooseColumns(options: ConformanceOptions, cwd: string): Promise<Column[]> {
   const columns: Column[] = [];
   const override = options.contract;
   if (override !== undefined && !isContractVersion(override)) {
@@ -150,7 +150,6 @@ async function chooseColumns(options: ConformanceOptions, cwd: string, log: (lin
     }
     const capabilities = capabilitiesOf(initializer);
     const judgement = { ...contractOf(initializer, override), features: capabilities.features ?? [] };
-    if (judgement.declared === undefined && override === undefined) log(assumedContractLine(initializer.name));
     columns.push(storeColumn(initializer.name, modulePath, capabilities, BACKEND_NAMES, judgement, initializer.about));
   }
   if (columns.length === 0) throw new UsageError('nothing to run: give --backends or --store');
@@ -207,7 +206,7 @@ export async function conformanceReport(options: ConformanceOptions = {}): Promi
   const cwd = options.cwd ?? process.cwd();
   const reportDir = path.resolve(cwd, options.reportDir ?? 'reports');
   const started = new Date();
-  const columns = await chooseColumns(options, cwd, log);
+  const columns = await chooseColumns(options, cwd);
   const rows = await chooseRows(options);
   const rules = await loadRules(PACKAGE_ROOT);
   // A wrong expectations file or baseline fails now, not after the whole matrix has run.
@@ -227,6 +226,11 @@ export async function conformanceReport(options: ConformanceOptions = {}): Promi
   const stopping = interruption(options.signal, log);
   try {
     log(`conformance: ${rows.length} scenarios × ${columns.map((c) => c.name).join(', ')}; reports in ${reportDir}`);
+    for (const column of columns) {
+      if (column.kind === 'store' && column.judgement.declared === undefined && options.contract === undefined) {
+        log(assumedContractLine(column.name));
+      }
+    }
     const worldParameters = {
       callTimeoutMs: options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
       properties: { ...options.properties, replay: replayCommand(options) },

@@ -16,7 +16,10 @@ import {
   DID_NOT_RUN,
   type Findings,
   type RequirementSummary,
+  standingCell,
 } from './summary.js';
+import { standingOf } from '../conformance/judge.js';
+import { LATEST_CONTRACT } from '../contract/versions.js';
 
 export interface SummaryInput {
   rows: readonly ScenarioRow[];
@@ -43,6 +46,7 @@ export function summarize(input: SummaryInput): Findings {
       ),
     columns.map((c) => c.name),
     rules,
+    (row, name, cell) => standingCell(cell, standingOf(row, columns.find((c) => c.name === name)!.judgement, rules)),
   );
   const columnSummaries = columns.map((column, index) =>
     columnSummary(column, outcomes[index]!, requirements, input.reportDir),
@@ -56,6 +60,7 @@ export function summarize(input: SummaryInput): Findings {
   ]);
   return {
     suite: { wfstore: input.versions.wfstore, features: featuresFingerprint(rows) },
+    contract: { latest: LATEST_CONTRACT },
     versions: input.versions,
     provisioning: input.provisioning,
     startedAt: input.started.toISOString(),
@@ -100,6 +105,12 @@ function columnSummary(
   return {
     name: column.name,
     kind: column.kind,
+    contract: {
+      declared: column.judgement.declared ?? null,
+      judged: column.judgement.judged,
+      features: [...column.judgement.features],
+      ...(column.about === undefined ? {} : { about: column.about }),
+    },
     durationMs: outcome.durationMs,
     error: runError(outcome, cells),
     reports: {
