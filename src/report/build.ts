@@ -111,6 +111,8 @@ export interface Upgrade {
   column: string;
   from: Rule['since'];
   to: Rule['since'];
+  /** The version the column was judged by: from it on, the rules' scenarios counted. */
+  judged: Rule['since'];
   rules: UpgradeRule[];
 }
 
@@ -191,10 +193,22 @@ export function reportOf(summary: ConformanceSummary): Report {
   };
 }
 
-/** The column's upgrade to the latest version: each later rule that some scenario checks on it. */
+/**
+ * The column's upgrade to the latest version, from the older of the version it declares and the one it was
+ * judged by (`--contract 1.1` on a store declaring 1.0 shows what 1.1 adds, judged): each later rule that
+ * some scenario checks on it.
+ */
+/** How a scenario went, whether it was judged (passed, failed) or ran after the version (would pass, fail). */
+function wouldOf(cell: Cell): Would {
+  if (cell.status === 'later' || cell.status === 'not-claimed') return cell.would ?? 'pass';
+  if (cell.status === 'failed') return 'fail';
+  return cell.status === 'passed' || cell.status === 'warned' ? 'pass' : 'not-run';
+}
+
 function upgradeOf(summary: ConformanceSummary, column: ColumnSummary): Upgrade[] {
   const latest = summary.contract.latest;
-  const from = column.contract.judged;
+  const { declared, judged } = column.contract;
+  const from = declared !== null && compareVersions(declared, judged) < 0 ? declared : judged;
   if (compareVersions(from, latest) >= 0) return [];
   const scenarios = summary.requirements.flatMap((r) => r.scenarios);
   const rules = summary.rules
@@ -204,7 +218,7 @@ function upgradeOf(summary: ConformanceSummary, column: ColumnSummary): Upgrade[
         .filter((s) => s.rules.includes(rule.id) && s.cells[column.name]?.status !== 'not-applicable')
         .map((s) => {
           const cell = s.cells[column.name]!;
-          const would: Would = cell.status === 'later' ? (cell.would ?? 'pass') : 'not-run';
+          const would = wouldOf(cell);
           const message = would === 'fail' ? (cell.message ?? '').split('\n')[0] : undefined;
           return { key: s.key, name: s.name, uri: s.uri, line: s.line, would, message };
         });
@@ -216,7 +230,7 @@ function upgradeOf(summary: ConformanceSummary, column: ColumnSummary): Upgrade[
           : 'not-run';
       return [{ id: rule.id, level: rule.level, since: rule.since, would, scenarios: checking }];
     });
-  return [{ column: column.name, from, to: latest, rules }];
+  return [{ column: column.name, from, to: latest, judged, rules }];
 }
 
 function requirementVerdict(cells: readonly Cell[]): RequirementVerdict {

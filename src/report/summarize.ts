@@ -125,7 +125,8 @@ function columnSummary(
 /** Why a column's run failed outside its scenarios: a crash, an error in a hook before or after them all. */
 function runError(outcome: ColumnOutcome, cells: readonly Cell[]): string | undefined {
   const didNotRun = cells.some((c) => c.step === DID_NOT_RUN);
-  const failedScenario = cells.some((c) => c.status === 'failed' && c.step !== DID_NOT_RUN);
+  // A scenario that failed, counted or not (later, not claimed): cucumber's exit status counts them all.
+  const failedScenario = cells.some((c) => (c.status === 'failed' || c.would === 'fail') && c.step !== DID_NOT_RUN);
   if (outcome.exitCode === 0 && !didNotRun) return undefined;
   if (failedScenario && !didNotRun) return undefined; // the exit status is explained by the failures
   if (outcome.interrupted) return 'interrupted';

@@ -353,13 +353,14 @@ function upgradeSection(report: Report): string {
     });
     return (
       `<h3 id="${escapeHtml(upgradeAnchor(u.column))}">[${escapeHtml(u.column)}] from ${u.from}: ${u.rules.length} ` +
-      `rule(s), ${failing} would fail</h3><table class="upgrade" data-column="${escapeHtml(u.column)}"><tbody>` +
+      `rule(s), ${failing} would fail${u.judged === u.from ? '' : ` (judged by ${u.judged}: counted above)`}</h3><table class="upgrade" data-column="${escapeHtml(u.column)}"><tbody>` +
       `${rows.join('')}</tbody></table>`
     );
   });
   return (
-    `<section id="upgrade"><h2>Upgrade to ${to}</h2><p>The rules later than the version each store is judged by ` +
-    '(docs/contract.md, "since"), with the scenarios that check them: they ran, and are not counted.</p>' +
+    `<section id="upgrade"><h2>Upgrade to ${to}</h2><p>The rules later than the version each store declares ` +
+    '(docs/contract.md, "since"), with the scenarios that check them and how they went: run, and counted only ' +
+    'where the store was judged by a later version (<code>--contract</code>).</p>' +
     `${parts.join('\n')}</section>`
   );
 }
