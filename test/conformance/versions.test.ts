@@ -3,7 +3,8 @@
 // engine on a store of the 1.0 era, which has no `options.event`.
 
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { promises as fs, readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +18,9 @@ import {
 } from '../../src/conformance/clauses.js';
 import { contractOf, initializerProblem, type StoreTestInitializer } from '../../src/conformance/initializer.js';
 import { type Judgement, rulesAfter, standingOf } from '../../src/conformance/judge.js';
+import { conformanceReport } from '../../src/conformance/run-conformance.js';
 import { loadScenariosSync, type ScenarioRow } from '../../src/conformance/scenarios.js';
+import type { Report } from '../../src/report/build.js';
 import { WorkflowEngine } from '../../src/engine/index.js';
 import { threeSteps } from '../../src/engine/examples.js';
 import { createThirdPartyStore } from '../third-party/1.0/store.js';
@@ -160,5 +163,72 @@ describe('the reference engine follows the version it is told', () => {
   it('under 1.1 (the default) it commits the status with its event, which that store refuses', async () => {
     const store = createThirdPartyStore();
     await assert.rejects(new WorkflowEngine(store).start(threeSteps().workflow, { runId: 'r1' }), /"event"/);
+  });
+});
+
+describe('a store of the 1.0 era, judged by the harness of today', () => {
+  const THIRD_PARTY = path.join(ROOT, 'test', 'third-party', '1.0');
+  const runs = async (store: string, contract?: '1.0' | '1.1') => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'wfstore-versions-'));
+    const lines: string[] = [];
+    try {
+      const report = await conformanceReport({
+        store: path.join(THIRD_PARTY, store),
+        contract,
+        reportDir: dir,
+        log: (line) => lines.push(line),
+      });
+      return { report, lines, junit: await fs.readFile(path.join(dir, 'junit.xml'), 'utf8') };
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  };
+  const failingRules = (report: Report) =>
+    report.upgrades.flatMap((u) => u.rules.filter((r) => r.would === 'fail').map((r) => r.id)).sort();
+  const cellsOf = (report: Report, requirement: string) =>
+    report.summary.requirements.find((r) => r.id === requirement)!.scenarios.map((s) => s.cells['third-party-1.0']!);
+
+  it('pinned to 1.0 it passes, engine and property scenarios included; the 1.1 ones run, not counted', async () => {
+    const { report, lines, junit } = await runs('conformance.ts');
+    assert.equal(report.summary.success, true, lines.join('\n'));
+    const column = report.summary.columns[0]!;
+    assert.deepEqual(column.contract.declared, '1.0');
+    assert.equal(column.contract.judged, '1.0');
+    assert.equal(column.failed, 0);
+    for (const requirement of ['REQ-ENGINE-RESUME', 'REQ-PROPERTIES']) {
+      const cells = cellsOf(report, requirement).filter((c) => c.status !== 'not-applicable');
+      const broken = cells.filter((c) => c.status !== 'passed' && c.status !== 'warned');
+      assert.deepEqual(broken, [], requirement);
+      assert.ok(cells.length > 0, requirement);
+    }
+    const updateEvent = cellsOf(report, 'REQ-CONTRACT-UPDATE-EVENT').filter((c) => c.status !== 'not-applicable');
+    assert.ok(updateEvent.length >= 5);
+    assert.ok(updateEvent.every((c) => c.status === 'later' && c.after === '1.1'));
+    assert.ok(updateEvent.some((c) => c.would === 'fail'));
+    assert.ok(column.later > 0);
+    assert.deepEqual(failingRules(report), ['WF-UPD-4', 'WF-VAL-12', 'WF-VAL-2']);
+    assert.match(junit, /<property name="contract" value="1.0"\/>/);
+    assert.match(junit, /<skipped>after 1.0 \(rules since 1.1\): would fail/);
+    assert.ok(!lines.some((l) => l.includes('declares no contract version')));
+  });
+
+  it('with --contract 1.1 it fails, and the upgrade lists exactly the 1.1 rules it breaks', async () => {
+    const { report } = await runs('conformance.ts', '1.1');
+    assert.equal(report.summary.success, false);
+    const column = report.summary.columns[0]!;
+    assert.deepEqual([column.contract.declared, column.contract.judged], ['1.0', '1.1']);
+    assert.equal(column.later, 0);
+    assert.deepEqual(failingRules(report), ['WF-UPD-4', 'WF-VAL-12', 'WF-VAL-2']);
+    assert.equal(report.upgrades[0]!.from, '1.0');
+  });
+
+  it('a bug planted in it (expected_status ignored, WF-CAS-1) is still caught under 1.0', async () => {
+    const { report } = await runs('planted.conformance.ts');
+    assert.equal(report.summary.success, false);
+    const failed = report.summary.requirements.flatMap((r) =>
+      r.scenarios.filter((s) => s.cells['third-party-1.0-planted']?.status === 'failed'),
+    );
+    assert.ok(failed.some((s) => s.rules.includes('WF-CAS-1')));
+    assert.ok(failed.every((s) => s.rules.every((id) => rules.get(id)?.since === '1.0')));
   });
 });

@@ -7,13 +7,13 @@
  */
 import type { IWorkflowStore } from '../../../src/contract/types.js';
 import type { StoreTestInitializer } from '../../../src/conformance/initializer.js';
-import { createThirdPartyStore, Database } from './store.js';
+import { createThirdPartyStore, Database, type ThirdPartyStoreOptions } from './store.js';
 
 /** Which Database each store was opened on, to reopen or destroy it. */
 const databases = new WeakMap<IWorkflowStore, Database>();
 
-function open(database: Database): IWorkflowStore {
-  const store = createThirdPartyStore({ database });
+function open(database: Database, plantedBug?: ThirdPartyStoreOptions['plantedBug']): IWorkflowStore {
+  const store = createThirdPartyStore({ database, plantedBug });
   databases.set(store, database);
   return store;
 }
@@ -24,22 +24,25 @@ function databaseOf(store: IWorkflowStore): Database {
   return database;
 }
 
-const initializer: StoreTestInitializer = {
-  name: 'third-party-1.0',
-  contract: '1.0',
-  about: { name: 'third-party store (1.0 era)', version: '1.0.3' },
-  supports: { reopen: true },
-  createStore: async () => open(new Database()),
-  reopenStore: async (store) => {
-    const database = databaseOf(store);
-    await store.close();
-    return open(database);
-  },
-  destroyStore: async (store) => {
-    const database = databaseOf(store);
-    await store.close();
-    database.clear();
-  },
-};
+/** The initializer, of the store as it is or with a bug planted (./planted.conformance.ts). */
+export function initializerFor(plantedBug?: ThirdPartyStoreOptions['plantedBug']): StoreTestInitializer {
+  return {
+    name: plantedBug === undefined ? 'third-party-1.0' : 'third-party-1.0-planted',
+    contract: '1.0',
+    about: { name: 'third-party store (1.0 era)', version: '1.0.3' },
+    supports: { reopen: true },
+    createStore: async () => open(new Database(), plantedBug),
+    reopenStore: async (store) => {
+      const database = databaseOf(store);
+      await store.close();
+      return open(database, plantedBug);
+    },
+    destroyStore: async (store) => {
+      const database = databaseOf(store);
+      await store.close();
+      database.clear();
+    },
+  };
+}
 
-export default initializer;
+export default initializerFor();

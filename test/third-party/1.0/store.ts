@@ -374,6 +374,8 @@ function now(): string {
 
 export interface ThirdPartyStoreOptions {
   database?: Database;
+  /** A bug planted for the harness to catch: `expected_status` ignored (a 1.0 rule, WF-CAS-1). */
+  plantedBug?: 'expected-status-ignored';
 }
 
 class ThirdPartyStore implements IWorkflowStore {
@@ -381,7 +383,10 @@ class ThirdPartyStore implements IWorkflowStore {
   private closing: Promise<void> | undefined;
   private readonly inFlight = new Set<Promise<unknown>>();
 
-  constructor(readonly database: Database) {}
+  constructor(
+    readonly database: Database,
+    private readonly plantedBug?: ThirdPartyStoreOptions['plantedBug'],
+  ) {}
 
   /**
    * Every operation goes through here: refuse if closed (WF-CLS-1), then `prepare` reads and
@@ -496,7 +501,8 @@ class ThirdPartyStore implements IWorkflowStore {
         if (metadataPatch !== undefined && jsonBytes(metadata) > MAX_JSON_BYTES) {
           invalid('the merged metadata would be larger than 16 MiB');
         }
-        if (expected !== undefined && stored.status !== expected) {
+        const checkExpected = this.plantedBug !== 'expected-status-ignored';
+        if (checkExpected && expected !== undefined && stored.status !== expected) {
           throw new StoreError('STATUS_CONFLICT', `run "${runId}" is ${stored.status}, not ${expected}`, { runId });
         }
         if (status !== undefined && status !== stored.status && !TRANSITIONS[stored.status].includes(status)) {
@@ -585,5 +591,5 @@ function compare(a: string, b: string): number {
 
 /** Opens a store on `options.database`, or on a new empty Database. */
 export function createThirdPartyStore(options: ThirdPartyStoreOptions = {}): IWorkflowStore {
-  return new ThirdPartyStore(options.database ?? new Database());
+  return new ThirdPartyStore(options.database ?? new Database(), options.plantedBug);
 }
