@@ -76,7 +76,7 @@ async function checkAmber(page: Page): Promise<void> {
   const chip = page.locator('#matrix a.rule', { hasText: 'WF-OUT-4' }).first();
   await chip.click();
   assert.equal(new URL(page.url()).hash, '#wf-out-4');
-  assert.match(await page.locator('#wf-out-4').innerText(), /WF-OUT-4 \(SHOULD\)/);
+  assert.match(await page.locator('#wf-out-4').innerText(), /WF-OUT-4 \(SHOULD, since 1\.0\)/);
 }
 
 it('the report shows the right counts, and a failed cell links to its failure', {
@@ -139,6 +139,55 @@ it('the report shows the right counts, and a failed cell links to its failure', 
       await checkCounts(page, mainSummary);
       await page.screenshot({ path: path.join(PACKAGE_ROOT, 'reports', 'index.png'), fullPage: false });
     }
+  } finally {
+    await browser.close();
+  }
+});
+
+it('a store judged by an older contract: its version in the header, later cells and the upgrade section', {
+  skip,
+  timeout: 300_000,
+}, async () => {
+  const reportDir = path.join(PACKAGE_ROOT, 'reports', 'browser-check-versions');
+  const column = 'third-party-1.0';
+  const summary = await runConformance({
+    store: path.join(PACKAGE_ROOT, 'test', 'third-party', '1.0', 'conformance.ts'),
+    tags: '@REQ-CONTRACT-UPDATE-EVENT or @REQ-CONTRACT-SEQUENCE',
+    reportDir,
+    log: () => {},
+  });
+  assert.ok(summary.success, 'judged by 1.0, the 1.0-era store passes');
+  const later = summary.requirements.flatMap((r) => r.scenarios).filter((s) => s.cells[column]?.status === 'later');
+  assert.ok(later.length >= 5);
+  const browser = await launch();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(pathToFileURL(path.join(reportDir, 'index.html')).href);
+    await checkCounts(page, summary);
+    const contract = page.locator(`#contracts tr[data-column="${column}"]`);
+    assert.ok(await contract.isVisible());
+    assert.match(await contract.innerText(), /declares 1\.0[\s\S]*judged by 1\.0/);
+    assert.match(await page.locator('#contracts caption').innerText(), /latest: 1\.1/);
+    const cells = page.locator(`#matrix td.cell[data-column="${column}"][data-status="later"]`);
+    assert.equal(await cells.count(), later.length);
+    const failing = page.locator('#matrix td.cell.later.would-fail a').first();
+    assert.match(await failing.innerText(), /after 1\.0: would fail/);
+    assert.notEqual(
+      await style(page, '#matrix td.cell.later[data-status]', 'background-color'),
+      await style(page, '#matrix td.cell.passed[data-status]', 'background-color'),
+    );
+    await failing.click();
+    assert.equal(new URL(page.url()).hash, `#upgrade-${column}`);
+    const upgrade = page.locator('#upgrade');
+    assert.ok(await upgrade.isVisible());
+    assert.match(await upgrade.locator('h2').innerText(), /Upgrade to 1\.1/);
+    const row = upgrade.locator('tr[data-rule="WF-UPD-4"]');
+    assert.equal(await row.getAttribute('data-would'), 'fail');
+    await row.locator('a.rule').click();
+    assert.equal(new URL(page.url()).hash, '#wf-upd-4');
+    assert.match(await page.locator('#wf-upd-4').innerText(), /WF-UPD-4 \(MUST, since 1\.1\)/);
+    assert.ok(await page.locator('#markings').isVisible(), 'the legend names the later marking');
+    await page.screenshot({ path: path.join(reportDir, 'index.png'), fullPage: false });
   } finally {
     await browser.close();
   }
