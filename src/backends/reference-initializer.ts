@@ -38,13 +38,16 @@ interface Scratch {
   settings?: BackendSettings;
 }
 
-/** A temporary directory made on first use and removed at the end. */
+/**
+ * A temporary directory made on first use and removed at the end: under WFSTORE_SCRATCH_DIR when set (the
+ * conformance matrix sets it, see src/conformance/scratch.ts), else under the temp directory.
+ */
 function scratchDirectory(prefix: string) {
   let root: string | undefined;
   let count = 0;
   return {
     async next(): Promise<string> {
-      root ??= await fs.mkdtemp(path.join(os.tmpdir(), prefix));
+      root ??= await fs.mkdtemp(path.join(process.env.WFSTORE_SCRATCH_DIR || os.tmpdir(), prefix));
       return path.join(root, `store-${++count}`);
     },
     async removeAll(): Promise<void> {

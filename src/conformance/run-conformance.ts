@@ -24,6 +24,7 @@ import {
 import { type ColumnOutcome, runColumn } from './run-column.js';
 import { loadRules } from './clauses.js';
 import { loadScenarios, type ScenarioRow } from './scenarios.js';
+import { SCRATCH_VARIABLE, scratchRoot } from './scratch.js';
 import { summarize } from '../report/summarize.js';
 import { reportToGitHub } from '../report/render/github.js';
 import { loadBaseline } from '../report/baseline.js';
@@ -201,7 +202,13 @@ export async function runConformance(options: ConformanceOptions = {}): Promise<
   }
 
   const env: NodeJS.ProcessEnv = { ...(options.env ?? process.env), FORCE_COLOR: '0' };
-  const postgres = await provisionPostgresColumns(columns, env, log);
+  const scratch = await scratchRoot(env);
+  env[SCRATCH_VARIABLE] = scratch.dir;
+  log(`conformance: scratch stores in ${scratch.dir} (${scratch.reason})`);
+  const postgres = await provisionPostgresColumns(columns, env, log).catch(async (error: unknown) => {
+    await scratch.remove();
+    throw error;
+  });
   const stopping = interruption(options.signal, log);
   try {
     log(`conformance: ${rows.length} scenarios × ${columns.map((c) => c.name).join(', ')}; reports in ${reportDir}`);
@@ -233,6 +240,7 @@ export async function runConformance(options: ConformanceOptions = {}): Promise<
   } finally {
     stopping.dispose();
     await postgres?.stop();
+    await scratch.remove();
   }
 }
 
