@@ -12,7 +12,7 @@ import { type BackendName, backendNamed } from './registry.js';
 import type { DeterminismOptions, IWorkflowStore, JsonObject } from '../contract/types.js';
 import type { StoreTestInitializer } from '../conformance/initializer.js';
 import type { ProvisionedPostgres } from '../testing/postgres/provision.js';
-import type { ThrowawaySchemas } from '../testing/postgres/schemas.js';
+import type { ReusedSchemas } from '../testing/postgres/schema-pool.js';
 
 export type StoreLocation =
   | { backend: 'filesystem'; artifactsDir: string }
@@ -33,6 +33,8 @@ interface Scratch {
   setUp?: () => Promise<void>;
   tearDown?: () => Promise<void>;
   newLocation: () => Promise<StoreLocation>;
+  /** Called once a store has opened a new location. */
+  opened?: (location: StoreLocation) => Promise<void>;
   remove: (location: StoreLocation) => Promise<void>;
   /** Options every test store of this backend is opened with. */
   settings?: BackendSettings;
@@ -74,10 +76,11 @@ const SCRATCH: Record<BackendName, (log: (line: string) => void) => Scratch> = {
       tearDown: () => dirs.removeAll(),
     };
   },
-  // One server for all stores (URL, container or embedded), one schema per store, dropped afterwards.
+  // One server for all stores (URL, container or embedded), one schema per store: emptied and reused by a
+  // later store when it is as fresh, else dropped (src/testing/postgres/schema-pool.ts).
   postgres(log) {
     let server: ProvisionedPostgres | undefined;
-    let schemas: ThrowawaySchemas | undefined;
+    let schemas: ReusedSchemas | undefined;
     const ready = () => {
       if (server === undefined || schemas === undefined) throw new Error('postgres: beforeAll() has not run');
       return { server, schemas };
@@ -85,9 +88,9 @@ const SCRATCH: Record<BackendName, (log: (line: string) => void) => Scratch> = {
     return {
       async setUp() {
         const { provisionPostgres } = await import('../testing/postgres/provision.js');
-        const { ThrowawaySchemas } = await import('../testing/postgres/schemas.js');
+        const { ReusedSchemas } = await import('../testing/postgres/schema-pool.js');
         server = await provisionPostgres({ log });
-        schemas = new ThrowawaySchemas(server.connectionString);
+        schemas = new ReusedSchemas(server.connectionString);
       },
       async tearDown() {
         await schemas?.end();
@@ -97,9 +100,10 @@ const SCRATCH: Record<BackendName, (log: (line: string) => void) => Scratch> = {
       newLocation: async () => ({
         backend: 'postgres',
         connectionString: ready().server.connectionString,
-        schema: ready().schemas.newName(),
+        schema: ready().schemas.take(),
       }),
-      remove: (l) => ready().schemas.drop((l as { schema: string }).schema),
+      opened: (l) => ready().schemas.opened((l as { schema: string }).schema),
+      remove: (l) => ready().schemas.release((l as { schema: string }).schema),
       settings: { maxConnections: 4 },
     };
   },
@@ -153,7 +157,9 @@ export function referenceBackend(
     afterAll: scratch.tearDown,
     async createStore(options: DeterminismOptions = {}) {
       const location = await scratch.newLocation();
-      return track(await open(location, options), { location, options });
+      const store = await open(location, options);
+      await scratch.opened?.(location);
+      return track(store, { location, options });
     },
     async reopenStore(store) {
       const entry = entryOf(store);
