@@ -94,6 +94,7 @@ export async function runColumn(column: ColumnRun, options: ColumnRunOptions): P
   });
   const stop = () => child.kill('SIGTERM');
   options.signal?.addEventListener('abort', stop, { once: true });
+  if (options.signal?.aborted) stop();
   const exitCode = await new Promise<number>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code) => resolve(code ?? 1));

@@ -25,6 +25,7 @@ import { type ColumnOutcome, runColumn } from './run-column.js';
 import { loadRules } from './clauses.js';
 import { loadScenarios, type ScenarioRow } from './scenarios.js';
 import { SCRATCH_VARIABLE, scratchRoot } from './scratch.js';
+import { type BundledWorkers, bundleWorkers, fromSource, WORKERS_VARIABLE } from './support/worker-bundle.js';
 import { summarize } from '../report/summarize.js';
 import { reportToGitHub } from '../report/render/github.js';
 import { loadBaseline } from '../report/baseline.js';
@@ -171,6 +172,8 @@ function interruption(signal: AbortSignal | undefined, log: (line: string) => vo
   signal?.addEventListener('abort', () => stop('stopped by the caller'), { once: true });
   return {
     signal: controller.signal,
+    /** Stops the columns without a message (the run failed; its error says why). */
+    abort: () => controller.abort(),
     dispose() {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
@@ -205,22 +208,32 @@ export async function runConformance(options: ConformanceOptions = {}): Promise<
   const scratch = await scratchRoot(env);
   env[SCRATCH_VARIABLE] = scratch.dir;
   log(`conformance: scratch stores in ${scratch.dir} (${scratch.reason})`);
-  const postgres = await provisionPostgresColumns(columns, env, log).catch(async (error: unknown) => {
-    await scratch.remove();
-    throw error;
-  });
   const stopping = interruption(options.signal, log);
+  let workers: BundledWorkers | undefined;
+  let postgres: PostgresServers | undefined;
   try {
+    workers = await compiledWorkers(columns, log);
+    if (workers !== undefined) env[WORKERS_VARIABLE] = workers.dir;
+    // The PostgreSQL server starts while the columns that need no server run: only reference columns other
+    // than postgres start at once (an initializer module may read WFSTORE_PG_URL).
+    const provisioning = provisionPostgresColumns(columns, env, log).then((servers) => (postgres = servers));
+    provisioning.catch(() => stopping.abort());
+    const needsServer = (column: Column) => column.kind !== 'reference' || runsPostgres(column);
     log(`conformance: ${rows.length} scenarios × ${columns.map((c) => c.name).join(', ')}; reports in ${reportDir}`);
     const worldParameters = {
       callTimeoutMs: options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
       properties: { ...options.properties, replay: replayCommand(options) },
     };
-    const outcomes = await Promise.all(
-      columns.map((column) =>
-        runWithProgress(column, rows, { reportDir, env, options, log, worldParameters, signal: stopping.signal }),
-      ),
-    );
+    const context = { reportDir, env, options, log, worldParameters, signal: stopping.signal };
+    const running = columns.map(async (column) => {
+      if (needsServer(column)) await provisioning;
+      return runWithProgress(column, rows, context);
+    });
+    // A server that fails to start fails the run, once the columns already running have stopped.
+    const settled = await Promise.allSettled([provisioning, ...running]);
+    const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failure !== undefined) throw failure.reason;
+    const outcomes = settled.slice(1).map((r) => (r as PromiseFulfilledResult<ColumnOutcome>).value);
     const summarized = summarize({
       rows,
       columns,
@@ -240,7 +253,22 @@ export async function runConformance(options: ConformanceOptions = {}): Promise<
   } finally {
     stopping.dispose();
     await postgres?.stop();
+    await workers?.remove();
     await scratch.remove();
+  }
+}
+
+/**
+ * The workers of the multi-process scenarios compiled for this run, when the harness runs from its source
+ * and a column runs them; undefined otherwise, or when compiling fails (the workers then run through tsx).
+ */
+async function compiledWorkers(columns: readonly Column[], log: (line: string) => void) {
+  if (!fromSource || !columns.some((c) => c.capabilities.multiProcess !== undefined)) return undefined;
+  try {
+    return await bundleWorkers();
+  } catch (error) {
+    log(`conformance: the workers run through tsx (compiling them failed: ${(error as Error).message})`);
+    return undefined;
   }
 }
 
