@@ -4,6 +4,7 @@
 import { parse as parseTagExpression } from '@cucumber/tag-expressions';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { backendNamed } from '../backends/registry.js';
 import { loadDriver } from '../backends/load-driver.js';
 import { DEFAULT_CALL_TIMEOUT_MS } from './support/call-guard.js';
@@ -212,7 +213,7 @@ export async function runConformance(options: ConformanceOptions = {}): Promise<
   let workers: BundledWorkers | undefined;
   let postgres: PostgresServers | undefined;
   try {
-    workers = await compiledWorkers(columns, log);
+    workers = await compiledHarness(log);
     if (workers !== undefined) env[WORKERS_VARIABLE] = workers.dir;
     // The PostgreSQL server starts while the columns that need no server run: only reference columns other
     // than postgres start at once (an initializer module may read WFSTORE_PG_URL).
@@ -224,7 +225,15 @@ export async function runConformance(options: ConformanceOptions = {}): Promise<
       callTimeoutMs: options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
       properties: { ...options.properties, replay: replayCommand(options) },
     };
-    const context = { reportDir, env, options, log, worldParameters, signal: stopping.signal };
+    const context = {
+      reportDir,
+      env,
+      options,
+      log,
+      worldParameters,
+      signal: stopping.signal,
+      config: workers?.config,
+    };
     const running = columns.map(async (column) => {
       if (needsServer(column)) await provisioning;
       return runWithProgress(column, rows, context);
@@ -259,15 +268,19 @@ export async function runConformance(options: ConformanceOptions = {}): Promise<
 }
 
 /**
- * The workers of the multi-process scenarios compiled for this run, when the harness runs from its source
- * and a column runs them; undefined otherwise, or when compiling fails (the workers then run through tsx).
+ * The step definitions and the workers of the multi-process scenarios compiled for this run, when the harness
+ * runs from its source; undefined otherwise, or when compiling fails (they then run through tsx).
  */
-async function compiledWorkers(columns: readonly Column[], log: (line: string) => void) {
-  if (!fromSource || !columns.some((c) => c.capabilities.multiProcess !== undefined)) return undefined;
+async function compiledHarness(log: (line: string) => void) {
+  if (!fromSource) return undefined;
   try {
-    return await bundleWorkers();
+    const config = path.join(PACKAGE_ROOT, 'cucumber.js');
+    const { default: profiles } = (await import(pathToFileURL(config).href)) as {
+      default: () => Promise<{ base: { paths: string[] } }>;
+    };
+    return await bundleWorkers(PACKAGE_ROOT, (await profiles()).base.paths);
   } catch (error) {
-    log(`conformance: the workers run through tsx (compiling them failed: ${(error as Error).message})`);
+    log(`conformance: the steps and workers run through tsx (compiling them failed: ${(error as Error).message})`);
     return undefined;
   }
 }
@@ -303,6 +316,7 @@ async function runWithProgress(
     log: (line: string) => void;
     worldParameters: Record<string, unknown>;
     signal: AbortSignal;
+    config: string | undefined;
   },
 ): Promise<ColumnOutcome> {
   const expected = rows.filter((r) => column.notApplicable(r) === undefined).length;
@@ -319,6 +333,7 @@ async function runWithProgress(
     name: context.options.name,
     worldParameters: context.worldParameters,
     signal: context.signal,
+    config: context.config,
     onScenario: (_key, result) => {
       done++;
       if (result.status === 'failed') {

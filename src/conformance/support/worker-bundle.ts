@@ -1,7 +1,9 @@
-// The child-process workers (append, reader, engine) compiled once per matrix run into plain ES modules, when
-// the harness runs from its TypeScript source: a worker then starts as `node worker.mjs` instead of loading
-// tsx and every source file through it, which costs each spawn most of a second of CPU. Packages stay
-// outside the bundle, so the bundle goes in node_modules/.cache, where they resolve as from the source.
+// The harness compiled once per matrix run into plain ES modules, when it runs from its TypeScript source:
+// the child-process workers (append, reader, engine), and the step definitions with a cucumber config that
+// imports them. A worker then starts as `node worker.mjs`, and a column's cucumber without tsx, instead of
+// loading tsx and every source file through its loader thread, which costs each worker most of a second of
+// CPU and each column over one. Packages stay outside the bundle, so it goes in node_modules/.cache, where
+// they resolve as they do from the source.
 
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -18,6 +20,8 @@ export const fromSource = import.meta.url.endsWith('.ts');
 
 export interface BundledWorkers {
   dir: string;
+  /** A cucumber config (its default profile: the features, and the compiled steps) for `--config`. */
+  config: string;
   remove(): Promise<void>;
 }
 
@@ -32,31 +36,63 @@ function nodeModulesOf(file: string): string {
   return dir;
 }
 
-/** Compiles the workers into a new folder under node_modules/.cache/wfstore-workers. */
-export async function bundleWorkers(): Promise<BundledWorkers> {
+/** Every .ts file under `dir` and its subfolders, sorted: the step definitions the base profile imports. */
+async function typeScriptFiles(dir: string): Promise<string[]> {
+  const names = (await fs.readdir(dir, { recursive: true })) as string[];
+  return names
+    .filter((name) => name.endsWith('.ts'))
+    .map((name) => path.join(dir, name))
+    .sort();
+}
+
+/**
+ * Compiles the workers and the step definitions into a new folder under node_modules/.cache/wfstore-workers.
+ * `features` are the feature paths of the cucumber config's base profile, relative to the package root.
+ */
+export async function bundleWorkers(packageRoot: string, features: readonly string[]): Promise<BundledWorkers> {
   const esbuild = await import('esbuild');
   const here = path.dirname(fileURLToPath(import.meta.url));
+  const steps = await typeScriptFiles(path.join(packageRoot, 'steps'));
   const cache = path.join(nodeModulesOf(fileURLToPath(import.meta.resolve('esbuild'))), '.cache', 'wfstore-workers');
   await fs.mkdir(cache, { recursive: true });
   const dir = await fs.mkdtemp(path.join(cache, 'run-'));
   const remove = () => fs.rm(dir, { recursive: true, force: true });
+  const common = {
+    bundle: true,
+    packages: 'external',
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    logLevel: 'silent',
+  } as const;
+  const config = path.join(dir, 'cucumber.mjs');
   try {
-    await esbuild.build({
-      entryPoints: WORKERS.map((name) => path.join(here, `${name}.ts`)),
-      outdir: dir,
-      outExtension: { '.js': '.mjs' },
-      bundle: true,
-      packages: 'external',
-      format: 'esm',
-      platform: 'node',
-      target: 'node20',
-      logLevel: 'silent',
-    });
+    await Promise.all([
+      esbuild.build({
+        ...common,
+        entryPoints: WORKERS.map((name) => path.join(here, `${name}.ts`)),
+        outdir: dir,
+        outExtension: { '.js': '.mjs' },
+      }),
+      esbuild.build({
+        ...common,
+        sourcemap: 'inline', // the steps' failures, in the reports, name .ts lines
+        stdin: {
+          contents: steps.map((file) => `import ${JSON.stringify(file)};`).join('\n'),
+          resolveDir: packageRoot,
+          sourcefile: 'steps.ts',
+          loader: 'ts',
+        },
+        outfile: path.join(dir, 'steps.mjs'),
+      }),
+    ]);
+    const profile = { paths: features, import: [path.join(dir, 'steps.mjs')] };
+    await fs.writeFile(config, `export default ${JSON.stringify(profile, null, 2)};\n`);
   } catch (error) {
     await remove();
     throw error;
   }
-  return { dir, remove };
+  return { dir, config, remove };
 }
 
 /** The compiled worker in `dir`, as a path for `node`. */
