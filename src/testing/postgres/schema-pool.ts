@@ -100,11 +100,10 @@ export class ReusedSchemas {
     const client = await this.admin.connect();
     let ok = false;
     try {
-      await client.query('BEGIN');
-      // The harness's own clean-up: no need to wait for its commit to be flushed (the store's commits are
-      // unaffected). A server that crashes ends the run anyway.
-      await client.query('SET LOCAL synchronous_commit = off');
-      for (const table of TABLES) await client.query(`DELETE FROM ${quote(schema)}.${table}`);
+      // One round trip. The harness's own clean-up need not wait for its commit to be flushed (the store's
+      // commits are unaffected); a server that crashes ends the run anyway.
+      const deletes = TABLES.map((table) => `DELETE FROM ${quote(schema)}.${table};`).join(' ');
+      await client.query(`BEGIN; SET LOCAL synchronous_commit = off; ${deletes}`);
       ok = (await this.shape(client, schema)) === this.fresh;
       await client.query(ok ? 'COMMIT' : 'ROLLBACK');
       return ok;
