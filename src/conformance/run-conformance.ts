@@ -213,12 +213,12 @@ export async function runConformance(options: ConformanceOptions = {}): Promise<
   let workers: BundledWorkers | undefined;
   let postgres: PostgresServers | undefined;
   try {
-    workers = await compiledHarness(log);
-    if (workers !== undefined) env[WORKERS_VARIABLE] = workers.dir;
-    // The PostgreSQL server starts while the columns that need no server run: only reference columns other
-    // than postgres start at once (an initializer module may read WFSTORE_PG_URL).
+    // The PostgreSQL server starts while the harness compiles and the columns that need no server run: only
+    // reference columns other than postgres start without it (an initializer module may read WFSTORE_PG_URL).
     const provisioning = provisionPostgresColumns(columns, env, log).then((servers) => (postgres = servers));
     provisioning.catch(() => stopping.abort());
+    workers = await compiledHarness(log);
+    if (workers !== undefined) env[WORKERS_VARIABLE] = workers.dir;
     const needsServer = (column: Column) => column.kind !== 'reference' || runsPostgres(column);
     log(`conformance: ${rows.length} scenarios × ${columns.map((c) => c.name).join(', ')}; reports in ${reportDir}`);
     const worldParameters = {
