@@ -21,7 +21,7 @@ export function openPool(source: PoolSource, bounds: Bounds): StorePool {
     connectionString: source.connectionString,
     max: source.maxConnections,
     connectionTimeoutMillis: bounds.connectTimeoutMs,
-    statement_timeout: bounds.statementTimeoutMs,
+    // No statement_timeout startup parameter: poolers refuse it; the store's deadline cancels instead.
     query_timeout: bounds.queryTimeoutMs,
   });
   // An idle connection that breaks (server restart) is reported here; without a listener it would crash
