@@ -76,7 +76,7 @@ const CANCEL_REQUEST_CODE = 80_877_102;
 
 /**
  * Sends PostgreSQL's cancel request for the statement `client` is running: a new connection to the same host
- * and port that carries 16 bytes and is closed by the server. PostgreSQL and PgBouncer both accept it without
+ * and port that carries 16 bytes, closed by the server once it has acted. PostgreSQL and PgBouncer both accept it without
  * authentication or TLS. Resolves once sent; never rejects (a cancel that cannot be sent leaves the client's
  * own bound to end the wait).
  */
@@ -94,7 +94,10 @@ export function sendCancel(client: pg.ClientBase, connectTimeoutMs = SERVER_ANSW
         ? net.connect(`${host}/.s.PGSQL.${port}`)
         : net.connect({ host: host || 'localhost', port });
     socket.setTimeout(connectTimeoutMs, () => socket.destroy());
-    socket.on('connect', () => socket.end(request));
+    // As libpq does: send, then wait for the other end to close. (PgBouncer 1.18 exits with "bad client
+    // state" when a cancel connection is half-closed before it has forwarded the request.)
+    socket.on('connect', () => socket.write(request));
+    socket.on('end', () => socket.destroy());
     socket.on('error', () => {});
     socket.on('close', () => resolve());
   });
