@@ -9,6 +9,9 @@ import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { createPostgresStore, type PostgresStoreOptions } from '../../src/backends/postgres/index.js';
 import type { IWorkflowStore } from '../../src/contract/types.js';
+import { referenceColumn } from '../../src/conformance/columns.js';
+import { StoreOpenError } from '../../src/contract/errors.js';
+import { parsePostgresVia, withPostgresVia } from '../../src/testing/postgres/columns.js';
 import { findPgBouncer, type PgBouncer, startPgBouncer } from '../../src/testing/postgres/pgbouncer.js';
 import { rejectsWith } from '../support/assertions.js';
 import { closeTestServer, openTestServer, type TestServer } from '../support/postgres-server.js';
@@ -19,6 +22,40 @@ const missing = await findPgBouncer().then(
 );
 if (missing !== undefined && process.env.WFSTORE_REQUIRE_PGBOUNCER === '1') throw new Error(missing);
 const skip = missing ?? false;
+
+describe('--postgres-via and the statements option', () => {
+  it('parses ways in order and refuses unknown or repeated ones', () => {
+    assert.deepEqual(parsePostgresVia('pgbouncer,direct'), ['pgbouncer', 'direct']);
+    assert.throws(() => parsePostgresVia('direct,pgpool'), /"pgpool" is not a way to reach PostgreSQL/);
+    assert.throws(() => parsePostgresVia('direct,direct'), /direct is given twice/);
+  });
+
+  it('replaces the postgres column by one per way, named postgres and postgres-pgbouncer', () => {
+    const capabilities = { clock: true, ids: true, reopen: true, multiProcess: undefined };
+    const columns = ['sqlite', 'postgres'].map((n) => referenceColumn(n, capabilities, ['sqlite', 'postgres']));
+    const replaced = withPostgresVia(columns, ['direct', 'pgbouncer']);
+    assert.deepEqual(
+      replaced.map((c) => [c.name, c.postgresVia, c.worldParameters]),
+      [
+        ['sqlite', undefined, { backend: 'sqlite' }],
+        ['postgres', 'direct', { backend: 'postgres' }],
+        ['postgres-pgbouncer', 'pgbouncer', { backend: 'postgres' }],
+      ],
+    );
+    assert.throws(() => withPostgresVia(columns.slice(0, 1), ['pgbouncer']), /no postgres column/);
+  });
+
+  it('statements must be auto, named or unnamed: otherwise StoreOpenError before connecting', async () => {
+    await assert.rejects(
+      createPostgresStore({
+        connectionString: 'postgresql://nobody@127.0.0.1:1/none',
+        statements: 'prepared' as never,
+      }),
+      (error: unknown) =>
+        error instanceof StoreOpenError && /statements must be one of "auto", "named", "unnamed"/.test(error.message),
+    );
+  });
+});
 
 describe('postgres through PgBouncer (transaction mode, default_pool_size = 1, two stores)', { skip }, () => {
   let db: TestServer;
