@@ -10,6 +10,7 @@ import pg from 'pg';
 import { createPostgresStore, type PostgresStoreOptions } from '../../src/backends/postgres/index.js';
 import type { IWorkflowStore } from '../../src/contract/types.js';
 import { referenceColumn } from '../../src/conformance/columns.js';
+import { runConformance, UsageError } from '../../src/conformance/run-conformance.js';
 import { StoreOpenError } from '../../src/contract/errors.js';
 import { parsePostgresVia, withPostgresVia } from '../../src/testing/postgres/columns.js';
 import { findPgBouncer, type PgBouncer, startPgBouncer } from '../../src/testing/postgres/pgbouncer.js';
@@ -43,6 +44,18 @@ describe('--postgres-via and the statements option', () => {
       ],
     );
     assert.throws(() => withPostgresVia(columns.slice(0, 1), ['pgbouncer']), /no postgres column/);
+  });
+
+  it('without a pgbouncer binary, --postgres-via pgbouncer stops at once with the install line', async () => {
+    await assert.rejects(
+      runConformance({
+        backends: ['postgres'],
+        postgresVia: ['direct', 'pgbouncer'],
+        env: { ...process.env, WFSTORE_PGBOUNCER: '/nonexistent/pgbouncer' },
+        log: () => {},
+      }),
+      (error: unknown) => error instanceof UsageError && /apt-get install -y pgbouncer/.test(error.message),
+    );
   });
 
   it('statements must be auto, named or unnamed: otherwise StoreOpenError before connecting', async () => {
