@@ -164,4 +164,29 @@ describe('postgres through PgBouncer (transaction mode, default_pool_size = 1, t
       await holder.end();
     }
   });
+
+  it('a pooler gone mid-statement fails that call with BACKEND_FAILURE; the process goes on', {
+    timeout: 30_000,
+  }, async () => {
+    const own = await startPgBouncer({ upstream: db.server.connectionString });
+    const schema = db.schemas.newName();
+    schemas.push(schema);
+    const store = await createPostgresStore({ connectionString: own.connectionString, schema });
+    const holder = new pg.Client({ connectionString: db.server.connectionString });
+    await holder.connect();
+    try {
+      await store.createWorkflowRun({ id: 'r', workflow_name: 'w', user_message: '' });
+      await holder.query('BEGIN');
+      await holder.query(`SELECT 1 FROM ${schema}.workflow_runs WHERE id = 'r' FOR UPDATE`);
+      const blocked = rejectsWith(store.createWorkflowEvent({ run_id: 'r', event_type: 'blocked' }), 'BACKEND_FAILURE');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await own.stop(); // its connections end under the waiting statement
+      assert.match((await blocked).message, /Connection terminated|ECONNRESET/);
+      await holder.query('ROLLBACK');
+    } finally {
+      await holder.end();
+      await store.close();
+      await own.stop();
+    }
+  });
 });

@@ -2,7 +2,7 @@
 // atomicity comes from the statements themselves, not from client-side transactions. Appends that arrive
 // together share one statement (group.ts).
 
-import type { PoolClient, QueryResult, QueryResultRow } from 'pg';
+import type { QueryResult, QueryResultRow } from 'pg';
 import { runAlreadyExists, runNotFound, WorkflowStoreError } from '../../contract/errors.js';
 import { applyUpdate, checkUpdate } from '../../contract/decide.js';
 import { RUN_STATUSES, type JsonValue, type WorkflowEvent, type WorkflowRun } from '../../contract/types.js';
@@ -28,7 +28,7 @@ import { checkOutputs, checkPage, checkTail, joinedEvent, type Nullable, type Ou
 import { newRunValues, type RunRow, toRun } from '../sql/rows.js';
 import { AppendGroup, type BatchOutcome } from './group.js';
 import pg from './pg.js';
-import type { StorePool } from './pool.js';
+import { type Borrowed, borrow, type StorePool } from './pool.js';
 import type { Queries } from './queries.js';
 import type { StatementNaming } from './statements.js';
 import { type Bounds, deadlineQuery, explainTimeout, type TimedQuery } from './timeouts.js';
@@ -127,6 +127,15 @@ export class PostgresDriver implements StorageDriver {
     });
   }
 
+  /** A connection of the pool; waiting too long for one comes back saying which bound it hit. */
+  private async borrow(): Promise<Borrowed> {
+    try {
+      return await borrow(this.connections.pool);
+    } catch (error) {
+      throw explainTimeout(error, this.bounds);
+    }
+  }
+
   /**
    * One statement on a connection of the pool, under the deadline (timeouts.ts); a timeout comes back saying
    * which bound it hit. A connection on which a statement failed is dropped. A statement whose name did not
@@ -134,21 +143,16 @@ export class PostgresDriver implements StorageDriver {
    */
   private async query<R extends QueryResultRow>(statement: TimedQuery): Promise<QueryResult<R>> {
     const sent = this.naming.send(statement);
-    let client: PoolClient;
-    try {
-      client = await this.connections.pool.connect();
-    } catch (error) {
-      throw explainTimeout(error, this.bounds);
-    }
+    const { client, done } = await this.borrow();
     let spoiled = false;
     try {
       const result = await deadlineQuery<R>(client, sent, this.bounds, () => {
         spoiled = true;
       });
-      client.release(spoiled);
+      done(spoiled);
       return result;
     } catch (error) {
-      client.release(true);
+      done(true);
       if (this.naming.fallBack(error, sent.name !== undefined)) return this.query(statement);
       throw error;
     }
@@ -229,12 +233,7 @@ export class PostgresDriver implements StorageDriver {
    * the mode says so.
    */
   private async transaction<T>(work: (on: Send) => Promise<T>): Promise<T> {
-    let client: PoolClient;
-    try {
-      client = await this.connections.pool.connect();
-    } catch (error) {
-      throw explainTimeout(error, this.bounds);
-    }
+    const { client, done } = await this.borrow();
     let spoiled = false;
     let nameFailed: unknown;
     const on: Send = async <R extends QueryResultRow>(statement: TimedQuery | string) => {
@@ -267,7 +266,7 @@ export class PostgresDriver implements StorageDriver {
     } finally {
       // A connection whose transaction state is unknown (a timeout, a lost server) is not reused, nor one a
       // late cancel request may still reach.
-      client.release(again || spoiled || (failed !== undefined && !(failed instanceof WorkflowStoreError)));
+      done(again || spoiled || (failed !== undefined && !(failed instanceof WorkflowStoreError)));
     }
     return this.transaction(work);
   }

@@ -9,7 +9,7 @@ import { serverOf } from './descriptor.js';
 import { readDeterminismOptions } from '../factory-options.js';
 import { PostgresDriver } from './driver.js';
 import { type PostgresStoreOptions, readOptions } from './options.js';
-import { openPool, type StorePool } from './pool.js';
+import { borrow, openPool, type StorePool } from './pool.js';
 import { buildQueries } from './queries.js';
 import { postgresSchema } from './schema.js';
 import { StatementNaming } from './statements.js';
@@ -62,12 +62,12 @@ export async function verifyPostgresStore(
     }
     await prepareSchema(opener, session, dialect);
   });
-  const client = await connections.pool.connect();
+  const { client, done } = await borrow(connections.pool);
   try {
     const where = `schema "${schema}" on ${serverOf(connectionString)}`;
     return await verifySqlStore(postgresAccess(client, quoted, bounds, where), verify);
   } finally {
-    client.release(true);
+    done(true);
     await connections.end();
   }
 }
@@ -84,14 +84,14 @@ async function opened(
   use: (session: Session) => Promise<void>,
 ): Promise<void> {
   try {
-    const client = await connections.pool.connect();
+    const { client, done } = await borrow(connections.pool);
     const session = boundedSession(client, bounds);
     try {
       await use(session);
-      client.release(session.spoiled());
+      done(session.spoiled());
     } catch (error) {
       // A connection that failed mid-statement may still have a request in the air: never reuse it.
-      client.release(true);
+      done(true);
       throw error;
     }
   } catch (error) {
