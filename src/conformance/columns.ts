@@ -12,6 +12,8 @@ export interface Column extends ColumnRun {
   notApplicable(row: ScenarioRow): string | undefined;
   /** For a column of one server major (--postgres-versions): the major it runs on. */
   serverMajor?: number | undefined;
+  /** For a column of --postgres-via: how it reaches its server (straight, or through a pooler). */
+  serverVia?: 'direct' | 'pgbouncer' | undefined;
 }
 
 /** Tags that select what a scenario needs, and the capability it needs. */

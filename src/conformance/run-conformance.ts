@@ -140,7 +140,7 @@ async function chooseColumns(options: ConformanceOptions, cwd: string): Promise<
     columns.push(storeColumn(initializer.name, modulePath, capabilitiesOf(initializer), BACKEND_NAMES));
   }
   if (columns.length === 0) throw new UsageError('nothing to run: give --backends or --store');
-  return withServerColumns(columns, options);
+  return await withServerColumns(columns, options);
 }
 
 /** An option's value parsed, or a UsageError naming the option. */

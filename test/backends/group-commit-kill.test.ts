@@ -15,6 +15,7 @@ import type { IWorkflowStore, JsonValue } from '../../src/contract/types.js';
 import { openLocation, referenceAddress } from '../../src/conformance/support/open-location.js';
 import type { StoreLocation } from '../../src/conformance/reference-initializer.js';
 import { closeTestServer, openTestServer, type TestServer } from '../support/postgres-server.js';
+import { findPgBouncer, type PgBouncer, startPgBouncer } from '../../src/testing/postgres/pgbouncer.js';
 
 const WORKER = fileURLToPath(new URL('../support/many-runs-worker.ts', import.meta.url));
 const TRIALS = Number(process.env.WFSTORE_CRASH_TRIALS ?? 20);
@@ -126,11 +127,23 @@ async function trials(fresh: (trial: number) => Promise<StoreLocation>): Promise
   console.log(`killed ${TRIALS} times; events stored at each kill: ${stored.join(', ')} (of ${RUNS * EVENTS})`);
 }
 
+// Through PgBouncer when its binary is installed; required (a failure, not a skip) with WFSTORE_REQUIRE_PGBOUNCER=1.
+const noPgBouncer = await findPgBouncer().then(
+  () => false as const,
+  (error: Error) => error.message,
+);
+if (noPgBouncer !== false && process.env.WFSTORE_REQUIRE_PGBOUNCER === '1') throw new Error(noPgBouncer);
+
 describe('kill -9 of a writer under group commit', () => {
   const scratch = mkdtempSync(path.join(tmpdir(), 'wfstore-group-kill-'));
   let db: TestServer;
-  before(async () => (db = await openTestServer()));
+  let bouncer: PgBouncer | undefined;
+  before(async () => {
+    db = await openTestServer();
+    if (noPgBouncer === false) bouncer = await startPgBouncer({ upstream: db.server.connectionString });
+  });
   after(async () => {
+    await bouncer?.stop();
     await closeTestServer(db);
     rmSync(scratch, { recursive: true, force: true });
   });
@@ -145,5 +158,19 @@ describe('kill -9 of a writer under group commit', () => {
       connectionString: db.server.connectionString,
       schema: db.schemas.newName(),
     })),
+  );
+
+  it(
+    `PostgreSQL through PgBouncer (transaction mode): ${TRIALS} trials, 64 runs appending`,
+    {
+      timeout: 1_800_000,
+      skip: noPgBouncer,
+    },
+    () =>
+      trials(async () => ({
+        backend: 'postgres',
+        connectionString: bouncer!.connectionString,
+        schema: db.schemas.newName(),
+      })),
   );
 });
