@@ -9,7 +9,8 @@
 //     is written and every call in it fails with that error.
 // A lone writer waits for the microtasks already queued, and a batch of one takes no savepoint: 37 → 38-41 µs
 // per lone append at synchronous=NORMAL (a turn of the event loop, setImmediate, and the savepoint cost 44).
-// Across processes nothing changes: each batch takes the database's write lock up front.
+// Across processes nothing changes: each batch takes the database's write lock up front, waiting for it in
+// SQLite's busy handler (takeLongestSqliteLockWait measures that wait together with the commit).
 
 import type Database from 'better-sqlite3';
 
@@ -17,6 +18,18 @@ interface Job {
   work: () => unknown;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
+}
+
+let longestWaitMs = 0;
+
+/**
+ * The longest a batch of this process took from BEGIN IMMEDIATE to its commit since the last call, in ms:
+ * the wait for the database's write lock held by another process, plus the batch's own work and commit.
+ */
+export function takeLongestSqliteLockWait(): number {
+  const longest = longestWaitMs;
+  longestWaitMs = 0;
+  return longest;
 }
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
@@ -71,11 +84,14 @@ export class SqliteGroupCommit {
       return;
     }
     let outcomes: Outcome[];
+    const started = performance.now();
     try {
       outcomes = this.batch.immediate(jobs);
     } catch (error) {
       for (const job of jobs) job.reject(error); // the commit failed: none of these writes is stored
       return;
+    } finally {
+      longestWaitMs = Math.max(longestWaitMs, performance.now() - started);
     }
     jobs.forEach((job, i) => {
       const outcome = outcomes[i]!;
@@ -87,11 +103,14 @@ export class SqliteGroupCommit {
   /** A batch of one needs no savepoint: its own transaction rolls back alone. */
   private flushAlone(job: Job): void {
     let value: unknown;
+    const started = performance.now();
     try {
       value = this.alone.immediate(job.work);
     } catch (error) {
       job.reject(error);
       return;
+    } finally {
+      longestWaitMs = Math.max(longestWaitMs, performance.now() - started);
     }
     job.resolve(value);
   }
