@@ -87,6 +87,8 @@ export interface PhaseResult {
     longestStallMs: number;
     longestLockWaitMs: number;
     longestCrossProcessReadMs: number;
+    /** The longest its own event loop was late (the process not given the CPU, or blocked). */
+    longestLoopLagMs: number;
   }[];
   invariants: Invariant[];
 }
@@ -274,10 +276,24 @@ export function analysePhase(input: {
     const samples = mine.flatMap((inc) =>
       inc.lines
         .filter((l): l is Extract<JournalLine, { 0: 's' }> => l[0] === 's')
-        .map((l) => ({ gen: inc.generation, t: l[1], rss: l[2], sockets: l[5], lockWaitMs: l[6], readMs: l[7] })),
+        .map((l) => ({
+          gen: inc.generation,
+          t: l[1],
+          rss: l[2],
+          sockets: l[5],
+          lockWaitMs: l[6],
+          readMs: l[7],
+          lagMs: l[8] ?? 0,
+        })),
     );
     const longestLockWaitMs = Math.round(Math.max(0, ...samples.map((s) => s.lockWaitMs)));
     const longestCrossProcessReadMs = Math.round(Math.max(0, ...samples.map((s) => s.readMs)));
+    const longestLoopLagMs = Math.max(0, ...samples.map((s) => s.lagMs));
+    // A wait is the lock's only for the part the process could run: its own event loop's delay in that
+    // second (the CPU given to other processes) is taken off before comparing with the limit.
+    const lagDuring = (from: number, to: number) =>
+      Math.max(0, ...samples.filter((s) => s.t > from && s.t <= to + 1000).map((s) => s.lagMs));
+    const lockWaitBeyondLag: number = Math.max(0, ...samples.map((s) => s.lockWaitMs - s.lagMs));
     // The longest incarnation is the one whose memory is followed from minute 1.
     const spans = mine.map((inc) => {
       const ts = samples.filter((s) => s.gen === inc.generation).map((s) => s.t);
@@ -320,15 +336,23 @@ export function analysePhase(input: {
       const [from, to] = [acks[i - 1]!, acks[i]!];
       if (to - from <= longestStallMs || excused(from, to)) continue;
       longestStallMs = to - from;
-      if (longestStallMs > STALL_LIMIT_MS) {
+      if (longestStallMs - lagDuring(from, to) > STALL_LIMIT_MS) {
         const others = [...acksByWorker]
           .filter(([w]) => w !== worker)
           .some(([, a]) => a.some((t) => t > from && t < to));
-        if (others) stallViolations.push(`worker ${worker}: ${longestStallMs} ms at ${Math.round(from / 1000)} s`);
+        if (others) {
+          const lag = lagDuring(from, to);
+          stallViolations.push(
+            `worker ${worker}: ${longestStallMs} ms at ${Math.round(from / 1000)} s (own loop delay ${lag} ms)`,
+          );
+        }
       }
     }
-    if (longestLockWaitMs > STALL_LIMIT_MS)
-      stallViolations.push(`worker ${worker}: a lock wait of ${longestLockWaitMs} ms`);
+    if (lockWaitBeyondLag > STALL_LIMIT_MS) {
+      stallViolations.push(
+        `worker ${worker}: a lock wait ${Math.round(lockWaitBeyondLag)} ms beyond its own loop delay`,
+      );
+    }
     perWorker.push({
       worker,
       generations: mine.length,
@@ -337,6 +361,7 @@ export function analysePhase(input: {
       longestStallMs,
       longestLockWaitMs,
       longestCrossProcessReadMs,
+      longestLoopLagMs,
     });
   }
 

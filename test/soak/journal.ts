@@ -23,10 +23,20 @@ export type JournalLine =
   /** A run completed. */
   | ['d', run: string, t: PhaseTime]
   /**
-   * Each second: resident memory, heap, open descriptors, sockets, the longest lock wait and the longest read
-   * of another process's run in that second.
+   * Each second: resident memory, heap, open descriptors, sockets, the longest lock wait, the longest read of
+   * another process's run, and the longest delay of the process's own event loop (CPU starvation) in it.
    */
-  | ['s', t: PhaseTime, rss: number, heap: number, fds: number, sockets: number, lockWaitMs: number, readMs: number]
+  | [
+      's',
+      t: PhaseTime,
+      rss: number,
+      heap: number,
+      fds: number,
+      sockets: number,
+      lockWaitMs: number,
+      readMs: number,
+      loopLagMs: number,
+    ]
   /** The process is up (its first line) or ends cleanly (its last). */
   | ['up' | 'end', t: PhaseTime];
 

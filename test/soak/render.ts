@@ -108,14 +108,14 @@ function phaseSection(phase: PhaseResult): string {
         w.connections === null ? '–' : `${w.connections.minute1} → ${w.connections.end} (peak ${w.connections.peak})`;
       return (
         `<tr><td>${w.worker}</td><td>${w.generations}</td><td>${rss}</td><td>${conns}</td>` +
-        `<td>${w.longestStallMs} ms</td><td>${w.longestLockWaitMs} ms</td><td>${w.longestCrossProcessReadMs} ms</td></tr>`
+        `<td>${w.longestStallMs} ms</td><td>${w.longestLockWaitMs} ms</td><td>${w.longestCrossProcessReadMs} ms</td><td>${w.longestLoopLagMs} ms</td></tr>`
       );
     })
     .join('');
   return `<section><h2>${esc(title)}</h2>${chart(phase)}
 <ul class="inv">${invariants}</ul>${figures}
 <h3>Disruptions</h3><table><tr><th>at</th><th>what</th><th>server down / worker restarted after</th><th>callers saw</th><th>errors</th></tr>${disruptions}</table>
-<h3>Workers</h3><table><tr><th>worker</th><th>processes</th><th>RSS MiB from minute 1</th><th>connections (sockets) from minute 1</th><th>longest stall</th><th>longest lock wait</th><th>longest read of another's run</th></tr>${workers}</table></section>`;
+<h3>Workers</h3><table><tr><th>worker</th><th>processes</th><th>RSS MiB from minute 1</th><th>connections (sockets) from minute 1</th><th>longest stall</th><th>longest lock wait</th><th>longest read of another's run</th><th>longest event-loop delay</th></tr>${workers}</table></section>`;
 }
 
 export function renderSoak(report: SoakReport): string {

@@ -5,6 +5,7 @@
 // previous incarnation left.
 
 import { readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { isWorkflowStoreError } from '../../src/contract/errors.js';
 import type { IWorkflowStore, JsonValue } from '../../src/contract/types.js';
 import { WorkflowEngine } from '../../src/engine/engine.js';
@@ -128,11 +129,20 @@ async function carryOn(runId: string): Promise<'completed' | 'failed' | 'absent'
 /** The ops of this process whose outcome is unknown, by run (filled from the journal's own lines). */
 const unknownOps = new Map<string, string[]>();
 const opRun = new Map<string, string>();
+/** Runs whose creation was acknowledged (or found): only those are offered to other workers' readers. */
+const created = new Set<string>();
+const creates = new Set<string>();
 const originalWrite = journal.write.bind(journal);
 journal.write = (line: JournalLine) => {
-  if (line[0] === 'c') opRun.set(line[1], line[4]);
-  else if (line[0] === 'a') opRun.delete(line[1]);
+  if (line[0] === 'c') {
+    opRun.set(line[1], line[4]);
+    if (line[3] === 'create') creates.add(line[1]);
+  } else if (line[0] === 'a') {
+    if (creates.delete(line[1])) created.add(opRun.get(line[1])!);
+    opRun.delete(line[1]);
+  } else if (line[0] === 'v') created.add(line[1]);
   else if (line[0] === 'e') {
+    creates.delete(line[1]);
     const run = opRun.get(line[1]);
     opRun.delete(line[1]);
     if (line[5] && run !== undefined) unknownOps.set(run, [...(unknownOps.get(run) ?? []), line[1]]);
@@ -223,6 +233,9 @@ function leftBehind(): Map<number, { run: string; unknown: string[] }> {
 
 const active = new Map<number, string>();
 let longestRead = 0;
+// How late this process's own timers run (CPU starvation on a loaded machine), to tell it from lock waits.
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
 
 async function readOthers(): Promise<void> {
   while (!stopping) {
@@ -265,19 +278,14 @@ function descriptors(): { fds: number; sockets: number } {
 const sampler = setInterval(() => {
   const { fds, sockets } = descriptors();
   const memory = process.memoryUsage();
-  journal.write([
-    's',
-    journal.now(),
-    memory.rss,
-    memory.heapUsed,
-    fds,
-    sockets,
-    lockWaitProbe(config.backend),
-    longestRead,
-  ]);
+  const lag = Math.round(loopDelay.max / 1e6);
+  loopDelay.reset();
+  const lockWait = lockWaitProbe(config.backend);
+  journal.write(['s', journal.now(), memory.rss, memory.heapUsed, fds, sockets, lockWait, longestRead, lag]);
   longestRead = 0;
   try {
-    writeFileSync(activeFile(config.dir, config.worker), JSON.stringify([...active.values()]));
+    const readable = [...active.values()].filter((run) => created.has(run));
+    writeFileSync(activeFile(config.dir, config.worker), JSON.stringify(readable));
   } catch {
     // the phase directory is being removed
   }
@@ -298,6 +306,8 @@ async function slot(index: number): Promise<void> {
   }
   while (!stopping) {
     const runId = `w${config.worker}g${config.generation}s${index}n${++n}`;
+    const before = active.get(index);
+    if (before !== undefined) created.delete(before);
     active.set(index, runId);
     if (!(await drive(runId, true))) continue; // never created: the next id
   }
