@@ -205,6 +205,10 @@ export class PostgresDriver implements StorageDriver {
   /** `work` in one transaction on one connection: committed when it returns, rolled back when it throws. */
   private async transaction<T>(work: (on: Send) => Promise<T>): Promise<T> {
     const client = await this.connections.pool.connect();
+    // A checked-out connection that breaks between two statements (a server restart) says so with an 'error'
+    // event, which would end the process unheard; the next statement fails with it instead.
+    const broken = () => {};
+    client.on('error', broken);
     const on: Send = async <R extends QueryResultRow>(statement: TimedQuery | string) => {
       // BEGIN and COMMIT carry the client's bound too: a frozen server must not hold the call forever.
       const query =
@@ -227,6 +231,7 @@ export class PostgresDriver implements StorageDriver {
       throw error;
     } finally {
       // A connection whose transaction state is unknown (a timeout, a lost server) is not reused.
+      client.off('error', broken);
       client.release(failed !== undefined && !(failed instanceof WorkflowStoreError));
     }
   }
