@@ -27,6 +27,10 @@ export function openPool(source: PoolSource, bounds: Bounds): StorePool {
   // An idle connection that breaks (server restart) is reported here; without a listener it would crash
   // the process. The pool drops it and the next call connects afresh.
   pool.on('error', () => {});
+  // A connection that breaks while checked out (a restart mid-call) may report it more than once, and pg's
+  // pool listens only for the first: the others would crash the process. Every connection the store's pool
+  // makes listens for good; the calls on it fail with the error all the same.
+  pool.on('connect', (client) => client.on('error', () => {}));
   return { pool, end: () => pool.end() };
 }
 
