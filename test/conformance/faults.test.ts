@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { ConformanceSummary } from '../../src/report/summary.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const fixture = (name: string) => path.join(ROOT, 'test', 'harness', 'fixtures', `${name}.ts`);
+const fixture = (name: string) => path.join(ROOT, 'test', 'conformance', 'fixtures', `${name}.ts`);
 
 interface Ran {
   code: number | null;

@@ -5,14 +5,14 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import pg from 'pg';
-import { createPostgresStore } from '../../src/backends/postgres/index.js';
-import { readOptions } from '../../src/backends/postgres/options.js';
-import { StoreOpenError } from '../../src/contract/errors.js';
-import type { IWorkflowStore } from '../../src/contract/types.js';
-import { provisionPostgres, type ProvisionedPostgres } from '../../src/testing/postgres/provision.js';
-import { ThrowawaySchemas } from '../../src/testing/postgres/schemas.js';
-import { rejectsWith } from '../support/assertions.js';
-import { startFreezableProxy, type FreezableProxy } from '../support/tcp-proxy.js';
+import { createPostgresStore } from '../../../src/backends/postgres/index.js';
+import { readOptions } from '../../../src/backends/postgres/options.js';
+import { StoreOpenError } from '../../../src/contract/errors.js';
+import type { IWorkflowStore } from '../../../src/contract/types.js';
+import { provisionPostgres, type ProvisionedPostgres } from '../../../src/testing/postgres/provision.js';
+import { ThrowawaySchemas } from '../../../src/testing/postgres/schemas.js';
+import { rejectsWith } from '../../support/assertions.js';
+import { startFreezableProxy, type FreezableProxy } from '../../support/tcp-proxy.js';
 
 // Small bounds so the tests are quick; SLACK is for a busy machine, not a measure of speed.
 const CONNECT_MS = 300;

@@ -5,13 +5,13 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
-import { createFilesystemStore } from '../../src/backends/filesystem/index.js';
-import { eventLine } from '../../src/backends/filesystem/log/line-format.js';
-import { nodeFileText } from '../../src/backends/filesystem/view/node-files.js';
-import type { IWorkflowStore, JsonValue } from '../../src/contract/types.js';
-import { parseCreateEvent } from '../../src/contract/validation.js';
-import { ManualClock } from '../../src/conformance/support/clock.js';
-import { refusedAtOpen } from '../support/assertions.js';
+import { createFilesystemStore } from '../../../src/backends/filesystem/index.js';
+import { eventLine } from '../../../src/backends/filesystem/log/line-format.js';
+import { nodeFileText } from '../../../src/backends/filesystem/view/node-files.js';
+import type { IWorkflowStore, JsonValue } from '../../../src/contract/types.js';
+import { parseCreateEvent } from '../../../src/contract/validation.js';
+import { ManualClock } from '../../../src/conformance/support/clock.js';
+import { refusedAtOpen } from '../../support/assertions.js';
 
 describe('filesystem backend on disk', () => {
   let root: string;

@@ -7,12 +7,12 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { sqlite } from '../../src/backends/sqlite/descriptor.js';
-import { createSqliteStore, verifySqliteStore } from '../../src/backends/sqlite/index.js';
-import { MIGRATIONS } from '../../src/backends/sqlite/schema.js';
-import { eventChecksum, type StoredEventRow } from '../../src/backends/sql/checksum.js';
-import { StoreOpenError } from '../../src/contract/errors.js';
-import { type DamageTarget, describeDamageOnCalls, describeDamageOnVerify, LOG } from '../support/damage.js';
+import { sqlite } from '../../../src/backends/sqlite/descriptor.js';
+import { createSqliteStore, verifySqliteStore } from '../../../src/backends/sqlite/index.js';
+import { MIGRATIONS } from '../../../src/backends/sqlite/schema.js';
+import { eventChecksum, type StoredEventRow } from '../../../src/backends/sql/checksum.js';
+import { StoreOpenError } from '../../../src/contract/errors.js';
+import { type DamageTarget, describeDamageOnCalls, describeDamageOnVerify, LOG } from '../../support/damage.js';
 
 let root: string;
 let n = 0;

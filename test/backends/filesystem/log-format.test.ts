@@ -3,9 +3,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import zlib from 'node:zlib';
-import { eventFromRequest } from '../../src/backends/define-store.js';
-import { crc32Portable } from '../../src/backends/filesystem/files/checksum.js';
-import { scanLines } from '../../src/backends/filesystem/log/check.js';
+import { eventFromRequest } from '../../../src/backends/define-store.js';
+import { crc32Portable } from '../../../src/backends/filesystem/files/checksum.js';
+import { scanLines } from '../../../src/backends/filesystem/log/check.js';
 import {
   completeLines,
   completionOf,
@@ -13,9 +13,9 @@ import {
   LINE_END,
   parseEventLine,
   sequenceOfLine,
-} from '../../src/backends/filesystem/log/line-format.js';
-import type { JsonValue } from '../../src/contract/types.js';
-import { parseCreateEvent } from '../../src/contract/validation.js';
+} from '../../../src/backends/filesystem/log/line-format.js';
+import type { JsonValue } from '../../../src/contract/types.js';
+import { parseCreateEvent } from '../../../src/contract/validation.js';
 
 // What a pre-filter by substring would look for, and a whole line head, hidden in payload strings.
 const FAKE_TYPE = '"event_type":"node_completed"';

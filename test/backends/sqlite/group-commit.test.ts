@@ -7,9 +7,9 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, it } from 'node:test';
-import { createSqliteStore } from '../../src/backends/sqlite/index.js';
-import type { IWorkflowStore } from '../../src/contract/types.js';
-import { rejectsWith } from '../support/assertions.js';
+import { createSqliteStore } from '../../../src/backends/sqlite/index.js';
+import type { IWorkflowStore } from '../../../src/contract/types.js';
+import { rejectsWith } from '../../support/assertions.js';
 
 let root: string;
 before(async () => (root = await fs.mkdtemp(path.join(os.tmpdir(), 'wfstore-sqlite-group-'))));

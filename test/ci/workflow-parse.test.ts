@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { combinations, githubJobs, gitlabJobs, preferred, substitute } from '../ci/workflow.js';
+import { combinations, githubJobs, gitlabJobs, preferred, substitute } from './workflow.js';
 
 /** A GitHub expression as a workflow writes it. */
 const gh = (expression: string) => `\${{ ${expression} }}`;

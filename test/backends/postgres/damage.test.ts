@@ -4,22 +4,22 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type pg from 'pg';
-import { postgres } from '../../src/backends/postgres/descriptor.js';
+import { postgres } from '../../../src/backends/postgres/descriptor.js';
 import {
   createPostgresStore,
   type PostgresStoreOptions,
   verifyPostgresStore,
-} from '../../src/backends/postgres/index.js';
-import { iso } from '../../src/backends/postgres/queries.js';
-import { migrations } from '../../src/backends/postgres/schema.js';
-import { postgresChecksumSql } from '../../src/backends/postgres/checksum-sql.js';
-import { eventChecksum, type StoredEventRow } from '../../src/backends/sql/checksum.js';
-import { StoreOpenError } from '../../src/contract/errors.js';
-import type { IWorkflowStore } from '../../src/contract/types.js';
-import type { ProvisionedPostgres } from '../../src/testing/postgres/provision.js';
-import type { ThrowawaySchemas } from '../../src/testing/postgres/schemas.js';
-import { type DamageTarget, describeDamageOnCalls, describeDamageOnVerify, LOG } from '../support/damage.js';
-import { closeTestServer, openTestServer } from '../support/postgres-server.js';
+} from '../../../src/backends/postgres/index.js';
+import { iso } from '../../../src/backends/postgres/queries.js';
+import { migrations } from '../../../src/backends/postgres/schema.js';
+import { postgresChecksumSql } from '../../../src/backends/postgres/checksum-sql.js';
+import { eventChecksum, type StoredEventRow } from '../../../src/backends/sql/checksum.js';
+import { StoreOpenError } from '../../../src/contract/errors.js';
+import type { IWorkflowStore } from '../../../src/contract/types.js';
+import type { ProvisionedPostgres } from '../../../src/testing/postgres/provision.js';
+import type { ThrowawaySchemas } from '../../../src/testing/postgres/schemas.js';
+import { type DamageTarget, describeDamageOnCalls, describeDamageOnVerify, LOG } from '../../support/damage.js';
+import { closeTestServer, openTestServer } from '../../support/postgres-server.js';
 
 let server: ProvisionedPostgres;
 let schemas: ThrowawaySchemas;

@@ -5,10 +5,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
-import { createPostgresStore } from '../../src/backends/postgres/index.js';
-import type { IWorkflowStore, JsonValue } from '../../src/contract/types.js';
-import { rejectsWith } from '../support/assertions.js';
-import { closeTestServer, openTestServer, type TestServer } from '../support/postgres-server.js';
+import { createPostgresStore } from '../../../src/backends/postgres/index.js';
+import type { IWorkflowStore, JsonValue } from '../../../src/contract/types.js';
+import { rejectsWith } from '../../support/assertions.js';
+import { closeTestServer, openTestServer, type TestServer } from '../../support/postgres-server.js';
 
 /** An append statement the store sent, and how many appends it carried. */
 interface Sent {

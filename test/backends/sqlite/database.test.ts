@@ -6,11 +6,11 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
-import { eventChecksum, type StoredEventRow } from '../../src/backends/sql/checksum.js';
-import { createSqliteStore } from '../../src/backends/sqlite/index.js';
-import { StoreOpenError } from '../../src/contract/errors.js';
-import type { IWorkflowStore } from '../../src/contract/types.js';
-import { refusedAtOpen, rejectsWith } from '../support/assertions.js';
+import { eventChecksum, type StoredEventRow } from '../../../src/backends/sql/checksum.js';
+import { createSqliteStore } from '../../../src/backends/sqlite/index.js';
+import { StoreOpenError } from '../../../src/contract/errors.js';
+import type { IWorkflowStore } from '../../../src/contract/types.js';
+import { refusedAtOpen, rejectsWith } from '../../support/assertions.js';
 
 describe('sqlite backend in the database', () => {
   let root: string;

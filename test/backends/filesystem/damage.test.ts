@@ -9,15 +9,15 @@ import { syncBuiltinESMExports } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it, mock } from 'node:test';
-import { createFilesystemStore, verifyFilesystemStore } from '../../src/backends/filesystem/index.js';
-import { eventLine } from '../../src/backends/filesystem/log/line-format.js';
-import { parseView, viewText } from '../../src/backends/filesystem/view/view.js';
-import { filesystem } from '../../src/backends/filesystem/descriptor.js';
-import { JSON_MAX_BYTES } from '../../src/contract/limits.js';
-import type { IWorkflowStore } from '../../src/contract/types.js';
-import { parseCreateEvent } from '../../src/contract/validation.js';
-import { ManualClock } from '../../src/conformance/support/clock.js';
-import { refusedAtOpen, rejectsWith } from '../support/assertions.js';
+import { createFilesystemStore, verifyFilesystemStore } from '../../../src/backends/filesystem/index.js';
+import { eventLine } from '../../../src/backends/filesystem/log/line-format.js';
+import { parseView, viewText } from '../../../src/backends/filesystem/view/view.js';
+import { filesystem } from '../../../src/backends/filesystem/descriptor.js';
+import { JSON_MAX_BYTES } from '../../../src/contract/limits.js';
+import type { IWorkflowStore } from '../../../src/contract/types.js';
+import { parseCreateEvent } from '../../../src/contract/validation.js';
+import { ManualClock } from '../../../src/conformance/support/clock.js';
+import { refusedAtOpen, rejectsWith } from '../../support/assertions.js';
 
 /** Every file and directory under `dir`, with a hash of each file's bytes: two equal snapshots, nothing changed. */
 async function snapshot(dir: string): Promise<Record<string, string>> {

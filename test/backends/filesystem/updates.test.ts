@@ -8,12 +8,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { createFilesystemStore } from '../../src/backends/filesystem/index.js';
-import { eventLine } from '../../src/backends/filesystem/log/line-format.js';
-import { createMemoryStore } from '../../src/backends/memory/index.js';
-import type { IWorkflowStore, RunStatus } from '../../src/contract/types.js';
-import { parseCreateEvent } from '../../src/contract/validation.js';
-import { ManualClock } from '../../src/conformance/support/clock.js';
+import { createFilesystemStore } from '../../../src/backends/filesystem/index.js';
+import { eventLine } from '../../../src/backends/filesystem/log/line-format.js';
+import { createMemoryStore } from '../../../src/backends/memory/index.js';
+import type { IWorkflowStore, RunStatus } from '../../../src/contract/types.js';
+import { parseCreateEvent } from '../../../src/contract/validation.js';
+import { ManualClock } from '../../../src/conformance/support/clock.js';
 
 let root: string;
 let n = 0;
@@ -132,7 +132,7 @@ describe('updateWorkflowRun with an event on the filesystem backend', () => {
   });
 });
 
-const READER = fileURLToPath(new URL('../support/fs-reader.ts', import.meta.url));
+const READER = fileURLToPath(new URL('../../support/fs-reader.ts', import.meta.url));
 
 /** Starts the reader in another process; resolves once it polls, and gives what it reports at the end. */
 async function startReader(mode: string, artifactsDir: string, runId: string) {

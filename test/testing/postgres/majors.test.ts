@@ -7,16 +7,16 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { referenceColumn } from '../../src/conformance/columns.js';
-import { withPostgresMajors } from '../../src/testing/postgres/columns.js';
-import { PACKAGE_ROOT } from '../../src/package-root.js';
+import { referenceColumn } from '../../../src/conformance/columns.js';
+import { withPostgresMajors } from '../../../src/testing/postgres/columns.js';
+import { PACKAGE_ROOT } from '../../../src/package-root.js';
 import {
   binariesOfMajor,
   newestOfMajor,
   type PackageSource,
   parsePostgresVersions,
   PLATFORM_PACKAGE,
-} from '../../src/testing/postgres/majors.js';
+} from '../../../src/testing/postgres/majors.js';
 
 const PUBLISHED = [
   '14.3.0-alpha.21',

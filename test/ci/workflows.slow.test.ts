@@ -41,7 +41,7 @@ describe('.github/workflows/ci.yml, run here', { timeout: 3_600_000, skip }, () 
         replace: [
           {
             command: 'npm test',
-            with: 'npm test -- test/unit/provision.test.ts test/unit/postgres-majors.test.ts',
+            with: 'npm test -- test/testing/postgres/provision.test.ts test/testing/postgres/majors.test.ts',
             why: 'the whole suite includes this test, and takes minutes; two files show that npm test gets the service',
           },
         ],
