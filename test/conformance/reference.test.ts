@@ -1,17 +1,19 @@
-// The contract suite on the reference backends, through describeConformance: each Gherkin scenario is one
-// node:test test, run in-process through the step definitions the conformance command uses. (This is the
-// one contract suite; the matrix runs the same scenarios in child processes.) WFSTORE_BACKENDS selects
-// backends, as for the other tests.
+// Every reference backend of the registry runs the contract suite: test/backends/<name>/conformance.test.ts
+// exists and calls describeReference with its name.
 
-import { after, before, describe, it } from 'node:test';
-import { describeConformance } from '../../src/conformance/describe-conformance.js';
-import { selectedBackends } from '../support/backends.js';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { BACKEND_NAMES } from '../../src/backends/registry.js';
 
-for (const initializer of selectedBackends()) {
-  describeConformance({
-    test: { describe, it, before, after },
-    initializer,
-    source: { reference: initializer.name },
-    propertyRuns: 50,
-  });
-}
+const BACKENDS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'backends');
+
+it('each backend of the registry has test/backends/<name>/conformance.test.ts running its suite', () => {
+  for (const name of BACKEND_NAMES) {
+    const file = path.join(BACKENDS_DIR, name, 'conformance.test.ts');
+    assert.ok(existsSync(file), `${path.relative(process.cwd(), file)} is missing`);
+    assert.match(readFileSync(file, 'utf8'), new RegExp(`describeReference\\('${name}'\\)`), file);
+  }
+});

@@ -1,0 +1,5 @@
+// The contract suite (every scenario that applies) on the postgres backend: test/conformance/reference.ts.
+
+import { describeReference } from '../../conformance/reference.js';
+
+describeReference('postgres');
