@@ -10,7 +10,7 @@
 // backend of src/backends/registry.ts); WFSTORE_TEST_CONCURRENCY sets how many files run at once.
 
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,9 +35,15 @@ function discover(dir: string, slow: boolean): string[] {
 const args = process.argv.slice(2);
 const slow = args.includes('--slow');
 const given = args.filter((a) => a !== '--slow');
-const files = (given.length === 0 ? [path.join(root, 'test')] : given).flatMap((arg) =>
-  statSync(arg).isDirectory() ? discover(arg, slow) : [arg],
-);
+// Relative to the repository, longest first by the last run's durations (files never timed first): with
+// several files at a time, a long file started last would end last.
+const durations = path.join(root, 'reports', 'test-durations.json');
+const took = (existsSync(durations) ? JSON.parse(readFileSync(durations, 'utf8')) : {}) as Record<string, number>;
+const weight = (file: string) => took[file] ?? Number.POSITIVE_INFINITY;
+const files = (given.length === 0 ? [path.join(root, 'test')] : given)
+  .flatMap((arg) => (statSync(arg).isDirectory() ? discover(arg, slow) : [arg]))
+  .map((file) => path.relative(root, path.resolve(file)))
+  .sort((a, b) => (weight(a) === weight(b) ? a.localeCompare(b) : weight(b) > weight(a) ? 1 : -1));
 if (files.length === 0) {
   console.error(`test/run.ts: no test files in ${given.join(' ') || 'test/'}`);
   process.exit(1);
@@ -82,7 +88,10 @@ const child = spawn(
     '--test',
     `--test-concurrency=${concurrency}`,
     `--test-reporter=${reporter}`,
-    ...files.map((f) => path.relative(root, path.resolve(f))),
+    '--test-reporter-destination=stdout',
+    '--test-reporter=./test/support/durations-reporter.mjs',
+    '--test-reporter-destination=stdout',
+    ...files,
   ],
   { cwd: root, env, stdio: 'inherit' },
 );
