@@ -260,6 +260,9 @@ describe('refused calls and reads write nothing; temporary files are cleaned; th
     await store.createWorkflowRun({ id: 'r', workflow_name: 'w', user_message: '' });
     await store.createWorkflowEvent({ run_id: 'r', event_type: 'x' });
     await store.updateWorkflowRun('r', { status: 'running' }, { event: { event_type: 'claimed' } });
+    // The appends' view is written 50 ms later: closed and opened again, the store has none due to write.
+    await store.close();
+    store = await createFilesystemStore({ artifactsDir: dir });
     const before = await snapshot(dir);
     await rejectsWith(
       store.updateWorkflowRun('r', { status: 'running' }, { expected_status: 'paused', event: { event_type: 'c' } }),
