@@ -1,5 +1,5 @@
 // A node:test reporter beside the spec one (test/run.ts): the time each test file took, summed over its
-// top-level tests, printed slowest first and kept in reports/test-durations.json, from which the next run
+// top-level tests (those it defines itself), printed slowest first and kept in reports/test-durations.json, from which the next run
 // starts the longest files first. Plain JavaScript: node loads reporters before tsx is registered.
 
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -13,7 +13,10 @@ export default async function* durations(source) {
   /** @type {Map<string, number>} */
   const took = new Map();
   for await (const { type, data } of source) {
-    if ((type !== 'test:pass' && type !== 'test:fail') || data.nesting !== 0 || data.file === undefined) continue;
+    // A top-level test of a test file (a suite defined elsewhere, such as a shared one, has its own place).
+    if ((type !== 'test:pass' && type !== 'test:fail') || data.nesting !== 0 || !data.file?.endsWith('.test.ts')) {
+      continue;
+    }
     const file = path.relative(process.cwd(), data.file);
     took.set(file, (took.get(file) ?? 0) + (data.details?.duration_ms ?? 0));
   }
