@@ -7,15 +7,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
-import { createPostgresStore, type PostgresStoreOptions } from '../../src/backends/postgres/index.js';
-import type { IWorkflowStore } from '../../src/contract/types.js';
-import { referenceColumn } from '../../src/conformance/columns.js';
-import { runConformance, UsageError } from '../../src/conformance/run-conformance.js';
-import { StoreOpenError } from '../../src/contract/errors.js';
-import { parsePostgresVia, withPostgresVia } from '../../src/testing/postgres/columns.js';
-import { findPgBouncer, type PgBouncer, startPgBouncer } from '../../src/testing/postgres/pgbouncer.js';
-import { rejectsWith } from '../support/assertions.js';
-import { closeTestServer, openTestServer, type TestServer } from '../support/postgres-server.js';
+import { createPostgresStore, type PostgresStoreOptions } from '../../../src/backends/postgres/index.js';
+import type { IWorkflowStore } from '../../../src/contract/types.js';
+import { referenceColumn } from '../../../src/conformance/columns.js';
+import { runConformance, UsageError } from '../../../src/conformance/run-conformance.js';
+import { StoreOpenError } from '../../../src/contract/errors.js';
+import { parsePostgresVia, withPostgresVia } from '../../../src/testing/postgres/columns.js';
+import { findPgBouncer, type PgBouncer, startPgBouncer } from '../../../src/testing/postgres/pgbouncer.js';
+import { rejectsWith } from '../../support/assertions.js';
+import { closeTestServer, openTestServer, type TestServer } from '../../support/postgres-server.js';
 
 const missing = await findPgBouncer().then(
   () => undefined,
