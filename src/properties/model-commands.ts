@@ -322,7 +322,7 @@ function refusedCalls(): CommandArbitrary[] {
 /**
  * Every command, weighted: fc.commands picks among the arbitraries evenly, so the ones that build up state
  * are repeated, and runs gather events, outputs and status changes before they are read (weights measured
- * against the planted bugs of test/properties/mutants.test.ts).
+ * against the planted bugs of test/properties/mutants.slow.test.ts).
  */
 export function commandArbitraries(options: { reopen: boolean }): CommandArbitrary[] {
   const times = (n: number, a: CommandArbitrary) => Array.from({ length: n }, () => a);
