@@ -11,6 +11,11 @@ export const ENVIRONMENT = {
   WFSTORE_PROPERTY_SEED: 'the seed of the property scenarios when no --seed is given (to replay a failure)',
   WFSTORE_PROPERTY_PATH: 'the path of a property failure to replay when no --path is given (printed with it)',
   WFSTORE_PROPERTY_REPLAY_PATH: "fast-check's replay hint of a failed sequence when no --replay-path is given",
+  WFSTORE_SCRATCH_DIR:
+    "where the matrix's reference columns put their throwaway stores (default: a RAM-backed folder, " +
+    '/dev/shm, when there is one with room, else the temp directory)',
+  WFSTORE_WORKERS_DIR:
+    "set by the matrix for its child processes: the run's compiled step definitions and workers (not for users)",
   GITHUB_ACTIONS: "'true' on GitHub Actions: the matrix also writes annotations and a job summary",
   GITHUB_STEP_SUMMARY: "the file GitHub Actions shows as the job's summary (set by GitHub)",
 } as const;

@@ -14,6 +14,8 @@ export interface Column extends ColumnRun {
   notApplicable(row: ScenarioRow): string | undefined;
   /** For a column of one server major (--postgres-versions): the major it runs on. */
   serverMajor?: number | undefined;
+  /** For a column of --postgres-via: how it reaches its server (straight, or through a pooler). */
+  serverVia?: 'direct' | 'pgbouncer' | undefined;
   /** The contract version and features it is judged by. */
   judgement: Judgement;
   /** The store's own name and version, as its initializer gives them. */

@@ -62,8 +62,11 @@ export function referenceBackend(
     beforeAll: scratch.setUp,
     afterAll: scratch.tearDown,
     async createStore(options: DeterminismOptions = {}) {
-      const location: StoreLocation = { backend: backend.name, ...(await scratch.newLocation()) };
-      return track(await open(location, options), { location, options });
+      const place = await scratch.newLocation();
+      const location: StoreLocation = { backend: backend.name, ...place };
+      const store = await open(location, options);
+      await scratch.opened?.(place);
+      return track(store, { location, options });
     },
     async reopenStore(store) {
       const entry = entryOf(store);

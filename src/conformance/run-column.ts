@@ -32,6 +32,11 @@ export interface ColumnRunOptions {
   onScenario?: (key: string, result: ScenarioResult) => void;
   /** Stops the column's cucumber process (an interrupted run). */
   signal?: AbortSignal | undefined;
+  /**
+   * A cucumber config whose default profile runs the features with compiled steps (worker-bundle.ts);
+   * default: cucumber.js's base profile, which loads the steps through tsx from the source.
+   */
+  config?: string | undefined;
 }
 
 export interface ColumnOutcome {
@@ -58,12 +63,13 @@ export async function runColumn(column: ColumnRun, options: ColumnRunOptions): P
     junit: path.join(options.dir, 'junit.xml'),
     stderr: path.join(options.dir, 'stderr.log'),
   };
+  const cucumber =
+    options.config === undefined
+      ? [cucumberBin(), '--config', 'cucumber.js', '--profile', 'base'] // relative to cwd, the package root
+      : // cucumber reads --config relative to cwd, whatever its form
+        ['--enable-source-maps', cucumberBin(), '--config', path.relative(options.packageRoot, options.config)];
   const args = [
-    cucumberBin(),
-    '--config',
-    'cucumber.js', // relative to cwd, the package root
-    '--profile',
-    'base',
+    ...cucumber,
     '--world-parameters',
     JSON.stringify({ ...options.worldParameters, ...column.worldParameters }),
     '--format',
@@ -94,6 +100,7 @@ export async function runColumn(column: ColumnRun, options: ColumnRunOptions): P
   });
   const stop = () => child.kill('SIGTERM');
   options.signal?.addEventListener('abort', stop, { once: true });
+  if (options.signal?.aborted) stop();
   const exitCode = await new Promise<number>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code) => resolve(code ?? 1));

@@ -4,6 +4,7 @@
 import { parse as parseTagExpression } from '@cucumber/tag-expressions';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { loadDriver } from '../backends/load-driver.js';
 import { DEFAULT_CALL_TIMEOUT_MS } from './support/call-guard.js';
 import { assumedContractLine, capabilitiesOf, contractOf } from './initializer.js';
@@ -17,6 +18,7 @@ import { referenceBackend } from './reference-initializer.js';
 import { UsageError } from '../usage-error.js';
 import { type Column, referenceColumn, storeColumn } from './columns.js';
 import {
+  needsServer,
   provisionServers,
   type ServerOptions,
   type Servers,
@@ -27,6 +29,8 @@ import { type ColumnOutcome, runColumn } from './run-column.js';
 import { loadRules, type Rule } from './clauses.js';
 import { standingOf } from './judge.js';
 import { loadScenarios, type ScenarioRow } from './scenarios.js';
+import { SCRATCH_VARIABLE, scratchRoot } from './scratch.js';
+import { type BundledWorkers, bundleWorkers, fromSource, WORKERS_VARIABLE } from './support/worker-bundle.js';
 import { summarize } from '../report/summarize.js';
 import { reportToGitHub } from '../report/render/github.js';
 import { buildReport, loadComparisons, type Report } from '../report/build.js';
@@ -153,7 +157,7 @@ async function chooseColumns(options: ConformanceOptions, cwd: string): Promise<
     columns.push(storeColumn(initializer.name, modulePath, capabilities, BACKEND_NAMES, judgement, initializer.about));
   }
   if (columns.length === 0) throw new UsageError('nothing to run: give --backends or --store');
-  return withServerColumns(columns, options);
+  return await withServerColumns(columns, options);
 }
 
 /** An option's value parsed, or a UsageError naming the option. */
@@ -189,6 +193,8 @@ function interruption(signal: AbortSignal | undefined, log: (line: string) => vo
   signal?.addEventListener('abort', () => stop('stopped by the caller'), { once: true });
   return {
     signal: controller.signal,
+    /** Stops the columns without a message (the run failed; its error says why). */
+    abort: () => controller.abort(),
     dispose() {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
@@ -222,9 +228,20 @@ export async function conformanceReport(options: ConformanceOptions = {}): Promi
   }
 
   const env: NodeJS.ProcessEnv = { ...(options.env ?? process.env), FORCE_COLOR: '0' };
-  const servers = await provisionServers(columns, env, log);
+  const scratch = await scratchRoot(env);
+  env[SCRATCH_VARIABLE] = scratch.dir;
+  log(`conformance: scratch stores in ${scratch.dir} (${scratch.reason})`);
   const stopping = interruption(options.signal, log);
+  let workers: BundledWorkers | undefined;
+  let servers: Servers | undefined;
   try {
+    // The servers start while the harness compiles and the columns that need none run; an initializer
+    // module's column waits for them too (it may read the server's URL from the environment).
+    const provisioning = provisionServers(columns, env, log).then((started) => (servers = started));
+    provisioning.catch(() => stopping.abort());
+    workers = await compiledHarness(log);
+    if (workers !== undefined) env[WORKERS_VARIABLE] = workers.dir;
+    const waits = (column: Column) => column.kind !== 'reference' || needsServer(column);
     log(`conformance: ${rows.length} scenarios × ${columns.map((c) => c.name).join(', ')}; reports in ${reportDir}`);
     for (const column of columns) {
       if (column.kind === 'store' && column.judgement.declared === undefined && options.contract === undefined) {
@@ -235,19 +252,25 @@ export async function conformanceReport(options: ConformanceOptions = {}): Promi
       callTimeoutMs: options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
       properties: { ...options.properties, replay: replayCommand(options) },
     };
-    const outcomes = await Promise.all(
-      columns.map((column) =>
-        runWithProgress(column, rows, {
-          reportDir,
-          env,
-          options,
-          log,
-          worldParameters,
-          signal: stopping.signal,
-          rules,
-        }),
-      ),
-    );
+    const context = {
+      reportDir,
+      env,
+      options,
+      log,
+      worldParameters,
+      signal: stopping.signal,
+      config: workers?.config,
+      rules,
+    };
+    const running = columns.map(async (column) => {
+      if (waits(column)) await provisioning;
+      return runWithProgress(column, rows, context);
+    });
+    // A server that fails to start fails the run, once the columns already running have stopped.
+    const settled = await Promise.allSettled([provisioning, ...running]);
+    const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failure !== undefined) throw failure.reason;
+    const outcomes = settled.slice(1).map((r) => (r as PromiseFulfilledResult<ColumnOutcome>).value);
     const findings = summarize({
       rows,
       columns,
@@ -267,6 +290,26 @@ export async function conformanceReport(options: ConformanceOptions = {}): Promi
   } finally {
     stopping.dispose();
     await servers?.stop();
+    await workers?.remove();
+    await scratch.remove();
+  }
+}
+
+/**
+ * The step definitions and the workers of the multi-process scenarios compiled for this run, when the harness
+ * runs from its source; undefined otherwise, or when compiling fails (they then run through tsx).
+ */
+async function compiledHarness(log: (line: string) => void) {
+  if (!fromSource) return undefined;
+  try {
+    const config = path.join(PACKAGE_ROOT, 'cucumber.js');
+    const { default: profiles } = (await import(pathToFileURL(config).href)) as {
+      default: () => Promise<{ base: { paths: string[] } }>;
+    };
+    return await bundleWorkers(PACKAGE_ROOT, (await profiles()).base.paths);
+  } catch (error) {
+    log(`conformance: the steps and workers run through tsx (compiling them failed: ${(error as Error).message})`);
+    return undefined;
   }
 }
 
@@ -301,6 +344,7 @@ async function runWithProgress(
     log: (line: string) => void;
     worldParameters: Record<string, unknown>;
     signal: AbortSignal;
+    config: string | undefined;
     rules: ReadonlyMap<string, Rule>;
   },
 ): Promise<ColumnOutcome> {
@@ -324,6 +368,7 @@ async function runWithProgress(
     name: context.options.name,
     worldParameters: context.worldParameters,
     signal: context.signal,
+    config: context.config,
     onScenario: (key, result) => {
       done++;
       if (result.status === 'failed' && counted.has(key)) {

@@ -69,7 +69,7 @@ export interface PropertyResult {
 
 /**
  * Runs of the sequence property in a conformance scenario (the concurrency one gets a third): enough to
- * catch each planted bug of test/properties/mutants.test.ts on 20 random seeds out of 20.
+ * catch each planted bug of test/properties/mutants.slow.test.ts on 20 random seeds out of 20.
  */
 export const DEFAULT_PROPERTY_RUNS = 200;
 

@@ -327,7 +327,7 @@ function refusedCalls(contract: ContractVersion): CommandArbitrary[] {
 /**
  * Every command, weighted: fc.commands picks among the arbitraries evenly, so the ones that build up state
  * are repeated, and runs gather events, outputs and status changes before they are read (weights measured
- * against the planted bugs of test/properties/mutants.test.ts). Only the calls the contract version
+ * against the planted bugs of test/properties/mutants.slow.test.ts). Only the calls the contract version
  * defines are made: under 1.0, no update with its event (WF-UPD-4).
  */
 export function commandArbitraries(options: { reopen: boolean; contract: ContractVersion }): CommandArbitrary[] {

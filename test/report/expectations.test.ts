@@ -74,7 +74,7 @@ before(async () => {
   assert.ok(failing.length >= 2 && passing.length >= 1, 'the store fails some scenarios and passes some');
 });
 
-describe('--expect', { timeout: 300_000 }, () => {
+describe('--expect', { timeout: 900_000 }, () => {
   it('a correct file passes with the failing store; each failure marked expected, with its reason', async () => {
     const run = await conformance('correct', ['--store', broken, '--expect', await expectFile(correct())]);
     assert.equal(run.status, 0, run.stdout + run.stderr);
@@ -241,7 +241,7 @@ describe('--expect: a mistake in the file stops before anything runs, with one l
   }
 });
 
-describe('shards with expectations merged equal one run with them', { timeout: 300_000 }, () => {
+describe('shards with expectations merged equal one run with them', { timeout: 900_000 }, () => {
   it('expectations given to each shard, or to the merge: the same report', async () => {
     // One entry the sqlite shard finds out of date: the merged report must still say so.
     const file = await expectFile([...correct(), { backend: 'sqlite', scenario: passing[0]!.name, reason: 'stale' }]);
@@ -277,7 +277,7 @@ describe('shards with expectations merged equal one run with them', { timeout: 3
   });
 });
 
-describe('--baseline', { timeout: 300_000 }, () => {
+describe('--baseline', { timeout: 900_000 }, () => {
   it('newly failing, newly passing, newly applicable: in summary.json, the terminal and the HTML', async () => {
     // The baseline: the fixed store, without the WF-SEQ-3 scenarios.
     const base = await conformance('base', ['--store', fixed, '--backends', 'sqlite'], `${TAGS} and not @WF-SEQ-3`);

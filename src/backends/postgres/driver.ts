@@ -28,9 +28,10 @@ import { checkOutputs, checkPage, checkTail, joinedEvent, type Nullable, type Ou
 import { newRunValues, type RunRow, toRun } from '../sql/rows.js';
 import { AppendGroup, type BatchOutcome } from './group.js';
 import pg from './pg.js';
-import type { StorePool } from './pool.js';
+import { type Borrowed, borrow, type StorePool } from './pool.js';
 import type { Queries } from './queries.js';
-import { type Bounds, explainTimeout, type TimedQuery } from './timeouts.js';
+import type { StatementNaming } from './statements.js';
+import { type Bounds, deadlineQuery, explainTimeout, type TimedQuery } from './timeouts.js';
 
 /** A run's last_sequence and its last row as a statement saw them (queries.ts `tail`). */
 interface RunTail {
@@ -117,6 +118,7 @@ export class PostgresDriver implements StorageDriver {
     private readonly connections: StorePool,
     private readonly q: Queries,
     private readonly bounds: Bounds,
+    private readonly naming: StatementNaming,
   ) {
     this.appends = new AppendGroup({
       one: (job) => this.appendAlone(job),
@@ -125,12 +127,34 @@ export class PostgresDriver implements StorageDriver {
     });
   }
 
-  /** One statement; a timeout comes back saying which bound it hit. */
-  private async query<R extends QueryResultRow>(statement: TimedQuery): Promise<QueryResult<R>> {
+  /** A connection of the pool; waiting too long for one comes back saying which bound it hit. */
+  private async borrow(): Promise<Borrowed> {
     try {
-      return await this.connections.pool.query<R>(statement);
+      return await borrow(this.connections.pool);
     } catch (error) {
       throw explainTimeout(error, this.bounds);
+    }
+  }
+
+  /**
+   * One statement on a connection of the pool, under the deadline (timeouts.ts); a timeout comes back saying
+   * which bound it hit. A connection on which a statement failed is dropped. A statement whose name did not
+   * hold on the server's connection (statements.ts) is sent again unnamed, when the mode says so.
+   */
+  private async query<R extends QueryResultRow>(statement: TimedQuery): Promise<QueryResult<R>> {
+    const sent = this.naming.send(statement);
+    const { client, done } = await this.borrow();
+    let spoiled = false;
+    try {
+      const result = await deadlineQuery<R>(client, sent, this.bounds, () => {
+        spoiled = true;
+      });
+      done(spoiled);
+      return result;
+    } catch (error) {
+      done(true);
+      if (this.naming.fallBack(error, sent.name !== undefined)) return this.query(statement);
+      throw error;
     }
   }
 
@@ -202,20 +226,33 @@ export class PostgresDriver implements StorageDriver {
     });
   }
 
-  /** `work` in one transaction on one connection: committed when it returns, rolled back when it throws. */
+  /**
+   * `work` in one transaction on one connection: committed when it returns, rolled back when it throws. Each
+   * statement is under the deadline (timeouts.ts). When a statement's name did not hold on the server's
+   * connection (statements.ts), the transaction rolled back having done nothing, and runs again unnamed when
+   * the mode says so.
+   */
   private async transaction<T>(work: (on: Send) => Promise<T>): Promise<T> {
-    const client = await this.connections.pool.connect();
+    const { client, done } = await this.borrow();
+    let spoiled = false;
+    let nameFailed: unknown;
     const on: Send = async <R extends QueryResultRow>(statement: TimedQuery | string) => {
       // BEGIN and COMMIT carry the client's bound too: a frozen server must not hold the call forever.
       const query =
-        typeof statement === 'string' ? { text: statement, query_timeout: this.bounds.queryTimeoutMs } : statement;
+        typeof statement === 'string'
+          ? { text: statement, query_timeout: this.bounds.queryTimeoutMs }
+          : this.naming.send(statement);
       try {
-        return await client.query<R>(query);
+        return await deadlineQuery<R>(client, query, this.bounds, () => {
+          spoiled = true;
+        });
       } catch (error) {
-        throw explainTimeout(error, this.bounds);
+        if (query.name !== undefined) nameFailed = error;
+        throw error;
       }
     };
     let failed: unknown;
+    let again = false;
     try {
       await on('BEGIN');
       const result = await work(on);
@@ -223,12 +260,15 @@ export class PostgresDriver implements StorageDriver {
       return result;
     } catch (error) {
       failed = error;
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
+      await client.query({ text: 'ROLLBACK', query_timeout: this.bounds.queryTimeoutMs } as TimedQuery).catch(() => {});
+      again = nameFailed !== undefined && this.naming.fallBack(nameFailed, true);
+      if (!again) throw error;
     } finally {
-      // A connection whose transaction state is unknown (a timeout, a lost server) is not reused.
-      client.release(failed !== undefined && !(failed instanceof WorkflowStoreError));
+      // A connection whose transaction state is unknown (a timeout, a lost server) is not reused, nor one a
+      // late cancel request may still reach.
+      done(again || spoiled || (failed !== undefined && !(failed instanceof WorkflowStoreError)));
     }
+    return this.transaction(work);
   }
 
   async deleteRun(id: string): Promise<boolean> {

@@ -9,9 +9,10 @@ import { serverOf } from './descriptor.js';
 import { readDeterminismOptions } from '../factory-options.js';
 import { PostgresDriver } from './driver.js';
 import { type PostgresStoreOptions, readOptions } from './options.js';
-import { openPool, type StorePool } from './pool.js';
+import { borrow, openPool, type StorePool } from './pool.js';
 import { buildQueries } from './queries.js';
 import { postgresSchema } from './schema.js';
+import { StatementNaming } from './statements.js';
 import { type Bounds, boundedSession, explainTimeout, type Session } from './timeouts.js';
 import { postgresAccess } from './verify.js';
 
@@ -20,7 +21,7 @@ export type { PostgresStoreOptions } from './options.js';
 export async function createPostgresStore(options: PostgresStoreOptions): Promise<IWorkflowStore> {
   // now and generateId are checked before anything connects (defineStore would, once connected).
   readDeterminismOptions('createPostgresStore', options);
-  const { source, schema, bounds } = readOptions(options);
+  const { source, schema, bounds, statements } = readOptions(options);
   const connections = openPool(source, bounds);
   const opener = 'createPostgresStore';
   const quoted = pg.Client.prototype.escapeIdentifier(schema);
@@ -28,7 +29,12 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     prepareSchema(opener, session, postgresSchema(session, schema, quoted)),
   );
   return defineStore(
-    new PostgresDriver(connections, buildQueries(schema, quoted, bounds.queryTimeoutMs), bounds),
+    new PostgresDriver(
+      connections,
+      buildQueries(quoted, bounds.queryTimeoutMs),
+      bounds,
+      new StatementNaming(statements),
+    ),
     options,
   );
 }
@@ -56,12 +62,12 @@ export async function verifyPostgresStore(
     }
     await prepareSchema(opener, session, dialect);
   });
-  const client = await connections.pool.connect();
+  const { client, done } = await borrow(connections.pool);
   try {
     const where = `schema "${schema}" on ${serverOf(connectionString)}`;
     return await verifySqlStore(postgresAccess(client, quoted, bounds, where), verify);
   } finally {
-    client.release(true);
+    done(true);
     await connections.end();
   }
 }
@@ -78,13 +84,14 @@ async function opened(
   use: (session: Session) => Promise<void>,
 ): Promise<void> {
   try {
-    const client = await connections.pool.connect();
+    const { client, done } = await borrow(connections.pool);
+    const session = boundedSession(client, bounds);
     try {
-      await use(boundedSession(client, bounds));
-      client.release();
+      await use(session);
+      done(session.spoiled());
     } catch (error) {
       // A connection that failed mid-statement may still have a request in the air: never reuse it.
-      client.release(true);
+      done(true);
       throw error;
     }
   } catch (error) {

@@ -3,6 +3,7 @@
 import type pg from 'pg';
 import { StoreOpenError } from '../../contract/errors.js';
 import type { DeterminismOptions } from '../../contract/types.js';
+import { STATEMENT_MODES, type StatementMode } from './statements.js';
 import { type Bounds, SERVER_ANSWER_GRACE_MS } from './timeouts.js';
 
 export interface PostgresStoreOptions extends DeterminismOptions {
@@ -20,10 +21,19 @@ export interface PostgresStoreOptions extends DeterminismOptions {
    */
   connectTimeoutMs?: number | undefined;
   /**
-   * How long one statement may run. The server cancels it then (statement_timeout, own pool only); the client
-   * gives up 1 s later whatever the pool, in case the server does not answer at all. Default 30000 ms.
+   * How long one statement may run, whatever the pool: the client then sends the server a cancel request, and
+   * the statement fails having taken no effect; the client gives up 1 s later if the server does not answer at
+   * all. No startup parameter and no extra round trip, so it holds through a pooler. Default 30000 ms.
    */
   statementTimeoutMs?: number | undefined;
+  /**
+   * Whether statements are sent named (prepared once per server connection) or unnamed (parsed with each call).
+   * "unnamed" behind a transaction-mode pooler (PgBouncer, a hosted provider's pooler), where a name prepared on
+   * one server connection is missing on the next; "named" on a direct connection; "auto" (default) sends names
+   * until the server first says one is missing or already there, then none, sending that call again (such a
+   * failure comes before the statement runs). See docs/backends/postgres.md, "Behind a connection pooler".
+   */
+  statements?: StatementMode | undefined;
 }
 
 // Opening a connection takes milliseconds to a second even over TLS across regions; 10 s leaves room for a
@@ -46,6 +56,7 @@ export interface StoreSettings {
   source: PoolSource;
   schema: string;
   bounds: Bounds;
+  statements: StatementMode;
 }
 
 export function readOptions(options: PostgresStoreOptions): StoreSettings {
@@ -67,6 +78,13 @@ export function readOptions(options: PostgresStoreOptions): StoreSettings {
     MAX_TIMEOUT_MS,
   );
   const queryTimeoutMs = statementTimeoutMs + SERVER_ANSWER_GRACE_MS;
+  const statements = options.statements ?? 'auto';
+  if (!STATEMENT_MODES.includes(statements)) {
+    throw new StoreOpenError(
+      `createPostgresStore: statements must be one of ${STATEMENT_MODES.map((m) => `"${m}"`).join(', ')}, ` +
+        `got ${describe(statements)}`,
+    );
+  }
   if (options.pool !== undefined) {
     // The caller's pool decides how it connects; an option that cannot apply is refused, not ignored.
     for (const [name, own] of [
@@ -80,7 +98,7 @@ export function readOptions(options: PostgresStoreOptions): StoreSettings {
         );
       }
     }
-    return { source: { pool: options.pool }, schema, bounds: { statementTimeoutMs, queryTimeoutMs } };
+    return { source: { pool: options.pool }, schema, bounds: { statementTimeoutMs, queryTimeoutMs }, statements };
   }
   return {
     source: {
@@ -93,6 +111,7 @@ export function readOptions(options: PostgresStoreOptions): StoreSettings {
       statementTimeoutMs,
       queryTimeoutMs,
     },
+    statements,
   };
 }
 

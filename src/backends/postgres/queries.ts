@@ -1,5 +1,6 @@
-// Every statement the PostgreSQL driver sends, as named (prepared) statements: each connection parses
-// a statement once, and a call is one Parse/Bind/Execute/Sync exchange, one round trip.
+// Every statement the PostgreSQL driver sends. Each has a name for the server to keep it prepared (a connection
+// parses it once), which the driver leaves off where names do not hold (statements.ts): either way a call is
+// one Parse/Bind/Execute/Sync exchange, one round trip.
 
 import { createHash } from 'node:crypto';
 import type { CustomTypesConfig } from 'pg';
@@ -28,19 +29,23 @@ export const TYPES = {
 
 export type Statement = (values: unknown[]) => TimedQuery;
 
-/** Makes a named statement; its name is unique to the schema and the schema version. */
+/** Makes a named statement. */
 type Define = (name: string, text: string) => Statement;
 
+/**
+ * A statement's name: unique to its text (which names the schema), so that a server connection that holds a
+ * statement of that name, prepared by any client of any wfstore version, holds this very statement.
+ */
+export function statementName(name: string, text: string): string {
+  return `wfstore${SCHEMA_VERSION}_${createHash('sha1').update(text).digest('hex').slice(0, 10)}_${name}`;
+}
+
 /** `queryTimeoutMs`: the client's bound on each statement, carried by the statement so it holds on any pool. */
-export function buildQueries(schema: string, S: string, queryTimeoutMs: number) {
-  const prefix = `wfstore${SCHEMA_VERSION}_${createHash('sha1').update(schema).digest('hex').slice(0, 10)}_`;
-  const statement: Define = (name, text) => (values) => ({
-    name: prefix + name,
-    text,
-    values,
-    types: TYPES,
-    query_timeout: queryTimeoutMs,
-  });
+export function buildQueries(S: string, queryTimeoutMs: number) {
+  const statement: Define = (name, text) => {
+    const named = statementName(name, text);
+    return (values) => ({ name: named, text, values, types: TYPES, query_timeout: queryTimeoutMs });
+  };
   return { ...runStatements(S, statement), ...eventStatements(S, statement), ...importStatements(S, statement) };
 }
 

@@ -6,17 +6,14 @@ import type pg from 'pg';
 import type { StoredEventRow } from '../sql/checksum.js';
 import { type RunReader, type SqlStoreAccess, type StoredOutputRow, VERIFY_BATCH } from '../sql/verify.js';
 import { iso, TYPES } from './queries.js';
-import { type Bounds, explainTimeout, type TimedQuery } from './timeouts.js';
+import { type Bounds, deadlineQuery, type TimedQuery } from './timeouts.js';
 
 /** `S` is the quoted schema name; `location` says where it is, for people. */
 export function postgresAccess(client: pg.ClientBase, S: string, bounds: Bounds, location: string): SqlStoreAccess {
+  // A statement cancelled here fails the verification, whose connection is then dropped (index.ts).
   const query = async <R extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<R[]> => {
-    try {
-      const statement: TimedQuery = { text, values, types: TYPES, query_timeout: bounds.queryTimeoutMs };
-      return (await client.query<R>(statement)).rows;
-    } catch (error) {
-      throw explainTimeout(error, bounds);
-    }
+    const statement: TimedQuery = { text, values, types: TYPES, query_timeout: bounds.queryTimeoutMs };
+    return (await deadlineQuery<R>(client, statement, bounds, () => {})).rows;
   };
   const reader = (runId: string, hold: boolean): RunReader => ({
     async lastSequence() {

@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
+import { fromEnvironment } from '../../config.js';
 import { fileURLToPath } from 'node:url';
 import type { JsonValue } from '../../contract/types.js';
 import { type ContractVersion, LATEST_CONTRACT } from '../../contract/versions.js';
+import { bundledWorker, WORKERS_VARIABLE, type WorkerName } from './worker-bundle.js';
 
 /** How a child process finds the initializer of the store to open: a reference backend, or a module. */
 export type StoreSource = { reference: string } | { module: string };
@@ -12,8 +14,16 @@ export interface StoreAddress {
   location: JsonValue;
 }
 
-const script = (name: string) =>
-  fileURLToPath(new URL(`./${name}${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
+/**
+ * The arguments that start a worker: its compiled module when the matrix compiled them for this run
+ * (worker-bundle.ts), else its file (.ts from the source, .js in the installed package) through tsx.
+ */
+function workerArguments(name: WorkerName): string[] {
+  const bundled = fromEnvironment(WORKERS_VARIABLE);
+  if (bundled) return [bundledWorker(bundled, name)];
+  const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+  return ['--import', 'tsx', fileURLToPath(new URL(`./${name}${extension}`, import.meta.url))];
+}
 
 export interface AppendTiming {
   /** When the append loops started (all at once), and when the last one ended, epoch ms. */
@@ -33,7 +43,7 @@ export async function appendFromProcesses(
   padding = 0,
   startAt?: number,
 ): Promise<AppendTiming> {
-  const worker = script('append-worker');
+  const worker = workerArguments('append-worker');
   const timings = await Promise.all(
     Array.from(
       { length: workers },
@@ -47,7 +57,7 @@ export async function appendFromProcesses(
             String(padding),
             ...(startAt === undefined ? [] : [String(startAt)]),
           ];
-          const child = spawn(process.execPath, ['--import', 'tsx', worker, ...args], {
+          const child = spawn(process.execPath, [...worker, ...args], {
             stdio: ['ignore', 'pipe', 'pipe'],
           });
           let stdout = '';
@@ -77,7 +87,7 @@ export async function runThenKill(
   timeoutMs = 60_000,
   contract: ContractVersion = LATEST_CONTRACT,
 ): Promise<void> {
-  const args = ['--import', 'tsx', script('engine-worker'), JSON.stringify(address), runId, contract];
+  const args = [...workerArguments('engine-worker'), JSON.stringify(address), runId, contract];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -109,7 +119,7 @@ export async function readFromProcess(
   runId: string,
   write: () => Promise<void>,
 ): Promise<{ reads: number; violations: string[] }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script('reader-worker'), JSON.stringify(address), runId], {
+  const child = spawn(process.execPath, [...workerArguments('reader-worker'), JSON.stringify(address), runId], {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stdout = '';

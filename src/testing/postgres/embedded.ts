@@ -129,7 +129,7 @@ async function createCluster(
   binaries: string,
   runAs: RunAs | undefined,
 ): Promise<{ password: string; port: number }> {
-  await fs.chmod(root, 0o755);
+  await fs.chmod(root, 0o700); // private to the cluster's user (root reaches it anyway)
   const password = randomBytes(12).toString('hex');
   const passwordFile = path.join(root, 'password');
   await fs.writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
@@ -147,6 +147,8 @@ async function createCluster(
       '--encoding=UTF8',
       '--locale=C',
       '--no-instructions',
+      // A throwaway cluster: its files need not reach the disk before the server starts.
+      '--no-sync',
     ],
     { runAs, cwd: root },
   );

@@ -6,6 +6,12 @@
 // (RunMissing, and nothing is created), and a deleted run takes its lock with it. A deleted run's directory
 // is renamed away under its lock, so whoever was waiting on it finds, once the lock is theirs, that the path
 // no longer names the directory they locked: it tries again on whatever the path names now.
+//
+// Fairness across processes: flock(2) keeps no queue, and a blocking flock would hold a libuv thread, so a
+// waiter in another process polls. Two things keep a busy writer from starving it: the polls come at most
+// MAX_POLL_MS apart, and a process that has held a run's lock through back-to-back handoffs for
+// HOLD_BEFORE_YIELD_MS lets it go for YIELD_MS before taking it again, a gap a poller lands in. The longest
+// wait is measured (takeLongestRunLockWait) so a soak can check that no wait comes near a second.
 
 import fsExt from '../files/fs-ext.js';
 import { promises as fs, statSync } from 'node:fs';
@@ -20,6 +26,22 @@ export class RunMissing extends Error {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The longest pause between two attempts to take a run's lock held by another process. */
+const MAX_POLL_MS = 2;
+/** Holding a run's lock this long through back-to-back handoffs in this process, it is let go … */
+const HOLD_BEFORE_YIELD_MS = 50;
+/** … for this long (more than MAX_POLL_MS plus a timer's lateness) before this process takes it again. */
+const YIELD_MS = 3;
+
+let longestWaitMs = 0;
+
+/** The longest wait for a run's lock held by another process since the last call, in ms (this process). */
+export function takeLongestRunLockWait(): number {
+  const longest = longestWaitMs;
+  longestWaitMs = 0;
+  return longest;
+}
 
 function tryLock(fd: number): boolean {
   try {
@@ -44,6 +66,8 @@ const OPEN_DIRECTORIES = 64;
 export class RunLocks {
   private readonly queues = new Map<string, Promise<void>>();
   private readonly handles = new Map<string, Held>();
+  /** When this process's current streak of back-to-back holds of a run's lock began (performance.now()). */
+  private readonly streaks = new Map<string, number>();
 
   constructor(private readonly runDir: (runId: string) => string) {}
 
@@ -96,9 +120,13 @@ export class RunLocks {
 
   /** Locks the run's directory, waiting for it: true once locked, false when the path names another one. */
   private async acquire(runId: string, held: Held): Promise<boolean> {
-    // Non-blocking attempts with a growing pause: a blocking flock would hold a libuv thread.
-    for (let wait = 0.5; !tryLock(held.handle.fd); wait = Math.min(wait * 1.5, 20))
-      await sleep(wait * (0.5 + Math.random()));
+    // Non-blocking attempts with a growing, bounded pause: a blocking flock would hold a libuv thread.
+    if (!tryLock(held.handle.fd)) {
+      const started = performance.now();
+      for (let wait = 0.25; !tryLock(held.handle.fd); wait = Math.min(wait * 1.5, MAX_POLL_MS))
+        await sleep(wait * (0.5 + Math.random() * 0.5));
+      longestWaitMs = Math.max(longestWaitMs, performance.now() - started);
+    }
     let now: { dev: number; ino: number } | undefined;
     try {
       now = statSync(this.runDir(runId));
@@ -121,6 +149,13 @@ export class RunLocks {
     this.queues.set(runId, mine);
     await previous;
     try {
+      const streak = this.streaks.get(runId);
+      if (streak === undefined) this.streaks.set(runId, performance.now());
+      else if (performance.now() - streak >= HOLD_BEFORE_YIELD_MS) {
+        // Back-to-back holds for a while: a gap, so that a waiter in another process gets its turn.
+        await sleep(YIELD_MS);
+        this.streaks.set(runId, performance.now());
+      }
       let held = await this.handleFor(runId);
       while (!(await this.acquire(runId, held))) held = await this.handleFor(runId);
       try {
@@ -131,7 +166,10 @@ export class RunLocks {
       }
     } finally {
       done();
-      if (this.queues.get(runId) === mine) this.queues.delete(runId);
+      if (this.queues.get(runId) === mine) {
+        this.queues.delete(runId);
+        this.streaks.delete(runId);
+      }
     }
   }
 }
