@@ -28,8 +28,10 @@ export const RULE_TAG = /^@(WF-[A-Z]+-\d+)$/;
 
 // "- **WF-RUN-3** (MUST, since 1.0) text…", "(MUST, reference backends, since 1.1)" or
 // "(MUST, since 1.2, feature retention)", continued on indented lines.
-const RULE_LINE =
-  /^- \*\*(WF-[A-Z]+-\d+)\*\* \((MUST|SHOULD)(, reference backends)?, since (\d+\.\d+)(?:, feature ([a-z][a-z0-9-]*))?\) (.*)$/;
+const RULE_LINE = new RegExp(
+  String.raw`^- \*\*(WF-[A-Z]+-\d+)\*\* \((MUST|SHOULD)(, reference backends)?, since (\d+\.\d+)` +
+    String.raw`(?:, feature ([a-z][a-z0-9-]*))?\) (.*)$`,
+);
 /** A line that starts a rule, whether or not its parenthesis is well formed. */
 const RULE_START = /^- \*\*(WF-[A-Z]+-\d+)\*\*/;
 

@@ -243,11 +243,7 @@ export async function conformanceReport(options: ConformanceOptions = {}): Promi
     if (workers !== undefined) env[WORKERS_VARIABLE] = workers.dir;
     const waits = (column: Column) => column.kind !== 'reference' || needsServer(column);
     log(`conformance: ${rows.length} scenarios × ${columns.map((c) => c.name).join(', ')}; reports in ${reportDir}`);
-    for (const column of columns) {
-      if (column.kind === 'store' && column.judgement.declared === undefined && options.contract === undefined) {
-        log(assumedContractLine(column.name));
-      }
-    }
+    for (const line of assumedContracts(columns, options)) log(line);
     const worldParameters = {
       callTimeoutMs: options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
       properties: { ...options.properties, replay: replayCommand(options) },
@@ -311,6 +307,14 @@ async function compiledHarness(log: (line: string) => void) {
     log(`conformance: the steps and workers run through tsx (compiling them failed: ${(error as Error).message})`);
     return undefined;
   }
+}
+
+/** One line per store that declares no contract version (judged by 1.1), unless the run gives one. */
+function assumedContracts(columns: readonly Column[], options: ConformanceOptions): string[] {
+  if (options.contract !== undefined) return [];
+  return columns
+    .filter((c) => c.kind === 'store' && c.judgement.declared === undefined)
+    .map((c) => assumedContractLine(c.name));
 }
 
 /** wfstore's and Node's versions, each database engine's the reference columns use, and the servers'. */

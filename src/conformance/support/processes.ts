@@ -77,7 +77,8 @@ export async function appendFromProcesses(
 }
 
 /**
- * Starts "three-steps" on the store at `address` in a child process (its engine told the contract version), waits until `untilNode` has
+ * Starts "three-steps" on the store at `address` in a child process (its engine told the contract
+ * version), waits until `untilNode` has
  * completed (read from the event log through `store`), then kills the child with SIGKILL.
  */
 export async function runThenKill(

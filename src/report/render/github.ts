@@ -41,12 +41,14 @@ export function markdownSummary(report: Report): string {
     '|---|---|---|---|---|---|---|---|';
   const rows = summary.columns.map(
     (c) =>
-      `| ${c.name} | ${contractText(c.contract)} | ${c.passed + c.warned} | ${c.failed}${c.error ? ' (run error)' : ''} ` +
+      `| ${c.name} | ${contractText(c.contract)} | ${c.passed + c.warned} ` +
+      `| ${c.failed}${c.error ? ' (run error)' : ''} ` +
       `| ${c.warned} | ${c.expectedFailures} | ${c.skipped} | ${c.later} |`,
   );
   const upgrades = report.upgrades.map((u) => {
     const failing = u.rules.filter((r) => r.would === 'fail').map((r) => r.id);
-    return `- [${u.column}] from ${u.from}: ${u.rules.length} rule(s), ${failing.length ? `would fail: ${failing.join(', ')}` : 'all would pass'}`;
+    const outcome = failing.length ? `would fail: ${failing.join(', ')}` : 'all would pass';
+    return `- [${u.column}] from ${u.from}: ${u.rules.length} rule(s), ${outcome}`;
   });
   const failed = summary.requirements.flatMap((r) =>
     r.scenarios.flatMap((s) =>

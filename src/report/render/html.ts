@@ -4,7 +4,7 @@
 // --expect, a failure the file lists is shown apart (its reason in its article), and one it does not list
 // is marked "not expected"; with --baseline, a cell that changed carries a badge saying how.
 
-import type { ColumnVerdict, Report } from '../build.js';
+import type { ColumnVerdict, Report, Would } from '../build.js';
 import { plainText, ruleAnchor } from '../../conformance/clauses.js';
 import {
   type Cell,
@@ -79,7 +79,8 @@ const STYLE = [
   '  td.later { background: #e3f3f7; color: #0e7490; } td.later.would-fail { color: #9a3412; font-weight: 600; }',
   '  td.later a { color: inherit; } td.not-claimed { color: #9aa1ad; font-style: italic; }',
   '  table.contracts th, table.contracts td { font-size: .85rem; }',
-  '  section#upgrade td.would-fail { color: #9a3412; font-weight: 600; } section#upgrade td.would-pass { color: #166534; }',
+  '  section#upgrade td.would-fail { color: #9a3412; font-weight: 600; }',
+  '  section#upgrade td.would-pass { color: #166534; }',
   '',
 ].join('\n');
 
@@ -331,6 +332,8 @@ function contractsTable(summary: ConformanceSummary): string {
   );
 }
 
+const wouldText = (would: Would) => (would === 'not-run' ? 'not run' : would);
+
 /** "Upgrade to X": per column judged below the latest, the later rules and their scenarios, would pass or fail. */
 function upgradeSection(report: Report): string {
   if (report.upgrades.length === 0) return '';
@@ -341,19 +344,21 @@ function upgradeSection(report: Report): string {
       const scenarios = r.scenarios
         .map(
           (s) =>
-            `<li class="would-${s.would}">${escapeHtml(s.name)} — would ${s.would === 'not-run' ? 'not run' : s.would}` +
-            `${s.message ? `: ${escapeHtml(s.message)}` : ''} <span class="where">${escapeHtml(s.uri)}:${s.line}</span></li>`,
+            `<li class="would-${s.would}">${escapeHtml(s.name)} — would ${wouldText(s.would)}` +
+            `${s.message ? `: ${escapeHtml(s.message)}` : ''} ` +
+            `<span class="where">${escapeHtml(s.uri)}:${s.line}</span></li>`,
         )
         .join('');
       return (
         `<tr data-rule="${r.id}" data-would="${r.would}"><td>${ruleLinks([r.id], r.level)} (${r.level}, since ` +
-        `${r.since})</td><td class="would-${r.would}">would ${r.would === 'not-run' ? 'not run' : r.would}</td>` +
+        `${r.since})</td><td class="would-${r.would}">would ${wouldText(r.would)}</td>` +
         `<td><ul>${scenarios}</ul></td></tr>`
       );
     });
     return (
       `<h3 id="${escapeHtml(upgradeAnchor(u.column))}">[${escapeHtml(u.column)}] from ${u.from}: ${u.rules.length} ` +
-      `rule(s), ${failing} would fail${u.judged === u.from ? '' : ` (judged by ${u.judged}: counted above)`}</h3><table class="upgrade" data-column="${escapeHtml(u.column)}"><tbody>` +
+      `rule(s), ${failing} would fail${u.judged === u.from ? '' : ` (judged by ${u.judged}: counted above)`}</h3>` +
+      `<table class="upgrade" data-column="${escapeHtml(u.column)}"><tbody>` +
       `${rows.join('')}</tbody></table>`
     );
   });

@@ -42,7 +42,8 @@ function testcase(requirement: RequirementSummary, scenario: ScenarioSummary, ce
   if (cell.status === 'later' || cell.status === 'not-claimed') {
     const why = cell.status === 'later' ? `after ${judged} (rules since ${cell.after})` : 'a feature not claimed';
     const detail = cell.would === 'fail' ? `: ${(cell.message ?? '').split('\n')[0]}` : '';
-    return `${head}>\n      <skipped>${xml(`${why}: would ${cell.would ?? 'pass'}${detail}`)}</skipped>\n    </testcase>`;
+    const text = xml(`${why}: would ${cell.would ?? 'pass'}${detail}`);
+    return `${head}>\n      <skipped>${text}</skipped>\n    </testcase>`;
   }
   if (cell.status === 'failed' || cell.status === 'skipped') {
     const why = cell.expected !== undefined ? `expected failure: ${cell.expected}` : (cell.message ?? 'skipped');

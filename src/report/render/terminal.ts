@@ -60,6 +60,28 @@ interface Text {
   paint: (s: string) => string;
 }
 
+/** The totals row: per column, its scenarios passed and failed as judged, and what else it holds. */
+function footerOf(report: Report): Text[] {
+  const { summary } = report;
+  return [
+    { text: 'scenarios', paint: pc.bold },
+    ...summary.columns.map((c) => {
+      const { verdict, passed, failed } = report.columns[c.name]!;
+      const amber = c.warned && !summary.strict ? `, ${c.warned} ▲` : '';
+      const expected = c.expectedFailures ? `, ${c.expectedFailures} ⊘` : '';
+      const stale = summary.staleExpectations.filter((s) => s.backend === c.name).length;
+      const toRemove = stale ? `, ${stale} expectation(s) to remove` : '';
+      const skipped = c.skipped ? `, ${c.skipped} skipped` : '';
+      const later = c.later ? `, ${c.later} »` : '';
+      const notClaimed = c.notClaimed ? `, ${c.notClaimed} ·` : '';
+      return {
+        text: `${passed} passed, ${failed} failed${amber}${expected}${toRemove}${skipped}${later}${notClaimed}`,
+        paint: PAINT[verdict],
+      };
+    }),
+  ];
+}
+
 export function renderTable(report: Report): string {
   const { summary } = report;
   const columns = summary.columns.map((c) => c.name);
@@ -77,23 +99,7 @@ export function renderTable(report: Report): string {
     });
     return [{ text: requirement.id, paint: (s: string) => s }, ...cells];
   });
-  const footer: Text[] = [
-    { text: 'scenarios', paint: pc.bold },
-    ...summary.columns.map((c) => {
-      const { verdict, passed, failed } = report.columns[c.name]!;
-      const amber = c.warned && !summary.strict ? `, ${c.warned} ▲` : '';
-      const expected = c.expectedFailures ? `, ${c.expectedFailures} ⊘` : '';
-      const stale = summary.staleExpectations.filter((s) => s.backend === c.name).length;
-      const toRemove = stale ? `, ${stale} expectation(s) to remove` : '';
-      const skipped = c.skipped ? `, ${c.skipped} skipped` : '';
-      const later = c.later ? `, ${c.later} »` : '';
-      const notClaimed = c.notClaimed ? `, ${c.notClaimed} ·` : '';
-      return {
-        text: `${passed} passed, ${failed} failed${amber}${expected}${toRemove}${skipped}${later}${notClaimed}`,
-        paint: PAINT[verdict],
-      };
-    }),
-  ];
+  const footer = footerOf(report);
   const contractRow: Text[] = [
     { text: `contract (latest ${summary.contract.latest})`, paint: pc.dim },
     ...summary.columns.map((c) => ({ text: contractText(c.contract), paint: pc.dim })),
