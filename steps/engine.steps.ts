@@ -55,7 +55,10 @@ Given(
     assert.equal(failing, 'transform', 'in "three-steps" the node that fails once is "transform"');
     const counted = workflowNamed(name, 1);
     const answers: EngineNotes['answers'] = [];
-    const engine = new WorkflowEngine(recording(this.store, answers), { concurrency: 1 });
+    const engine = new WorkflowEngine(recording(this.store, answers), {
+      concurrency: 1,
+      contract: this.suite.contract,
+    });
     const first = await engine.start(counted.workflow, { runId });
     assert.equal(first.status, 'failed', 'the first run fails at "transform"');
     this.notes.set('engine', { counted, engine, answers, first } satisfies EngineNotes);
@@ -129,9 +132,12 @@ When(
     await onReference(where === 'a SQLite store' ? 'SQLite' : 'memory', async (reference) => {
       const results = [];
       for (const store of [reference, this.store]) {
-        const outcome = await new Engine(store, { concurrency: 1 }).start(workflowNamed(name, 0).workflow, {
-          runId: 'same-run',
-        });
+        const outcome = await new Engine(store, { concurrency: 1, contract: this.suite.contract }).start(
+          workflowNamed(name, 0).workflow,
+          {
+            runId: 'same-run',
+          },
+        );
         results.push({
           outcome,
           events: await store.listWorkflowEvents('same-run'),
@@ -165,7 +171,7 @@ Then(
   'the final outputs of run {string} equal those of an uninterrupted run',
   async function (this: StoreWorld, runId: string) {
     const uninterrupted = await onReference('memory', (store) =>
-      new WorkflowEngine(store).start(threeSteps().workflow, { runId }),
+      new WorkflowEngine(store, { contract: this.suite.contract }).start(threeSteps().workflow, { runId }),
     );
     assert.equal(uninterrupted.status, 'completed');
     assert.deepEqual(
@@ -181,7 +187,7 @@ Then(
     const strip = (events: WorkflowEvent[]) => events.map(({ timestamp: _t, ...rest }) => rest);
     const expected = await onReference('memory', async (store) => {
       const counted = threeSteps({ failTransform: 1 });
-      const engine = new WorkflowEngine(store, { concurrency: 1 });
+      const engine = new WorkflowEngine(store, { concurrency: 1, contract: this.suite.contract });
       await engine.start(counted.workflow, { runId });
       await engine.resume(counted.workflow, runId);
       return store.listWorkflowEvents(runId);
@@ -220,10 +226,15 @@ Given(
   'workflow {string} runs as run {string} in another process, killed with SIGKILL once node {string} has completed',
   async function (this: StoreWorld, name: string, runId: string, nodeId: string) {
     assert.equal(name, 'three-steps');
-    await runThenKill(this.suite.address(this.store), runId, async () =>
-      (await this.store.listWorkflowEvents(runId)).some(
-        (e) => e.event_type === 'node_completed' && e.payload.node_id === nodeId,
-      ),
+    await runThenKill(
+      this.suite.address(this.store),
+      runId,
+      async () =>
+        (await this.store.listWorkflowEvents(runId)).some(
+          (e) => e.event_type === 'node_completed' && e.payload.node_id === nodeId,
+        ),
+      undefined,
+      this.suite.contract,
     );
     this.notes.set('before kill', await this.store.listWorkflowEvents(runId));
   },
@@ -235,7 +246,11 @@ When(
     const counted = threeSteps();
     this.notes.set('resumed', counted);
     await this.attempt(() =>
-      new WorkflowEngine(this.store, { concurrency: 1 }).resume(counted.workflow, runId, { takeOverRunning: true }),
+      new WorkflowEngine(this.store, { concurrency: 1, contract: this.suite.contract }).resume(
+        counted.workflow,
+        runId,
+        { takeOverRunning: true },
+      ),
     );
     this.succeeded();
   },

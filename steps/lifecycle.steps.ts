@@ -71,7 +71,7 @@ Then('all {int} had settled when close\\(\\) resolved', function (this: StoreWor
   assert.equal(
     this.notes.get('settled when close() resolved'),
     count,
-    'close() resolves after the calls under way (WF-CLS-2)',
+    'close() resolves after the calls under way (WF-CLS-3)',
   );
 });
 

@@ -20,6 +20,7 @@ function settings(world: StoreWorld, share = 1): PropertySettings {
     ...chosen,
     numRuns: Math.max(5, Math.round(chosen.numRuns * share)),
     replay: given.replay ? `${given.replay} --name "${world.pickleName}"` : undefined,
+    contract: world.suite.contract,
   };
 }
 

@@ -10,7 +10,7 @@ Feature: Closing a store
     Then the call succeeds
     And every operation on run "r1" fails with STORE_CLOSED
 
-  @WF-CLS-2
+  @WF-CLS-2 @WF-CLS-3
   Scenario: Calls made before close() complete, and close() resolves after them
     Given a workflow run "r1"
     When 10 events are appended to run "r1" and the store is closed without waiting for them

@@ -21,7 +21,7 @@ Feature: Limits, input shapes and options
     Then the call fails with INVALID_INPUT naming "user_message"
     And the run "r2" does not exist
 
-  @WF-VAL-8 @WF-VAL-11
+  @WF-VAL-15 @WF-VAL-11
   Scenario: A metadata patch is refused when the merged metadata would exceed 16 MiB
     Given a workflow run "r1" with 10 MiB of metadata under "a"
     When run "r1" is updated with 7 MiB of metadata under "b"
@@ -46,7 +46,7 @@ Feature: Limits, input shapes and options
       | updateWorkflowRun   | an array as metadata       | ["r1", { "metadata": [1] }]                                        |
       | createWorkflowRun   | a number as metadata       | [{ "id": "r2", "workflow_name": "w", "user_message": "", "metadata": 1 }] |
 
-  @WF-VAL-9 @WF-VAL-11
+  @WF-VAL-13 @WF-VAL-11
   Scenario Outline: <operation> with <what> is refused
     Given a workflow run "r1"
     When <operation> is called with the arguments:
@@ -94,7 +94,7 @@ Feature: Limits, input shapes and options
       { "a": { "shared": [1] }, "b": { "shared": [1] } }
       """
 
-  @WF-VAL-9
+  @WF-VAL-13
   Scenario: Optional fields given as undefined are treated as absent
     When a workflow run "r1" is created with id, status and metadata given as undefined where optional
     Then the call succeeds

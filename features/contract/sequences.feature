@@ -43,7 +43,7 @@ Feature: Event sequence numbers
     When the events of run "r1" after sequence 10 are listed
     Then the listed sequences are ""
 
-  @WF-SEQ-2
+  @WF-SEQ-2 @WF-VAL-10
   Scenario: Every page of a log is its slice, for every after_sequence and limit
     Given a workflow run "r1"
     And 7 events are appended one after another to run "r1"

@@ -28,7 +28,7 @@ Feature: A status change and its event, committed together
     And run "r1" has no events
     And the run "r1" is unchanged
 
-  @WF-UPD-4 @WF-VAL-8
+  @WF-UPD-4 @WF-VAL-12
   Scenario: An event that is not valid refuses the whole update
     Given a workflow run "r1" with status "failed"
     When the status of run "r1" is updated to "running" with the event "not a type"

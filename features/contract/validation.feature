@@ -111,7 +111,7 @@ Feature: Bad input is refused before anything is written
     Then the call fails with INVALID_INPUT naming "payload"
     And run "r1" has no events
 
-  @WF-VAL-8 @WF-VAL-11
+  @WF-VAL-12 @WF-VAL-11
   Scenario Outline: The event type <description> is refused
     Given a workflow run "r1"
     When the event <event_type> is appended to run "r1"
@@ -145,7 +145,7 @@ Feature: Bad input is refused before anything is written
     Then the call fails with INVALID_INPUT
     And the events of run "r1" have sequences 1 to 1
 
-  @WF-VAL-10
+  @WF-VAL-14
   Scenario Outline: <option> of <value> is refused
     Given a workflow run "r1"
     When the events of run "r1" are listed with <option> set to <value>

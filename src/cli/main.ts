@@ -7,6 +7,7 @@ import { packageVersion } from '../package-root.js';
 import { addTransferCommands } from './transfer-commands.js';
 import { runVerify } from './verify-command.js';
 import { conformanceReport } from '../conformance/run-conformance.js';
+import { CONTRACT_VERSIONS, type ContractVersion } from '../contract/versions.js';
 import { buildReport, loadComparisons, readReport } from '../report/build.js';
 import { environmentHelp } from '../config.js';
 import { expectationsFrom } from '../report/expectations.js';
@@ -52,6 +53,11 @@ const conformance = program
   .option('--name <regexp>', 'only scenarios whose name matches')
   .option('--strict', 'a SHOULD rule not followed fails the run too (by default it is reported amber, "recommended")')
   .option(
+    '--contract <version>',
+    `judge every store by this contract version (${CONTRACT_VERSIONS.join(', ')}) instead of the one it declares: ` +
+      'what moving to it would take',
+  )
+  .option(
     '--call-timeout <ms>',
     'bound of each call into a store; a call that takes longer fails its scenario',
     integer('--call-timeout', 1),
@@ -88,6 +94,7 @@ addServerOptions(conformance)
       tags: options.tags,
       name: options.name,
       strict: options.strict === true,
+      contract: options.contract as ContractVersion | undefined,
       callTimeoutMs: options.callTimeout,
       properties: {
         runs: options.propertyRuns,
@@ -110,6 +117,7 @@ interface ConformanceCliOptions {
   tags?: string;
   name?: string;
   strict?: boolean;
+  contract?: string;
   callTimeout: number;
   propertyRuns?: number;
   seed?: number;
@@ -121,6 +129,13 @@ interface ConformanceCliOptions {
 }
 
 const report = program.command('report').description('Work on conformance reports.');
+
+interface MergeCliOptions {
+  out: string;
+  expect?: string;
+  baseline?: string;
+  allowMixedContracts?: boolean;
+}
 report
   .command('merge')
   .description(
@@ -132,12 +147,13 @@ report
   .requiredOption('--out <dir>', 'where the merged report goes')
   .option('--expect <file>', 'expected failures, applied to the merged results')
   .option('--baseline <summary.json>', "an earlier run's summary to compare with")
+  .option('--allow-mixed-contracts', 'merge shards whose columns were judged by different contract versions')
   .addHelpText(
     'after',
     '\nExit status: 0 when the merged results pass (as a single run would decide), 1 otherwise, 2 on a usage error.',
   )
-  .action(async (dirs: string[], options: { out: string; expect?: string; baseline?: string }) => {
-    const findings = await mergeShards(dirs, options.out);
+  .action(async (dirs: string[], options: MergeCliOptions) => {
+    const findings = await mergeShards(dirs, options.out, { allowMixedContracts: options.allowMixedContracts });
     const columns = findings.columns.map((c) => c.name);
     const report = buildReport(findings, await loadComparisons(options, columns, true));
     await writeReports(report, options.out);

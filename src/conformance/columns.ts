@@ -1,7 +1,9 @@
 // The columns of the matrix: a reference backend or an initializer module, each with the capabilities it
 // declares, which decide what does not apply to it and why.
 
-import type { Capabilities } from './initializer.js';
+import { LATEST_CONTRACT } from '../contract/versions.js';
+import type { Capabilities, StoreTestInitializer } from './initializer.js';
+import type { Judgement } from './judge.js';
 import type { ColumnRun } from './run-column.js';
 import type { ScenarioRow } from './scenarios.js';
 
@@ -14,6 +16,18 @@ export interface Column extends ColumnRun {
   serverMajor?: number | undefined;
   /** For a column of --postgres-via: how it reaches its server (straight, or through a pooler). */
   serverVia?: 'direct' | 'pgbouncer' | undefined;
+  /** The contract version and features it is judged by. */
+  judgement: Judgement;
+  /** The store's own name and version, as its initializer gives them. */
+  about?: StoreTestInitializer['about'];
+}
+
+/** A reference backend implements the latest version. */
+const LATEST: Judgement = { declared: LATEST_CONTRACT, judged: LATEST_CONTRACT, features: [] };
+
+/** The judged version in a column's world parameters: the steps (engine, properties) follow it. */
+function judgedParameters(judgement: Judgement): { contract: string } {
+  return { contract: judgement.judged };
 }
 
 /** Tags that select what a scenario needs, and the capability it needs. */
@@ -45,12 +59,18 @@ export function excludedTags(name: string, capabilities: Capabilities, backends:
   return [...layouts, ...needs].join(' and ');
 }
 
-export function referenceColumn(name: string, capabilities: Capabilities, backends: readonly string[]): Column {
+export function referenceColumn(
+  name: string,
+  capabilities: Capabilities,
+  backends: readonly string[],
+  judgement: Judgement = LATEST,
+): Column {
   return {
     name,
     kind: 'reference',
     capabilities,
-    worldParameters: { backend: name },
+    judgement,
+    worldParameters: { backend: name, ...judgedParameters(judgement) },
     tags: excludedTags(name, capabilities, backends),
     notApplicable: notApplicableTo(name, capabilities),
   };
@@ -61,12 +81,16 @@ export function storeColumn(
   modulePath: string,
   capabilities: Capabilities,
   backends: readonly string[],
+  judgement: Judgement,
+  about?: StoreTestInitializer['about'],
 ): Column {
   return {
     name,
     kind: 'store',
     capabilities,
-    worldParameters: { store: modulePath },
+    judgement,
+    about,
+    worldParameters: { store: modulePath, ...judgedParameters(judgement) },
     tags: excludedTags('', capabilities, backends),
     notApplicable: notApplicableTo('', capabilities),
   };

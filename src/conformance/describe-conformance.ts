@@ -6,7 +6,17 @@ import { Writable } from 'node:stream';
 import type { Envelope } from '@cucumber/messages';
 import { CallGuard, DEFAULT_CALL_TIMEOUT_MS } from './support/call-guard.js';
 import { ManualClock, sequentialIds } from './support/clock.js';
-import { capabilitiesOf, initializerProblem, type StoreTestInitializer, storeOptions } from './initializer.js';
+import {
+  assumedContractLine,
+  capabilitiesOf,
+  contractOf,
+  initializerProblem,
+  type StoreTestInitializer,
+  storeOptions,
+} from './initializer.js';
+import type { ContractVersion } from '../contract/versions.js';
+import { loadRulesSync } from './clauses.js';
+import { type Standing, standingOf } from './judge.js';
 import { excludedTags } from './columns.js';
 import { RunResults, type ScenarioResult } from './results.js';
 import { loadScenariosSync, type ScenarioRow } from './scenarios.js';
@@ -38,6 +48,11 @@ export interface DescribeConformanceOptions {
   tags?: string;
   /** A SHOULD rule not followed fails the test too (by default it is printed as a warning). */
   strict?: boolean;
+  /**
+   * The contract version to judge by, over the one the initializer declares. A scenario of a later rule
+   * runs and prints "after 1.0: would pass / would fail" without failing the test.
+   */
+  contract?: ContractVersion;
   /** Bound of each call into the store (default 10 s). */
   callTimeoutMs?: number;
   /** Bound of each test, passed to the runner (vitest and jest default to 5 s; the properties take longer). */
@@ -113,8 +128,13 @@ function whyNotApplicable(
   return tag && `needs a capability the initializer does not declare (${tag})`;
 }
 
-function check(result: ScenarioResult | undefined, row: ScenarioRow, strict: boolean): void {
+function check(result: ScenarioResult | undefined, row: ScenarioRow, strict: boolean, standing: Standing): void {
   if (result === undefined) throw new Error(`the scenario did not run (${row.uri}:${row.line})`);
+  if (standing.kind === 'later') {
+    const would = result.status === 'failed' ? 'would fail' : 'would pass';
+    console.warn(`after the judged version (rules since ${standing.version}): ${would}: "${row.name}"`);
+    return;
+  }
   if (result.status === 'failed') {
     const rules = row.rules.length ? ` [${row.rules.join(' ')}]` : '';
     throw new Error(`${row.uri}:${row.line}${rules} failed at "${result.step ?? '?'}":\n${result.message ?? ''}`);
@@ -171,7 +191,13 @@ export function describeConformance(options: DescribeConformanceOptions): void {
         .map((t) => t.slice(9)),
     ),
   ];
+  const rules = loadRulesSync(PACKAGE_ROOT);
+  const choice = contractOf(initializer, options.contract);
+  const judgement = { ...choice, features: capabilitiesOf(initializer).features ?? [] };
+  if (choice.declared === undefined && options.contract === undefined)
+    console.warn(assumedContractLine(initializer.name));
   const worldParameters = {
+    contract: choice.judged,
     initializerKey: registerInitializer(initializer, options.source),
     managed: true,
     callTimeoutMs: options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
@@ -187,14 +213,19 @@ export function describeConformance(options: DescribeConformanceOptions): void {
     }, timeout);
     for (const row of rows) {
       const title = `${row.requirement} › ${row.name}${row.rules.length ? ` [${row.rules.join(' ')}]` : ''}`;
-      const why = whyNotApplicable(row, initializer, names, options.source);
+      const standing = standingOf(row, judgement, rules);
+      const shown = standing.kind === 'later' ? `${title} (after ${choice.judged}: not judged)` : title;
+      const why =
+        standing.kind === 'not-claimed'
+          ? `a feature not claimed: ${standing.features.join(', ')}`
+          : whyNotApplicable(row, initializer, names, options.source);
       if (why !== undefined) {
         (it.skip ?? it)(`${title} (not applicable: ${why})`, () => {});
         continue;
       }
       const run = async () =>
-        check(await (await loadCucumber()).run(row, worldParameters), row, options.strict ?? false);
-      it(title, run, timeout);
+        check(await (await loadCucumber()).run(row, worldParameters), row, options.strict ?? false, standing);
+      it(shown, run, timeout);
     }
   });
 }

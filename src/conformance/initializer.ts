@@ -1,6 +1,9 @@
 import { oneTypoApart } from '../backends/typo.js';
 import type { Capabilities, StoreCapabilities } from '../contract/capabilities.js';
 import type { DeterminismOptions, IWorkflowStore } from '../contract/types.js';
+import { CONTRACT_VERSIONS, type ContractVersion, DEFAULT_CONTRACT, LATEST_CONTRACT } from '../contract/versions.js';
+
+export type { ContractVersion } from '../contract/versions.js';
 
 export type { Capabilities, MultiProcessSupport, StoreCapabilities } from '../contract/capabilities.js';
 
@@ -11,6 +14,13 @@ export type { Capabilities, MultiProcessSupport, StoreCapabilities } from '../co
 export interface StoreTestInitializer {
   /** Shown as the backend's column in reports. */
   name: string;
+  /**
+   * The contract version the store implements, which it is judged by (docs/contract.md, "Versions").
+   * Absent: 1.1, the version in force before versions could be declared.
+   */
+  contract?: ContractVersion | undefined;
+  /** The store itself, named in the report's header. */
+  about?: { name?: string | undefined; version?: string | undefined } | undefined;
   /** What the store can do; a capability not declared is not assumed. */
   supports?: StoreCapabilities | undefined;
   /** Start infrastructure once, before the first scenario. */
@@ -36,7 +46,29 @@ export function capabilitiesOf(initializer: StoreTestInitializer): Capabilities 
     reopen: initializer.reopenStore !== undefined,
     multiProcess: s.multiProcess,
     permanent: s.permanent === true,
+    features: [...(s.features ?? [])],
   };
+}
+
+/** The version a store is judged by: the run's override, else the one it declares, else 1.1. */
+export interface ContractChoice {
+  /** What the initializer declares; undefined when it declares none. */
+  declared: ContractVersion | undefined;
+  /** What the store is judged by. */
+  judged: ContractVersion;
+}
+
+export function contractOf(initializer: StoreTestInitializer, override?: ContractVersion): ContractChoice {
+  const declared = initializer.contract;
+  return { declared, judged: override ?? declared ?? DEFAULT_CONTRACT };
+}
+
+/** The line a run prints for a store that declares no version. */
+export function assumedContractLine(name: string): string {
+  return (
+    `${name}: declares no contract version; judged by ${DEFAULT_CONTRACT} (the latest is ${LATEST_CONTRACT}). ` +
+    `Pin it with \`contract: '${LATEST_CONTRACT}'\` in the initializer.`
+  );
 }
 
 /** The options createStore receives: only what the initializer declared it takes. */
@@ -55,7 +87,7 @@ export function initializerProblem(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null)
     return `it is ${value === null ? 'null' : `a ${typeof value}`}, not an object`;
   const v = value as Record<string, unknown>;
-  const fields = ['name', 'supports', 'createStore', ...HOOKS];
+  const fields = ['name', 'contract', 'about', 'supports', 'createStore', ...HOOKS];
   const extra = Object.keys(v).filter((k) => !fields.includes(k));
   const near = extra.find((k) => fields.some((n) => oneTypoApart(k, n)));
   if (near !== undefined) {
@@ -70,17 +102,28 @@ export function initializerProblem(value: unknown): string | undefined {
     );
   }
   if (typeof v.createStore !== 'function') return '"createStore" must be a function';
+  if (v.contract !== undefined && !(CONTRACT_VERSIONS as readonly unknown[]).includes(v.contract)) {
+    return `"contract" must be one of ${CONTRACT_VERSIONS.map((c) => `'${c}'`).join(', ')}`;
+  }
+  const aboutProblem = problemOfAbout(v.about);
+  if (aboutProblem !== undefined) return aboutProblem;
   for (const hook of HOOKS) {
     if (v[hook] !== undefined && typeof v[hook] !== 'function') return `"${hook}" must be a function when given`;
   }
   if (v.supports === undefined) return undefined;
   if (typeof v.supports !== 'object' || v.supports === null) return '"supports" must be an object when given';
   const s = v.supports as Record<string, unknown>;
-  const known = ['clock', 'ids', 'reopen', 'multiProcess', 'permanent'];
+  const known = ['clock', 'ids', 'reopen', 'multiProcess', 'permanent', 'features'];
   const unknown = Object.keys(s).find((k) => !known.includes(k));
   if (unknown !== undefined) return `"supports.${unknown}" is not a capability (known: ${known.join(', ')})`;
   for (const flag of ['clock', 'ids', 'reopen', 'permanent'] as const) {
     if (s[flag] !== undefined && typeof s[flag] !== 'boolean') return `"supports.${flag}" must be a boolean`;
+  }
+  if (
+    s.features !== undefined &&
+    (!Array.isArray(s.features) || !s.features.every((f) => typeof f === 'string' && /^[a-z][a-z0-9-]*$/.test(f)))
+  ) {
+    return '"supports.features" must be an array of feature names (lower case letters, digits, "-")';
   }
   if (s.reopen === true && v.reopenStore === undefined)
     return '"supports.reopen" is true but there is no "reopenStore"';
@@ -89,6 +132,16 @@ export function initializerProblem(value: unknown): string | undefined {
     if (typeof m !== 'object' || m === null || typeof m.locate !== 'function' || typeof m.open !== 'function') {
       return '"supports.multiProcess" must be { locate(store), open(location) }';
     }
+  }
+  return undefined;
+}
+
+function problemOfAbout(about: unknown): string | undefined {
+  if (about === undefined) return undefined;
+  if (typeof about !== 'object' || about === null) return '"about" must be an object when given';
+  for (const [key, value] of Object.entries(about)) {
+    if (key !== 'name' && key !== 'version') return `"about.${key}" is not known (known: name, version)`;
+    if (value !== undefined && typeof value !== 'string') return `"about.${key}" must be a string`;
   }
   return undefined;
 }

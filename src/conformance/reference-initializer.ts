@@ -6,6 +6,7 @@ import type { BackendDescriptor } from '../backends/descriptor.js';
 import { backendNamed } from '../backends/registry.js';
 import type { BackendSettings } from '../backends/scratch.js';
 import type { DeterminismOptions, IWorkflowStore, JsonObject } from '../contract/types.js';
+import { LATEST_CONTRACT } from '../contract/versions.js';
 import type { StoreTestInitializer } from './initializer.js';
 
 export type { BackendSettings } from '../backends/scratch.js';
@@ -45,6 +46,7 @@ export function referenceBackend(
   };
   return {
     name: backend.name,
+    contract: LATEST_CONTRACT,
     supports: {
       clock: backend.supports.clock,
       ids: backend.supports.ids,

@@ -17,12 +17,14 @@ import { lineIndex, scenarioKey } from './scenarios.js';
 
 /**
  * A cell of the matrix: passed; failed (a MUST rule broken); warned (every MUST held, but a SHOULD rule
- * was not followed: amber, "recommended"); skipped (with why); not applicable to this backend.
+ * was not followed: amber, "recommended"); skipped (with why); not applicable to this backend; later (its
+ * rules are later than the contract version the store is judged by: run, shown "would pass / would fail",
+ * not counted); not claimed (it checks an optional feature the store does not claim).
  */
-export type CellStatus = 'passed' | 'failed' | 'warned' | 'skipped' | 'not-applicable';
+export type CellStatus = 'passed' | 'failed' | 'warned' | 'skipped' | 'not-applicable' | 'later' | 'not-claimed';
 
 export interface ScenarioResult {
-  status: Exclude<CellStatus, 'not-applicable'>;
+  status: Exclude<CellStatus, 'not-applicable' | 'later' | 'not-claimed'>;
   /** For a failure: the step (or hook) that failed and its message. For a skip: why. */
   step?: string | undefined;
   message?: string | undefined;

@@ -7,7 +7,9 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadDriver } from '../backends/load-driver.js';
 import { DEFAULT_CALL_TIMEOUT_MS } from './support/call-guard.js';
-import { capabilitiesOf } from './initializer.js';
+import { assumedContractLine, capabilitiesOf, contractOf } from './initializer.js';
+import type { ContractVersion } from '../contract/versions.js';
+import { isContractVersion } from './clauses.js';
 import { loadInitializer } from './load-initializer.js';
 import { PACKAGE_ROOT, packageVersion } from '../package-root.js';
 import type { BackendDescriptor } from '../backends/descriptor.js';
@@ -24,7 +26,8 @@ import {
   withServerColumns,
 } from '../testing/postgres/columns.js';
 import { type ColumnOutcome, runColumn } from './run-column.js';
-import { loadRules } from './clauses.js';
+import { loadRules, type Rule } from './clauses.js';
+import { standingOf } from './judge.js';
 import { loadScenarios, type ScenarioRow } from './scenarios.js';
 import { SCRATCH_VARIABLE, scratchRoot } from './scratch.js';
 import { type BundledWorkers, bundleWorkers, fromSource, WORKERS_VARIABLE } from './support/worker-bundle.js';
@@ -58,6 +61,11 @@ export interface ConformanceOptions extends ServerOptions {
   name?: string;
   /** A SHOULD rule not followed fails the run too. */
   strict?: boolean;
+  /**
+   * The contract version every column is judged by, over what each declares: what moving to it would
+   * take. Default: each store's own (docs/contract.md, "Versions").
+   */
+  contract?: ContractVersion | undefined;
   /** Bound of each call into a store, in ms (default 10 s). */
   callTimeoutMs?: number;
   properties?: PropertyOptions;
@@ -120,6 +128,10 @@ async function requireDefaultDrivers(): Promise<void> {
 
 async function chooseColumns(options: ConformanceOptions, cwd: string): Promise<Column[]> {
   const columns: Column[] = [];
+  const override = options.contract;
+  if (override !== undefined && !isContractVersion(override)) {
+    throw new UsageError(`--contract: "${String(override)}" is not a contract version (1.0, 1.1)`);
+  }
   const backends = options.backends ?? (options.store === undefined ? BACKEND_NAMES : []);
   if (options.backends === undefined && options.store === undefined) await requireDefaultDrivers();
   for (const name of backends) {
@@ -129,7 +141,10 @@ async function chooseColumns(options: ConformanceOptions, cwd: string): Promise<
       );
     }
     await requireDrivers(name);
-    columns.push(referenceColumn(name, capabilitiesOf(referenceBackend(name)), BACKEND_NAMES));
+    const reference = referenceBackend(name);
+    const capabilities = capabilitiesOf(reference);
+    const judgement = { ...contractOf(reference, override), features: capabilities.features ?? [] };
+    columns.push(referenceColumn(name, capabilities, BACKEND_NAMES, judgement));
   }
   if (options.store !== undefined) {
     const modulePath = path.resolve(cwd, options.store);
@@ -137,7 +152,9 @@ async function chooseColumns(options: ConformanceOptions, cwd: string): Promise<
     if (columns.some((c) => c.name === initializer.name)) {
       throw new UsageError(`--store: the initializer's name "${initializer.name}" is already a column`);
     }
-    columns.push(storeColumn(initializer.name, modulePath, capabilitiesOf(initializer), BACKEND_NAMES));
+    const capabilities = capabilitiesOf(initializer);
+    const judgement = { ...contractOf(initializer, override), features: capabilities.features ?? [] };
+    columns.push(storeColumn(initializer.name, modulePath, capabilities, BACKEND_NAMES, judgement, initializer.about));
   }
   if (columns.length === 0) throw new UsageError('nothing to run: give --backends or --store');
   return await withServerColumns(columns, options);
@@ -226,6 +243,11 @@ export async function conformanceReport(options: ConformanceOptions = {}): Promi
     if (workers !== undefined) env[WORKERS_VARIABLE] = workers.dir;
     const waits = (column: Column) => column.kind !== 'reference' || needsServer(column);
     log(`conformance: ${rows.length} scenarios × ${columns.map((c) => c.name).join(', ')}; reports in ${reportDir}`);
+    for (const column of columns) {
+      if (column.kind === 'store' && column.judgement.declared === undefined && options.contract === undefined) {
+        log(assumedContractLine(column.name));
+      }
+    }
     const worldParameters = {
       callTimeoutMs: options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
       properties: { ...options.properties, replay: replayCommand(options) },
@@ -238,6 +260,7 @@ export async function conformanceReport(options: ConformanceOptions = {}): Promi
       worldParameters,
       signal: stopping.signal,
       config: workers?.config,
+      rules,
     };
     const running = columns.map(async (column) => {
       if (waits(column)) await provisioning;
@@ -305,6 +328,7 @@ function replayCommand(options: ConformanceOptions): string {
   const parts = ['npx wfstore conformance'];
   if (options.store !== undefined) parts.push(`--store ${options.store}`);
   if (options.backends !== undefined) parts.push(`--backends ${options.backends.join(',')}`);
+  if (options.contract !== undefined) parts.push(`--contract ${options.contract}`);
   parts.push(...serverArguments(options));
   if (options.properties?.runs !== undefined) parts.push(`--property-runs ${options.properties.runs}`);
   return parts.join(' ');
@@ -321,14 +345,21 @@ async function runWithProgress(
     worldParameters: Record<string, unknown>;
     signal: AbortSignal;
     config: string | undefined;
+    rules: ReadonlyMap<string, Rule>;
   },
 ): Promise<ColumnOutcome> {
   const expected = rows.filter((r) => column.notApplicable(r) === undefined).length;
+  // A scenario later than the judged version, or of a feature not claimed, does not count: no ✖ for it.
+  const counted = new Set(
+    rows.filter((r) => standingOf(r, column.judgement, context.rules).kind === 'judged').map((r) => r.key),
+  );
   let done = 0;
   let failed = 0;
   const step = Math.max(10, Math.ceil(expected / 4));
   const label = `[${column.name}]`;
-  context.log(`${label} started: ${expected} scenarios apply`);
+  const { declared, judged } = column.judgement;
+  const by = declared === judged ? `contract ${judged}` : `contract ${judged} (declares ${declared ?? 'none'})`;
+  context.log(`${label} started: ${expected} scenarios apply, judged by ${by}`);
   const outcome = await runColumn(column, {
     packageRoot: PACKAGE_ROOT,
     dir: path.join(context.reportDir, column.name),
@@ -338,9 +369,9 @@ async function runWithProgress(
     worldParameters: context.worldParameters,
     signal: context.signal,
     config: context.config,
-    onScenario: (_key, result) => {
+    onScenario: (key, result) => {
       done++;
-      if (result.status === 'failed') {
+      if (result.status === 'failed' && counted.has(key)) {
         failed++;
         context.log(`${label} ✖ failed: ${result.step ?? ''} — ${(result.message ?? '').split('\n')[0]}`);
       }

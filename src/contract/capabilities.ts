@@ -27,10 +27,12 @@ export interface Capabilities {
   multiProcess: MultiProcessSupport | undefined;
   /** The data outlives the process that wrote it (a memory store's does not). */
   permanent: boolean;
+  /** The contract's optional features the store implements (docs/contract.md, "Optional features"). */
+  features?: readonly string[] | undefined;
 }
 
 /** What an initializer declares in `supports`: any capability left out is not assumed. */
 export type StoreCapabilities = { [K in keyof Capabilities]?: Capabilities[K] | undefined };
 
-/** The same capabilities as plain flags, as a backend states them before any store exists. */
-export type CapabilityFlags = { [K in keyof Capabilities]: boolean };
+/** The capabilities other than the features, as plain flags, as a backend states them before any store exists. */
+export type CapabilityFlags = { [K in Exclude<keyof Capabilities, 'features'>]: boolean };

@@ -97,7 +97,7 @@ export interface IWorkflowStore {
   listWorkflowEvents(runId: string, options?: ListWorkflowEventsOptions): Promise<WorkflowEvent[]>;
   /** Each completed node's latest output (WF-OUT-3), in the order of latest completion (WF-OUT-4). */
   getCompletedDagNodeOutputs(runId: string): Promise<Map<string, JsonValue>>;
-  /** Idempotent; waits for calls under way; later calls fail with STORE_CLOSED (WF-CLS-1, WF-CLS-2). */
+  /** Idempotent; waits for calls under way; later calls fail with STORE_CLOSED (WF-CLS-1, WF-CLS-2, WF-CLS-3). */
   close(): Promise<void>;
 }
 

@@ -1,12 +1,26 @@
 // A small DAG engine over IWorkflowStore, and nothing else: it knows no backend.
 
 import { isWorkflowStoreError } from '../contract/errors.js';
-import type { IWorkflowStore, JsonObject, JsonValue, RunStatus, WorkflowEventInput } from '../contract/types.js';
+import type {
+  IWorkflowStore,
+  JsonObject,
+  JsonValue,
+  RunStatus,
+  UpdateWorkflowRunPatch,
+  WorkflowEventInput,
+} from '../contract/types.js';
+import { atLeast, type ContractVersion, LATEST_CONTRACT } from '../contract/versions.js';
 import { checkWorkflow, type NodeDefinition, type WorkflowDefinition } from './definition.js';
 
 export interface EngineOptions {
   /** How many ready nodes run at once. Default 4. */
   concurrency?: number;
+  /**
+   * The contract version the store implements; the engine uses only what it offers. From 1.1 a status
+   * and its event are committed together (WF-UPD-4); under 1.0 the status is written, then its event.
+   * Default: the latest.
+   */
+  contract?: ContractVersion;
 }
 
 export interface RunOutcome {
@@ -53,12 +67,33 @@ export class RunClaimConflictError extends Error {
 
 export class WorkflowEngine {
   private readonly concurrency: number;
+  private readonly contract: ContractVersion;
 
   constructor(
     private readonly store: IWorkflowStore,
     options: EngineOptions = {},
   ) {
     this.concurrency = Math.max(1, options.concurrency ?? 4);
+    this.contract = options.contract ?? LATEST_CONTRACT;
+  }
+
+  /**
+   * An update and the event that records it: one call from contract 1.1 (a reader sees both or neither);
+   * under 1.0, the update, then the event once it has applied.
+   */
+  private async updateWithEvent(
+    runId: string,
+    patch: UpdateWorkflowRunPatch,
+    event: WorkflowEventInput,
+    expected?: RunStatus,
+  ): Promise<void> {
+    const options = expected === undefined ? {} : { expected_status: expected };
+    if (atLeast(this.contract, '1.1')) {
+      await this.store.updateWorkflowRun(runId, patch, { ...options, event });
+      return;
+    }
+    await this.store.updateWorkflowRun(runId, patch, options);
+    await this.store.createWorkflowEvent({ run_id: runId, ...event });
   }
 
   /** Creates the run, claims it (pending → running) and runs every node. */
@@ -107,8 +142,9 @@ export class WorkflowEngine {
   }
 
   /**
-   * from → to if the run is still in `from` (compare-and-set), with its event in the same commit, so no
-   * reader sees the status without the event; refused with RunClaimConflictError otherwise.
+   * from → to if the run is still in `from` (compare-and-set), with its event (in the same commit from
+   * contract 1.1, so no reader sees the status without the event); refused with RunClaimConflictError
+   * otherwise.
    */
   private async compareAndSetStatus(
     runId: string,
@@ -118,7 +154,7 @@ export class WorkflowEngine {
   ): Promise<void> {
     const patch = change.metadata ? { status: to, metadata: change.metadata } : { status: to };
     try {
-      await this.store.updateWorkflowRun(runId, patch, { expected_status: from, event: change.event });
+      await this.updateWithEvent(runId, patch, change.event, from);
     } catch (error) {
       if (isWorkflowStoreError(error, 'STATUS_CONFLICT')) throw new RunClaimConflictError(runId, error.actual);
       throw error;
@@ -167,17 +203,13 @@ export class WorkflowEngine {
     if (failure === undefined && pending.length > 0) {
       failure = { nodeId: pending[0]!.id, message: 'never became ready' };
     }
-    // The final status and its event, committed together.
+    // The final status and its event.
     if (failure !== undefined) {
       const payload = { node_id: failure.nodeId, error: failure.message };
-      await this.store.updateWorkflowRun(
-        runId,
-        { status: 'failed' },
-        { event: { event_type: 'workflow_failed', payload } },
-      );
+      await this.updateWithEvent(runId, { status: 'failed' }, { event_type: 'workflow_failed', payload });
       return { runId, status: 'failed', outputs, ran, failure };
     }
-    await this.store.updateWorkflowRun(runId, { status: 'completed' }, { event: { event_type: 'workflow_completed' } });
+    await this.updateWithEvent(runId, { status: 'completed' }, { event_type: 'workflow_completed' });
     return { runId, status: 'completed', outputs, ran };
   }
 

@@ -120,7 +120,10 @@ export const userMessage = fc.oneof(
 /** Plain text the contract refuses: NUL, lone surrogates. */
 export const badText = fc.constantFrom('a\u0000b', '\u0000', 'x\ud800', '\udc00y');
 
-/** Event types the contract refuses (WF-VAL-8). */
+/** Event types of the wrong length, refused since 1.0 (WF-VAL-8). */
+export const badLengthEventType = fc.constantFrom('', 'e'.repeat(129));
+
+/** Event types the contract refuses: the wrong length, or outside the pattern since 1.1 (WF-VAL-12). */
 export const invalidEventType = fc.constantFrom('', 'node started', 'a/b', 'nœud', 'x\ny', 'e'.repeat(129), "it's");
 
 /** Values that are not JSON, each of which the contract refuses. */

@@ -14,6 +14,7 @@ import {
 import type { Recommendation } from '../conformance/recommendation.js';
 import { commandArbitraries, type ModelState, type Real, type Subject } from './model-commands.js';
 import { StoreModel } from './model.js';
+import { type ContractVersion, LATEST_CONTRACT } from '../contract/versions.js';
 import { Observer } from './observer.js';
 
 export interface PropertySettings {
@@ -26,6 +27,8 @@ export interface PropertySettings {
   replayPath?: string | undefined;
   /** The command a failure report offers to replay it (the seed and path are added). */
   replay?: string | undefined;
+  /** The contract version the stores are judged by: only calls it defines are made. Default: the latest. */
+  contract?: ContractVersion | undefined;
 }
 
 /** What a caller gives (flags, world parameters, options); each beats its WFSTORE_PROPERTY_* variable. */
@@ -166,7 +169,8 @@ export async function checkAgreement(
   settings: PropertySettings,
 ): Promise<PropertyResult> {
   const capabilities = initializers.map(capabilitiesOf);
-  const commands = fc.commands(commandArbitraries({ reopen: capabilities.every((c) => c.reopen) }), {
+  const reopen = capabilities.every((c) => c.reopen);
+  const commands = fc.commands(commandArbitraries({ reopen, contract: settings.contract ?? LATEST_CONTRACT }), {
     maxCommands: settings.maxCommands ?? 25,
     size: 'large',
     replayPath: settings.replayPath,

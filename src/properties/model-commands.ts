@@ -7,6 +7,7 @@ import type { IWorkflowStore, JsonObject, RunStatus } from '../contract/types.js
 import * as arb from './arbitraries.js';
 import type { Outcome, StoreModel } from './model.js';
 import type { Observer, Window } from './observer.js';
+import { atLeast, type ContractVersion } from '../contract/versions.js';
 
 export interface Subject {
   name: string;
@@ -286,8 +287,12 @@ const listEvents: CommandArbitrary = fc
   .map(([id, after_sequence, limit]) => new Call('listWorkflowEvents', [id, defined({ after_sequence, limit })]));
 const readOutputs: CommandArbitrary = arb.runId.map((id) => new Call('getCompletedDagNodeOutputs', [id], mapEntries));
 
-/** Calls that must be refused: invalid ids, values that are not JSON, unknown fields, bad text and types. */
-function refusedCalls(): CommandArbitrary[] {
+/**
+ * Calls that must be refused: invalid ids, values that are not JSON, unknown fields, bad text and types
+ * (under 1.0, event types of the wrong length only: the pattern is a rule since 1.1).
+ */
+function refusedCalls(contract: ContractVersion): CommandArbitrary[] {
+  const badEventType = atLeast(contract, '1.1') ? arb.invalidEventType : arb.badLengthEventType;
   const byId = fc.constantFrom(
     'getWorkflowRun',
     'deleteWorkflowRun',
@@ -314,7 +319,7 @@ function refusedCalls(): CommandArbitrary[] {
           new Call('createWorkflowRun', [{ id, workflow_name: inName ? text : 'w', user_message: inName ? '' : text }]),
       ),
     fc
-      .tuple(arb.runId, arb.invalidEventType)
+      .tuple(arb.runId, badEventType)
       .map(([run_id, event_type]) => new Call('createWorkflowEvent', [{ run_id, event_type, payload: {} }])),
   ];
 }
@@ -322,9 +327,11 @@ function refusedCalls(): CommandArbitrary[] {
 /**
  * Every command, weighted: fc.commands picks among the arbitraries evenly, so the ones that build up state
  * are repeated, and runs gather events, outputs and status changes before they are read (weights measured
- * against the planted bugs of test/properties/mutants.slow.test.ts).
+ * against the planted bugs of test/properties/mutants.slow.test.ts). Only the calls the contract version
+ * defines are made: under 1.0, no update with its event (WF-UPD-4).
  */
-export function commandArbitraries(options: { reopen: boolean }): CommandArbitrary[] {
+export function commandArbitraries(options: { reopen: boolean; contract: ContractVersion }): CommandArbitrary[] {
+  const since11 = atLeast(options.contract, '1.1');
   const times = (n: number, a: CommandArbitrary) => Array.from({ length: n }, () => a);
   return [
     ...times(6, createRun),
@@ -332,13 +339,13 @@ export function commandArbitraries(options: { reopen: boolean }): CommandArbitra
     ...times(5, listRuns),
     ...times(2, updateRun),
     ...times(2, resumeRun),
-    ...times(2, updateWithEvent),
+    ...(since11 ? times(2, updateWithEvent) : []),
     ...times(2, removeRun),
     ...times(6, appendEvent),
     ...times(3, listEvents),
     ...times(4, readOutputs),
     fc.integer({ min: -5_000, max: 10_000 }).map((ms) => new AdvanceClock(ms)),
-    ...refusedCalls(),
+    ...refusedCalls(options.contract),
     ...(options.reopen ? [fc.constant(new Reopen()), fc.constant(new CloseThenCall())] : []),
   ];
 }

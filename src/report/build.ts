@@ -18,6 +18,7 @@ import {
   DID_NOT_RUN,
 } from './summary.js';
 import { countCells, requirementShown, ruleShown } from './verdicts.js';
+import { compareVersions, type Rule } from '../conformance/clauses.js';
 
 /** The expectations file and the baseline a report is compared with, each read and checked once. */
 export interface Comparisons {
@@ -88,6 +89,31 @@ export interface Report {
   /** The run's scenarios passed and failed as judged: with --strict amber fails; an expectation to remove fails. */
   passed: number;
   failed: number;
+  /** For each column judged by a version older than the latest: what moving to the latest takes. */
+  upgrades: Upgrade[];
+}
+
+/** How a later scenario went on a column: it ran and would pass or fail, or it did not run (skipped). */
+export type Would = 'pass' | 'fail' | 'not-run';
+
+/** A rule later than a column's version, with the scenarios that check it and how they went there. */
+export interface UpgradeRule {
+  id: string;
+  level: Rule['level'];
+  since: Rule['since'];
+  /** Fail when any of its scenarios would fail; pass when at least one ran and none would fail. */
+  would: Would;
+  scenarios: { key: string; name: string; uri: string; line: number; would: Would; message?: string | undefined }[];
+}
+
+/** "Upgrade to X" for one column: the rules after its version, up to the latest. */
+export interface Upgrade {
+  column: string;
+  from: Rule['since'];
+  to: Rule['since'];
+  /** The version the column was judged by: from it on, the rules' scenarios counted. */
+  judged: Rule['since'];
+  rules: UpgradeRule[];
 }
 
 /** The one way a report is made: marks, counts, verdicts. The findings are left as they were. */
@@ -107,6 +133,7 @@ export function buildReport(findings: Findings, comparisons: Comparisons = {}): 
   const warned = total('warned');
   return reportOf({
     suite: findings.suite,
+    contract: findings.contract,
     versions: findings.versions,
     provisioning: findings.provisioning,
     startedAt: findings.startedAt,
@@ -162,7 +189,48 @@ export function reportOf(summary: ConformanceSummary): Report {
     verdict: !summary.success ? 'failed' : summary.warned > 0 ? 'warned' : 'passed',
     passed: summary.passed + (summary.strict ? 0 : summary.warned),
     failed: summary.failed + (summary.strict ? summary.warned : 0) + stale,
+    upgrades: summary.columns.flatMap((c) => upgradeOf(summary, c)),
   };
+}
+
+/**
+ * The column's upgrade to the latest version, from the older of the version it declares and the one it was
+ * judged by (`--contract 1.1` on a store declaring 1.0 shows what 1.1 adds, judged): each later rule that
+ * some scenario checks on it.
+ */
+/** How a scenario went, whether it was judged (passed, failed) or ran after the version (would pass, fail). */
+function wouldOf(cell: Cell): Would {
+  if (cell.status === 'later' || cell.status === 'not-claimed') return cell.would ?? 'pass';
+  if (cell.status === 'failed') return 'fail';
+  return cell.status === 'passed' || cell.status === 'warned' ? 'pass' : 'not-run';
+}
+
+function upgradeOf(summary: ConformanceSummary, column: ColumnSummary): Upgrade[] {
+  const latest = summary.contract.latest;
+  const { declared, judged } = column.contract;
+  const from = declared !== null && compareVersions(declared, judged) < 0 ? declared : judged;
+  if (compareVersions(from, latest) >= 0) return [];
+  const scenarios = summary.requirements.flatMap((r) => r.scenarios);
+  const rules = summary.rules
+    .filter((rule) => compareVersions(rule.since, from) > 0 && rule.feature === undefined)
+    .flatMap((rule): UpgradeRule[] => {
+      const checking = scenarios
+        .filter((s) => s.rules.includes(rule.id) && s.cells[column.name]?.status !== 'not-applicable')
+        .map((s) => {
+          const cell = s.cells[column.name]!;
+          const would = wouldOf(cell);
+          const message = would === 'fail' ? (cell.message ?? '').split('\n')[0] : undefined;
+          return { key: s.key, name: s.name, uri: s.uri, line: s.line, would, message };
+        });
+      if (checking.length === 0) return [];
+      const would: Would = checking.some((s) => s.would === 'fail')
+        ? 'fail'
+        : checking.some((s) => s.would === 'pass')
+          ? 'pass'
+          : 'not-run';
+      return [{ id: rule.id, level: rule.level, since: rule.since, would, scenarios: checking }];
+    });
+  return [{ column: column.name, from, to: latest, judged, rules }];
 }
 
 function requirementVerdict(cells: readonly Cell[]): RequirementVerdict {
@@ -216,6 +284,9 @@ function counted(column: ColumnFindings, cells: readonly Cell[]): ColumnSummary 
     skipped: counts.skipped,
     notApplicable: counts['not-applicable'],
     expectedFailures: cells.filter((c) => c.expected !== undefined && c.status === 'failed').length,
+    later: counts.later,
+    notClaimed: counts['not-claimed'],
+    contract: column.contract,
     durationMs: column.durationMs,
     error: column.error,
     reports: column.reports,

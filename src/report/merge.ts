@@ -35,10 +35,14 @@ async function readShard(dir: string): Promise<ConformanceSummary> {
   return summary;
 }
 
-/** Every shard made by the same wfstore from the same features; no backend in two shards. */
-function checkShards(shards: readonly { dir: string; summary: ConformanceSummary }[]): void {
+/**
+ * Every shard made by the same wfstore from the same features; no backend in two shards; every column
+ * judged by the same contract version, unless mixed versions are allowed.
+ */
+function checkShards(shards: readonly { dir: string; summary: ConformanceSummary }[], allowMixed: boolean): void {
   const [first] = shards;
   const seen = new Map<string, string>();
+  const judged = new Map<string, string>();
   for (const { dir, summary } of shards) {
     const file = path.join(dir, 'summary.json');
     if (summary.suite.wfstore !== first!.summary.suite.wfstore) {
@@ -56,6 +60,15 @@ function checkShards(shards: readonly { dir: string; summary: ConformanceSummary
       const other = seen.get(column.name);
       if (other !== undefined) throw new MergeError(`${file}: the backend "${column.name}" is also in ${other}`);
       seen.set(column.name, file);
+      const version = column.contract?.judged ?? 'no version';
+      const [otherVersion, where] = [...judged.entries()].find(([v]) => v !== version) ?? [];
+      if (!allowMixed && otherVersion !== undefined) {
+        throw new MergeError(
+          `${file}: "${column.name}" was judged by contract ${version}, ${where} by ${otherVersion}; ` +
+            'merge shards of one version, or give --allow-mixed-contracts',
+        );
+      }
+      if (!judged.has(version)) judged.set(version, `"${column.name}" (${file})`);
     }
   }
 }
@@ -94,10 +107,14 @@ function mergeRequirements(summaries: readonly ConformanceSummary[], columns: re
 }
 
 /** The findings of several shards' report directories; each shard's files are copied beside them. */
-export async function mergeShards(dirs: readonly string[], out: string): Promise<Findings> {
+export async function mergeShards(
+  dirs: readonly string[],
+  out: string,
+  options: { allowMixedContracts?: boolean | undefined } = {},
+): Promise<Findings> {
   if (dirs.length === 0) throw new MergeError('give the report directories of the shards to merge');
   const shards = await Promise.all(dirs.map(async (dir) => ({ dir, summary: await readShard(dir) })));
-  checkShards(shards);
+  checkShards(shards, options.allowMixedContracts === true);
   const summaries = shards.map((s) => s.summary);
   await fs.mkdir(out, { recursive: true });
   for (const { dir, summary } of shards) {
@@ -115,6 +132,7 @@ export async function mergeShards(dirs: readonly string[], out: string): Promise
   const columns = columnOrder(summaries);
   return {
     suite: summaries[0]!.suite,
+    contract: summaries[0]!.contract,
     versions: Object.assign({}, ...summaries.map((s) => s.versions)),
     provisioning: summaries
       .flatMap((s) => s.provisioning)

@@ -16,7 +16,10 @@ import {
   DID_NOT_RUN,
   type Findings,
   type RequirementSummary,
+  standingCell,
 } from './summary.js';
+import { standingOf } from '../conformance/judge.js';
+import { LATEST_CONTRACT } from '../contract/versions.js';
 
 export interface SummaryInput {
   rows: readonly ScenarioRow[];
@@ -43,6 +46,7 @@ export function summarize(input: SummaryInput): Findings {
       ),
     columns.map((c) => c.name),
     rules,
+    (row, name, cell) => standingCell(cell, standingOf(row, columns.find((c) => c.name === name)!.judgement, rules)),
   );
   const columnSummaries = columns.map((column, index) =>
     columnSummary(column, outcomes[index]!, requirements, input.reportDir),
@@ -56,6 +60,7 @@ export function summarize(input: SummaryInput): Findings {
   ]);
   return {
     suite: { wfstore: input.versions.wfstore, features: featuresFingerprint(rows) },
+    contract: { latest: LATEST_CONTRACT },
     versions: input.versions,
     provisioning: input.provisioning,
     startedAt: input.started.toISOString(),
@@ -100,6 +105,12 @@ function columnSummary(
   return {
     name: column.name,
     kind: column.kind,
+    contract: {
+      declared: column.judgement.declared ?? null,
+      judged: column.judgement.judged,
+      features: [...column.judgement.features],
+      ...(column.about === undefined ? {} : { about: column.about }),
+    },
     durationMs: outcome.durationMs,
     error: runError(outcome, cells),
     reports: {
@@ -114,7 +125,8 @@ function columnSummary(
 /** Why a column's run failed outside its scenarios: a crash, an error in a hook before or after them all. */
 function runError(outcome: ColumnOutcome, cells: readonly Cell[]): string | undefined {
   const didNotRun = cells.some((c) => c.step === DID_NOT_RUN);
-  const failedScenario = cells.some((c) => c.status === 'failed' && c.step !== DID_NOT_RUN);
+  // A scenario that failed, counted or not (later, not claimed): cucumber's exit status counts them all.
+  const failedScenario = cells.some((c) => (c.status === 'failed' || c.would === 'fail') && c.step !== DID_NOT_RUN);
   if (outcome.exitCode === 0 && !didNotRun) return undefined;
   if (failedScenario && !didNotRun) return undefined; // the exit status is explained by the failures
   if (outcome.interrupted) return 'interrupted';

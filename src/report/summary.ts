@@ -5,6 +5,8 @@ import type { Recommendation } from '../conformance/recommendation.js';
 import type { CellStatus, ScenarioResult } from '../conformance/results.js';
 import { levelOf, type Rule, type RuleLevel } from '../conformance/clauses.js';
 import type { ScenarioRow } from '../conformance/scenarios.js';
+import type { Standing } from '../conformance/judge.js';
+import type { ContractVersion } from '../contract/versions.js';
 
 /** The step named in a cell whose scenario never ran because the whole run stopped. */
 export const DID_NOT_RUN = 'the run stopped before this scenario';
@@ -22,6 +24,22 @@ export interface Cell {
   expected?: string | undefined;
   /** Against a baseline summary: what changed in this cell. */
   change?: 'newly-failing' | 'newly-passing' | 'newly-applicable' | undefined;
+  /** Later or not claimed: how the scenario went, which decides nothing (a SHOULD not followed passes). */
+  would?: 'pass' | 'fail' | undefined;
+  /** Later: the contract version of its rules. */
+  after?: ContractVersion | undefined;
+}
+
+/** What a column was judged by (docs/contract.md, "Versions"). */
+export interface ColumnContract {
+  /** The version the store declares; null when it declares none. */
+  declared: ContractVersion | null;
+  /** The version it was judged by. */
+  judged: ContractVersion;
+  /** The optional features it claims. */
+  features: string[];
+  /** The store's own name and version, as its initializer gives them. */
+  about?: { name?: string | undefined; version?: string | undefined } | undefined;
 }
 
 /** How a cell changed since the baseline. */
@@ -38,6 +56,10 @@ export interface ColumnSummary {
   notApplicable: number;
   /** Failures the expectations file lists (not in `failed`). */
   expectedFailures: number;
+  /** Scenarios later than its version, and of features it does not claim: run, not counted. */
+  later: number;
+  notClaimed: number;
+  contract: ColumnContract;
   durationMs: number;
   /** A failure of the run outside any scenario (a crash, a BeforeAll or AfterAll hook). */
   error?: string | undefined;
@@ -73,6 +95,8 @@ export interface StaleExpectation {
 export interface ConformanceSummary {
   /** What produced this summary: a merge refuses shards of another wfstore version or feature set. */
   suite: { wfstore: string; features: string };
+  /** The latest contract version this wfstore knows (each column's own is in its `contract`). */
+  contract: { latest: ContractVersion };
   /** Versions of what the run used: a database version only when that database was used. */
   /** What the run used, by name for people: wfstore, Node.js, and each database engine (SQLite, a server). */
   versions: { wfstore: string; 'Node.js': string } & Record<string, string>;
@@ -107,7 +131,7 @@ export interface ConformanceSummary {
 /** A column as a run found it, before the builder counts its cells. */
 export type ColumnFindings = Omit<
   ColumnSummary,
-  'passed' | 'failed' | 'warned' | 'skipped' | 'notApplicable' | 'expectedFailures'
+  'passed' | 'failed' | 'warned' | 'skipped' | 'notApplicable' | 'expectedFailures' | 'later' | 'notClaimed'
 >;
 
 /**
@@ -129,6 +153,8 @@ export function buildRequirements(
   cellOf: (row: ScenarioRow, column: string) => Cell,
   columns: readonly string[],
   rules: ReadonlyMap<string, Rule>,
+  /** How a cell stands on its column once levelled: later than its version, or of a feature not claimed. */
+  judge: (row: ScenarioRow, column: string, cell: Cell) => Cell = (_row, _column, cell) => cell,
 ): RequirementSummary[] {
   const byId = new Map<string, RequirementSummary>();
   for (const row of rows) {
@@ -146,7 +172,7 @@ export function buildRequirements(
       tags: row.tags,
       rules: row.rules,
       level,
-      cells: Object.fromEntries(columns.map((c) => [c, levelled(cellOf(row, c), level, row.rules)])),
+      cells: Object.fromEntries(columns.map((c) => [c, judge(row, c, levelled(cellOf(row, c), level, row.rules))])),
     });
   }
   return [...byId.values()];
@@ -168,6 +194,31 @@ function levelled(cell: Cell, level: RuleLevel, rules: readonly string[]): Cell 
   const message = `${cell.step ? `at "${cell.step}": ` : ''}${cell.message ?? 'failed'}`;
   const recommendations = [...(cell.recommendations ?? []), ...rules.map((rule) => ({ rule, message }))];
   return { ...cell, status: 'warned', recommendations };
+}
+
+/**
+ * A cell as its column's judgement has it: a scenario that ran but is later than the version, or of a
+ * feature not claimed, keeps what happened (would pass / would fail) and counts for nothing.
+ */
+export function standingCell(cell: Cell, standing: Standing): Cell {
+  if (standing.kind === 'judged' || cell.status === 'not-applicable' || cell.step === DID_NOT_RUN) return cell;
+  if (cell.status === 'skipped') return cell;
+  const would = cell.status === 'failed' ? 'fail' : 'pass';
+  if (standing.kind === 'later') return { ...cell, status: 'later', would, after: standing.version };
+  const message = `checks a feature the store does not claim (${standing.features.join(', ')})`;
+  return { ...cell, status: 'not-claimed', would, message: cell.status === 'failed' ? cell.message : message };
+}
+
+/** A column's contract as one short text: "1.0", "1.1 (assumed)", "1.1 (declares 1.0)", its features. */
+export function contractText(contract: ColumnContract): string {
+  const how =
+    contract.declared === null
+      ? ' (assumed)'
+      : contract.declared !== contract.judged
+        ? ` (declares ${contract.declared})`
+        : '';
+  const features = contract.features.length ? ` + ${contract.features.join(', ')}` : '';
+  return `${contract.judged}${how}${features}`;
 }
 
 /** What a cell shows: a failure the expectations file lists is told apart from the others. */

@@ -7,7 +7,15 @@ import { type Cell, isExpectedFailure, type ScenarioSummary, type Shown } from '
 
 /** The count of each status among a list of cells (not-applicable ones included). */
 export function countCells(cells: readonly Cell[]): Record<CellStatus, number> {
-  const counts: Record<CellStatus, number> = { passed: 0, failed: 0, warned: 0, skipped: 0, 'not-applicable': 0 };
+  const counts: Record<CellStatus, number> = {
+    passed: 0,
+    failed: 0,
+    warned: 0,
+    skipped: 0,
+    'not-applicable': 0,
+    later: 0,
+    'not-claimed': 0,
+  };
   for (const cell of cells) counts[cell.status]++;
   return counts;
 }
@@ -15,11 +23,13 @@ export function countCells(cells: readonly Cell[]): Record<CellStatus, number> {
 /**
  * A requirement's (or a rule's) verdict on one column: failed if any scenario failed, warned if any
  * warned, passed only when at least one scenario passed and none was skipped; skipped when they all were.
+ * Scenarios later than the column's version, or of a feature it does not claim, decide nothing; when
+ * they are all there is, the verdict is theirs.
  */
 export function verdictOf(cells: readonly Cell[]): CellStatus {
   const c = countCells(cells);
-  const applicable = cells.length - c['not-applicable'];
-  if (applicable === 0) return 'not-applicable';
+  const applicable = cells.length - c['not-applicable'] - c.later - c['not-claimed'];
+  if (applicable === 0) return c.later > 0 ? 'later' : c['not-claimed'] > 0 ? 'not-claimed' : 'not-applicable';
   if (c.failed > 0) return 'failed';
   if (c.warned > 0) return 'warned';
   if (c.skipped === applicable) return 'skipped';
@@ -32,7 +42,10 @@ export function verdictOf(cells: readonly Cell[]): CellStatus {
  * followed, whichever rules that scenario is tagged with.
  */
 export function ruleVerdict(rule: Rule, scenarios: readonly ScenarioSummary[], column: string): CellStatus {
-  const missed = scenarios.some((s) => s.cells[column]?.recommendations?.some((r) => r.rule === rule.id));
+  const judged = (cell: Cell | undefined) => cell?.status !== 'later' && cell?.status !== 'not-claimed';
+  const missed = scenarios.some(
+    (s) => judged(s.cells[column]) && s.cells[column]?.recommendations?.some((r) => r.rule === rule.id),
+  );
   const checking = scenarios.filter((s) => s.rules.includes(rule.id)).map((s) => s.cells[column]!);
   if (rule.level === 'SHOULD' && missed) return 'warned';
   const verdict = verdictOf(checking.map((c) => (c.status === 'warned' ? { ...c, status: 'passed' as const } : c)));

@@ -9,6 +9,7 @@ import { ManualClock, sequentialIds } from '../../src/conformance/support/clock.
 import {
   type Capabilities,
   capabilitiesOf,
+  contractOf,
   type StoreTestInitializer,
   storeOptions,
 } from '../../src/conformance/initializer.js';
@@ -17,6 +18,8 @@ import { registeredInitializer } from '../../src/conformance/registered-initiali
 import type { StoreAddress, StoreSource } from '../../src/conformance/support/processes.js';
 import type { ReferenceInitializer, StoreLocation } from '../../src/conformance/reference-initializer.js';
 import { isBackendName } from '../../src/backends/registry.js';
+import type { ContractVersion } from '../../src/contract/versions.js';
+import { isContractVersion } from '../../src/conformance/clauses.js';
 import { referenceBackend } from '../../src/conformance/reference-initializer.js';
 
 export interface SuiteParameters {
@@ -30,6 +33,8 @@ export interface SuiteParameters {
   managed?: boolean;
   /** Bound of each call into the store, in ms. */
   callTimeoutMs?: number;
+  /** The contract version the store is judged by (default: the one its initializer declares, else 1.1). */
+  contract?: string;
   /** The property scenarios: number of runs, a seed and path to replay, the command to print for it. */
   properties?: { runs?: number; seed?: number; path?: string; replayPath?: string; replay?: string };
 }
@@ -39,6 +44,8 @@ export interface Suite {
   /** The initializer as the scenarios use it: every hook and store call bounded by the call guard. */
   initializer: StoreTestInitializer;
   capabilities: Capabilities;
+  /** The contract version the store is judged by: the engine and the properties use only what it offers. */
+  contract: ContractVersion;
   /** How a child process finds this initializer again (the multi-process scenarios). */
   source: StoreSource | undefined;
   /** Where a child process finds the store (the multi-process scenarios). */
@@ -70,6 +77,8 @@ async function open(parameters: SuiteParameters): Promise<Suite> {
     initializer = reference;
     source = { reference: name };
   }
+  const given = parameters.contract;
+  if (given !== undefined && !isContractVersion(given)) throw new Error(`world parameter contract: "${given}"`);
   const guard = new CallGuard(parameters.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS);
   const guarded = guard.initializer(initializer);
   return {
@@ -77,6 +86,7 @@ async function open(parameters: SuiteParameters): Promise<Suite> {
     initializer: guarded,
     // Another process can open the store only if it can find the initializer again.
     capabilities: { ...capabilitiesOf(initializer), ...(source === undefined ? { multiProcess: undefined } : {}) },
+    contract: contractOf(initializer, given).judged,
     source,
     address(store) {
       const support = guarded.supports?.multiProcess;

@@ -13,6 +13,7 @@ const STORE = 'my-store';
 function findings(cells: Cell[], strict = false): Findings {
   return {
     suite: { wfstore: '0.0.0', features: 'f' },
+    contract: { latest: '1.1' },
     versions: { wfstore: '0.0.0', 'Node.js': 'v20' },
     provisioning: [],
     startedAt: '2026-01-01T00:00:00.000Z',
@@ -23,6 +24,7 @@ function findings(cells: Cell[], strict = false): Findings {
       {
         name: STORE,
         kind: 'store',
+        contract: { declared: '1.1', judged: '1.1', features: [] },
         durationMs: 1000,
         reports: { html: 'h', messages: 'm', junit: 'j', stderr: 's' },
       },

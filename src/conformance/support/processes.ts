@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { fromEnvironment } from '../../config.js';
 import { fileURLToPath } from 'node:url';
 import type { JsonValue } from '../../contract/types.js';
+import { type ContractVersion, LATEST_CONTRACT } from '../../contract/versions.js';
 import { bundledWorker, WORKERS_VARIABLE, type WorkerName } from './worker-bundle.js';
 
 /** How a child process finds the initializer of the store to open: a reference backend, or a module. */
@@ -76,7 +77,7 @@ export async function appendFromProcesses(
 }
 
 /**
- * Starts "three-steps" on the store at `address` in a child process, waits until `untilNode` has
+ * Starts "three-steps" on the store at `address` in a child process (its engine told the contract version), waits until `untilNode` has
  * completed (read from the event log through `store`), then kills the child with SIGKILL.
  */
 export async function runThenKill(
@@ -84,10 +85,10 @@ export async function runThenKill(
   runId: string,
   isCompleted: () => Promise<boolean>,
   timeoutMs = 60_000,
+  contract: ContractVersion = LATEST_CONTRACT,
 ): Promise<void> {
-  const child = spawn(process.execPath, [...workerArguments('engine-worker'), JSON.stringify(address), runId], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const args = [...workerArguments('engine-worker'), JSON.stringify(address), runId, contract];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

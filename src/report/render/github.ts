@@ -6,6 +6,7 @@ import { fromEnvironment } from '../../config.js';
 import { appendFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Report } from '../build.js';
+import { contractText } from '../summary.js';
 
 /** Annotation values escape %, CR and LF (GitHub's workflow-command syntax); properties also , and :. */
 const data = (text: string) => text.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A');
@@ -35,12 +36,18 @@ export function annotations({ summary }: Report, packageRoot: string, cwd: strin
 export function markdownSummary(report: Report): string {
   const { summary } = report;
   const verdict = report.verdict === 'failed' ? '❌ failed' : '✅ passed';
-  const head = `| backend | passed | failed | recommended | expected failures | skipped |\n|---|---|---|---|---|---|`;
+  const head =
+    '| backend | contract | passed | failed | recommended | expected failures | skipped | later |\n' +
+    '|---|---|---|---|---|---|---|---|';
   const rows = summary.columns.map(
     (c) =>
-      `| ${c.name} | ${c.passed + c.warned} | ${c.failed}${c.error ? ' (run error)' : ''} | ${c.warned} ` +
-      `| ${c.expectedFailures} | ${c.skipped} |`,
+      `| ${c.name} | ${contractText(c.contract)} | ${c.passed + c.warned} | ${c.failed}${c.error ? ' (run error)' : ''} ` +
+      `| ${c.warned} | ${c.expectedFailures} | ${c.skipped} | ${c.later} |`,
   );
+  const upgrades = report.upgrades.map((u) => {
+    const failing = u.rules.filter((r) => r.would === 'fail').map((r) => r.id);
+    return `- [${u.column}] from ${u.from}: ${u.rules.length} rule(s), ${failing.length ? `would fail: ${failing.join(', ')}` : 'all would pass'}`;
+  });
   const failed = summary.requirements.flatMap((r) =>
     r.scenarios.flatMap((s) =>
       Object.entries(s.cells)
@@ -56,8 +63,11 @@ export function markdownSummary(report: Report): string {
   return [
     `## wfstore conformance: ${verdict}`,
     '',
+    `Contract: latest ${summary.contract.latest}; each backend judged by the version in its row.`,
+    '',
     head,
     ...rows,
+    ...(upgrades.length ? ['', `### Upgrade to ${summary.contract.latest}`, ...upgrades] : []),
     ...(failed.length ? ['', '### Failures', ...failed] : []),
     ...(stale.length ? ['', '### Expectations to remove', ...stale] : []),
     ...(changed.length ? ['', `### Changes since ${summary.baseline}`, ...changed] : []),

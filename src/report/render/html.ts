@@ -27,6 +27,8 @@ const LABEL: Record<Shown, string> = {
   warned: 'recommended',
   skipped: 'skipped',
   'not-applicable': 'n/a',
+  later: 'later',
+  'not-claimed': 'not claimed',
 };
 
 const STYLE = [
@@ -73,6 +75,11 @@ const STYLE = [
   '  article pre { white-space: pre-wrap; background: #f8f8fa; padding: .5rem; overflow-x: auto; }',
   '  ul.skips li { margin: .2rem 0; }',
   '  .legend { font-size: .85rem; color: #5b6475; }',
+  // Later than the version judged: run and shown, not counted; teal, apart from the verdict colours.
+  '  td.later { background: #e3f3f7; color: #0e7490; } td.later.would-fail { color: #9a3412; font-weight: 600; }',
+  '  td.later a { color: inherit; } td.not-claimed { color: #9aa1ad; font-style: italic; }',
+  '  table.contracts th, table.contracts td { font-size: .85rem; }',
+  '  section#upgrade td.would-fail { color: #9a3412; font-weight: 600; } section#upgrade td.would-pass { color: #166534; }',
   '',
 ].join('\n');
 
@@ -90,6 +97,17 @@ function legend(summary: ConformanceSummary): string {
         'lists (not counted as a failure; its reason in the list below)',
       `${badge('regression')}: failed and not in that list, a regression`,
     );
+  }
+  const laterThan = [...new Set(summary.columns.filter((c) => c.later > 0).map((c) => c.contract.judged))];
+  if (laterThan.length > 0) {
+    parts.push(
+      `<span class="later-mark">after ${laterThan.join(', ')}: would pass / would fail</span>: ` +
+        'the scenario checks rules later than ' +
+        'the version the store is judged by; it ran and is not counted (see Upgrade)',
+    );
+  }
+  if (summary.columns.some((c) => c.notClaimed > 0)) {
+    parts.push('not claimed: the scenario checks an optional feature the store does not claim');
   }
   if (summary.baseline !== undefined) {
     parts.push(
@@ -187,14 +205,29 @@ function scenarioCell(column: string, cell: Cell, link: string | undefined, expe
   });
 }
 
+/** A later scenario's cell: "after 1.0: would pass / would fail", linked to the column's upgrade. */
+function laterCell(column: ColumnSummary, cell: Cell): string {
+  const would = cell.would ?? 'pass';
+  const text = `after ${column.contract.judged}: would ${would}`;
+  const title = would === 'fail' ? `rules since ${cell.after}: ${(cell.message ?? '').split('\n')[0]}` : undefined;
+  return cellHtml(column.name, 'later', `<a href="#${upgradeAnchor(column.name)}">${escapeHtml(text)}</a>`, {
+    title,
+    classes: ` would-${would}`,
+  });
+}
+
+const upgradeAnchor = (column: string) => `upgrade-${column}`;
+
 function scenarioRow(
   requirement: RequirementSummary,
   scenario: ScenarioSummary,
   summary: ConformanceSummary,
   details: Details,
 ): string {
-  const cells = summary.columns.map(({ name: column }) => {
+  const cells = summary.columns.map((columnSummary) => {
+    const column = columnSummary.name;
     const cell = scenario.cells[column]!;
+    if (cell.status === 'later') return laterCell(columnSummary, cell);
     const linked = cell.status === 'failed' || cell.status === 'warned';
     const link = linked ? details.link(column, requirement, scenario, cell) : undefined;
     if (cell.status === 'skipped') {
@@ -244,9 +277,10 @@ function rulesSection(report: Report): string {
       return cellHtml(column, verdict, LABEL[verdict]);
     });
     const scope = rule.referenceOnly ? ', reference backends' : '';
+    const feature = rule.feature ? `, feature ${rule.feature}` : '';
     return (
-      `<tr class="rule" id="${ruleAnchor(rule.id)}">` +
-      `<td><strong>${escapeHtml(rule.id)}</strong> (${rule.level}${scope}) ` +
+      `<tr class="rule" id="${ruleAnchor(rule.id)}" data-since="${rule.since}">` +
+      `<td><strong>${escapeHtml(rule.id)}</strong> (${rule.level}${scope}, since ${rule.since}${feature}) ` +
       `${escapeHtml(plainText(rule.text))} ` +
       `<span class="where">${checking.length} scenario(s)</span></td>${cells.join('')}</tr>`
     );
@@ -261,11 +295,13 @@ function rulesSection(report: Report): string {
 /** A column's totals: its counts, and its scenarios passed and failed as judged (with --strict amber fails). */
 function totalsRow(c: ColumnSummary, { verdict: status, passed, failed }: ColumnVerdict): string {
   const expected = c.expectedFailures ? `, ${c.expectedFailures} expected` : '';
+  const later = c.later ? `, ${c.later} later (not counted)` : '';
   return (
     `<tr data-column="${escapeHtml(c.name)}" data-passed="${c.passed}" data-failed="${c.failed}" ` +
+    `data-later="${c.later}" data-not-claimed="${c.notClaimed}" ` +
     `data-warned="${c.warned}" data-skipped="${c.skipped}" data-not-applicable="${c.notApplicable}" ` +
     `data-expected-failures="${c.expectedFailures}"><th>${escapeHtml(c.name)}</th>` +
-    `<td class="${status}">${passed} passed, ${failed} failed${expected}</td>` +
+    `<td class="${status}">${passed} passed, ${failed} failed${expected}${later}</td>` +
     `<td>${c.warned} with a recommendation not followed</td><td>${c.skipped} skipped</td>` +
     `<td>${c.notApplicable} not applicable</td>` +
     `<td>${(c.durationMs / 1000).toFixed(1)} s</td>` +
@@ -273,6 +309,59 @@ function totalsRow(c: ColumnSummary, { verdict: status, passed, failed }: Column
     `<a href="${escapeHtml(c.reports.messages)}">messages</a> · ` +
     `<a href="${escapeHtml(c.reports.junit)}">JUnit</a></td></tr>` +
     (c.error ? `<tr><td colspan="7" class="failed">the run itself failed: ${escapeHtml(c.error)}</td></tr>` : '')
+  );
+}
+
+/** Per column: the contract version declared and judged, the features claimed, the store's own name. */
+function contractsTable(summary: ConformanceSummary): string {
+  const rows = summary.columns.map((c) => {
+    const about = [c.contract.about?.name, c.contract.about?.version].filter(Boolean).join(' ');
+    return (
+      `<tr data-column="${escapeHtml(c.name)}" data-judged="${c.contract.judged}">` +
+      `<th>${escapeHtml(c.name)}</th>` +
+      `<td>${c.contract.declared === null ? 'none declared' : `declares ${c.contract.declared}`}</td>` +
+      `<td>judged by <strong>${c.contract.judged}</strong></td>` +
+      `<td>features claimed: ${c.contract.features.length ? escapeHtml(c.contract.features.join(', ')) : 'none'}</td>` +
+      `<td>${about ? `store: ${escapeHtml(about)}` : ''}</td></tr>`
+    );
+  });
+  return (
+    `<table class="contracts" id="contracts"><caption>Contract versions (latest: ${summary.contract.latest})` +
+    `</caption><tbody>${rows.join('')}</tbody></table>`
+  );
+}
+
+/** "Upgrade to X": per column judged below the latest, the later rules and their scenarios, would pass or fail. */
+function upgradeSection(report: Report): string {
+  if (report.upgrades.length === 0) return '';
+  const to = report.summary.contract.latest;
+  const parts = report.upgrades.map((u) => {
+    const failing = u.rules.filter((r) => r.would === 'fail').length;
+    const rows = u.rules.map((r) => {
+      const scenarios = r.scenarios
+        .map(
+          (s) =>
+            `<li class="would-${s.would}">${escapeHtml(s.name)} — would ${s.would === 'not-run' ? 'not run' : s.would}` +
+            `${s.message ? `: ${escapeHtml(s.message)}` : ''} <span class="where">${escapeHtml(s.uri)}:${s.line}</span></li>`,
+        )
+        .join('');
+      return (
+        `<tr data-rule="${r.id}" data-would="${r.would}"><td>${ruleLinks([r.id], r.level)} (${r.level}, since ` +
+        `${r.since})</td><td class="would-${r.would}">would ${r.would === 'not-run' ? 'not run' : r.would}</td>` +
+        `<td><ul>${scenarios}</ul></td></tr>`
+      );
+    });
+    return (
+      `<h3 id="${escapeHtml(upgradeAnchor(u.column))}">[${escapeHtml(u.column)}] from ${u.from}: ${u.rules.length} ` +
+      `rule(s), ${failing} would fail${u.judged === u.from ? '' : ` (judged by ${u.judged}: counted above)`}</h3><table class="upgrade" data-column="${escapeHtml(u.column)}"><tbody>` +
+      `${rows.join('')}</tbody></table>`
+    );
+  });
+  return (
+    `<section id="upgrade"><h2>Upgrade to ${to}</h2><p>The rules later than the version each store declares ` +
+    '(docs/contract.md, "since"), with the scenarios that check them and how they went: run, and counted only ' +
+    'where the store was judged by a later version (<code>--contract</code>).</p>' +
+    `${parts.join('\n')}</section>`
   );
 }
 
@@ -357,6 +446,7 @@ export function renderHtml(report: Report): string {
     '<h1>wfstore conformance</h1>',
     `<p class="verdict ${css}" id="verdict">${escapeHtml(text)}</p>`,
     facts(summary),
+    contractsTable(summary),
     `<table class="totals" id="totals"><tbody>${summary.columns.map((c) => totalsRow(c, report.columns[c.name]!)).join('')}</tbody></table>`,
     legend(summary),
     '</header>',
@@ -371,6 +461,7 @@ export function renderHtml(report: Report): string {
     `<section id="recommendations"><h2>Recommendations not followed (${details.recommendations.length})</h2>` +
       `${details.recommendations.join('\n') || '<p>None.</p>'}</section>`,
     skips,
+    upgradeSection(report),
     rulesSection(report),
     '</main>',
     '</body></html>',

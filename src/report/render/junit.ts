@@ -5,6 +5,9 @@
 // recommendation in <system-out>. Why a case was skipped is the <skipped> element's text: Jenkins' schema
 // (junit-4.xsd) allows it no attribute, and GitLab shows that text. An expected failure that now passes fails
 // the run, so it is a failing <testcase> of its backend too: a CI server's test view agrees with the exit code.
+// A scenario later than the contract version a backend is judged by (or of a feature it does not claim) ran
+// and is not counted: skipped, its text saying whether it would pass. Each testsuite's properties name the
+// contract version it was judged by, the one it declares, the latest, and the features it claims.
 
 import type { Report } from '../build.js';
 import type {
@@ -26,7 +29,7 @@ const xml = (text: string) =>
 
 const seconds = (ms: number | undefined) => ((ms ?? 0) / 1000).toFixed(3);
 
-function testcase(requirement: RequirementSummary, scenario: ScenarioSummary, cell: Cell): string {
+function testcase(requirement: RequirementSummary, scenario: ScenarioSummary, cell: Cell, judged: string): string {
   const head =
     `    <testcase classname="${xml(requirement.id)}" name="${xml(scenario.name)}" ` +
     `time="${seconds(cell.durationMs)}"`;
@@ -35,6 +38,11 @@ function testcase(requirement: RequirementSummary, scenario: ScenarioSummary, ce
     const body = `${cell.step ? `at step: ${cell.step}\n` : ''}${cell.message ?? ''}`;
     const failure = `<failure message="${xml(message)}" type="AssertionError">${xml(body)}</failure>`;
     return `${head}>\n      ${failure}\n    </testcase>`;
+  }
+  if (cell.status === 'later' || cell.status === 'not-claimed') {
+    const why = cell.status === 'later' ? `after ${judged} (rules since ${cell.after})` : 'a feature not claimed';
+    const detail = cell.would === 'fail' ? `: ${(cell.message ?? '').split('\n')[0]}` : '';
+    return `${head}>\n      <skipped>${xml(`${why}: would ${cell.would ?? 'pass'}${detail}`)}</skipped>\n    </testcase>`;
   }
   if (cell.status === 'failed' || cell.status === 'skipped') {
     const why = cell.expected !== undefined ? `expected failure: ${cell.expected}` : (cell.message ?? 'skipped');
@@ -69,23 +77,34 @@ function testsuite(summary: ConformanceSummary, column: ColumnSummary): string {
       const cell = scenario.cells[column.name];
       if (cell === undefined || cell.status === 'not-applicable') continue;
       tests++;
-      cases.push(testcase(requirement, scenario, cell));
+      cases.push(testcase(requirement, scenario, cell, column.contract.judged));
     }
   }
-  const skipped = column.skipped + column.expectedFailures;
+  const skipped = column.skipped + column.expectedFailures + column.later + column.notClaimed;
   const errors = column.error ? 1 : 0;
   const attributes =
     `name="${xml(column.name)}" tests="${tests}" failures="${column.failed + stale.length}" errors="${errors}" ` +
     `skipped="${skipped}" time="${seconds(column.durationMs)}" timestamp="${summary.startedAt.slice(0, 19)}"`;
   const error = column.error ? `\n    <system-err>${xml(column.error)}</system-err>` : '';
-  return `  <testsuite ${attributes}>\n${cases.join('\n')}${error}\n  </testsuite>`;
+  const properties = [
+    ['contract', column.contract.judged],
+    ['contract.declared', column.contract.declared ?? 'none'],
+    ['contract.latest', summary.contract.latest],
+    ['contract.features', column.contract.features.join(',')],
+  ]
+    .map(([name, value]) => `      <property name="${xml(name!)}" value="${xml(value!)}"/>`)
+    .join('\n');
+  return (
+    `  <testsuite ${attributes}>\n    <properties>\n${properties}\n    </properties>\n` +
+    `${cases.join('\n')}${error}\n  </testsuite>`
+  );
 }
 
 export function renderJunit({ summary }: Report): string {
   const suites = summary.columns.map((c) => testsuite(summary, c)).join('\n');
   const stale = summary.columns.reduce((n, c) => n + staleOf(summary, c.name).length, 0);
   const tests = summary.columns.reduce(
-    (n, c) => n + c.passed + c.failed + c.warned + c.skipped + c.expectedFailures,
+    (n, c) => n + c.passed + c.failed + c.warned + c.skipped + c.expectedFailures + c.later + c.notClaimed,
     stale,
   );
   const failures = summary.columns.reduce((n, c) => n + c.failed, stale);

@@ -3,7 +3,7 @@
 import pc from 'picocolors';
 import type { Report } from '../build.js';
 import { plainText } from '../../conformance/clauses.js';
-import { type Cell, DID_NOT_RUN, isExpectedFailure, type Shown } from '../summary.js';
+import { type Cell, contractText, DID_NOT_RUN, isExpectedFailure, type Shown } from '../summary.js';
 
 const indent = (text: string) =>
   text
@@ -18,6 +18,8 @@ const PAINT: Record<Shown, (s: string) => string> = {
   warned: pc.yellow,
   skipped: pc.yellow,
   'not-applicable': pc.dim,
+  later: pc.cyan,
+  'not-claimed': pc.dim,
 };
 const MARK: Record<Shown, string> = {
   passed: '✔',
@@ -26,6 +28,8 @@ const MARK: Record<Shown, string> = {
   warned: '▲',
   skipped: '○',
   'not-applicable': '–',
+  later: '»',
+  'not-claimed': '·',
 };
 
 /**
@@ -37,6 +41,8 @@ function notes(applicable: readonly Cell[], strict: boolean): string {
   const parts = [
     [strict ? 0 : count((c) => c.status === 'warned'), 'recommended'],
     [count((c) => c.status === 'skipped'), 'skipped'],
+    [count((c) => c.status === 'later'), 'later'],
+    [count((c) => c.status === 'not-claimed'), 'not claimed'],
     [count(isExpectedFailure), 'expected'],
     [count((c) => c.change === 'newly-failing'), '↓'],
     [count((c) => c.change === 'newly-passing'), '↑'],
@@ -64,6 +70,9 @@ export function renderTable(report: Report): string {
       if (verdict === 'not-applicable') return { text: '–', paint: pc.dim };
       if (notRun) return { text: '✖ not run', paint: pc.red };
       const shown = requirement.scenarios.map((s) => s.cells[column]!).filter((c) => c.status !== 'not-applicable');
+      if (verdict === 'later' || verdict === 'not-claimed') {
+        return { text: `${MARK[verdict]}${notes(shown, summary.strict)}`, paint: PAINT[verdict] };
+      }
       return { text: `${MARK[verdict]} ${passed}/${applicable}${notes(shown, summary.strict)}`, paint: PAINT[verdict] };
     });
     return [{ text: requirement.id, paint: (s: string) => s }, ...cells];
@@ -77,21 +86,40 @@ export function renderTable(report: Report): string {
       const stale = summary.staleExpectations.filter((s) => s.backend === c.name).length;
       const toRemove = stale ? `, ${stale} expectation(s) to remove` : '';
       const skipped = c.skipped ? `, ${c.skipped} skipped` : '';
+      const later = c.later ? `, ${c.later} »` : '';
+      const notClaimed = c.notClaimed ? `, ${c.notClaimed} ·` : '';
       return {
-        text: `${passed} passed, ${failed} failed${amber}${expected}${toRemove}${skipped}`,
+        text: `${passed} passed, ${failed} failed${amber}${expected}${toRemove}${skipped}${later}${notClaimed}`,
         paint: PAINT[verdict],
       };
     }),
   ];
+  const contractRow: Text[] = [
+    { text: `contract (latest ${summary.contract.latest})`, paint: pc.dim },
+    ...summary.columns.map((c) => ({ text: contractText(c.contract), paint: pc.dim })),
+  ];
   const widths = header.map((h, i) =>
-    Math.max(h.length, footer[i]!.text.length, ...rows.map((r) => r[i]!.text.length)),
+    Math.max(h.length, footer[i]!.text.length, contractRow[i]!.text.length, ...rows.map((r) => r[i]!.text.length)),
   );
   const line = (cells: Text[]) => cells.map((c, i) => c.paint(c.text.padEnd(widths[i]!))).join('  ');
   const rule = widths.map((w) => '─'.repeat(w)).join('  ');
-  const out = [line(header.map((text) => ({ text, paint: pc.bold }))), rule, ...rows.map(line), rule, line(footer)];
+  const out = [
+    line(header.map((text) => ({ text, paint: pc.bold }))),
+    line(contractRow),
+    rule,
+    ...rows.map(line),
+    rule,
+    line(footer),
+  ];
   out.push(
     pc.dim('✔ passed  ✖ a MUST rule failed  ▲ a SHOULD rule not followed (recommended)  ○ skipped  – not applicable'),
   );
+  const judged = [...new Set(summary.columns.map((c) => c.contract.judged))].join(', ');
+  const versions = [
+    summary.columns.some((c) => c.later > 0) ? `» after ${judged}: runs, not counted (Upgrade below)` : '',
+    summary.columns.some((c) => c.notClaimed > 0) ? '· a feature not claimed' : '',
+  ].filter(Boolean);
+  if (versions.length) out.push(pc.dim(versions.join('  ')));
   const marks = [
     summary.expectations !== undefined ? `⊘ only expected failures (${summary.expectations})` : '',
     summary.baseline !== undefined
@@ -100,6 +128,22 @@ export function renderTable(report: Report): string {
   ].filter(Boolean);
   if (marks.length) out.push(pc.dim(marks.join('  ')));
   return out.join('\n');
+}
+
+/** Per column judged below the latest: the rules after its version, those that would fail named. */
+export function renderUpgrades(report: Report): string {
+  return report.upgrades
+    .map((u) => {
+      const failing = u.rules.filter((r) => r.would === 'fail');
+      const head = `Upgrade to ${u.to} [${u.column}]: ${u.rules.length} rule(s) after ${u.from}, `;
+      if (failing.length === 0) return pc.cyan(`${head}all would pass`);
+      const lines = failing.map((r) => {
+        const s = r.scenarios.find((x) => x.would === 'fail')!;
+        return `    ${r.id} (${r.level}, since ${r.since}): would fail — e.g. "${s.name}": ${s.message ?? ''}`;
+      });
+      return [pc.cyan(`${head}${failing.length} would fail:`), ...lines].join('\n');
+    })
+    .join('\n');
 }
 
 /** Property failures are shown whole (the shrunk calls); other messages are cut after a few lines. */
@@ -192,7 +236,13 @@ export function renderComparisons(report: Report): string {
 export function renderSummary(report: Report, reportDir: string): string {
   const { summary } = report;
   const out = ['', renderTable(report)];
-  for (const part of [renderFailures(report), renderRecommendations(report), renderComparisons(report)]) {
+  const parts = [
+    renderFailures(report),
+    renderRecommendations(report),
+    renderUpgrades(report),
+    renderComparisons(report),
+  ];
+  for (const part of parts) {
     if (part) out.push('', part);
   }
   out.push('', `reports: ${reportDir}/index.html, ${reportDir}/summary.json, ${reportDir}/junit.xml`);

@@ -1,0 +1,164 @@
+// Contract versions and optional features: the version data in docs/contract.md, the scenarios' tags, how
+// a scenario stands on a column (judged, later, not claimed), the initializer's fields, and the reference
+// engine on a store of the 1.0 era, which has no `options.event`.
+
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import {
+  CONTRACT_VERSIONS,
+  LATEST_CONTRACT,
+  loadRulesSync,
+  parseRules,
+  type Rule,
+  scenarioVersion,
+} from '../../src/conformance/clauses.js';
+import { contractOf, initializerProblem, type StoreTestInitializer } from '../../src/conformance/initializer.js';
+import { type Judgement, rulesAfter, standingOf } from '../../src/conformance/judge.js';
+import { loadScenariosSync, type ScenarioRow } from '../../src/conformance/scenarios.js';
+import { WorkflowEngine } from '../../src/engine/index.js';
+import { threeSteps } from '../../src/engine/examples.js';
+import { createThirdPartyStore } from '../third-party/1.0/store.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const rules = loadRulesSync(ROOT);
+const rows = loadScenariosSync(ROOT);
+
+const row = (ruleIds: string[]): ScenarioRow => ({
+  key: 'x.feature:1',
+  requirement: 'REQ-X',
+  rules: ruleIds,
+  feature: 'X',
+  name: 'x',
+  tags: ruleIds.map((id) => `@${id}`),
+  uri: 'x.feature',
+  line: 1,
+});
+const judged = (version: '1.0' | '1.1', features: string[] = []): Judgement => ({
+  declared: version,
+  judged: version,
+  features,
+});
+
+describe('the version data in docs/contract.md', () => {
+  it('every rule names its version, one of the versions the harness knows', () => {
+    const text = readFileSync(path.join(ROOT, 'docs', 'contract.md'), 'utf8');
+    const lines = text.split('\n').filter((l) => /^- \*\*WF-[A-Z]+-\d+\*\*/.test(l));
+    assert.equal(lines.length, rules.size);
+    for (const rule of rules.values()) assert.ok(CONTRACT_VERSIONS.includes(rule.since), rule.id);
+    assert.ok([...rules.values()].some((r) => r.since === '1.0'));
+    assert.ok([...rules.values()].some((r) => r.since === LATEST_CONTRACT));
+  });
+
+  it('refuses a rule line without its version, and a version it does not know', () => {
+    assert.throws(() => parseRules('- **WF-X-1** (MUST) text'), /without "\(LEVEL, since VERSION\)"/);
+    assert.throws(() => parseRules('- **WF-X-1** (MUST, since 9.9) text'), /not a contract version/);
+  });
+
+  it('reads a feature and the reference-backends mark', () => {
+    const [a, b] = parseRules(
+      '- **WF-X-1** (MUST, since 1.1, feature retention) a\n- **WF-X-2** (MUST, reference backends, since 1.0) b',
+    );
+    assert.deepEqual([a!.since, a!.feature, a!.referenceOnly], ['1.1', 'retention', false]);
+    assert.deepEqual([b!.since, b!.feature, b!.referenceOnly], ['1.0', undefined, true]);
+  });
+
+  it('every rule a scenario names is in the contract', () => {
+    const unknown = rows.flatMap((r) => r.rules.filter((id) => !rules.has(id)).map((id) => `${r.key} ${id}`));
+    assert.deepEqual(unknown, []);
+  });
+
+  it("what 1.0's harness did not check is since 1.1: the update's event, Proxies, the event_type pattern", () => {
+    for (const id of ['WF-UPD-4', 'WF-VAL-2', 'WF-VAL-12', 'WF-VAL-13']) assert.equal(rules.get(id)?.since, '1.1', id);
+    for (const id of ['WF-VAL-8', 'WF-VAL-9', 'WF-CAS-1', 'WF-ENG-1', 'WF-ALL-1', 'WF-ERR-1']) {
+      assert.equal(rules.get(id)?.since, '1.0', id);
+    }
+    const eventTypes = rows.filter((r) => r.name.startsWith('The event type ') && r.name.endsWith('is refused'));
+    assert.ok(eventTypes.length >= 4);
+    for (const r of eventTypes) assert.equal(scenarioVersion(r.rules, rules), '1.1', r.name);
+  });
+
+  it('every scenario of the engine and the properties belongs to 1.0 (a 1.0 store runs them)', () => {
+    const harnessOwn = rows.filter((r) => r.requirement === 'REQ-ENGINE-RESUME' || r.requirement === 'REQ-PROPERTIES');
+    assert.ok(harnessOwn.length >= 6);
+    for (const r of harnessOwn) assert.equal(scenarioVersion(r.rules, rules), '1.0', r.name);
+  });
+});
+
+describe('how a scenario stands on a column', () => {
+  it('judged when its rules are all of the judged version or earlier, later otherwise', () => {
+    assert.deepEqual(standingOf(row(['WF-CAS-1']), judged('1.0'), rules), { kind: 'judged' });
+    assert.deepEqual(standingOf(row(['WF-UPD-4', 'WF-CAS-1']), judged('1.0'), rules), {
+      kind: 'later',
+      version: '1.1',
+    });
+    assert.deepEqual(standingOf(row(['WF-UPD-4']), judged('1.1'), rules), { kind: 'judged' });
+  });
+
+  it("a feature's scenario is judged only where the store claims the feature (a fixture feature)", () => {
+    const withFeature = new Map<string, Rule>(rules);
+    const [fixture] = parseRules('- **WF-FIX-1** (MUST, since 1.1, feature fixture-feature) a fixture rule');
+    withFeature.set(fixture!.id, fixture!);
+    const scenario = row(['WF-FIX-1']);
+    assert.deepEqual(standingOf(scenario, judged('1.1'), withFeature), {
+      kind: 'not-claimed',
+      features: ['fixture-feature'],
+    });
+    assert.deepEqual(standingOf(scenario, judged('1.1', ['fixture-feature']), withFeature), { kind: 'judged' });
+    assert.equal(standingOf(scenario, judged('1.0', ['fixture-feature']), withFeature).kind, 'later');
+    assert.ok(!rulesAfter('1.0', withFeature).some((r) => r.id === 'WF-FIX-1'), 'features are not the core');
+  });
+
+  it('the rules after 1.0 are those since 1.1, none after the latest', () => {
+    const after = rulesAfter('1.0', rules);
+    assert.ok(after.length > 0);
+    assert.ok(after.every((r) => r.since === '1.1'));
+    assert.deepEqual(rulesAfter(LATEST_CONTRACT, rules), []);
+  });
+});
+
+describe('the initializer declares its version, features and itself', () => {
+  const base = { name: 'x', createStore: async () => createThirdPartyStore() };
+  it('absent means 1.1; a declared version is judged unless the run overrides it', () => {
+    assert.deepEqual(contractOf(base), { declared: undefined, judged: '1.1' });
+    assert.deepEqual(contractOf({ ...base, contract: '1.0' }), { declared: '1.0', judged: '1.0' });
+    assert.deepEqual(contractOf({ ...base, contract: '1.0' }, '1.1'), { declared: '1.0', judged: '1.1' });
+  });
+  it('refuses an unknown version, bad features and bad about fields', () => {
+    assert.match(initializerProblem({ ...base, contract: '2.0' }) ?? '', /"contract" must be one of '1.0', '1.1'/);
+    assert.match(initializerProblem({ ...base, contract: 1.1 }) ?? '', /"contract"/);
+    assert.match(initializerProblem({ ...base, supports: { features: 'retention' } }) ?? '', /supports.features/);
+    assert.match(initializerProblem({ ...base, about: { name: 3 } }) ?? '', /"about.name" must be a string/);
+    assert.match(initializerProblem({ ...base, about: { vendor: 'x' } }) ?? '', /"about.vendor" is not known/);
+    assert.match(initializerProblem({ ...base, contrat: '1.0' }) ?? '', /did you mean "contract"/);
+    const good: StoreTestInitializer = {
+      ...base,
+      contract: '1.0',
+      about: { name: 'x', version: '1' },
+      supports: { features: ['fixture-feature'] },
+    };
+    assert.equal(initializerProblem(good), undefined);
+  });
+});
+
+describe('the reference engine follows the version it is told', () => {
+  it('under 1.0 it runs and resumes a workflow on a store without options.event, status then event', async () => {
+    const store = createThirdPartyStore();
+    const counted = threeSteps({ failTransform: 1 });
+    const engine = new WorkflowEngine(store, { concurrency: 1, contract: '1.0' });
+    assert.equal((await engine.start(counted.workflow, { runId: 'r1' })).status, 'failed');
+    const resumed = await engine.resume(counted.workflow, 'r1');
+    assert.equal(resumed.status, 'completed');
+    const types = (await store.listWorkflowEvents('r1')).map((e) => e.event_type);
+    assert.equal(types[0], 'workflow_started');
+    assert.ok(types.includes('workflow_failed') && types.includes('workflow_resumed'));
+    assert.equal(types.at(-1), 'workflow_completed');
+  });
+
+  it('under 1.1 (the default) it commits the status with its event, which that store refuses', async () => {
+    const store = createThirdPartyStore();
+    await assert.rejects(new WorkflowEngine(store).start(threeSteps().workflow, { runId: 'r1' }), /"event"/);
+  });
+});
