@@ -452,7 +452,8 @@ export function renderHtml(report: Report): string {
     `<p class="verdict ${css}" id="verdict">${escapeHtml(text)}</p>`,
     facts(summary),
     contractsTable(summary),
-    `<table class="totals" id="totals"><tbody>${summary.columns.map((c) => totalsRow(c, report.columns[c.name]!)).join('')}</tbody></table>`,
+    `<table class="totals" id="totals"><tbody>` +
+      `${summary.columns.map((c) => totalsRow(c, report.columns[c.name]!)).join('')}</tbody></table>`,
     legend(summary),
     '</header>',
     '<main>',
