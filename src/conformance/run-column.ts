@@ -55,20 +55,14 @@ export function cucumberBin(): string {
   return path.join(path.dirname(require.resolve('@cucumber/cucumber/package.json')), 'bin', 'cucumber.js');
 }
 
-export async function runColumn(column: ColumnRun, options: ColumnRunOptions): Promise<ColumnOutcome> {
-  await fs.mkdir(options.dir, { recursive: true });
-  const files = {
-    html: path.join(options.dir, 'cucumber.html'),
-    messages: path.join(options.dir, 'messages.ndjson'),
-    junit: path.join(options.dir, 'junit.xml'),
-    stderr: path.join(options.dir, 'stderr.log'),
-  };
+/** cucumber-js's arguments for a column: its profile (or this run's compiled config), world, formats and tags. */
+function cucumberArguments(column: ColumnRun, options: ColumnRunOptions, files: ColumnOutcome['files']): string[] {
   const cucumber =
     options.config === undefined
       ? [cucumberBin(), '--config', 'cucumber.js', '--profile', 'base'] // relative to cwd, the package root
       : // cucumber reads --config relative to cwd, whatever its form
         ['--enable-source-maps', cucumberBin(), '--config', path.relative(options.packageRoot, options.config)];
-  const args = [
+  return [
     ...cucumber,
     '--world-parameters',
     JSON.stringify({ ...options.worldParameters, ...column.worldParameters }),
@@ -81,6 +75,17 @@ export async function runColumn(column: ColumnRun, options: ColumnRunOptions): P
     ...tagArguments(column.tags, options.tags),
     ...(options.name ? ['--name', options.name] : []),
   ];
+}
+
+export async function runColumn(column: ColumnRun, options: ColumnRunOptions): Promise<ColumnOutcome> {
+  await fs.mkdir(options.dir, { recursive: true });
+  const files = {
+    html: path.join(options.dir, 'cucumber.html'),
+    messages: path.join(options.dir, 'messages.ndjson'),
+    junit: path.join(options.dir, 'junit.xml'),
+    stderr: path.join(options.dir, 'stderr.log'),
+  };
+  const args = cucumberArguments(column, options, files);
   const started = Date.now();
   const child = spawn(process.execPath, args, {
     cwd: options.packageRoot,

@@ -216,17 +216,10 @@ export async function conformanceReport(options: ConformanceOptions = {}): Promi
   const rows = await chooseRows(options);
   const rules = await loadRules(PACKAGE_ROOT);
   // A wrong expectations file or baseline fails now, not after the whole matrix has run.
-  const comparisons = await loadComparisons(
-    options,
-    columns.map((c) => c.name),
-  );
+  const names = columns.map((c) => c.name);
+  const comparisons = await loadComparisons(options, names);
 
-  // Only what this run writes is replaced: the report dir may hold other things (CI logs, a screenshot).
-  await fs.mkdir(reportDir, { recursive: true });
-  for (const entry of [...columns.map((c) => c.name), ...REPORT_FILES]) {
-    await fs.rm(path.join(reportDir, entry), { recursive: true, force: true });
-  }
-
+  await clearReportDir(reportDir, columns);
   const env: NodeJS.ProcessEnv = { ...(options.env ?? process.env), FORCE_COLOR: '0' };
   const scratch = await scratchRoot(env);
   env[SCRATCH_VARIABLE] = scratch.dir;
@@ -241,32 +234,14 @@ export async function conformanceReport(options: ConformanceOptions = {}): Promi
     provisioning.catch(() => stopping.abort());
     workers = await compiledHarness(log);
     if (workers !== undefined) env[WORKERS_VARIABLE] = workers.dir;
-    const waits = (column: Column) => column.kind !== 'reference' || needsServer(column);
     log(`conformance: ${rows.length} scenarios × ${columns.map((c) => c.name).join(', ')}; reports in ${reportDir}`);
     for (const line of assumedContracts(columns, options)) log(line);
-    const worldParameters = {
-      callTimeoutMs: options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
-      properties: { ...options.properties, replay: replayCommand(options) },
-    };
-    const context = {
-      reportDir,
-      env,
-      options,
-      log,
-      worldParameters,
-      signal: stopping.signal,
-      config: workers?.config,
-      rules,
-    };
-    const running = columns.map(async (column) => {
-      if (waits(column)) await provisioning;
-      return runWithProgress(column, rows, context);
-    });
-    // A server that fails to start fails the run, once the columns already running have stopped.
-    const settled = await Promise.allSettled([provisioning, ...running]);
-    const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failure !== undefined) throw failure.reason;
-    const outcomes = settled.slice(1).map((r) => (r as PromiseFulfilledResult<ColumnOutcome>).value);
+    const worldParameters = worldParametersOf(options);
+    const context = { reportDir, env, options, log, worldParameters, signal: stopping.signal, rules };
+    const config = workers?.config;
+    const outcomes = await runColumns(columns, provisioning, (column) =>
+      runWithProgress(column, rows, { ...context, config }),
+    );
     const findings = summarize({
       rows,
       columns,
@@ -289,6 +264,43 @@ export async function conformanceReport(options: ConformanceOptions = {}): Promi
     await workers?.remove();
     await scratch.remove();
   }
+}
+
+/** What every column's scenarios are given: the bound of a call, and how the property scenarios run. */
+function worldParametersOf(options: ConformanceOptions) {
+  return {
+    callTimeoutMs: options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
+    properties: { ...options.properties, replay: replayCommand(options) },
+  };
+}
+
+/** Only what this run writes is replaced: the report dir may hold other things (CI logs, a screenshot). */
+async function clearReportDir(reportDir: string, columns: readonly Column[]): Promise<void> {
+  await fs.mkdir(reportDir, { recursive: true });
+  for (const entry of [...columns.map((c) => c.name), ...REPORT_FILES]) {
+    await fs.rm(path.join(reportDir, entry), { recursive: true, force: true });
+  }
+}
+
+/**
+ * Every column at once; a column that needs a server (and an initializer module's, which may read the server's
+ * URL from the environment) waits for the provisioning. A server that fails to start fails the run, once the
+ * columns already running have stopped.
+ */
+async function runColumns(
+  columns: readonly Column[],
+  provisioning: Promise<unknown>,
+  run: (column: Column) => Promise<ColumnOutcome>,
+): Promise<ColumnOutcome[]> {
+  const waits = (column: Column) => column.kind !== 'reference' || needsServer(column);
+  const running = columns.map(async (column) => {
+    if (waits(column)) await provisioning;
+    return run(column);
+  });
+  const settled = await Promise.allSettled([provisioning, ...running]);
+  const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failure !== undefined) throw failure.reason;
+  return settled.slice(1).map((r) => (r as PromiseFulfilledResult<ColumnOutcome>).value);
 }
 
 /**

@@ -86,19 +86,24 @@ describe('stores written by wfstore 0.1.0', () => {
     await again.close();
   });
 
-  it('filesystem: a format-0 log that is not a sequence of its run stops the migration, the store untouched', async () => {
-    const store = path.join(dir, 'filesystem-damaged');
-    await fs.cp(path.join(FIXTURES, 'filesystem'), store, { recursive: true });
-    const log = path.join(store, 'etl-2', 'events.jsonl');
-    const lines = (await fs.readFile(log, 'utf8')).split('\n');
-    await fs.writeFile(log, [lines[1], lines[0], ...lines.slice(2)].join('\n'));
-    await assert.rejects(createFilesystemStore({ artifactsDir: store }), {
-      name: 'StoreOpenError',
-      message:
-        /filesystem format 0 \(wfstore 0\.1\.0\) and cannot be migrated: run "etl-2": events\.jsonl line 1 is not event 1/,
-    });
-    await assert.rejects(fs.stat(path.join(store, '.wfstore-format')), { code: 'ENOENT' });
-  });
+  it(
+    'filesystem: a format-0 log that is not a sequence of its run stops the migration, ' + 'the store untouched',
+    async () => {
+      const store = path.join(dir, 'filesystem-damaged');
+      await fs.cp(path.join(FIXTURES, 'filesystem'), store, { recursive: true });
+      const log = path.join(store, 'etl-2', 'events.jsonl');
+      const lines = (await fs.readFile(log, 'utf8')).split('\n');
+      await fs.writeFile(log, [lines[1], lines[0], ...lines.slice(2)].join('\n'));
+      await assert.rejects(createFilesystemStore({ artifactsDir: store }), {
+        name: 'StoreOpenError',
+        message: new RegExp(
+          /filesystem format 0 \(wfstore 0\.1\.0\) and cannot be migrated: /.source +
+            /run "etl-2": events\.jsonl line 1 is not event 1/.source,
+        ),
+      });
+      await assert.rejects(fs.stat(path.join(store, '.wfstore-format')), { code: 'ENOENT' });
+    },
+  );
 
   it('sqlite: schema version 1 is migrated to 2 at open, reads back as written, verifies clean', async () => {
     const file = path.join(dir, 'workflows.db');

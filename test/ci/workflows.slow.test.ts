@@ -73,26 +73,29 @@ describe('.github/workflows/ci.yml, run here', { timeout: 3_600_000, skip }, () 
     assert.ok(results.every((r) => r.status === 'passed'));
   });
 
-  it('the shards, downloaded as artifacts, merge into one report of the four backends and the pooler column', async () => {
-    const merged = path.join(workspace, 'reports', 'merged');
-    const summary = JSON.parse(await fs.readFile(path.join(merged, 'summary.json'), 'utf8')) as {
-      columns: { name: string }[];
-      failed: number;
-      passed: number;
-    };
-    assert.deepEqual(summary.columns.map((c) => c.name).sort(), [...BACKENDS, 'postgres-pgbouncer'].sort());
-    assert.equal(summary.failed, 0);
-    const junit = await fs.readFile(path.join(merged, 'junit.xml'), 'utf8');
-    assert.equal(junit.match(/<testsuite /g)?.length, 5);
-    const artifacts = await fs.readdir(path.join(root, 'artifacts'));
-    for (const name of [
-      ...BACKENDS.map((b) => `conformance-${b}`),
-      'conformance-postgres-pgbouncer',
-      'conformance-report',
-    ]) {
-      assert.ok(artifacts.includes(name), `artifact ${name} uploaded`);
-    }
-  });
+  it(
+    'the shards, downloaded as artifacts, merge into one report ' + 'of the four backends and the pooler column',
+    async () => {
+      const merged = path.join(workspace, 'reports', 'merged');
+      const summary = JSON.parse(await fs.readFile(path.join(merged, 'summary.json'), 'utf8')) as {
+        columns: { name: string }[];
+        failed: number;
+        passed: number;
+      };
+      assert.deepEqual(summary.columns.map((c) => c.name).sort(), [...BACKENDS, 'postgres-pgbouncer'].sort());
+      assert.equal(summary.failed, 0);
+      const junit = await fs.readFile(path.join(merged, 'junit.xml'), 'utf8');
+      assert.equal(junit.match(/<testsuite /g)?.length, 5);
+      const artifacts = await fs.readdir(path.join(root, 'artifacts'));
+      for (const name of [
+        ...BACKENDS.map((b) => `conformance-${b}`),
+        'conformance-postgres-pgbouncer',
+        'conformance-report',
+      ]) {
+        assert.ok(artifacts.includes(name), `artifact ${name} uploaded`);
+      }
+    },
+  );
 
   it('each shard writes the GitHub job summary', () => {
     for (const shard of results.filter((r) => r.id === 'conformance' || r.id === 'conformance-pgbouncer')) {

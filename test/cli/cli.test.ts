@@ -9,7 +9,7 @@ import { BACKEND_NAMES } from '../../src/backends/registry.js';
 const WHERE: Record<string, string> = {
   filesystem: 'files under',
   sqlite: 'the SQLite database',
-  postgres: 'schema "wfstore_demo',
+  postgres: 'schema "wfstore_t_',
   memory: 'memory database',
 };
 const BIN = fileURLToPath(new URL('../../bin/wfstore.js', import.meta.url));

@@ -29,10 +29,13 @@ function run(code: string, { hideDrivers = false } = {}): unknown {
   const hooks = hideDrivers
     ? [
         '--import',
-        `data:text/javascript,${encodeURIComponent(`import { register } from 'node:module'; register(${JSON.stringify(HIDE_DRIVERS)});`)}`,
+        'data:text/javascript,' +
+          encodeURIComponent(`import { register } from 'node:module'; register(${JSON.stringify(HIDE_DRIVERS)});`),
       ]
     : [];
-  const warnings = `const warnings = []; process.on('warning', (w) => warnings.push({ name: w.name, code: w.code, message: w.message }));`;
+  const warnings =
+    'const warnings = []; ' +
+    "process.on('warning', (w) => warnings.push({ name: w.name, code: w.code, message: w.message }));";
   const child = spawnSync(
     process.execPath,
     [...hooks, '--import', 'tsx', '--input-type=module', '-e', warnings + code],

@@ -372,7 +372,9 @@ export function analysePhase(input: {
     {
       name: 'every unknown outcome resolved to present once or absent',
       ok: unknown.duplicated === 0 && unknown.changedAfterResolution === 0,
-      detail: `${unknown.present} present, ${unknown.absent} absent, ${unknown.duplicated} twice, ${unknown.changedAfterResolution} changed after being read back`,
+      detail:
+        `${unknown.present} present, ${unknown.absent} absent, ${unknown.duplicated} twice, ` +
+        `${unknown.changedAfterResolution} changed after being read back`,
     },
     {
       name: 'a call refused before it was sent wrote nothing',

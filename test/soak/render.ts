@@ -51,11 +51,13 @@ function chart(phase: PhaseResult): string {
     `aria-label="events acknowledged per second, ${esc(phase.backend)}">` +
     `<rect width="${width}" height="${height}" fill="#fff"/>${bands}` +
     `<path d="${line.join('')}" fill="none" stroke="#2060c0" stroke-width="1.2"/>` +
-    `<line x1="${pad.left}" x2="${width - pad.right}" y1="${height - pad.bottom}" y2="${height - pad.bottom}" stroke="#444"/>` +
+    `<line x1="${pad.left}" x2="${width - pad.right}" ` +
+    `y1="${height - pad.bottom}" y2="${height - pad.bottom}" stroke="#444"/>` +
     `<line x1="${pad.left}" x2="${pad.left}" y1="${pad.top}" y2="${height - pad.bottom}" stroke="#444"/>` +
     `<text x="${pad.left - 4}" y="${pad.top + 4}" font-size="10" text-anchor="end">${top}</text>` +
     `<text x="${pad.left - 4}" y="${height - pad.bottom}" font-size="10" text-anchor="end">0</text>` +
-    `<text x="12" y="${height / 2}" font-size="10" transform="rotate(-90 12 ${height / 2})" text-anchor="middle">events/s</text>` +
+    `<text x="12" y="${height / 2}" font-size="10" transform="rotate(-90 12 ${height / 2})" ` +
+    'text-anchor="middle">events/s</text>' +
     `${ticks.join('')}</svg>`
   );
 }
@@ -74,7 +76,8 @@ function phaseSection(phase: PhaseResult): string {
     ['duration', `${(phase.durationMs / 1000).toFixed(0)} s, ${phase.workers} workers × ${phase.slots} runs at once`],
     [
       'acknowledged',
-      `${phase.writes.acknowledged} writes (${phase.writes.acknowledgedEvents} events), ${phase.writes.runsCompleted} runs completed`,
+      `${phase.writes.acknowledged} writes (${phase.writes.acknowledgedEvents} events), ` +
+        `${phase.writes.runsCompleted} runs completed`,
     ],
     ['lost / duplicated', `${phase.lost} / ${phase.duplicated}`],
     [
@@ -91,13 +94,15 @@ function phaseSection(phase: PhaseResult): string {
     ],
     [
       'latency outside outages',
-      `p50 ${phase.latencyMs.p50} ms, p99 ${phase.latencyMs.p99} ms, max ${phase.latencyMs.max} ms (${phase.latencyMs.calls} writes)`,
+      `p50 ${phase.latencyMs.p50} ms, p99 ${phase.latencyMs.p99} ms, max ${phase.latencyMs.max} ms ` +
+        `(${phase.latencyMs.calls} writes)`,
     ],
   ]);
   const disruptions = phase.disruptions
     .map(
       (d) =>
-        `<tr><td>${(d.at / 1000).toFixed(1)} s</td><td>${esc(d.kind)}${d.worker === undefined ? '' : ` worker ${d.worker}`}</td>` +
+        `<tr><td>${(d.at / 1000).toFixed(1)} s</td>` +
+        `<td>${esc(d.kind)}${d.worker === undefined ? '' : ` worker ${d.worker}`}</td>` +
         `<td>${d.until - d.at} ms</td><td>${d.callersSawMs ?? '–'} ms</td><td>${d.errors}</td></tr>`,
     )
     .join('');
@@ -108,25 +113,37 @@ function phaseSection(phase: PhaseResult): string {
         w.connections === null ? '–' : `${w.connections.minute1} → ${w.connections.end} (peak ${w.connections.peak})`;
       return (
         `<tr><td>${w.worker}</td><td>${w.generations}</td><td>${rss}</td><td>${conns}</td>` +
-        `<td>${w.longestStallMs} ms</td><td>${w.longestLockWaitMs} ms</td><td>${w.longestCrossProcessReadMs} ms</td><td>${w.longestLoopLagMs} ms</td></tr>`
+        `<td>${w.longestStallMs} ms</td><td>${w.longestLockWaitMs} ms</td>` +
+        `<td>${w.longestCrossProcessReadMs} ms</td><td>${w.longestLoopLagMs} ms</td></tr>`
       );
     })
     .join('');
-  return `<section><h2>${esc(title)}</h2>${chart(phase)}
-<ul class="inv">${invariants}</ul>${figures}
-<h3>Disruptions</h3><table><tr><th>at</th><th>what</th><th>server down / worker restarted after</th><th>callers saw</th><th>errors</th></tr>${disruptions}</table>
-<h3>Workers</h3><table><tr><th>worker</th><th>processes</th><th>RSS MiB from minute 1</th><th>connections (sockets) from minute 1</th><th>longest stall</th><th>longest lock wait</th><th>longest read of another's run</th><th>longest event-loop delay</th></tr>${workers}</table></section>`;
+  return (
+    `<section><h2>${esc(title)}</h2>${chart(phase)}\n` +
+    `<ul class="inv">${invariants}</ul>${figures}\n` +
+    '<h3>Disruptions</h3><table><tr><th>at</th><th>what</th><th>server down / worker restarted after</th>' +
+    `<th>callers saw</th><th>errors</th></tr>${disruptions}</table>\n` +
+    '<h3>Workers</h3><table><tr><th>worker</th><th>processes</th><th>RSS MiB from minute 1</th>' +
+    '<th>connections (sockets) from minute 1</th><th>longest stall</th><th>longest lock wait</th>' +
+    "<th>longest read of another's run</th><th>longest event-loop delay</th></tr>" +
+    `${workers}</table></section>`
+  );
 }
 
 export function renderSoak(report: SoakReport): string {
   const skipped = report.skipped.map((s) => `<li>${esc(s.phase)}: not run — ${esc(s.reason)}</li>`).join('');
+  const verdict = report.ok
+    ? '<span class="ok">every invariant held</span>'
+    : '<span class="fail">an invariant failed</span>';
+  const machine = `${report.machine.cpus} CPUs, Node ${esc(report.machine.node)}`;
+  const cells = 'th,td{border:1px solid #ccc;padding:2px 6px;text-align:left;vertical-align:top}';
   return `<!doctype html><html><head><meta charset="utf-8"><title>wfstore soak</title><style>
 body{font:13px/1.4 system-ui,sans-serif;margin:16px;color:#222;max-width:940px}
-table{border-collapse:collapse;margin:6px 0}th,td{border:1px solid #ccc;padding:2px 6px;text-align:left;vertical-align:top}
+table{border-collapse:collapse;margin:6px 0}${cells}
 th{background:#f4f4f4;font-weight:600}.ok{color:#186a18}.fail{color:#b01010;font-weight:600}ul.inv{padding-left:16px}
 h2{margin:18px 0 4px}h3{margin:10px 0 2px;font-size:13px}</style></head><body>
-<h1>wfstore soak — ${report.ok ? '<span class="ok">every invariant held</span>' : '<span class="fail">an invariant failed</span>'}</h1>
-<p>${esc(report.startedAt)}; ${report.options.minutes} min per phase; ${report.machine.cpus} CPUs, Node ${esc(report.machine.node)}.
+<h1>wfstore soak — ${verdict}</h1>
+<p>${esc(report.startedAt)}; ${report.options.minutes} min per phase; ${machine}.
 Load before: <code>${esc(report.machine.uptimeBefore)}</code>; after: <code>${esc(report.machine.uptimeAfter)}</code>.
 Red bands: PostgreSQL restarts (fast, immediate); orange: a worker killed with SIGKILL and restarted.</p>
 ${skipped === '' ? '' : `<ul>${skipped}</ul>`}

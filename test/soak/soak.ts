@@ -124,7 +124,8 @@ function sampleConnections(connectionString: string, phaseStart: number) {
           await client.connect();
         }
         const { rows } = await client.query<{ name: string; n: string }>(
-          `SELECT application_name AS name, count(*) AS n FROM pg_stat_activity WHERE application_name LIKE 'soak-w%' GROUP BY 1`,
+          'SELECT application_name AS name, count(*) AS n FROM pg_stat_activity ' +
+            "WHERE application_name LIKE 'soak-w%' GROUP BY 1",
         );
         const byWorker = Array.from({ length: workers }, () => 0);
         for (const row of rows) byWorker[Number(row.name.slice(6))] = Number(row.n);
@@ -185,7 +186,8 @@ export async function runPhase(options: PhaseOptions): Promise<PhaseResult> {
     for (let w = 0; w < workers; w++) spawnWorker(w);
     const monitor = backend === 'postgres' ? sampleConnections(cluster!.connectionString, phaseStart) : undefined;
     log(
-      `soak: ${backend}${options.via ? ` via ${options.via.name}` : ''}: ${workers} workers × ${slots} runs, ${minutes} min`,
+      `soak: ${backend}${options.via ? ` via ${options.via.name}` : ''}: ` +
+        `${workers} workers × ${slots} runs, ${minutes} min`,
     );
 
     const since = () => Date.now() - phaseStart;
@@ -207,7 +209,8 @@ export async function runPhase(options: PhaseOptions): Promise<PhaseResult> {
           const { stoppedAt, readyAt } = await cluster!.restart(mode);
           disruptions.push({ kind: `restart ${mode}`, at: stoppedAt - phaseStart, until: readyAt - phaseStart });
           log(
-            `soak: restart ${mode} at ${((stoppedAt - phaseStart) / 1000).toFixed(0)} s: down ${readyAt - stoppedAt} ms`,
+            `soak: restart ${mode} at ${((stoppedAt - phaseStart) / 1000).toFixed(0)} s: ` +
+              `down ${readyAt - stoppedAt} ms`,
           );
         }
       } else if (since() >= (kills + 1) * KILL_EVERY_MS && since() < durationMs - 5_000) {

@@ -1,6 +1,7 @@
 // A node:test reporter beside the spec one (test/run.ts): the time each test file took, summed over its
-// top-level tests (those it defines itself), printed slowest first and kept in reports/test-durations.json, from which the next run
-// starts the longest files first. Plain JavaScript: node loads reporters before tsx is registered.
+// top-level tests (those it defines itself), printed slowest first and kept in reports/test-durations.json,
+// from which the next run starts the longest files first. Plain JavaScript: node loads reporters before tsx
+// is registered.
 
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';

@@ -76,9 +76,9 @@ const CANCEL_REQUEST_CODE = 80_877_102;
 
 /**
  * Sends PostgreSQL's cancel request for the statement `client` is running: a new connection to the same host
- * and port that carries 16 bytes, closed by the server once it has acted. PostgreSQL and PgBouncer both accept it without
- * authentication or TLS. Resolves once sent; never rejects (a cancel that cannot be sent leaves the client's
- * own bound to end the wait).
+ * and port that carries 16 bytes, closed by the server once it has acted. PostgreSQL and PgBouncer both accept
+ * it without authentication or TLS. Resolves once sent; never rejects (a cancel that cannot be sent leaves the
+ * client's own bound to end the wait).
  */
 export function sendCancel(client: pg.ClientBase, connectTimeoutMs = SERVER_ANSWER_GRACE_MS): Promise<void> {
   const { host, port, processID, secretKey } = client as unknown as CancelTarget;

@@ -106,42 +106,48 @@ export async function provisionServers(
   log: (line: string) => void,
 ): Promise<Servers | undefined> {
   const majors = columns.filter((c) => c.serverMajor !== undefined);
-  if (majors.length === 0) {
-    if (!columns.some((c) => c.name === 'postgres' || c.serverVia !== undefined)) return undefined;
-    const { provisionPostgres } = await import('./provision.js');
-    const server = await provisionPostgres({ env, log });
-    env.WFSTORE_PG_URL = server.connectionString;
-    const { way, reason } = server;
-    const pooled = columns.filter((c) => c.serverVia === 'pgbouncer');
-    if (pooled.length === 0) {
-      return {
-        versions: { PostgreSQL: server.serverVersion },
-        provisioning: [{ what: 'PostgreSQL', way, reason }],
-        stop: () => server.stop(),
-      };
-    }
-    const { startPgBouncer } = await import('./pgbouncer.js');
-    const bouncer = await startPgBouncer({ upstream: server.connectionString, log, env }).catch(async (error) => {
-      await server.stop();
-      throw error;
-    });
-    for (const column of pooled) column.env = { ...column.env, WFSTORE_PG_URL: bouncer.connectionString };
-    return {
-      versions: { PostgreSQL: server.serverVersion, PgBouncer: bouncer.version },
-      provisioning: [
-        { what: 'PostgreSQL', way, reason },
-        {
-          what: 'PgBouncer',
-          way: 'OS package',
-          reason: `postgres-pgbouncer through ${bouncer.version}, pool_mode transaction`,
-        },
-      ],
-      stop: async () => {
-        await bouncer.stop();
-        await server.stop();
-      },
-    };
-  }
+  if (majors.length > 0) return startMajors(majors, log);
+  if (!columns.some((c) => c.name === 'postgres' || c.serverVia !== undefined)) return undefined;
+  const { provisionPostgres } = await import('./provision.js');
+  const server = await provisionPostgres({ env, log });
+  env.WFSTORE_PG_URL = server.connectionString;
+  const { way, reason } = server;
+  const direct: Servers = {
+    versions: { PostgreSQL: server.serverVersion },
+    provisioning: [{ what: 'PostgreSQL', way, reason }],
+    stop: () => server.stop(),
+  };
+  const pooled = columns.filter((c) => c.serverVia === 'pgbouncer');
+  return pooled.length === 0 ? direct : withPgBouncer(direct, server.connectionString, pooled, env, log);
+}
+
+/** A PgBouncer in front of the server, for the columns that reach it through one. */
+async function withPgBouncer(
+  direct: Servers,
+  upstream: string,
+  pooled: readonly Column[],
+  env: NodeJS.ProcessEnv,
+  log: (line: string) => void,
+): Promise<Servers> {
+  const { startPgBouncer } = await import('./pgbouncer.js');
+  const bouncer = await startPgBouncer({ upstream, log, env }).catch(async (error) => {
+    await direct.stop();
+    throw error;
+  });
+  for (const column of pooled) column.env = { ...column.env, WFSTORE_PG_URL: bouncer.connectionString };
+  const reason = `postgres-pgbouncer through ${bouncer.version}, pool_mode transaction`;
+  return {
+    versions: { ...direct.versions, PgBouncer: bouncer.version },
+    provisioning: [...direct.provisioning, { what: 'PgBouncer', way: 'OS package', reason }],
+    stop: async () => {
+      await bouncer.stop();
+      await direct.stop();
+    },
+  };
+}
+
+/** One embedded cluster per major column, started one after the other; all stopped if one fails to start. */
+async function startMajors(majors: readonly Column[], log: (line: string) => void): Promise<Servers> {
   const stops: (() => Promise<void>)[] = [];
   const stop = async () => {
     for (const s of stops.splice(0).reverse()) await s();

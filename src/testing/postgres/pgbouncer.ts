@@ -149,6 +149,27 @@ async function listening(port: number, child: ChildProcess, output: () => string
   }
 }
 
+/** PgBouncer started on its config file, as `runAs`; its last 8,000 characters of output kept for errors. */
+function spawnPgBouncer(binary: string, configFile: string, dir: string, env: NodeJS.ProcessEnv, runAs?: RunAs) {
+  let output = '';
+  const child = spawn(binary, [configFile], {
+    cwd: dir,
+    env: { ...env, LC_ALL: 'C' },
+    uid: runAs?.uid,
+    gid: runAs?.gid,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString('utf8')).slice(-8_000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const failed = new Promise<never>((_, reject) =>
+    child.on('error', (error) => reject(new Error(`could not run ${binary}: ${error.message}`))),
+  );
+  return { child, output: () => output, failed };
+}
+
 export async function startPgBouncer(options: PgBouncerOptions): Promise<PgBouncer> {
   const env = options.env ?? process.env;
   const log = options.log ?? (() => {});
@@ -167,29 +188,17 @@ export async function startPgBouncer(options: PgBouncerOptions): Promise<PgBounc
       await fs.chown(dir, runAs.uid, runAs.gid);
       await fs.chown(configFile, runAs.uid, runAs.gid);
     }
-    let output = '';
-    child = spawn(binary, [configFile], {
-      cwd: dir,
-      env: { ...env, LC_ALL: 'C' },
-      uid: runAs?.uid,
-      gid: runAs?.gid,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const keep = (chunk: Buffer) => {
-      output = (output + chunk.toString('utf8')).slice(-8_000);
-    };
-    child.stdout?.on('data', keep);
-    child.stderr?.on('data', keep);
+    const started = spawnPgBouncer(binary, configFile, dir, env, runAs);
+    child = started.child;
     const spawned = child;
-    const failedToStart = new Promise<never>((_, reject) =>
-      spawned.on('error', (error) => reject(new Error(`could not run ${binary}: ${error.message}`))),
-    );
+    const output = started.output;
+    const failedToStart = started.failed;
     // Should this process end without stop(), PgBouncer must not outlive it.
     forget = atProcessEnd(() => {
       spawned.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
     });
-    await Promise.race([listening(port, spawned, () => output), failedToStart]);
+    await Promise.race([listening(port, spawned, output), failedToStart]);
     const user = encodeURIComponent(decodeURIComponent(upstream.username) || 'postgres');
     const connectionString = `postgresql://${user}@127.0.0.1:${port}${upstream.pathname}`;
     log(`pgbouncer: ${version} on port ${port} (pool_mode transaction)${runAs ? `, as user ${runAs.name}` : ''}`);

@@ -22,12 +22,14 @@ SELECT md5(string_agg(replace(item, $1::text, '<schema>'), E'\\n' ORDER BY item)
     LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
     WHERE c.relnamespace = (SELECT oid FROM n) AND a.attnum > 0 AND NOT a.attisdropped
   UNION ALL
-  SELECT 'con ' || conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint WHERE connamespace = (SELECT oid FROM n)
+  SELECT 'con ' || conname || ' ' || pg_get_constraintdef(oid)
+    FROM pg_constraint WHERE connamespace = (SELECT oid FROM n)
   UNION ALL
   SELECT 'idx ' || pg_get_indexdef(i.indexrelid)
     FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relnamespace = (SELECT oid FROM n)
   UNION ALL
-  SELECT 'trg ' || t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid WHERE c.relnamespace = (SELECT oid FROM n)
+  SELECT 'trg ' || t.tgname
+    FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid WHERE c.relnamespace = (SELECT oid FROM n)
   UNION ALL
   SELECT 'fn ' || p.proname FROM pg_proc p WHERE p.pronamespace = (SELECT oid FROM n)
   UNION ALL

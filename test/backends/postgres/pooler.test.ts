@@ -105,13 +105,16 @@ describe('postgres through PgBouncer (transaction mode, default_pool_size = 1, t
     assert.equal((await a.getWorkflowRun('r'))?.id, 'r');
   });
 
-  it('statements: "named" fails: the second store finds the first one\'s statement on the server connection', async () => {
-    const [a, b] = await twoStores({ statements: 'named' });
-    await a.createWorkflowRun({ id: 'r', workflow_name: 'w', user_message: '' });
-    await a.getWorkflowRun('r'); // prepares the named get_run on the one server connection
-    const error = await rejectsWith(b.getWorkflowRun('r'), 'BACKEND_FAILURE');
-    assert.match(error.message, /prepared statement "wfstore\d+_[0-9a-f]+_get_run" already exists/);
-  });
+  it(
+    'statements: "named" fails: the second store finds the first one\'s statement ' + 'on the server connection',
+    async () => {
+      const [a, b] = await twoStores({ statements: 'named' });
+      await a.createWorkflowRun({ id: 'r', workflow_name: 'w', user_message: '' });
+      await a.getWorkflowRun('r'); // prepares the named get_run on the one server connection
+      const error = await rejectsWith(b.getWorkflowRun('r'), 'BACKEND_FAILURE');
+      assert.match(error.message, /prepared statement "wfstore\d+_[0-9a-f]+_get_run" already exists/);
+    },
+  );
 
   /** Both stores taking turns on one run: reads, appends, a CAS, a metadata merge, an update with its event. */
   async function takeTurns(a: IWorkflowStore, b: IWorkflowStore): Promise<void> {
