@@ -38,9 +38,9 @@ describe('--postgres-via and the statements option', () => {
     assert.deepEqual(
       replaced.map((c) => [c.name, c.serverVia, c.worldParameters]),
       [
-        ['sqlite', undefined, { backend: 'sqlite' }],
-        ['postgres', 'direct', { backend: 'postgres' }],
-        ['postgres-pgbouncer', 'pgbouncer', { backend: 'postgres' }],
+        ['sqlite', undefined, { backend: 'sqlite', contract: '1.1' }],
+        ['postgres', 'direct', { backend: 'postgres', contract: '1.1' }],
+        ['postgres-pgbouncer', 'pgbouncer', { backend: 'postgres', contract: '1.1' }],
       ],
     );
     assert.throws(() => withPostgresVia(columns.slice(0, 1), ['pgbouncer']), /no postgres column/);

@@ -60,7 +60,7 @@ describe('--postgres-versions', () => {
       replaced.map((c) => c.name),
       ['filesystem', 'postgres-16', 'postgres-14', 'memory'],
     );
-    assert.deepEqual(replaced[1]!.worldParameters, { backend: 'postgres' });
+    assert.deepEqual(replaced[1]!.worldParameters, { backend: 'postgres', contract: '1.1' });
     assert.equal(replaced[1]!.serverMajor, 16);
     const layout = { tags: ['@backend:postgres'] } as Parameters<(typeof columns)[0]['notApplicable']>[0];
     assert.equal(replaced[1]!.notApplicable(layout), undefined, "postgres's own tables are checked on every major");
