@@ -3,10 +3,10 @@
 // the binaries only where they are installed, which the "postgres" user may not reach (see
 // embedded-binaries.ts), and a program it cannot start crashes the process with an unhandled 'error' event.
 
+import { freePort } from './free-port.js';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promises as fs, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { type RunAs, runCommand, tail } from './command.js';
@@ -156,16 +156,4 @@ async function createCluster(
   const port = await freePort();
   await fs.appendFile(path.join(data, 'postgresql.conf'), `${SETTINGS}port = ${port}\n`);
   return { password, port };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }

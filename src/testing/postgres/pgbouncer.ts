@@ -4,6 +4,7 @@
 // free port of 127.0.0.1, with its config, log and pid file in a private temp directory removed on stop. As
 // root it runs as an existing unprivileged user (embedded-user.ts): PgBouncer refuses root.
 
+import { freePort } from './free-port.js';
 import { fromEnvironment } from '../../config.js';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { promises as fs, rmSync } from 'node:fs';
@@ -115,18 +116,6 @@ function config(dir: string, port: number, upstream: URL, poolSize: number, vers
     'log_disconnections = 0',
     '',
   ].join('\n');
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Resolves once the port accepts a connection; rejects if the process exits first or after `timeoutMs`. */
