@@ -2,7 +2,7 @@ import pg from './pg.js';
 import { StoreOpenError } from '../../contract/errors.js';
 import type { IWorkflowStore } from '../../contract/types.js';
 import { defineStore } from '../define-store.js';
-import { migrate, type SchemaDialect } from '../sql/schema.js';
+import { migrate, SCHEMA_VERSION, type SchemaDialect } from '../sql/schema.js';
 import { verifySqlStore } from '../sql/verify.js';
 import type { VerifyOptions, VerifyReport } from '../verify.js';
 import { serverOf } from './descriptor.js';
@@ -102,11 +102,31 @@ async function opened(
   }
 }
 
-/** Refuses a database that is not UTF8, and migrates the schema forward. */
+/**
+ * Refuses a database that is not UTF8, and migrates the schema forward. A schema already at this version (every
+ * open but the first) costs one round trip: only a migration takes the lock and the transaction.
+ */
 async function prepareSchema(opener: string, session: Session, dialect: SchemaDialect): Promise<void> {
-  const { rows } = await session.query<{ server_encoding: string }>('SHOW server_encoding');
-  if (rows[0]?.server_encoding !== 'UTF8') {
-    throw new StoreOpenError(`${opener}: the database encoding is ${rows[0]?.server_encoding}; wfstore needs UTF8`);
+  const { encoding, version } = await schemaState(session, dialect.metaTable);
+  if (encoding !== 'UTF8') {
+    throw new StoreOpenError(`${opener}: the database encoding is ${encoding}; wfstore needs UTF8`);
   }
-  await migrate(dialect);
+  if (version !== String(SCHEMA_VERSION)) await migrate(dialect);
 }
+
+/** The server's encoding, and the schema's recorded version (undefined before its tables exist). */
+async function schemaState(session: Session, metaTable: string): Promise<{ encoding?: string; version?: string }> {
+  try {
+    const { rows } = await session.query<{ encoding: string; version: string | null }>(
+      `SELECT current_setting('server_encoding') AS encoding,
+              (SELECT value FROM ${metaTable} WHERE key = 'schema_version') AS version`,
+    );
+    return { encoding: rows[0]?.encoding, version: rows[0]?.version ?? undefined };
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== UNDEFINED_TABLE) throw error;
+    const { rows } = await session.query<{ server_encoding: string }>('SHOW server_encoding');
+    return { encoding: rows[0]?.server_encoding };
+  }
+}
+
+const UNDEFINED_TABLE = '42P01';

@@ -26,9 +26,12 @@ export function postgresScratch(log: (line: string) => void): Scratch<PostgresLo
       await server?.stop();
       server = schemas = undefined;
     },
-    newLocation: async () => ({ connectionString: ready().server.connectionString, schema: ready().schemas.take() }),
+    newLocation: async () => ({
+      connectionString: ready().server.connectionString,
+      schema: await ready().schemas.take(),
+    }),
     opened: (location) => ready().schemas.opened(location.schema),
-    remove: (location) => ready().schemas.release(location.schema),
+    remove: async (location) => ready().schemas.release(location.schema),
     settings: { maxConnections: 4 },
   };
 }

@@ -126,6 +126,34 @@ describe('postgres backend on the server', () => {
     assert.equal((await peek.query(`SELECT count(*)::int AS n FROM ${schema}.workflow_runs`)).rows[0].n, 1);
   });
 
+  it('opens a schema already at its version with one statement, and no transaction or lock', async () => {
+    const pool = countingPool(server.connectionString);
+    try {
+      const again = await createPostgresStore({ pool, schema });
+      await again.close();
+      assert.equal(pool.sent.length, 1, pool.sent.join('\n'));
+      assert.match(pool.sent[0]!, /server_encoding[\s\S]*schema_version/);
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('refuses a database whose encoding is not UTF8, naming it', async () => {
+    const database = `wfstore_ascii_${process.pid}`;
+    await peek.query(`CREATE DATABASE ${database} ENCODING 'SQL_ASCII' TEMPLATE template0`);
+    try {
+      const url = new URL(server.connectionString);
+      url.pathname = `/${database}`;
+      await assert.rejects(createPostgresStore({ connectionString: url.href, schema: 'fresh' }), (error: unknown) => {
+        assert.ok(error instanceof StoreOpenError);
+        assert.match(error.message, /encoding is SQL_ASCII; wfstore needs UTF8/);
+        return true;
+      });
+    } finally {
+      await peek.query(`DROP DATABASE ${database}`);
+    }
+  });
+
   it('creates the schema when missing; stores in different schemas do not see each other', async () => {
     const other = schemas.newName();
     const second = await createPostgresStore({ connectionString: server.connectionString, schema: other });
