@@ -260,3 +260,36 @@ describe('a store of the 1.0 era, judged by the harness of today', () => {
     assert.ok(failed.every((s) => s.rules.every((id) => rules.get(id)?.since === '1.0')));
   });
 });
+
+describe('a store answering the cases 1.2 decides the other way (test/third-party/other-answers)', () => {
+  const COLUMN = 'third-party-other-answers';
+  const runs = (contract?: ContractVersion) => runOf(path.join('other-answers', 'conformance.ts'), contract);
+  const failedOf = (report: Report) =>
+    report.summary.requirements.flatMap((r) => r.scenarios.filter((s) => s.cells[COLUMN]?.status === 'failed'));
+
+  it('judged by 1.1, which it declares, it passes, the property scenario included', async () => {
+    const { report, lines } = await runs();
+    assert.equal(report.summary.success, true, lines.join('\n'));
+    const column = report.summary.columns[0]!;
+    assert.deepEqual([column.contract.declared, column.contract.judged], ['1.1', '1.1']);
+    const property = cellsOf(report, 'REQ-PROPERTIES', COLUMN);
+    assert.ok(property.every((c) => c.status === 'passed' || c.status === 'warned'));
+    const order = cellsOf(report, 'REQ-CONTRACT-CHECK-ORDER', COLUMN).filter((c) => c.status !== 'not-applicable');
+    assert.ok(order.length >= 9 && order.every((c) => c.status === 'later' && c.after === '1.2'));
+    assert.deepEqual(failingRules(report), ['WF-ERR-5', 'WF-VAL-16']);
+  });
+
+  it('judged by 1.2 it fails those rules, and the property scenario finds the same answers', async () => {
+    const { report } = await runs('1.2');
+    assert.equal(report.summary.success, false);
+    const failed = failedOf(report);
+    const since12 = (s: (typeof failed)[number]) => s.rules.filter((id) => rules.get(id)?.since === '1.2');
+    assert.deepEqual([...new Set(failed.flatMap(since12))].sort(), ['WF-ERR-5', 'WF-VAL-16']);
+    // Every other failure is the differential property, meeting the same cases at random.
+    const others = failed.filter((s) => since12(s).length === 0).map((s) => s.name);
+    assert.deepEqual(others, ['All backends agree on random operation sequences']);
+    const [property] = cellsOf(report, 'REQ-PROPERTIES', COLUMN);
+    assert.equal(property!.status, 'failed');
+    assert.match(property!.message ?? '', /model: {3}INVALID_INPUT\n.*: (RUN_NOT_FOUND|RUN_ALREADY_EXISTS)/);
+  });
+});
