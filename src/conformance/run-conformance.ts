@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { loadDriver } from '../backends/load-driver.js';
 import { DEFAULT_CALL_TIMEOUT_MS } from './support/call-guard.js';
 import { assumedContractLine, capabilitiesOf, contractOf } from './initializer.js';
-import type { ContractVersion } from '../contract/versions.js';
+import { CONTRACT_VERSIONS, type ContractVersion } from '../contract/versions.js';
 import { isContractVersion } from './clauses.js';
 import { loadInitializer } from './load-initializer.js';
 import { PACKAGE_ROOT, packageVersion } from '../package-root.js';
@@ -130,7 +130,9 @@ async function chooseColumns(options: ConformanceOptions, cwd: string): Promise<
   const columns: Column[] = [];
   const override = options.contract;
   if (override !== undefined && !isContractVersion(override)) {
-    throw new UsageError(`--contract: "${String(override)}" is not a contract version (1.0, 1.1)`);
+    throw new UsageError(
+      `--contract: "${String(override)}" is not a contract version (${CONTRACT_VERSIONS.join(', ')})`,
+    );
   }
   const backends = options.backends ?? (options.store === undefined ? BACKEND_NAMES : []);
   if (options.backends === undefined && options.store === undefined) await requireDefaultDrivers();
