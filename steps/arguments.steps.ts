@@ -56,6 +56,10 @@ When("the store's clock reads {string}", function (this: StoreWorld, time: strin
   this.clock.set(time);
 });
 
+When("the store's id source gives {string} next", function (this: StoreWorld, id: string) {
+  this.nextIds.push(id);
+});
+
 When("the store's clock reads an invalid Date", function (this: StoreWorld) {
   this.clock.set('not a time');
 });

@@ -92,3 +92,11 @@ Feature: Input is checked before the stored data, then the clock
       """
     When the run "r1" is deleted
     Then the call returns true
+
+  @WF-DET-2 @ids
+  Scenario: A generated id that is not an identifier fails createWorkflowRun with BACKEND_FAILURE
+    Given a workflow run "r1"
+    When the store's id source gives "not an id!" next
+    And a workflow run of workflow "build" is created without an id
+    Then the call fails with BACKEND_FAILURE
+    And no run but "r1" exists

@@ -56,6 +56,19 @@ export class StoreModel {
   ) {}
 
   /** The clock as a timestamp; outside years 1 to 9999, or no valid Date, a fault of the store (WF-DET-2). */
+  /** An id from generateId: one that is not an identifier is the store's fault, not the caller's (WF-DET-2). */
+  private generatedId(): string {
+    const id = this.generateId();
+    try {
+      return validateId(id, 'generateId()');
+    } catch (error) {
+      throw new WorkflowStoreError(
+        'BACKEND_FAILURE',
+        `generateId() returned an invalid run id: ${(error as Error).message}`,
+      );
+    }
+  }
+
   private timestamp(): string {
     const date = this.now();
     const year = date.getUTCFullYear();
@@ -98,7 +111,7 @@ export class StoreModel {
   createWorkflowRun(input: unknown): Outcome<WorkflowRun> {
     const outcome = this.outcome((): Outcome<WorkflowRun> => {
       const request = parseCreateRun(input);
-      const id = request.id ?? validateId(this.generateId(), 'generateId()');
+      const id = request.id ?? this.generatedId();
       const time = this.timestamp();
       if (this.runs.has(id)) return { ok: false, code: 'RUN_ALREADY_EXISTS' };
       const run: WorkflowRun = {
