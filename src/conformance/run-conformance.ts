@@ -387,6 +387,8 @@ async function runWithProgress(
     worldParameters: context.worldParameters,
     signal: context.signal,
     config: context.config,
+    // Every call of a server's column is a round trip it waits for: two processes overlap the waits.
+    processes: needsServer(column) ? 2 : 1,
     onScenario: (key, result) => {
       done++;
       if (result.status === 'failed' && counted.has(key)) {
