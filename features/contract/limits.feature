@@ -21,6 +21,24 @@ Feature: Limits, input shapes and options
     Then the call fails with INVALID_INPUT naming "user_message"
     And the run "r2" does not exist
 
+  @WF-VAL-8 @WF-VAL-11
+  Scenario: Run metadata is limited to 16 MiB when the run is created
+    When a workflow run "r1" is created with metadata of exactly 16 MiB of two-byte characters
+    Then the call succeeds
+    When a workflow run "r2" is created with metadata of 16 MiB and one byte of two-byte characters
+    Then the call fails with INVALID_INPUT naming "metadata"
+    And no run but "r1" exists
+
+  @WF-VAL-8 @WF-VAL-11
+  Scenario: A workflow name is 1 to 256 UTF-16 code units, not characters
+    When a workflow run "r1" is created with a workflow name of 128 characters outside the BMP
+    Then the call succeeds
+    When a workflow run "r2" is created with a workflow name of 129 characters outside the BMP
+    Then the call fails with INVALID_INPUT naming "workflow_name"
+    When a workflow run "r3" is created with an empty workflow name
+    Then the call fails with INVALID_INPUT naming "workflow_name"
+    And no run but "r1" exists
+
   @WF-VAL-15 @WF-VAL-11
   Scenario: A metadata patch is refused when the merged metadata would exceed 16 MiB
     Given a workflow run "r1" with 10 MiB of metadata under "a"

@@ -65,6 +65,23 @@ Feature: Bad input is refused before anything is written
       | an array with a non-enumerable property | payload.steps[1].when.hidden |
       | a Proxy                                 | payload.steps[1].when        |
       | a Proxy array                           | payload.steps[1].when        |
+      | a setter                                | payload.steps[1].when        |
+      | a symbol key                            | payload.steps[1].when        |
+
+  @WF-VAL-2 @WF-VAL-11
+  Scenario: A run's input object with a getter is refused, the getter never run
+    When a workflow run "r1" is created from an input whose workflow_name is a getter
+    Then the call fails with INVALID_INPUT naming "workflow_name"
+    And no getter or Proxy trap of the input was run
+    And no run exists
+
+  @WF-VAL-2 @WF-VAL-11
+  Scenario: An event's input object given as a Proxy is refused, none of its traps run
+    Given a workflow run "r1"
+    When an event is appended to run "r1" from an input object that is a Proxy
+    Then the call fails with INVALID_INPUT
+    And no getter or Proxy trap of the input was run
+    And run "r1" has no events
 
   @WF-VAL-2 @WF-VAL-11
   Scenario: Run metadata on create is read once: an array with an extra property is refused
