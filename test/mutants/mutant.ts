@@ -67,7 +67,6 @@ export async function loadMutant(name: string): Promise<Mutant> {
 }
 
 export type BaseName = 'memory' | 'third-party';
-export const BASES: readonly BaseName[] = ['memory', 'third-party'];
 
 /** A correct store to break: how to make its data, and how to open a store on it. */
 interface Base {
