@@ -76,16 +76,18 @@ Feature: Limits, input shapes and options
     And no run but "r1" exists
 
     Examples:
-      | operation         | what                               | arguments                                                            |
-      | listWorkflowRuns  | a status filter that is no status  | [{ "status": "bogus" }]                                              |
-      | listWorkflowRuns  | an empty workflow_name filter      | [{ "workflow_name": "" }]                                            |
-      | listWorkflowRuns  | an unknown option                  | [{ "order": "desc" }]                                                |
-      | createWorkflowRun | null as status                     | [{ "id": "r2", "workflow_name": "w", "user_message": "", "status": null }] |
-      | createWorkflowRun | null as id                         | [{ "id": null, "workflow_name": "w", "user_message": "" }]           |
-      | createWorkflowRun | no user_message                    | [{ "id": "r2", "workflow_name": "w" }]                               |
-      | updateWorkflowRun | null as the new status             | ["r1", { "status": null }]                                           |
-      | updateWorkflowRun | null as expected_status            | ["r1", { "status": "running" }, { "expected_status": null }]          |
-      | updateWorkflowRun | a status that is no status         | ["r1", { "status": "done" }]                                         |
+      | operation           | what                              | arguments                                                                  |
+      | listWorkflowRuns    | a status filter that is no status | [{ "status": "bogus" }]                                                    |
+      | listWorkflowRuns    | null as the status filter         | [{ "status": null }]                                                       |
+      | listWorkflowRuns    | an empty workflow_name filter     | [{ "workflow_name": "" }]                                                  |
+      | listWorkflowRuns    | an unknown option                 | [{ "order": "desc" }]                                                      |
+      | createWorkflowEvent | an unknown field                  | [{ "run_id": "r1", "event_type": "x", "color": "red" }]                    |
+      | createWorkflowRun   | null as status                    | [{ "id": "r2", "workflow_name": "w", "user_message": "", "status": null }] |
+      | createWorkflowRun   | null as id                        | [{ "id": null, "workflow_name": "w", "user_message": "" }]                 |
+      | createWorkflowRun   | no user_message                   | [{ "id": "r2", "workflow_name": "w" }]                                     |
+      | updateWorkflowRun   | null as the new status            | ["r1", { "status": null }]                                                 |
+      | updateWorkflowRun   | null as expected_status           | ["r1", { "status": "running" }, { "expected_status": null }]               |
+      | updateWorkflowRun   | a status that is no status        | ["r1", { "status": "done" }]                                               |
 
   @WF-VAL-6 @WF-VAL-11
   Scenario Outline: <operation> with the run id "<id>" is refused

@@ -118,6 +118,13 @@ Feature: Bad input is refused before anything is written
     Then the call fails with INVALID_INPUT naming "expectedStatus"
     And the run "r1" is unchanged
 
+  @WF-VAL-9 @WF-VAL-11
+  Scenario: An expected status that is no status is refused, not taken for a conflict
+    Given a workflow run "r1" with status "failed"
+    When the status of run "r1" is updated to "running" expecting status "done"
+    Then the call fails with INVALID_INPUT naming "expected_status"
+    And the run "r1" is unchanged
+
   @WF-VAL-8 @WF-VAL-11
   Scenario: Limits are the same on every backend
     When a workflow run "r1" is created with a workflow name of 256 characters
@@ -174,3 +181,9 @@ Feature: Bad input is refused before anything is written
       | limit          | 1.5   |
       | after_sequence | -1    |
       | limit          | "2"   |
+
+  @WF-VAL-14
+  Scenario: The limit of listWorkflowRuns is checked as the events' limit is
+    Given a workflow run "r1"
+    When the runs are listed with limit -1
+    Then the call fails with INVALID_INPUT naming "limit"

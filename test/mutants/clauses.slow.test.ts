@@ -84,10 +84,11 @@ async function run(mutant: Mutant): Promise<Outcome> {
 function print(outcomes: readonly Outcome[]): void {
   const killed = outcomes.filter((o) => o.caught.length > 0);
   const covered = new Set(killed.filter((o) => o.mutant.level === 'MUST').map((o) => o.mutant.rule));
+  const rules =
+    chosen === undefined ? `; MUST rules covered ${MUST.filter((id) => covered.has(id)).length}/${MUST.length}` : '';
   console.log(
     `\nclause mutants (memory store, each on the scenarios expected to catch it): ` +
-      `${killed.length}/${outcomes.length} killed; MUST rules covered ${MUST.filter((id) => covered.has(id)).length}` +
-      `/${MUST.length}`,
+      `${killed.length}/${outcomes.length} killed${rules}`,
   );
   for (const o of outcomes) {
     const how = o.caught.length > 0 ? `✔ killed ${o.caught.length}/${o.ran}` : `✖ SURVIVED 0/${o.ran}`;
