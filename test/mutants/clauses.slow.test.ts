@@ -102,6 +102,7 @@ function print(outcomes: readonly Outcome[]): void {
 it(`the scenarios expected to catch each of the ${running.length} mutants kill it`, {
   timeout: 900_000,
 }, async () => {
+  assert.ok(running.length > 0, `WFSTORE_MUTANTS=${chosen?.join(',')} names no mutant`);
   const outcomes = await pool(running, 2, run);
   print(outcomes);
   assert.deepEqual(
