@@ -148,6 +148,10 @@ Then(
   },
 );
 
+Then("the event's timestamp is the store's time of that call", function (this: StoreWorld) {
+  this.assertStoreNow(this.succeeded<WorkflowEvent>().timestamp, this.window, 'timestamp');
+});
+
 Then('run {string} has no events', async function (this: StoreWorld, runId: string) {
   assert.deepEqual(await eventsOf(this, runId), []);
 });

@@ -83,6 +83,20 @@ When('the runs of workflow {string} are listed', function (this: StoreWorld, wor
 When('the runs are listed with limit {int}', function (this: StoreWorld, limit: number) {
   return this.attempt(() => this.store.listWorkflowRuns({ limit }));
 });
+When(
+  'the runs of workflow {string} with status {string} are listed',
+  function (this: StoreWorld, workflow: string, status: string) {
+    return this.attempt(() => this.store.listWorkflowRuns({ workflow_name: workflow, status: status as RunStatus }));
+  },
+);
+When(
+  'the runs of workflow {string} with status {string} are listed with limit {int}',
+  function (this: StoreWorld, workflow: string, status: string, limit: number) {
+    return this.attempt(() =>
+      this.store.listWorkflowRuns({ workflow_name: workflow, status: status as RunStatus, limit }),
+    );
+  },
+);
 
 // --- When: update ---------------------------------------------------------------------------------
 

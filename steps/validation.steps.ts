@@ -2,7 +2,7 @@ import { defineParameterType, Given, Then, When } from '@cucumber/cucumber';
 import assert from 'node:assert/strict';
 import vm from 'node:vm';
 import { JSON_MAX_BYTES } from '../src/contract/limits.js';
-import type { JsonObject, WorkflowEvent } from '../src/contract/types.js';
+import type { CreateWorkflowRunInput, JsonObject, WorkflowEvent } from '../src/contract/types.js';
 import { hardJsonValue } from '../src/conformance/support/hard-json.js';
 import type { StoreWorld } from './support/world.js';
 
@@ -76,6 +76,9 @@ const NOT_JSON: Record<string, Plant> = {
   'an array of a subclass of Array': value(() => Tags.from(['first', 'second'])),
   'an array of another realm': value(() => vm.runInNewContext('["first", "second"]') as unknown),
   'an object of another realm': value(() => vm.runInNewContext('({ at: 1 })') as unknown),
+  'a setter': (holder, key) =>
+    Object.defineProperty(holder, key, { set: () => {}, enumerable: true, configurable: true }),
+  'a symbol key': value(() => ({ at: 1, [Symbol('hidden')]: 'dropped' })),
 };
 
 // Longest names first, so that "a Proxy" does not stop short of "a Proxy array".
@@ -149,6 +152,31 @@ When(
   },
 );
 
+When(
+  'a workflow run {string} is created from an input whose workflow_name is a getter',
+  function (this: StoreWorld, id: string) {
+    const wire = tripwire(this);
+    const input = { id, user_message: '' } as CreateWorkflowRunInput;
+    Object.defineProperty(input, 'workflow_name', {
+      get: () => {
+        wire.calls++;
+        return 'wf';
+      },
+      enumerable: true,
+      configurable: true,
+    });
+    return this.attempt(() => this.store.createWorkflowRun(input));
+  },
+);
+
+When(
+  'an event is appended to run {string} from an input object that is a Proxy',
+  function (this: StoreWorld, runId: string) {
+    const input = new Proxy({ run_id: runId, event_type: 'x' }, countingHandler(tripwire(this)));
+    return this.attempt(() => this.store.createWorkflowEvent(input));
+  },
+);
+
 Then('no getter or Proxy trap of the input was run', function (this: StoreWorld) {
   const wire = this.notes.get('tripwire') as Tripwire | undefined;
   assert.ok(wire !== undefined, 'no input with getters or Proxies was made');
@@ -178,6 +206,19 @@ When(
     );
   },
 );
+
+When(
+  'a workflow run {string} is created with a workflow name of {int} characters outside the BMP',
+  function (this: StoreWorld, id: string, characters: number) {
+    // U+1F600 is two UTF-16 code units.
+    const workflow_name = '\u{1F600}'.repeat(characters);
+    return this.attempt(() => this.store.createWorkflowRun({ id, workflow_name, user_message: '' }));
+  },
+);
+
+When('a workflow run {string} is created with an empty workflow name', function (this: StoreWorld, id: string) {
+  return this.attempt(() => this.store.createWorkflowRun({ id, workflow_name: '', user_message: '' }));
+});
 
 When(
   'an event is appended to run {string} with a payload of 16 MiB plus one byte',
@@ -300,6 +341,10 @@ const SIXTEEN_MIB_PAYLOAD = new RegExp(
   '^an event is appended to run "([^"]*)" whose payload is ' +
     '(exactly 16 MiB|16 MiB and one byte) of two-byte characters$',
 );
+const SIXTEEN_MIB_METADATA = new RegExp(
+  '^a workflow run "([^"]*)" is created with metadata of ' +
+    '(exactly 16 MiB|16 MiB and one byte) of two-byte characters$',
+);
 const ONE_MIB_USER_MESSAGE = new RegExp(
   '^a workflow run "([^"]*)" is created with a user message of ' +
     '(exactly 1 MiB|1 MiB and one byte) of two-byte characters$',
@@ -309,6 +354,12 @@ When(SIXTEEN_MIB_PAYLOAD, function (this: StoreWorld, runId: string, size: strin
   // {"big":"…"} is 10 bytes of JSON around the string.
   const payload = { big: twoByte(16 * MiB - 10 + (size === 'exactly 16 MiB' ? 0 : 1)) };
   return this.attempt(() => this.store.createWorkflowEvent({ run_id: runId, event_type: 'big', payload }));
+});
+
+When(SIXTEEN_MIB_METADATA, function (this: StoreWorld, id: string, size: string) {
+  // {"big":"…"} is 10 bytes of JSON around the string.
+  const metadata = { big: twoByte(16 * MiB - 10 + (size === 'exactly 16 MiB' ? 0 : 1)) };
+  return this.attempt(() => this.store.createWorkflowRun({ id, workflow_name: 'wf', user_message: '', metadata }));
 });
 
 When(ONE_MIB_USER_MESSAGE, function (this: StoreWorld, id: string, size: string) {

@@ -40,6 +40,15 @@ Feature: Delete and recreate
     When the event "workflow_started" is appended to run "r1"
     Then the events of run "r1" have sequences 1 to 1
 
+  @WF-RUN-6
+  Scenario: A run created again after a delete is created at the store's time of that call
+    Given a workflow run "r1"
+    And the run "r1" is deleted
+    And the clock moves on 1000 ms
+    When a workflow run "r1" of workflow "build" is created with message "again"
+    Then createWorkflowRun() returned the run "r1" with status "pending"
+    And the run "r1" is stored exactly as it was returned
+
   @WF-RUN-5
   Scenario: Deleting one run leaves the others alone
     Given a workflow run "keep"

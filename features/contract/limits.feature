@@ -21,6 +21,24 @@ Feature: Limits, input shapes and options
     Then the call fails with INVALID_INPUT naming "user_message"
     And the run "r2" does not exist
 
+  @WF-VAL-8 @WF-VAL-11
+  Scenario: Run metadata is limited to 16 MiB when the run is created
+    When a workflow run "r1" is created with metadata of exactly 16 MiB of two-byte characters
+    Then the call succeeds
+    When a workflow run "r2" is created with metadata of 16 MiB and one byte of two-byte characters
+    Then the call fails with INVALID_INPUT naming "metadata"
+    And no run but "r1" exists
+
+  @WF-VAL-8 @WF-VAL-11
+  Scenario: A workflow name is 1 to 256 UTF-16 code units, not characters
+    When a workflow run "r1" is created with a workflow name of 128 characters outside the BMP
+    Then the call succeeds
+    When a workflow run "r2" is created with a workflow name of 129 characters outside the BMP
+    Then the call fails with INVALID_INPUT naming "workflow_name"
+    When a workflow run "r3" is created with an empty workflow name
+    Then the call fails with INVALID_INPUT naming "workflow_name"
+    And no run but "r1" exists
+
   @WF-VAL-15 @WF-VAL-11
   Scenario: A metadata patch is refused when the merged metadata would exceed 16 MiB
     Given a workflow run "r1" with 10 MiB of metadata under "a"
@@ -58,16 +76,18 @@ Feature: Limits, input shapes and options
     And no run but "r1" exists
 
     Examples:
-      | operation         | what                               | arguments                                                            |
-      | listWorkflowRuns  | a status filter that is no status  | [{ "status": "bogus" }]                                              |
-      | listWorkflowRuns  | an empty workflow_name filter      | [{ "workflow_name": "" }]                                            |
-      | listWorkflowRuns  | an unknown option                  | [{ "order": "desc" }]                                                |
-      | createWorkflowRun | null as status                     | [{ "id": "r2", "workflow_name": "w", "user_message": "", "status": null }] |
-      | createWorkflowRun | null as id                         | [{ "id": null, "workflow_name": "w", "user_message": "" }]           |
-      | createWorkflowRun | no user_message                    | [{ "id": "r2", "workflow_name": "w" }]                               |
-      | updateWorkflowRun | null as the new status             | ["r1", { "status": null }]                                           |
-      | updateWorkflowRun | null as expected_status            | ["r1", { "status": "running" }, { "expected_status": null }]          |
-      | updateWorkflowRun | a status that is no status         | ["r1", { "status": "done" }]                                         |
+      | operation           | what                              | arguments                                                                  |
+      | listWorkflowRuns    | a status filter that is no status | [{ "status": "bogus" }]                                                    |
+      | listWorkflowRuns    | null as the status filter         | [{ "status": null }]                                                       |
+      | listWorkflowRuns    | an empty workflow_name filter     | [{ "workflow_name": "" }]                                                  |
+      | listWorkflowRuns    | an unknown option                 | [{ "order": "desc" }]                                                      |
+      | createWorkflowEvent | an unknown field                  | [{ "run_id": "r1", "event_type": "x", "color": "red" }]                    |
+      | createWorkflowRun   | null as status                    | [{ "id": "r2", "workflow_name": "w", "user_message": "", "status": null }] |
+      | createWorkflowRun   | null as id                        | [{ "id": null, "workflow_name": "w", "user_message": "" }]                 |
+      | createWorkflowRun   | no user_message                   | [{ "id": "r2", "workflow_name": "w" }]                                     |
+      | updateWorkflowRun   | null as the new status            | ["r1", { "status": null }]                                                 |
+      | updateWorkflowRun   | null as expected_status           | ["r1", { "status": "running" }, { "expected_status": null }]               |
+      | updateWorkflowRun   | a status that is no status        | ["r1", { "status": "done" }]                                               |
 
   @WF-VAL-6 @WF-VAL-11
   Scenario Outline: <operation> with the run id "<id>" is refused

@@ -97,6 +97,20 @@ Feature: Runs are created, read, listed and deleted
     When the runs are listed with limit 0
     Then the listed run ids are ""
 
+  @WF-RUN-4
+  Scenario: Both filters keep the runs that match both, and the limit counts only the runs kept
+    Given a workflow run "a" of workflow "x" with status "pending"
+    And the clock moves on 2 ms
+    And a workflow run "b" of workflow "y" with status "running"
+    And the clock moves on 2 ms
+    And a workflow run "c" of workflow "x" with status "running"
+    And the clock moves on 2 ms
+    And a workflow run "d" of workflow "x" with status "running"
+    When the runs of workflow "x" with status "running" are listed
+    Then the listed run ids are "c, d"
+    When the runs of workflow "x" with status "running" are listed with limit 1
+    Then the listed run ids are "c"
+
   @WF-RUN-5
   Scenario: Deleting a run reports whether it existed
     Given a workflow run "r1"

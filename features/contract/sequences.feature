@@ -55,3 +55,11 @@ Feature: Event sequence numbers
     And the clock moves on 1000 ms
     When the event "node_started" is appended to run "r1"
     Then the run "r1" is unchanged
+
+  @WF-VAL-7
+  Scenario: An event is timestamped with the store's time of the call, in UTC with milliseconds
+    Given a workflow run "r1"
+    And the clock moves on 1500 ms
+    When the event "node_started" is appended to run "r1"
+    Then the event's timestamp is the store's time of that call
+    And each listed event is the one createWorkflowEvent() returned

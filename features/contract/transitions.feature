@@ -83,11 +83,39 @@ Feature: Status transitions and updates
       { "a": 1, "b": { "other": 2 }, "c": null, "d": 4 }
       """
 
+  @WF-UPD-1
+  Scenario: A patch that changes the status and the metadata applies both
+    Given a workflow run "r1" with metadata:
+      """
+      { "a": 1 }
+      """
+    When run "r1" is updated with status "running" and metadata:
+      """
+      { "b": 2 }
+      """
+    Then the run "r1" is stored with status "running"
+    And the run "r1" has metadata:
+      """
+      { "a": 1, "b": 2 }
+      """
+
   @WF-UPD-2 @WF-UPD-3
   Scenario: An update returns the run as stored, with updated_at the store's time of the call
     Given a workflow run "r1"
     And the clock moves on 1000 ms
     When the status of run "r1" is updated to "running"
+    Then the call succeeds
+    And the run "r1" is stored exactly as it was returned
+    And the run "r1" has updated_at equal to the store's time of that call
+
+  @WF-UPD-2
+  Scenario: An update of the metadata alone also sets updated_at to the store's time of the call
+    Given a workflow run "r1"
+    And the clock moves on 1000 ms
+    When run "r1" is updated with metadata:
+      """
+      { "x": 1 }
+      """
     Then the call succeeds
     And the run "r1" is stored exactly as it was returned
     And the run "r1" has updated_at equal to the store's time of that call

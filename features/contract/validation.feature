@@ -65,6 +65,23 @@ Feature: Bad input is refused before anything is written
       | an array with a non-enumerable property | payload.steps[1].when.hidden |
       | a Proxy                                 | payload.steps[1].when        |
       | a Proxy array                           | payload.steps[1].when        |
+      | a setter                                | payload.steps[1].when        |
+      | a symbol key                            | payload.steps[1].when        |
+
+  @WF-VAL-2 @WF-VAL-11
+  Scenario: A run's input object with a getter is refused, the getter never run
+    When a workflow run "r1" is created from an input whose workflow_name is a getter
+    Then the call fails with INVALID_INPUT naming "workflow_name"
+    And no getter or Proxy trap of the input was run
+    And no run exists
+
+  @WF-VAL-2 @WF-VAL-11
+  Scenario: An event's input object given as a Proxy is refused, none of its traps run
+    Given a workflow run "r1"
+    When an event is appended to run "r1" from an input object that is a Proxy
+    Then the call fails with INVALID_INPUT
+    And no getter or Proxy trap of the input was run
+    And run "r1" has no events
 
   @WF-VAL-2 @WF-VAL-11
   Scenario: Run metadata on create is read once: an array with an extra property is refused
@@ -99,6 +116,13 @@ Feature: Bad input is refused before anything is written
     Given a workflow run "r1" with status "failed"
     When run "r1" is updated with the misspelt option "expectedStatus" set to "paused"
     Then the call fails with INVALID_INPUT naming "expectedStatus"
+    And the run "r1" is unchanged
+
+  @WF-VAL-9 @WF-VAL-11
+  Scenario: An expected status that is no status is refused, not taken for a conflict
+    Given a workflow run "r1" with status "failed"
+    When the status of run "r1" is updated to "running" expecting status "done"
+    Then the call fails with INVALID_INPUT naming "expected_status"
     And the run "r1" is unchanged
 
   @WF-VAL-8 @WF-VAL-11
@@ -157,3 +181,9 @@ Feature: Bad input is refused before anything is written
       | limit          | 1.5   |
       | after_sequence | -1    |
       | limit          | "2"   |
+
+  @WF-VAL-14
+  Scenario: The limit of listWorkflowRuns is checked as the events' limit is
+    Given a workflow run "r1"
+    When the runs are listed with limit -1
+    Then the call fails with INVALID_INPUT naming "limit"

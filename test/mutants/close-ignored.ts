@@ -1,5 +1,10 @@
 import { mutant } from './mutant.js';
 
-export default mutant('close-ignored', 'after close() every call fails with STORE_CLOSED', () => ({
-  close: async () => {},
-}));
+export default mutant({
+  name: 'close-ignored',
+  rule: 'WF-CLS-1',
+  breaks: 'close() does nothing: calls after it still succeed',
+  wrap: () => ({
+    close: async () => {},
+  }),
+});

@@ -2,10 +2,11 @@ import type { JsonValue } from '../../src/contract/types.js';
 import { mutant } from './mutant.js';
 
 // Deletes the run but keeps its node outputs: a run created again with the same id returns them.
-export default mutant(
-  'deleted-outputs-come-back',
-  'a run created again after a delete starts from nothing',
-  (store, kept) => {
+export default mutant({
+  name: 'deleted-outputs-come-back',
+  rule: 'WF-RUN-6',
+  breaks: "a deleted run's node outputs come back with a run created again with its id",
+  wrap: (store, kept) => {
     const leftovers = kept('leftover outputs', () => new Map<string, Map<string, JsonValue>>());
     return {
       async deleteWorkflowRun(id) {
@@ -20,4 +21,4 @@ export default mutant(
       },
     };
   },
-);
+});

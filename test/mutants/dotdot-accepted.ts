@@ -3,10 +3,11 @@ import type { WorkflowRun } from '../../src/contract/types.js';
 import { mutant } from './mutant.js';
 
 // Accepts path-like run ids instead of refusing them (as a naive filesystem store would).
-export default mutant(
-  'dotdot-accepted',
-  'run ids are identifiers: "..", "/" and the like are INVALID_INPUT',
-  (store) => ({
+export default mutant({
+  name: 'dotdot-accepted',
+  rule: 'WF-VAL-6',
+  breaks: 'path-like run ids ("..", "a/b") are accepted instead of refused',
+  wrap: (store) => ({
     createWorkflowRun: async (input) => {
       if (input.id === undefined || ID_PATTERN.test(input.id)) return store.createWorkflowRun(input);
       const now = new Date().toISOString();
@@ -21,4 +22,4 @@ export default mutant(
       } as WorkflowRun;
     },
   }),
-);
+});

@@ -1,5 +1,10 @@
 import { mutant } from './mutant.js';
 
-export default mutant('events-newest-first', 'events are listed in sequence order', (store) => ({
-  listWorkflowEvents: async (runId, options) => (await store.listWorkflowEvents(runId, options)).reverse(),
-}));
+export default mutant({
+  name: 'events-newest-first',
+  rule: 'WF-SEQ-2',
+  breaks: 'events are listed newest first, not in sequence order',
+  wrap: (store) => ({
+    listWorkflowEvents: async (runId, options) => (await store.listWorkflowEvents(runId, options)).reverse(),
+  }),
+});

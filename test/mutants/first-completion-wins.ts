@@ -2,10 +2,11 @@ import type { JsonValue } from '../../src/contract/types.js';
 import { mutant } from './mutant.js';
 
 // Reads the outputs from the log, keeping each node's first completion instead of its latest.
-export default mutant(
-  'first-completion-wins',
-  'for a node completed more than once, the latest completion wins',
-  (store) => ({
+export default mutant({
+  name: 'first-completion-wins',
+  rule: 'WF-OUT-3',
+  breaks: 'a node completed twice keeps its first output, not its latest',
+  wrap: (store) => ({
     async getCompletedDagNodeOutputs(runId) {
       await store.getCompletedDagNodeOutputs(runId); // the same errors as the store's
       const outputs = new Map<string, JsonValue>();
@@ -16,4 +17,4 @@ export default mutant(
       return outputs;
     },
   }),
-);
+});

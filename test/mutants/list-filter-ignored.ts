@@ -1,5 +1,10 @@
 import { mutant } from './mutant.js';
 
-export default mutant('list-filter-ignored', 'listWorkflowRuns filters by status', (store) => ({
-  listWorkflowRuns: ({ status: _ignored, ...rest } = {}) => store.listWorkflowRuns(rest),
-}));
+export default mutant({
+  name: 'list-filter-ignored',
+  rule: 'WF-RUN-4',
+  breaks: 'listWorkflowRuns ignores the status filter',
+  wrap: (store) => ({
+    listWorkflowRuns: ({ status: _ignored, ...rest } = {}) => store.listWorkflowRuns(rest),
+  }),
+});

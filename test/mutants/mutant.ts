@@ -4,35 +4,74 @@
 //   - "memory": the reference memory store, which takes the harness's clock and ids;
 //   - "third-party": test/third-party/store.ts, written from docs/contract.md alone, on its own clock and
 //     ids, with its own error class — so the clock-free checks of the suite are put to the test too.
-// Adding a mutant is one small file that default-exports mutant(name, rule, wrap).
+// Adding a mutant is one small file that default-exports mutant({ name, rule, breaks, wrap }): the rule it
+// breaks (an id of docs/contract.md), what it breaks in one line, and — when the scenarios that catch it are
+// not those tagged with its rule — `caughtBy`, a tag expression, with the reason in `why`.
+// test/mutants/clauses.slow.test.ts runs each on those scenarios and demands a mutant for every MUST rule.
 
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { IWorkflowStore } from '../../src/contract/types.js';
+import { types } from 'node:util';
+import type { IWorkflowStore, WorkflowRun } from '../../src/contract/types.js';
+import { LATEST_CONTRACT } from '../../src/contract/versions.js';
+import { loadRulesSync } from '../../src/conformance/clauses.js';
 import type { StoreTestInitializer } from '../../src/conformance/initializer.js';
+import { PACKAGE_ROOT } from '../../src/package-root.js';
 
 /** State a mutant keeps beside the data (it survives a reopen, as the data does). */
 export type Kept = <T>(key: string, init: () => T) => T;
 
-export interface Mutant {
+export interface MutantSpec {
+  /** The name of its file, without ".ts". */
   name: string;
-  /** The contract rule this mutant breaks. */
+  /** The contract rule this mutant breaks (an id of docs/contract.md). */
   rule: string;
+  /** What it breaks, in one line. */
+  breaks: string;
+  /** The scenarios expected to catch it, as a tag expression. Default: those tagged with its rule. */
+  caughtBy?: string;
+  /** Why `caughtBy` names other scenarios than the rule's own. */
+  why?: string;
   wrap: (base: IWorkflowStore, kept: Kept) => Partial<IWorkflowStore>;
+}
+
+export interface Mutant extends Required<Omit<MutantSpec, 'why'>> {
+  why: string | undefined;
   /** The level of the rule broken: a SHOULD mutant is caught when the suite shows it amber. */
   level: 'MUST' | 'SHOULD';
 }
 
-export function mutant(name: string, rule: string, wrap: Mutant['wrap'], level: Mutant['level'] = 'MUST'): Mutant {
-  return { name, rule, wrap, level };
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const RULES = loadRulesSync(PACKAGE_ROOT);
+
+export function mutant(spec: MutantSpec): Mutant {
+  return {
+    ...spec,
+    caughtBy: spec.caughtBy ?? `@${spec.rule}`,
+    why: spec.why,
+    level: RULES.get(spec.rule)?.level ?? 'MUST',
+  };
+}
+
+/** Every mutant file of this folder (all .ts files but mutant.ts and the tests), by name, sorted. */
+export async function mutantNames(): Promise<string[]> {
+  return (await fs.readdir(HERE))
+    .filter((f) => f.endsWith('.ts') && f !== 'mutant.ts' && !f.endsWith('.test.ts'))
+    .map((f) => f.replace(/\.ts$/, ''))
+    .sort();
+}
+
+export async function loadMutant(name: string): Promise<Mutant> {
+  return ((await import(pathToFileURL(path.join(HERE, `${name}.ts`)).href)) as { default: Mutant }).default;
 }
 
 export type BaseName = 'memory' | 'third-party';
-export const BASES: readonly BaseName[] = ['memory', 'third-party'];
 
 /** A correct store to break: how to make its data, and how to open a store on it. */
 interface Base {
+  /** The contract version the store implements; the memory store implements the latest. */
+  contract: StoreTestInitializer['contract'];
   supports: StoreTestInitializer['supports'];
   newData(): unknown;
   open(data: unknown, options: Parameters<StoreTestInitializer['createStore']>[0]): Promise<IWorkflowStore>;
@@ -42,6 +81,7 @@ async function base(name: BaseName): Promise<Base> {
   if (name === 'memory') {
     const { createMemoryStore, MemoryDatabase } = await import('../../src/backends/memory/index.js');
     return {
+      contract: LATEST_CONTRACT,
       supports: { clock: true, ids: true },
       newData: () => new MemoryDatabase(),
       open: (data, options) => createMemoryStore({ ...options, database: data as InstanceType<typeof MemoryDatabase> }),
@@ -49,6 +89,7 @@ async function base(name: BaseName): Promise<Base> {
   }
   const { createThirdPartyStore, Database } = await import('../third-party/store.js');
   return {
+    contract: undefined, // as its own initializer (test/third-party/conformance.ts) declares
     supports: {},
     newData: () => new Database(),
     open: async (data) => createThirdPartyStore({ database: data as InstanceType<typeof Database> }),
@@ -71,6 +112,7 @@ export async function onBase(spec: Mutant, baseName: BaseName): Promise<StoreTes
   };
   return {
     name: `${spec.name}${baseName === 'memory' ? '' : `-on-${baseName}`}`,
+    contract: b.contract,
     supports: b.supports,
     createStore: (options) => open(b.newData(), new Map(), options),
     async reopenStore(store) {
@@ -104,13 +146,76 @@ function bound(store: IWorkflowStore): IWorkflowStore {
 export const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Applies `change` to each run a call returns (one, a list, or null). */
-export function eachRun<T>(value: T, change: (run: import('../../src/contract/types.js').WorkflowRun) => void): T {
+export function eachRun<T>(value: T, change: (run: WorkflowRun) => void): T {
   const runs = Array.isArray(value) ? value : value === null ? [] : [value];
   for (const run of runs) change(run);
   return value;
 }
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
+/** The operations of a store, close() aside. */
+export const OPERATIONS = [
+  'createWorkflowRun',
+  'getWorkflowRun',
+  'listWorkflowRuns',
+  'updateWorkflowRun',
+  'deleteWorkflowRun',
+  'createWorkflowEvent',
+  'listWorkflowEvents',
+  'getCompletedDagNodeOutputs',
+] as const;
+
+/** What a mutant may do to one property of an input it copies: change it, keep it, or drop it (undefined). */
+export type Edit = (
+  descriptor: PropertyDescriptor,
+  key: string | symbol,
+  holder: object,
+) => PropertyDescriptor | undefined;
+
+/**
+ * A copy of the plain objects and arrays in `value`, made through their property descriptors, each property
+ * passed through `edit` (data properties are copied further down). Anything else — a Proxy, a Date, a class
+ * instance, a container already being copied (a cycle) — is kept as it is, for the store to judge.
+ */
+export function copyWith(value: unknown, edit: Edit, ancestors: object[] = []): unknown {
+  if (typeof value !== 'object' || value === null || types.isProxy(value) || ancestors.includes(value)) return value;
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) return value;
+  const copy: object = Array.isArray(value) ? [] : Object.create(proto as object | null);
+  ancestors.push(value);
+  for (const key of Reflect.ownKeys(value)) {
+    const descriptor = edit(Object.getOwnPropertyDescriptor(value, key)!, key, value);
+    if (descriptor === undefined) continue;
+    const isData = Object.hasOwn(descriptor, 'value');
+    Object.defineProperty(
+      copy,
+      key,
+      isData ? { ...descriptor, value: copyWith(descriptor.value, edit, ancestors) } : descriptor,
+    );
+  }
+  ancestors.pop();
+  return copy;
+}
+
+/**
+ * Fields of runs shown over what the base store holds, kept beside the data: how a mutant that accepts
+ * what the base refuses shows what it "stored". `methods` are the reads and writes that show them.
+ */
+export function runOverlay(store: IWorkflowStore, kept: Kept, key: string) {
+  const fields = kept(key, () => new Map<string, Partial<WorkflowRun>>());
+  const shown = <T>(value: T): T =>
+    eachRun(value, (run) => Object.assign(run, structuredClone(fields.get(run.id) ?? {})));
+  const methods: Partial<IWorkflowStore> = {
+    getWorkflowRun: async (id) => shown(await store.getWorkflowRun(id)),
+    listWorkflowRuns: async (options) => shown(await store.listWorkflowRuns(options)),
+    updateWorkflowRun: async (id, patch, options) => shown(await store.updateWorkflowRun(id, patch, options)),
+    async deleteWorkflowRun(id) {
+      const existed = await store.deleteWorkflowRun(id);
+      if (existed) fields.delete(id);
+      return existed;
+    },
+  };
+  return { fields, shown, methods };
+}
 
 /**
  * Writes an initializer module for one mutant on one base into `dir` — what `--store` is given — and
@@ -140,7 +245,23 @@ export async function fixedModule(name: string, baseName: BaseName, dir: string)
   await fs.writeFile(
     target,
     `import { mutant, onBase } from '${helpers}';\n` +
-      `export default await onBase(mutant('${name}', 'none: fixed', () => ({})), '${baseName}');\n`,
+      `export default await onBase(mutant({ name: '${name}', rule: 'none', breaks: 'nothing', wrap: () => ({}) }), ` +
+      `'${baseName}');\n`,
   );
   return target;
+}
+
+/** Runs `work` over `items`, `limit` at a time; the results in the order of `items`. */
+export async function pool<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) {
+        const index = next++;
+        results[index] = await work(items[index]!);
+      }
+    }),
+  );
+  return results;
 }

@@ -1,10 +1,15 @@
 import { mutant } from './mutant.js';
 
-export default mutant('sequences-start-at-zero', 'events are numbered 1, 2, 3, …', (store) => ({
-  createWorkflowEvent: async (input) => {
-    const event = await store.createWorkflowEvent(input);
-    return { ...event, sequence: event.sequence - 1 };
-  },
-  listWorkflowEvents: async (runId, options) =>
-    (await store.listWorkflowEvents(runId, options)).map((e) => ({ ...e, sequence: e.sequence - 1 })),
-}));
+export default mutant({
+  name: 'sequences-start-at-zero',
+  rule: 'WF-SEQ-1',
+  breaks: 'events are numbered from 0',
+  wrap: (store) => ({
+    createWorkflowEvent: async (input) => {
+      const event = await store.createWorkflowEvent(input);
+      return { ...event, sequence: event.sequence - 1 };
+    },
+    listWorkflowEvents: async (runId, options) =>
+      (await store.listWorkflowEvents(runId, options)).map((e) => ({ ...e, sequence: e.sequence - 1 })),
+  }),
+});

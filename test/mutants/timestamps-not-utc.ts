@@ -12,10 +12,15 @@ const inLocalTime = (run: WorkflowRun): WorkflowRun => ({
   updated_at: local(run.updated_at),
 });
 
-export default mutant('timestamps-not-utc', 'timestamps are ISO 8601 UTC with milliseconds', (store) => ({
-  createWorkflowRun: async (input) => inLocalTime(await store.createWorkflowRun(input)),
-  getWorkflowRun: async (id) => {
-    const run = await store.getWorkflowRun(id);
-    return run && inLocalTime(run);
-  },
-}));
+export default mutant({
+  name: 'timestamps-not-utc',
+  rule: 'WF-VAL-7',
+  breaks: 'timestamps are written with a +01:00 offset, not as UTC',
+  wrap: (store) => ({
+    createWorkflowRun: async (input) => inLocalTime(await store.createWorkflowRun(input)),
+    getWorkflowRun: async (id) => {
+      const run = await store.getWorkflowRun(id);
+      return run && inLocalTime(run);
+    },
+  }),
+});
