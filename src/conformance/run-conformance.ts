@@ -35,7 +35,7 @@ import { summarize } from '../report/summarize.js';
 import { reportToGitHub } from '../report/render/github.js';
 import { buildReport, loadComparisons, type Report } from '../report/build.js';
 import { REPORT_FILES, writeReports } from '../report/write.js';
-import type { ConformanceSummary } from '../report/summary.js';
+import { type ConformanceSummary, headlineOf } from '../report/summary.js';
 
 export { PACKAGE_ROOT };
 
@@ -389,7 +389,7 @@ async function runWithProgress(
       done++;
       if (result.status === 'failed' && counted.has(key)) {
         failed++;
-        context.log(`${label} ✖ failed: ${result.step ?? ''} — ${(result.message ?? '').split('\n')[0]}`);
+        context.log(`${label} ✖ failed: ${result.step ?? ''} — ${headlineOf(result.message)}`);
       }
       if (done % step === 0) context.log(`${label} ${done}/${expected} scenarios${failed ? `, ${failed} failed` : ''}`);
     },

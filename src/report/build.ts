@@ -16,6 +16,7 @@ import {
   type RequirementSummary,
   type Shown,
   DID_NOT_RUN,
+  headlineOf,
 } from './summary.js';
 import { countCells, requirementShown, ruleShown } from './verdicts.js';
 import { compareVersions, type Rule } from '../conformance/clauses.js';
@@ -219,7 +220,7 @@ function upgradeOf(summary: ConformanceSummary, column: ColumnSummary): Upgrade[
         .map((s) => {
           const cell = s.cells[column.name]!;
           const would = wouldOf(cell);
-          const message = would === 'fail' ? (cell.message ?? '').split('\n')[0] : undefined;
+          const message = would === 'fail' ? headlineOf(cell.message) : undefined;
           return { key: s.key, name: s.name, uri: s.uri, line: s.line, would, message };
         });
       if (checking.length === 0) return [];

@@ -9,7 +9,10 @@ import type { IWorkflowStore, WorkflowRun } from '../../src/contract/types.js';
 import { ManualClock, sequentialIds } from '../../src/conformance/support/clock.js';
 import { storeOptions } from '../../src/conformance/initializer.js';
 import { RECOMMENDATION_MEDIA_TYPE, type Recommendation } from '../../src/conformance/recommendation.js';
+import { preview, storeSided } from '../../src/conformance/support/store-sided.js';
 import { currentSuite, type Suite, type SuiteParameters } from './suite.js';
+
+export { preview };
 
 // An outer bound only: each call into the store is bounded by the call guard (--call-timeout).
 setDefaultTimeout(120_000);
@@ -96,7 +99,8 @@ export class StoreWorld extends World<SuiteParameters> {
   recommend(rule: string, check: () => void): void {
     try {
       check();
-    } catch (error) {
+    } catch (thrown) {
+      const error = storeSided(thrown);
       const recommendation: Recommendation = { rule, message: (error as Error)?.message ?? String(error) };
       this.attach(JSON.stringify(recommendation), RECOMMENDATION_MEDIA_TYPE);
     }
@@ -169,11 +173,6 @@ function describeThrown(value: unknown): string {
     `${e.constructor?.name ?? 'an object'} { name: ${preview(e.name)}, ` +
     `code: ${preview(e.code)}, message: ${preview(e.message)} }`
   );
-}
-
-export function preview(value: unknown): string {
-  const text = value instanceof Map ? `Map ${JSON.stringify([...value])}` : JSON.stringify(value);
-  return text === undefined ? String(value) : text.length > 300 ? `${text.slice(0, 300)}…` : text;
 }
 
 setWorldConstructor(StoreWorld);

@@ -6,7 +6,7 @@ import { fromEnvironment } from '../../config.js';
 import { appendFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Report } from '../build.js';
-import { contractText } from '../summary.js';
+import { contractText, failureLine } from '../summary.js';
 
 /** Annotation values escape %, CR and LF (GitHub's workflow-command syntax); properties also , and :. */
 const data = (text: string) => text.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A');
@@ -54,10 +54,7 @@ export function markdownSummary(report: Report): string {
     r.scenarios.flatMap((s) =>
       Object.entries(s.cells)
         .filter(([, c]) => c.status === 'failed' && c.expected === undefined)
-        .map(
-          ([column, c]) =>
-            `- **[${column}] ${r.id} › ${s.name}** (${s.uri}:${s.line}): ${(c.message ?? '').split('\n')[0]}`,
-        ),
+        .map(([column, c]) => `- **[${column}] ${r.id} › ${s.name}** (${s.uri}:${s.line}): ${failureLine(c)}`),
     ),
   );
   const changed = report.changes.map((c) => `- ${c.change}: [${c.column}] ${c.scenario}`);

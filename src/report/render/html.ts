@@ -11,6 +11,7 @@ import {
   type Change,
   type ColumnSummary,
   type ConformanceSummary,
+  headlineOf,
   type RequirementSummary,
   type ScenarioSummary,
   type Shown,
@@ -210,7 +211,7 @@ function scenarioCell(column: string, cell: Cell, link: string | undefined, expe
 function laterCell(column: ColumnSummary, cell: Cell): string {
   const would = cell.would ?? 'pass';
   const text = `after ${column.contract.judged}: would ${would}`;
-  const title = would === 'fail' ? `rules since ${cell.after}: ${(cell.message ?? '').split('\n')[0]}` : undefined;
+  const title = would === 'fail' ? `rules since ${cell.after}: ${headlineOf(cell.message)}` : undefined;
   return cellHtml(column.name, 'later', `<a href="#${upgradeAnchor(column.name)}">${escapeHtml(text)}</a>`, {
     title,
     classes: ` would-${would}`,

@@ -152,10 +152,22 @@ export function renderUpgrades(report: Report): string {
     .join('\n');
 }
 
-/** Property failures are shown whole (the shrunk calls); other messages are cut after a few lines. */
-function messageLines(message: string, tags: readonly string[]): string[] {
+/** A line of a diff that differs: `+ …` (the store's) or `- …` (the contract's), not the legend above them. */
+const DIFFERING = /^[+-] (?!actual - expected)/;
+
+/**
+ * Property failures are shown whole (the shrunk calls); other messages are cut to `max` lines, keeping the
+ * first line and, in a diff, the lines that differ with a little context: what decides is never cut off.
+ */
+export function messageLines(message: string, tags: readonly string[], max = 8): string[] {
   const lines = message.split('\n');
-  return tags.includes('@REQ-PROPERTIES') ? lines : lines.slice(0, 8);
+  if (tags.includes('@REQ-PROPERTIES') || lines.length <= max) return lines;
+  const more = (shown: number) => `… (${lines.length - shown} more line(s) in the report)`;
+  const first = lines.findIndex((line, i) => i > 0 && DIFFERING.test(line));
+  if (first < 0 || first < max - 1) return [...lines.slice(0, max - 1), more(max - 1)];
+  const start = Math.max(1, first - 2);
+  const window = lines.slice(start, start + max - 3);
+  return [lines[0]!, '…', ...window, more(window.length + 1)];
 }
 
 export function renderFailures({ summary }: Report): string {

@@ -1,0 +1,68 @@
+// What an outside author of a store ran into, each checked on the memory store with that author's bug
+// planted (test/conformance/fixtures/planted.ts): the report must say what failed, from the store's side,
+// and point at the rule actually broken.
+
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { Cell, ConformanceSummary } from '../../src/report/summary.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const PLANTED = path.join(ROOT, 'test', 'conformance', 'fixtures', 'planted.ts');
+
+interface Ran {
+  code: number | null;
+  output: string;
+  summary: ConformanceSummary;
+  junit: string;
+}
+
+/** `wfstore conformance --store planted.ts` with the bug `planted` and these arguments. */
+export async function conformance(planted: string, args: readonly string[]): Promise<Ran> {
+  const reportDir = await fs.mkdtemp(path.join(os.tmpdir(), 'wfstore-author-'));
+  const child = spawn(
+    process.execPath,
+    [path.join(ROOT, 'bin', 'wfstore.js'), 'conformance', '--store', PLANTED, '--report-dir', reportDir, ...args],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WFSTORE_TEST_PLANTED: planted } },
+  );
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  try {
+    const read = (file: string) => fs.readFile(path.join(reportDir, file), 'utf8');
+    const summary = JSON.parse(await read('summary.json')) as ConformanceSummary;
+    return { code, output, summary, junit: await read('junit.xml') };
+  } catch (error) {
+    throw new Error(`no report (exit ${code}):\n${output}`, { cause: error });
+  } finally {
+    await fs.rm(reportDir, { recursive: true, force: true });
+  }
+}
+
+/** The cells of the scenarios whose name matches, on the one column. */
+export function cellsOf(summary: ConformanceSummary, name: RegExp): Cell[] {
+  return summary.requirements
+    .flatMap((r) => r.scenarios)
+    .filter((s) => name.test(s.name))
+    .map((s) => Object.values(s.cells)[0]!);
+}
+
+describe('an assertion that failed says which value is the store’s', () => {
+  it('"0 !== 10000" becomes "the store returned 0, the contract expects 10000", in JUnit too', {
+    timeout: 180_000,
+  }, async () => {
+    const ran = await conformance('updated-at', ['--name', 'updated_at never goes below the previous']);
+    assert.equal(ran.code, 1, ran.output);
+    const [cell] = cellsOf(ran.summary, /updated_at never goes below/);
+    assert.equal(cell?.status, 'failed', ran.output);
+    assert.match(cell!.message ?? '', /^the store returned 0, the contract expects 10000$/m);
+    const failure = /<failure message="([^"]*)"/.exec(ran.junit)?.[1] ?? '';
+    assert.match(failure, /the store returned 0, the contract expects 10000/);
+    assert.doesNotMatch(failure, /^Expected values to be/);
+  });
+});
