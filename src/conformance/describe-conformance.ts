@@ -15,7 +15,7 @@ import {
   storeOptions,
 } from './initializer.js';
 import type { ContractVersion } from '../contract/versions.js';
-import { loadRulesSync } from './clauses.js';
+import { failingRules, loadRulesSync, type Rule } from './clauses.js';
 import { type Standing, standingOf } from './judge.js';
 import { excludedTags } from './columns.js';
 import { RunResults, type ScenarioResult } from './results.js';
@@ -128,7 +128,13 @@ function whyNotApplicable(
   return tag && `needs a capability the initializer does not declare (${tag})`;
 }
 
-function check(result: ScenarioResult | undefined, row: ScenarioRow, strict: boolean, standing: Standing): void {
+function check(
+  result: ScenarioResult | undefined,
+  row: ScenarioRow,
+  strict: boolean,
+  standing: Standing,
+  rules: ReadonlyMap<string, Rule>,
+): void {
   if (result === undefined) throw new Error(`the scenario did not run (${row.uri}:${row.line})`);
   if (standing.kind === 'later') {
     const would = result.status === 'failed' ? 'would fail' : 'would pass';
@@ -136,8 +142,10 @@ function check(result: ScenarioResult | undefined, row: ScenarioRow, strict: boo
     return;
   }
   if (result.status === 'failed') {
-    const rules = row.rules.length ? ` [${row.rules.join(' ')}]` : '';
-    throw new Error(`${row.uri}:${row.line}${rules} failed at "${result.step ?? '?'}":\n${result.message ?? ''}`);
+    // Headed with the rules a failure breaks: the MUST ones, not a SHOULD rule the scenario also checks.
+    const broken = failingRules(row.rules, rules);
+    const head = `${row.uri}:${row.line}${broken.length ? ` [${broken.join(' ')}]` : ''}`;
+    throw new Error(`${head} failed at "${result.step ?? '?'}":\n${result.message ?? ''}`);
   }
   for (const r of result.recommendations ?? []) {
     const line = `recommended (${r.rule}, SHOULD) and not followed in "${row.name}": ${r.message}`;
@@ -224,7 +232,7 @@ export function describeConformance(options: DescribeConformanceOptions): void {
         continue;
       }
       const run = async () =>
-        check(await (await loadCucumber()).run(row, worldParameters), row, options.strict ?? false, standing);
+        check(await (await loadCucumber()).run(row, worldParameters), row, options.strict ?? false, standing, rules);
       it(shown, run, timeout);
     }
   });

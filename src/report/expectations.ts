@@ -129,11 +129,24 @@ export async function loadCheckedExpectations(
   return entries;
 }
 
+type Scenario = Pick<ScenarioSummary, 'key' | 'name' | 'rules'>;
+
+/** Whether an entry covers a scenario: by its rule, or by the scenario's name or key. */
+const covers = (e: Expectation, s: Scenario) =>
+  e.rule !== undefined ? s.rules.includes(e.rule) : s.name === e.scenario || s.key === e.scenario;
+
 /** The scenarios an entry covers (checkAgainstRun has made sure it names something that exists). */
 function scenariosOf(scenarios: readonly ScenarioSummary[], e: Expectation): ScenarioSummary[] {
-  return scenarios.filter((s) =>
-    e.rule !== undefined ? s.rules.includes(e.rule) : s.name === e.scenario || s.key === e.scenario,
-  );
+  return scenarios.filter((s) => covers(e, s));
+}
+
+/** The first entry that lists a scenario's failure on a backend, if any (the run's progress lines ask). */
+export function expectationFor(
+  entries: readonly Expectation[],
+  backend: string,
+  scenario: Scenario,
+): Expectation | undefined {
+  return entries.find((e) => e.backend === backend && covers(e, scenario));
 }
 
 /**

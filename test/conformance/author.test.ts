@@ -66,3 +66,21 @@ describe('an assertion that failed says which value is the store’s', () => {
     assert.doesNotMatch(failure, /^Expected values to be/);
   });
 });
+
+describe('progress lines', () => {
+  it('an expected failure is counted as expected, not printed as "✖ failed"', { timeout: 180_000 }, async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'wfstore-author-expect-'));
+    const file = path.join(dir, 'expect.json');
+    const scenario = 'updated_at never goes below the previous updated_at, even when the clock goes back';
+    const entry = { backend: 'planted-updated-at', scenario, reason: 'updated_at not kept yet' };
+    await fs.writeFile(file, JSON.stringify({ version: 1, expected: [entry] }));
+    try {
+      const ran = await conformance('updated-at', ['--name', 'updated_at never goes below', '--expect', file]);
+      assert.equal(ran.code, 0, ran.output);
+      assert.doesNotMatch(ran.output, /✖ failed/);
+      assert.match(ran.output, /\[planted-updated-at\] finished: 1\/1 scenarios, 1 expected to fail/);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+});
