@@ -23,6 +23,7 @@ import { loadScenariosSync, type ScenarioRow } from './scenarios.js';
 import { PACKAGE_ROOT } from '../package-root.js';
 import type { StoreSource } from './support/processes.js';
 import { registerInitializer } from './registered-initializers.js';
+import { DEFAULT_PROPERTY_RUNS, propertySettings, propertyTimeLimit } from '../properties/differential.js';
 
 type Body = () => void | Promise<void>;
 type TestFunction = ((name: string, fn: Body, timeout?: number) => unknown) & {
@@ -59,6 +60,11 @@ export interface DescribeConformanceOptions {
   testTimeoutMs?: number;
   /** Runs of the property scenarios (default 200). */
   propertyRuns?: number;
+  /**
+   * Time limit of each property scenario, in ms (default 1 s per run, at least 2 minutes); their tests get
+   * a minute more than it, if testTimeoutMs is less.
+   */
+  propertyTimeoutMs?: number;
   /**
    * How another process finds this initializer, for the multi-process scenarios (with
    * `supports.multiProcess`): `{ module: '/abs/path/of/the/initializer/module' }`. Without it they do not
@@ -190,6 +196,9 @@ export function describeConformance(options: DescribeConformanceOptions): void {
     throw new Error(`describeConformance: the initializer is not a StoreTestInitializer: ${problem}`);
   const { it, before, after } = runnerOf(test);
   const timeout = options.testTimeoutMs ?? 120_000;
+  const given = { runs: options.propertyRuns, timeoutMs: options.propertyTimeoutMs };
+  const chosen = propertySettings(given, { numRuns: DEFAULT_PROPERTY_RUNS });
+  const propertyTimeout = (chosen.timeLimitMs ?? propertyTimeLimit(chosen.numRuns)) + 60_000;
   const rows = loadScenariosSync(PACKAGE_ROOT, options.tags);
   const names = [
     ...new Set(
@@ -209,7 +218,7 @@ export function describeConformance(options: DescribeConformanceOptions): void {
     initializerKey: registerInitializer(initializer, options.source),
     managed: true,
     callTimeoutMs: options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
-    properties: { runs: options.propertyRuns },
+    properties: { runs: options.propertyRuns, timeoutMs: options.propertyTimeoutMs },
   };
   test.describe(`wfstore conformance: ${initializer.name}`, () => {
     before(async () => {
@@ -233,7 +242,7 @@ export function describeConformance(options: DescribeConformanceOptions): void {
       }
       const run = async () =>
         check(await (await loadCucumber()).run(row, worldParameters), row, options.strict ?? false, standing, rules);
-      it(shown, run, timeout);
+      it(shown, run, row.tags.includes('@REQ-PROPERTIES') ? Math.max(timeout, propertyTimeout) : timeout);
     }
   });
 }

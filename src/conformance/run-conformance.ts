@@ -48,6 +48,8 @@ export interface PropertyOptions {
   path?: string | undefined;
   /** fc.commands' replay hint, printed with a failure of the sequence property. */
   replayPath?: string | undefined;
+  /** The time limit of each property scenario, in ms (default: 1 s per run, at least 2 minutes). */
+  timeoutMs?: number | undefined;
 }
 
 export interface ConformanceOptions extends ServerOptions {
@@ -350,6 +352,7 @@ function replayCommand(options: ConformanceOptions): string {
   if (options.contract !== undefined) parts.push(`--contract ${options.contract}`);
   parts.push(...serverArguments(options));
   if (options.properties?.runs !== undefined) parts.push(`--property-runs ${options.properties.runs}`);
+  if (options.properties?.timeoutMs !== undefined) parts.push(`--property-timeout ${options.properties.timeoutMs}`);
   return parts.join(' ');
 }
 

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { propertyTimeLimit } from '../../src/properties/differential.js';
 import type { Cell, ConformanceSummary } from '../../src/report/summary.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -82,5 +83,25 @@ describe('progress lines', () => {
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the time limit of a property scenario', () => {
+  it('grows with the runs: 2000 runs get more than the 2 minutes 200 runs get', () => {
+    assert.equal(propertyTimeLimit(200), 200_000);
+    assert.ok(propertyTimeLimit(2000) >= 2000 * 1000);
+    assert.equal(propertyTimeLimit(5), 120_000);
+  });
+
+  it('--property-timeout sets it, and a property past it says how to raise it', { timeout: 180_000 }, async () => {
+    const ran = await conformance('none', [
+      ...['--name', 'All backends agree', '--property-runs', '50', '--property-timeout', '1'],
+    ]);
+    assert.equal(ran.code, 1, ran.output);
+    const [cell] = cellsOf(ran.summary, /All backends agree/);
+    assert.match(cell?.message ?? '', /did not finish within its time limit of 1 ms/);
+    assert.match(cell?.message ?? '', /--property-timeout <ms>/);
+    assert.match(cell?.message ?? '', /--property-runs <n>/);
+    assert.doesNotMatch(cell?.message ?? '', /function timed out/);
   });
 });
