@@ -15,11 +15,14 @@ import {
   propertyTimeLimit,
   timedOut,
 } from '../src/properties/differential.js';
+import { PROPERTY_MEDIA_TYPE, type PropertyRun } from '../src/conformance/recommendation.js';
 import type { StoreWorld } from './support/world.js';
 
 function settings(world: StoreWorld, share = 1): PropertySettings {
   const given = world.parameters.properties ?? {};
-  const chosen = propertySettings(given, { numRuns: DEFAULT_PROPERTY_RUNS });
+  // A seed an expectations file recorded with this scenario's failure replays it, unless --seed is given.
+  const seed = given.seed ?? world.parameters.propertySeeds?.[world.pickleName];
+  const chosen = propertySettings({ ...given, seed }, { numRuns: DEFAULT_PROPERTY_RUNS });
   const numRuns = Math.max(5, Math.round(chosen.numRuns * share));
   return {
     ...chosen,
@@ -32,6 +35,8 @@ function settings(world: StoreWorld, share = 1): PropertySettings {
 
 function report(world: StoreWorld, result: PropertyResult, what: string): void {
   world.log(`${what}: ${result.numRuns} runs, seed ${result.seed}`);
+  const run: PropertyRun = { seed: result.seed, runs: result.numRuns };
+  world.attach(JSON.stringify(run), PROPERTY_MEDIA_TYPE);
   if (result.failed) assert.fail(result.report);
   for (const r of result.recommendations) world.recommend(r.rule, () => assert.fail(r.message));
 }

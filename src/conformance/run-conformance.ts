@@ -27,7 +27,7 @@ import {
 } from '../testing/postgres/columns.js';
 import { type ColumnOutcome, runColumn } from './run-column.js';
 import type { ScenarioResult } from './results.js';
-import { type Expectation, expectationFor } from '../report/expectations.js';
+import { type Expectation, expectationFor, seedsFor } from '../report/expectations.js';
 import { levelOf, loadRules, type Rule } from './clauses.js';
 import { standingOf } from './judge.js';
 import { loadScenarios, type ScenarioRow } from './scenarios.js';
@@ -419,7 +419,7 @@ async function runWithProgress(column: Column, rows: readonly ScenarioRow[], con
     env: context.env,
     tags: context.options.tags,
     name: context.options.name,
-    worldParameters: context.worldParameters,
+    worldParameters: { ...context.worldParameters, propertySeeds: seedsFor(context.expected, column.name, rows) },
     signal: context.signal,
     config: context.config,
     onScenario: progress.onScenario,

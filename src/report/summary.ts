@@ -28,6 +28,8 @@ export interface Cell {
   would?: 'pass' | 'fail' | undefined;
   /** Later: the contract version of its rules. */
   after?: ContractVersion | undefined;
+  /** A property scenario: the seed it ran with (`report expect` keeps a failure's, to replay it). */
+  seed?: number | undefined;
 }
 
 /** What a column was judged by (docs/contract.md, "Versions"). */
@@ -185,6 +187,7 @@ export function cellFrom(result: ScenarioResult): Cell {
     message: result.message,
     recommendations: result.recommendations,
     durationMs: result.durationMs,
+    ...(result.seed === undefined ? {} : { seed: result.seed }),
   };
 }
 

@@ -44,6 +44,8 @@ export interface SuiteParameters {
     replay?: string;
     timeoutMs?: number;
   };
+  /** By scenario name: the seed a property scenario replays (an expectations entry recorded it). */
+  propertySeeds?: Record<string, number>;
 }
 
 export interface Suite {
