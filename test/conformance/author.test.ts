@@ -133,3 +133,17 @@ describe('an expectations file written from a property failure', () => {
     }
   });
 });
+
+describe('a paging bug', () => {
+  it('fails the update-event reader scenario with a message about paging, not about the update', {
+    timeout: 180_000,
+  }, async () => {
+    const ran = await conformance('paging', ['--name', 'A reader never sees a status without its event while']);
+    assert.equal(ran.code, 1, ran.output);
+    const [cell] = cellsOf(ran.summary, /A reader never sees a status without its event while/);
+    assert.equal(cell?.status, 'failed', ran.output);
+    assert.match(cell!.message ?? '', /^listWorkflowEvents pages disagree with the log in \d+ of \d+ reads \(WF-SEQ-2/);
+    assert.match(cell!.message ?? '', /after_sequence: \d+, limit: 1 \}\) returned event \d+, not \d+/);
+    assert.doesNotMatch(cell!.message ?? '', /saw a status without its event/);
+  });
+});
