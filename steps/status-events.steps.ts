@@ -25,6 +25,22 @@ When(
 );
 
 When(
+  'it goes through {int} cycles while a reader on a second store over the same data reads it',
+  async function (this: StoreWorld, cycles: number) {
+    const runId = this.notes.get('cycled run') as string;
+    // Its own connection or handle: it can read while an update of this.store is still in progress.
+    const second = await this.suite.initializer.openAlongside!(this.store);
+    try {
+      const writing = cycle(this.store, runId, cycles);
+      const [seen] = await Promise.all([readUntil(second, runId, writing), writing]);
+      this.notes.set('reader', seen);
+    } finally {
+      await second.close();
+    }
+  },
+);
+
+When(
   'it goes through {int} cycles while a reader in another process reads it',
   async function (this: StoreWorld, cycles: number) {
     const runId = this.notes.get('cycled run') as string;

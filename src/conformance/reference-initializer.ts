@@ -51,6 +51,7 @@ export function referenceBackend(
       clock: backend.supports.clock,
       ids: backend.supports.ids,
       reopen: backend.supports.reopen,
+      alongside: backend.supports.alongside,
       permanent: backend.supports.permanent,
       multiProcess: backend.supports.multiProcess
         ? {
@@ -74,6 +75,15 @@ export function referenceBackend(
       opened.delete(store);
       return track(await open(entry.location, entry.options), entry);
     },
+    // Another store on the same location, open at once: what another part of a program would open.
+    ...(backend.supports.alongside
+      ? {
+          openAlongside: async (store: IWorkflowStore) => {
+            const entry = entryOf(store);
+            return open(entry.location, entry.options);
+          },
+        }
+      : {}),
     async destroyStore(store) {
       const entry = entryOf(store);
       await store.close();

@@ -194,6 +194,7 @@ function needs(tag: string, has: (suite: Suite) => boolean, why: string): void {
 }
 needs('@durability', (s) => s.capabilities.reopen, 'has no reopenStore, so durability cannot be checked');
 needs('@multi-process', (s) => s.capabilities.multiProcess !== undefined, 'declares no supports.multiProcess');
+needs('@alongside', (s) => s.capabilities.alongside, 'has no openAlongside (a second store on the same data)');
 needs(
   '@clock',
   (s) => s.capabilities.clock,

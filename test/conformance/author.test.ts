@@ -147,3 +147,25 @@ describe('a paging bug', () => {
     assert.doesNotMatch(cell!.message ?? '', /saw a status without its event/);
   });
 });
+
+describe('a store that commits a status and its event in two transactions, one call at a time', () => {
+  it('passes the reader of the same store, and fails the reader on a second store over the same data', {
+    timeout: 300_000,
+  }, async () => {
+    const ran = await conformance('two-commits', ['--tags', '@REQ-CONTRACT-UPDATE-EVENT']);
+    assert.equal(ran.code, 1, ran.output);
+    const [same] = cellsOf(ran.summary, /A reader never sees a status without its event while/);
+    const [second] = cellsOf(ran.summary, /A reader on a second store over the same data/);
+    assert.equal(same?.status, 'passed', 'no reader of the store itself overlaps an update');
+    assert.equal(second?.status, 'failed', ran.output);
+    assert.match(second!.message ?? '', /reads saw a status without its event \(WF-UPD-4\)/);
+    const others = ran.summary.requirements.flatMap((r) => r.scenarios).filter((s) => !/second store/.test(s.name));
+    for (const s of others) assert.notEqual(Object.values(s.cells)[0]!.status, 'failed', s.name);
+  });
+
+  it('the same store committing both at once passes it', { timeout: 300_000 }, async () => {
+    const ran = await conformance('none', ['--name', 'A reader on a second store over the same data']);
+    assert.equal(ran.code, 0, ran.output);
+    assert.equal(cellsOf(ran.summary, /second store/)[0]?.status, 'passed');
+  });
+});
