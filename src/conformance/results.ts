@@ -35,7 +35,7 @@ export interface ScenarioResult {
   message?: string | undefined;
   /** The SHOULD rules the store did not follow in this scenario. */
   recommendations?: Recommendation[] | undefined;
-  /** A property scenario: the seed it ran with. */
+  /** A property scenario that failed: the seed it ran with. */
   seed?: number | undefined;
   durationMs: number;
 }
@@ -145,9 +145,10 @@ export class RunResults {
   }
 }
 
+/** A property's seed is kept with its failure, to replay it; two runs that pass report the same cells. */
 function resultOf(run: Running, durationMs: number): ScenarioResult {
   const result = statusOf(run, durationMs);
-  return run.seed === undefined ? result : { ...result, seed: run.seed };
+  return run.seed === undefined || result.status !== 'failed' ? result : { ...result, seed: run.seed };
 }
 
 function statusOf(run: Running, durationMs: number): ScenarioResult {

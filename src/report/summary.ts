@@ -28,7 +28,7 @@ export interface Cell {
   would?: 'pass' | 'fail' | undefined;
   /** Later: the contract version of its rules. */
   after?: ContractVersion | undefined;
-  /** A property scenario: the seed it ran with (`report expect` keeps a failure's, to replay it). */
+  /** A property scenario that failed: the seed it ran with (`report expect` keeps it, to replay it). */
   seed?: number | undefined;
 }
 
