@@ -1,5 +1,6 @@
 import { defineParameterType, Given, Then, When } from '@cucumber/cucumber';
 import assert from 'node:assert/strict';
+import vm from 'node:vm';
 import { JSON_MAX_BYTES } from '../src/contract/limits.js';
 import type { JsonObject, WorkflowEvent } from '../src/contract/types.js';
 import { hardJsonValue } from '../src/conformance/support/hard-json.js';
@@ -36,6 +37,8 @@ function countingHandler<T extends object>(wire: Tripwire): ProxyHandler<T> {
   });
 }
 
+class Tags extends Array<string> {}
+
 const NOT_JSON: Record<string, Plant> = {
   'a Date': value(() => new Date(0)),
   'a BigInt': value(() => 10n),
@@ -69,6 +72,10 @@ const NOT_JSON: Record<string, Plant> = {
   ),
   'a Proxy': value((wire) => new Proxy({ at: 1 }, countingHandler(wire))),
   'a Proxy array': value((wire) => new Proxy(['first', 'second'], countingHandler(wire))),
+  // Arrays and objects in all but their prototype (WF-VAL-17): stored as they read, they would pass.
+  'an array of a subclass of Array': value(() => Tags.from(['first', 'second'])),
+  'an array of another realm': value(() => vm.runInNewContext('["first", "second"]') as unknown),
+  'an object of another realm': value(() => vm.runInNewContext('({ at: 1 })') as unknown),
 };
 
 // Longest names first, so that "a Proxy" does not stop short of "a Proxy array".
@@ -329,16 +336,26 @@ When(
   },
 );
 
-const OPERATIONS = ['createWorkflowRun', 'listWorkflowRuns', 'updateWorkflowRun', 'createWorkflowEvent'] as const;
+const OPERATIONS = [
+  'createWorkflowRun',
+  'listWorkflowRuns',
+  'updateWorkflowRun',
+  'createWorkflowEvent',
+  'listWorkflowEvents',
+] as const;
 
-When('{word} is called with the arguments:', function (this: StoreWorld, operation: string, json: string) {
+/** Calls `operation` of the scenario's store with `args` as they are, keeping the outcome. */
+export function callWith(world: StoreWorld, operation: string, args: unknown[]): Promise<void> {
   assert.ok(
     (OPERATIONS as readonly string[]).includes(operation),
     `"${operation}" is not one of ${OPERATIONS.join(', ')}`,
   );
-  const args = JSON.parse(json) as unknown[];
-  const method = (this.store as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[operation]!;
-  return this.attempt(() => method.apply(this.store, args));
+  const method = (world.store as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[operation]!;
+  return world.attempt(() => method.apply(world.store, args));
+}
+
+When('{word} is called with the arguments:', function (this: StoreWorld, operation: string, json: string) {
+  return callWith(this, operation, JSON.parse(json) as unknown[]);
 });
 
 Then('no run but {string} exists', async function (this: StoreWorld, id: string) {

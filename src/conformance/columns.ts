@@ -49,6 +49,11 @@ const NEEDS: { tag: string; has: (c: Capabilities) => boolean; why: string }[] =
     has: (c) => c.clock,
     why: "moves the store's clock, and the initializer does not declare supports.clock",
   },
+  {
+    tag: '@ids',
+    has: (c) => c.ids,
+    why: "sets the store's generated ids, and the initializer does not declare supports.ids",
+  },
 ];
 
 function notApplicableTo(name: string, capabilities: Capabilities) {

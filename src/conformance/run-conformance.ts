@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { loadDriver } from '../backends/load-driver.js';
 import { DEFAULT_CALL_TIMEOUT_MS } from './support/call-guard.js';
 import { assumedContractLine, capabilitiesOf, contractOf } from './initializer.js';
-import type { ContractVersion } from '../contract/versions.js';
+import { CONTRACT_VERSIONS, type ContractVersion } from '../contract/versions.js';
 import { isContractVersion } from './clauses.js';
 import { loadInitializer } from './load-initializer.js';
 import { PACKAGE_ROOT, packageVersion } from '../package-root.js';
@@ -134,7 +134,9 @@ async function chooseColumns(options: ConformanceOptions, cwd: string): Promise<
   const columns: Column[] = [];
   const override = options.contract;
   if (override !== undefined && !isContractVersion(override)) {
-    throw new UsageError(`--contract: "${String(override)}" is not a contract version (1.0, 1.1)`);
+    throw new UsageError(
+      `--contract: "${String(override)}" is not a contract version (${CONTRACT_VERSIONS.join(', ')})`,
+    );
   }
   const backends = options.backends ?? (options.store === undefined ? BACKEND_NAMES : []);
   if (options.backends === undefined && options.store === undefined) await requireDefaultDrivers();
@@ -422,6 +424,8 @@ async function runWithProgress(column: Column, rows: readonly ScenarioRow[], con
     worldParameters: { ...context.worldParameters, propertySeeds: seedsFor(context.expected, column.name, rows) },
     signal: context.signal,
     config: context.config,
+    // Every call of a server's column is a round trip it waits for: two processes overlap the waits.
+    processes: needsServer(column) ? 2 : 1,
     onScenario: progress.onScenario,
   });
   const error = outcome.results.runError;

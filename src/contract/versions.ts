@@ -1,7 +1,7 @@
 // The contract's versions, oldest first. Each rule of docs/contract.md names the version that first
 // checked it ("since 1.1"); a store declares the version it implements and is judged by it.
 
-export const CONTRACT_VERSIONS = ['1.0', '1.1'] as const;
+export const CONTRACT_VERSIONS = ['1.0', '1.1', '1.2'] as const;
 
 export type ContractVersion = (typeof CONTRACT_VERSIONS)[number];
 

@@ -205,7 +205,8 @@ export async function checkAgreement(
 ): Promise<PropertyResult> {
   const capabilities = initializers.map(capabilitiesOf);
   const reopen = capabilities.every((c) => c.reopen);
-  const commands = fc.commands(commandArbitraries({ reopen, contract: settings.contract ?? LATEST_CONTRACT }), {
+  const contract = settings.contract ?? LATEST_CONTRACT;
+  const commands = fc.commands(commandArbitraries({ reopen, contract }), {
     maxCommands: settings.maxCommands ?? 25,
     size: 'large',
     replayPath: settings.replayPath,
@@ -221,7 +222,8 @@ export async function checkAgreement(
       const monotonic = capabilities.some((c) => !c.clock || !c.ids);
       const real: Real = { subjects, clock, monotonic, lastEnd: 0, recommendations };
       const modelIds = idSource();
-      const setup = async () => ({ model: { model: new StoreModel(clock.now, modelIds) } as ModelState, real });
+      const model = new StoreModel(clock.now, modelIds, contract);
+      const setup = async () => ({ model: { model } as ModelState, real });
       await fc.asyncModelRun(setup, cmds);
     } catch (error) {
       stop.note(error);

@@ -1,10 +1,14 @@
-// The oracle for the property tests: the contract as plain data structures. It shares nothing with the
-// backends but the contract's types and its validation module (what counts as valid input); the rules —
-// existence, compare-and-set, transitions, merging, numbering, outputs — are written out again here.
+// The oracle for the property tests: the contract as plain data structures. It is a check of the text of
+// docs/contract.md, not a second specification (WF-ALL-1): where the two differ, the text wins and this
+// file is wrong. It shares nothing with the backends but the contract's types and its validation module
+// (what counts as valid input); the rules — order of checks, existence, compare-and-set, transitions,
+// merging, numbering, outputs — are written out again here, each as the rule of its version says.
 
+import { WorkflowStoreError } from '../contract/errors.js';
 import type { JsonObject, JsonValue, RunStatus, WorkflowEvent, WorkflowRun } from '../contract/types.js';
 import {
   type CreateEventRequest,
+  isPlainObject,
   parseCreateEvent,
   parseCreateRun,
   parseListEvents,
@@ -12,8 +16,13 @@ import {
   parseUpdateRun,
   validateId,
 } from '../contract/validation.js';
+import { atLeast, type ContractVersion, LATEST_CONTRACT } from '../contract/versions.js';
 
-export type Outcome<T> = { ok: true; value: T } | { ok: false; code: string };
+/**
+ * A result or an error code. `or` lists the other codes the judged version allows: a case that only a later
+ * version decides (under 1.1, bad input on an unknown run may be RUN_NOT_FOUND as well, WF-ERR-5).
+ */
+export type Outcome<T> = { ok: true; value: T } | { ok: false; code: string; or?: readonly string[] };
 
 const NEXT: Record<RunStatus, RunStatus[]> = {
   pending: ['running', 'failed', 'cancelled'],
@@ -32,13 +41,61 @@ interface ModelRun {
 
 const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
+/** The own data property `field` of a plain input object, read without running a getter or a Proxy trap. */
+const ownField = (input: unknown, field: string): unknown =>
+  isPlainObject(input) ? Object.getOwnPropertyDescriptor(input, field)?.value : undefined;
+
 export class StoreModel {
   private readonly runs = new Map<string, ModelRun>();
 
   constructor(
     private readonly now: () => Date,
     private readonly generateId: () => string,
+    /** The version the store is judged by: before 1.2, the order of checks outside updates is open. */
+    private readonly contract: ContractVersion = LATEST_CONTRACT,
   ) {}
+
+  /** The clock as a timestamp; outside years 1 to 9999, or no valid Date, a fault of the store (WF-DET-2). */
+  /** An id from generateId: one that is not an identifier is the store's fault, not the caller's (WF-DET-2). */
+  private generatedId(): string {
+    const id = this.generateId();
+    try {
+      return validateId(id, 'generateId()');
+    } catch (error) {
+      throw new WorkflowStoreError(
+        'BACKEND_FAILURE',
+        `generateId() returned an invalid run id: ${(error as Error).message}`,
+      );
+    }
+  }
+
+  private timestamp(): string {
+    const date = this.now();
+    const year = date.getUTCFullYear();
+    if (Number.isNaN(date.getTime()) || year < 1 || year > 9999) {
+      throw new WorkflowStoreError('BACKEND_FAILURE', `the clock reads ${String(date)}, outside years 1 to 9999`);
+    }
+    return date.toISOString();
+  }
+
+  /**
+   * WF-ERR-5 (since 1.2): input is checked before the stored data. Before 1.2, a call whose input is refused
+   * may also fail with the error the stored data gives: `stored` names it, or undefined when there is none.
+   */
+  private inputFirst<T>(outcome: Outcome<T>, stored: () => string | undefined): Outcome<T> {
+    if (outcome.ok || outcome.code !== 'INVALID_INPUT' || atLeast(this.contract, '1.2')) return outcome;
+    const code = stored();
+    return code === undefined ? outcome : { ...outcome, or: [code] };
+  }
+
+  /** Whether the run `id` exists; undefined when `id` is not an identifier (no stored data could answer). */
+  private exists(id: unknown): boolean | undefined {
+    try {
+      return this.runs.has(validateId(id, 'id'));
+    } catch {
+      return undefined;
+    }
+  }
 
   /** Runs `body`; an error thrown by the validation module becomes its code, like a store's would. */
   private outcome<T>(body: () => Outcome<T>): Outcome<T> {
@@ -52,11 +109,11 @@ export class StoreModel {
   }
 
   createWorkflowRun(input: unknown): Outcome<WorkflowRun> {
-    return this.outcome(() => {
+    const outcome = this.outcome((): Outcome<WorkflowRun> => {
       const request = parseCreateRun(input);
-      const id = request.id ?? validateId(this.generateId(), 'generateId()');
+      const id = request.id ?? this.generatedId();
+      const time = this.timestamp();
       if (this.runs.has(id)) return { ok: false, code: 'RUN_ALREADY_EXISTS' };
-      const time = this.now().toISOString();
       const run: WorkflowRun = {
         id,
         workflow_name: request.workflow_name,
@@ -69,6 +126,7 @@ export class StoreModel {
       this.runs.set(id, { run, events: [], outputs: new Map() });
       return { ok: true, value: copy(run) };
     });
+    return this.inputFirst(outcome, () => (this.exists(ownField(input, 'id')) ? 'RUN_ALREADY_EXISTS' : undefined));
   }
 
   getWorkflowRun(id: unknown): Outcome<WorkflowRun | null> {
@@ -106,6 +164,7 @@ export class StoreModel {
   updateWorkflowRun(id: unknown, patch: unknown, options: unknown): Outcome<WorkflowRun> {
     return this.outcome(() => {
       const request = parseUpdateRun(id, patch, options);
+      const time = this.timestamp();
       const entry = this.runs.get(request.id);
       if (!entry) return { ok: false, code: 'RUN_NOT_FOUND' };
       const from = entry.run.status;
@@ -113,7 +172,6 @@ export class StoreModel {
         return { ok: false, code: 'STATUS_CONFLICT' };
       const to = request.status ?? from;
       if (to !== from && !NEXT[from].includes(to)) return { ok: false, code: 'INVALID_TRANSITION' };
-      const time = this.now().toISOString();
       entry.run = {
         ...entry.run,
         status: to,
@@ -133,12 +191,16 @@ export class StoreModel {
   }
 
   createWorkflowEvent(input: unknown): Outcome<WorkflowEvent> {
-    return this.outcome(() => {
+    const outcome = this.outcome((): Outcome<WorkflowEvent> => {
       const request = parseCreateEvent(input);
+      const time = this.timestamp();
       const entry = this.runs.get(request.run_id);
       if (!entry) return { ok: false, code: 'RUN_NOT_FOUND' };
-      return { ok: true, value: copy(this.append(entry, request, this.now().toISOString())) };
+      return { ok: true, value: copy(this.append(entry, request, time)) };
     });
+    return this.inputFirst(outcome, () =>
+      this.exists(ownField(input, 'run_id')) === false ? 'RUN_NOT_FOUND' : undefined,
+    );
   }
 
   private append(entry: ModelRun, request: CreateEventRequest, timestamp: string): WorkflowEvent {
@@ -159,13 +221,14 @@ export class StoreModel {
   }
 
   listWorkflowEvents(runId: unknown, options: unknown): Outcome<WorkflowEvent[]> {
-    return this.outcome(() => {
+    const outcome = this.outcome((): Outcome<WorkflowEvent[]> => {
       const request = parseListEvents(runId, options);
       const entry = this.runs.get(request.run_id);
       if (!entry) return { ok: false, code: 'RUN_NOT_FOUND' };
       const after = entry.events.filter((e) => e.sequence > request.after_sequence);
       return { ok: true, value: copy(request.limit === undefined ? after : after.slice(0, request.limit)) };
     });
+    return this.inputFirst(outcome, () => (this.exists(runId) === false ? 'RUN_NOT_FOUND' : undefined));
   }
 
   getCompletedDagNodeOutputs(runId: unknown): Outcome<[string, JsonValue][]> {

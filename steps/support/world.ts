@@ -38,6 +38,8 @@ export class StoreWorld extends World<SuiteParameters> {
   suite!: Suite;
   store!: IWorkflowStore;
   readonly clock = new ManualClock();
+  /** Ids the store's generateId gives before its own sequence (supports.ids). */
+  readonly nextIds: string[] = [];
   /** The outcome of the last "When": a value, or the error it threw, and when it ran. */
   result: unknown;
   error: unknown;
@@ -180,7 +182,8 @@ setWorldConstructor(StoreWorld);
 Before({ name: 'open a fresh store' }, async function (this: StoreWorld, { pickle }) {
   this.pickleName = pickle.name;
   this.suite = currentSuite();
-  const offered = { now: this.clock.now, generateId: sequentialIds('generated') };
+  const generated = sequentialIds('generated');
+  const offered = { now: this.clock.now, generateId: () => this.nextIds.shift() ?? generated() };
   this.store = await this.suite.initializer.createStore(storeOptions(this.suite.capabilities, offered));
 });
 
@@ -195,6 +198,7 @@ function needs(tag: string, has: (suite: Suite) => boolean, why: string): void {
 needs('@durability', (s) => s.capabilities.reopen, 'has no reopenStore, so durability cannot be checked');
 needs('@multi-process', (s) => s.capabilities.multiProcess !== undefined, 'declares no supports.multiProcess');
 needs('@alongside', (s) => s.capabilities.alongside, 'has no openAlongside (a second store on the same data)');
+needs('@ids', (s) => s.capabilities.ids, "does not declare supports.ids, and this scenario sets the store's ids");
 needs(
   '@clock',
   (s) => s.capabilities.clock,

@@ -10,6 +10,7 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import {
   CONTRACT_VERSIONS,
+  type ContractVersion,
   LATEST_CONTRACT,
   loadRulesSync,
   parseRules,
@@ -39,7 +40,7 @@ const row = (ruleIds: string[]): ScenarioRow => ({
   uri: 'x.feature',
   line: 1,
 });
-const judged = (version: '1.0' | '1.1', features: string[] = []): Judgement => ({
+const judged = (version: ContractVersion, features: string[] = []): Judgement => ({
   declared: version,
   judged: version,
   features,
@@ -83,6 +84,16 @@ describe('the version data in docs/contract.md', () => {
     for (const r of eventTypes) assert.equal(scenarioVersion(r.rules, rules), '1.1', r.name);
   });
 
+  it("1.2 writes down the cases 1.1's text left to the model, each checked by scenarios of 1.2 alone", () => {
+    const since12 = [...rules.values()].filter((r) => r.since === '1.2').map((r) => r.id);
+    assert.deepEqual(since12, ['WF-VAL-16', 'WF-VAL-17', 'WF-ERR-5', 'WF-DET-2']);
+    for (const id of since12) {
+      const checking = rows.filter((r) => r.rules.includes(id));
+      assert.ok(checking.length >= 2, `${id}: ${checking.length} scenario(s)`);
+      for (const r of checking) assert.equal(scenarioVersion(r.rules, rules), '1.2', r.name);
+    }
+  });
+
   it('every scenario of the engine and the properties belongs to 1.0 (a 1.0 store runs them)', () => {
     const harnessOwn = rows.filter((r) => r.requirement === 'REQ-ENGINE-RESUME' || r.requirement === 'REQ-PROPERTIES');
     assert.ok(harnessOwn.length >= 6);
@@ -114,10 +125,10 @@ describe('how a scenario stands on a column', () => {
     assert.ok(!rulesAfter('1.0', withFeature).some((r) => r.id === 'WF-FIX-1'), 'features are not the core');
   });
 
-  it('the rules after 1.0 are those since 1.1, none after the latest', () => {
-    const after = rulesAfter('1.0', rules);
-    assert.ok(after.length > 0);
-    assert.ok(after.every((r) => r.since === '1.1'));
+  it('the rules after a version are those of the later versions, none after the latest', () => {
+    const sinceOf = (version: ContractVersion) => [...new Set(rulesAfter(version, rules).map((r) => r.since))];
+    assert.deepEqual(sinceOf('1.0'), ['1.1', '1.2']);
+    assert.deepEqual(sinceOf('1.1'), ['1.2']);
     assert.deepEqual(rulesAfter(LATEST_CONTRACT, rules), []);
   });
 });
@@ -130,7 +141,10 @@ describe('the initializer declares its version, features and itself', () => {
     assert.deepEqual(contractOf({ ...base, contract: '1.0' }, '1.1'), { declared: '1.0', judged: '1.1' });
   });
   it('refuses an unknown version, bad features and bad about fields', () => {
-    assert.match(initializerProblem({ ...base, contract: '2.0' }) ?? '', /"contract" must be one of '1.0', '1.1'/);
+    assert.match(
+      initializerProblem({ ...base, contract: '2.0' }) ?? '',
+      /"contract" must be one of '1.0', '1.1', '1.2'$/,
+    );
     assert.match(initializerProblem({ ...base, contract: 1.1 }) ?? '', /"contract"/);
     assert.match(initializerProblem({ ...base, supports: { features: 'retention' } }) ?? '', /supports.features/);
     assert.match(initializerProblem({ ...base, about: { name: 3 } }) ?? '', /"about.name" must be a string/);
@@ -166,27 +180,36 @@ describe('the reference engine follows the version it is told', () => {
   });
 });
 
+const THIRD_PARTY = path.join(ROOT, 'test', 'third-party');
+
+/** A conformance run of an initializer under test/third-party/, judged by `contract` when given. */
+async function runOf(store: string, contract?: ContractVersion) {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'wfstore-versions-'));
+  const lines: string[] = [];
+  try {
+    const report = await conformanceReport({
+      store: path.join(THIRD_PARTY, store),
+      contract,
+      reportDir: dir,
+      log: (line) => lines.push(line),
+    });
+    return { report, lines, junit: await fs.readFile(path.join(dir, 'junit.xml'), 'utf8') };
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** The later rules an upgrade lists as failing, sorted. */
+const failingRules = (report: Report) =>
+  report.upgrades.flatMap((u) => u.rules.filter((r) => r.would === 'fail').map((r) => r.id)).sort();
+
+/** The cells of one column for the scenarios of one requirement. */
+const cellsOf = (report: Report, requirement: string, column: string) =>
+  report.summary.requirements.find((r) => r.id === requirement)!.scenarios.map((s) => s.cells[column]!);
+
 describe('a store of the 1.0 era, judged by the harness of today', () => {
-  const THIRD_PARTY = path.join(ROOT, 'test', 'third-party', '1.0');
-  const runs = async (store: string, contract?: '1.0' | '1.1') => {
-    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'wfstore-versions-'));
-    const lines: string[] = [];
-    try {
-      const report = await conformanceReport({
-        store: path.join(THIRD_PARTY, store),
-        contract,
-        reportDir: dir,
-        log: (line) => lines.push(line),
-      });
-      return { report, lines, junit: await fs.readFile(path.join(dir, 'junit.xml'), 'utf8') };
-    } finally {
-      await fs.rm(dir, { recursive: true, force: true });
-    }
-  };
-  const failingRules = (report: Report) =>
-    report.upgrades.flatMap((u) => u.rules.filter((r) => r.would === 'fail').map((r) => r.id)).sort();
-  const cellsOf = (report: Report, requirement: string) =>
-    report.summary.requirements.find((r) => r.id === requirement)!.scenarios.map((s) => s.cells['third-party-1.0']!);
+  const runs = (store: string, contract?: ContractVersion) => runOf(path.join('1.0', store), contract);
+  const cells = (report: Report, requirement: string) => cellsOf(report, requirement, 'third-party-1.0');
 
   it('pinned to 1.0 it passes, engine and property scenarios included; the 1.1 ones run, not counted', async () => {
     const { report, lines, junit } = await runs('conformance.ts');
@@ -196,12 +219,12 @@ describe('a store of the 1.0 era, judged by the harness of today', () => {
     assert.equal(column.contract.judged, '1.0');
     assert.equal(column.failed, 0);
     for (const requirement of ['REQ-ENGINE-RESUME', 'REQ-PROPERTIES']) {
-      const cells = cellsOf(report, requirement).filter((c) => c.status !== 'not-applicable');
-      const broken = cells.filter((c) => c.status !== 'passed' && c.status !== 'warned');
+      const applicable = cells(report, requirement).filter((c) => c.status !== 'not-applicable');
+      const broken = applicable.filter((c) => c.status !== 'passed' && c.status !== 'warned');
       assert.deepEqual(broken, [], requirement);
-      assert.ok(cells.length > 0, requirement);
+      assert.ok(applicable.length > 0, requirement);
     }
-    const updateEvent = cellsOf(report, 'REQ-CONTRACT-UPDATE-EVENT').filter((c) => c.status !== 'not-applicable');
+    const updateEvent = cells(report, 'REQ-CONTRACT-UPDATE-EVENT').filter((c) => c.status !== 'not-applicable');
     assert.ok(updateEvent.length >= 5);
     assert.ok(updateEvent.every((c) => c.status === 'later' && c.after === '1.1'));
     assert.ok(updateEvent.some((c) => c.would === 'fail'));
@@ -217,7 +240,12 @@ describe('a store of the 1.0 era, judged by the harness of today', () => {
     assert.equal(report.summary.success, false);
     const column = report.summary.columns[0]!;
     assert.deepEqual([column.contract.declared, column.contract.judged], ['1.0', '1.1']);
-    assert.equal(column.later, 0);
+    const later = report.summary.requirements.flatMap((r) =>
+      r.scenarios.filter((s) => s.cells['third-party-1.0']?.status === 'later'),
+    );
+    assert.equal(later.length, column.later);
+    assert.ok(later.length > 0 && later.every((s) => s.cells['third-party-1.0']!.after === '1.2'));
+    // It answers what 1.2 decides as 1.2 does: the 1.2 rules would pass.
     assert.deepEqual(failingRules(report), ['WF-UPD-4', 'WF-VAL-12', 'WF-VAL-2']);
     assert.equal(report.upgrades[0]!.from, '1.0');
   });
@@ -230,5 +258,38 @@ describe('a store of the 1.0 era, judged by the harness of today', () => {
     );
     assert.ok(failed.some((s) => s.rules.includes('WF-CAS-1')));
     assert.ok(failed.every((s) => s.rules.every((id) => rules.get(id)?.since === '1.0')));
+  });
+});
+
+describe('a store answering the cases 1.2 decides the other way (test/third-party/other-answers)', () => {
+  const COLUMN = 'third-party-other-answers';
+  const runs = (contract?: ContractVersion) => runOf(path.join('other-answers', 'conformance.ts'), contract);
+  const failedOf = (report: Report) =>
+    report.summary.requirements.flatMap((r) => r.scenarios.filter((s) => s.cells[COLUMN]?.status === 'failed'));
+
+  it('judged by 1.1, which it declares, it passes, the property scenario included', async () => {
+    const { report, lines } = await runs();
+    assert.equal(report.summary.success, true, lines.join('\n'));
+    const column = report.summary.columns[0]!;
+    assert.deepEqual([column.contract.declared, column.contract.judged], ['1.1', '1.1']);
+    const property = cellsOf(report, 'REQ-PROPERTIES', COLUMN);
+    assert.ok(property.every((c) => c.status === 'passed' || c.status === 'warned'));
+    const order = cellsOf(report, 'REQ-CONTRACT-CHECK-ORDER', COLUMN).filter((c) => c.status !== 'not-applicable');
+    assert.ok(order.length >= 9 && order.every((c) => c.status === 'later' && c.after === '1.2'));
+    assert.deepEqual(failingRules(report), ['WF-ERR-5', 'WF-VAL-16']);
+  });
+
+  it('judged by 1.2 it fails those rules, and the property scenario finds the same answers', async () => {
+    const { report } = await runs('1.2');
+    assert.equal(report.summary.success, false);
+    const failed = failedOf(report);
+    const since12 = (s: (typeof failed)[number]) => s.rules.filter((id) => rules.get(id)?.since === '1.2');
+    assert.deepEqual([...new Set(failed.flatMap(since12))].sort(), ['WF-ERR-5', 'WF-VAL-16']);
+    // Every other failure is the differential property, meeting the same cases at random.
+    const others = failed.filter((s) => since12(s).length === 0).map((s) => s.name);
+    assert.deepEqual(others, ['All backends agree on random operation sequences']);
+    const [property] = cellsOf(report, 'REQ-PROPERTIES', COLUMN);
+    assert.equal(property!.status, 'failed');
+    assert.match(property!.message ?? '', /model: {3}INVALID_INPUT\n.*: (RUN_NOT_FOUND|RUN_ALREADY_EXISTS)/);
   });
 });

@@ -146,6 +146,25 @@ function sampleConnections(connectionString: string, phaseStart: number) {
   };
 }
 
+/** When a query through `connectionString` first succeeds again (polled every 100 ms, for up to a minute). */
+async function answering(connectionString: string): Promise<number> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const client = new pg.Client({ connectionString, connectionTimeoutMillis: 1_000 });
+    client.on('error', () => {});
+    try {
+      await client.connect();
+      await client.query('SELECT 1');
+      return Date.now();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await sleep(100);
+    } finally {
+      await client.end().catch(() => {});
+    }
+  }
+}
+
 export interface PhaseOptions {
   backend: WorkerConfig['backend'];
   /** A pooler in front of the server (the optional PgBouncer phase): what workers connect to, and its pause. */
@@ -206,7 +225,10 @@ export async function runPhase(options: PhaseOptions): Promise<PhaseResult> {
         if (since() >= (restarts + 1) * RESTART_EVERY_MS && since() < durationMs - 5_000) {
           const mode = restarts % 2 === 0 ? 'fast' : 'immediate';
           restarts++;
-          const { stoppedAt, readyAt } = await cluster!.restart(mode);
+          const restarted = await cluster!.restart(mode);
+          const stoppedAt = restarted.stoppedAt;
+          // Through a pooler, callers' outage lasts until the pooler logs in to the server again.
+          const readyAt = options.via ? await answering(options.via.connectionString) : restarted.readyAt;
           disruptions.push({ kind: `restart ${mode}`, at: stoppedAt - phaseStart, until: readyAt - phaseStart });
           log(
             `soak: restart ${mode} at ${((stoppedAt - phaseStart) / 1000).toFixed(0)} s: ` +

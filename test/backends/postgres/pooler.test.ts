@@ -12,6 +12,7 @@ import type { IWorkflowStore } from '../../../src/contract/types.js';
 import { referenceColumn } from '../../../src/conformance/columns.js';
 import { runConformance, UsageError } from '../../../src/conformance/run-conformance.js';
 import { StoreOpenError } from '../../../src/contract/errors.js';
+import { LATEST_CONTRACT } from '../../../src/contract/versions.js';
 import { parsePostgresVia, withPostgresVia } from '../../../src/testing/postgres/columns.js';
 import { findPgBouncer, type PgBouncer, startPgBouncer } from '../../../src/testing/postgres/pgbouncer.js';
 import { rejectsWith } from '../../support/assertions.js';
@@ -45,9 +46,9 @@ describe('--postgres-via and the statements option', () => {
     assert.deepEqual(
       replaced.map((c) => [c.name, c.serverVia, c.worldParameters]),
       [
-        ['sqlite', undefined, { backend: 'sqlite', contract: '1.1' }],
-        ['postgres', 'direct', { backend: 'postgres', contract: '1.1' }],
-        ['postgres-pgbouncer', 'pgbouncer', { backend: 'postgres', contract: '1.1' }],
+        ['sqlite', undefined, { backend: 'sqlite', contract: LATEST_CONTRACT }],
+        ['postgres', 'direct', { backend: 'postgres', contract: LATEST_CONTRACT }],
+        ['postgres-pgbouncer', 'pgbouncer', { backend: 'postgres', contract: LATEST_CONTRACT }],
       ],
     );
     assert.throws(() => withPostgresVia(columns.slice(0, 1), ['pgbouncer']), /no postgres column/);

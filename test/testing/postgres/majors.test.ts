@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { referenceColumn } from '../../../src/conformance/columns.js';
+import { LATEST_CONTRACT } from '../../../src/contract/versions.js';
 import { withPostgresMajors } from '../../../src/testing/postgres/columns.js';
 import { PACKAGE_ROOT } from '../../../src/package-root.js';
 import {
@@ -64,7 +65,7 @@ describe('--postgres-versions', () => {
       replaced.map((c) => c.name),
       ['filesystem', 'postgres-16', 'postgres-14', 'memory'],
     );
-    assert.deepEqual(replaced[1]!.worldParameters, { backend: 'postgres', contract: '1.1' });
+    assert.deepEqual(replaced[1]!.worldParameters, { backend: 'postgres', contract: LATEST_CONTRACT });
     assert.equal(replaced[1]!.serverMajor, 16);
     const layout = { tags: ['@backend:postgres'] } as Parameters<(typeof columns)[0]['notApplicable']>[0];
     assert.equal(replaced[1]!.notApplicable(layout), undefined, "postgres's own tables are checked on every major");
