@@ -11,6 +11,9 @@ export const ENVIRONMENT = {
   WFSTORE_PROPERTY_SEED: 'the seed of the property scenarios when no --seed is given (to replay a failure)',
   WFSTORE_PROPERTY_PATH: 'the path of a property failure to replay when no --path is given (printed with it)',
   WFSTORE_PROPERTY_REPLAY_PATH: "fast-check's replay hint of a failed sequence when no --replay-path is given",
+  WFSTORE_PROPERTY_TIMEOUT:
+    'the time limit of each property scenario in ms when no --property-timeout is given; default 1 s per run, ' +
+    'at least 2 minutes',
   WFSTORE_SCRATCH_DIR:
     "where the matrix's reference columns put their throwaway stores (default: a RAM-backed folder, " +
     '/dev/shm, when there is one with room, else the temp directory)',

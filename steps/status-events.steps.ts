@@ -3,7 +3,7 @@
 import { Given, Then, When } from '@cucumber/cucumber';
 import assert from 'node:assert/strict';
 import { readFromProcess } from '../src/conformance/support/processes.js';
-import { createCycledRun, cycle, readUntil } from '../src/conformance/support/status-events.js';
+import { createCycledRun, cycle, readerVerdict, readUntil } from '../src/conformance/support/status-events.js';
 import type { StoreWorld } from './support/world.js';
 
 Given(
@@ -25,6 +25,22 @@ When(
 );
 
 When(
+  'it goes through {int} cycles while a reader on a second store over the same data reads it',
+  async function (this: StoreWorld, cycles: number) {
+    const runId = this.notes.get('cycled run') as string;
+    // Its own connection or handle: it can read while an update of this.store is still in progress.
+    const second = await this.suite.initializer.openAlongside!(this.store);
+    try {
+      const writing = cycle(this.store, runId, cycles);
+      const [seen] = await Promise.all([readUntil(second, runId, writing), writing]);
+      this.notes.set('reader', seen);
+    } finally {
+      await second.close();
+    }
+  },
+);
+
+When(
   'it goes through {int} cycles while a reader in another process reads it',
   async function (this: StoreWorld, cycles: number) {
     const runId = this.notes.get('cycled run') as string;
@@ -34,8 +50,9 @@ When(
 );
 
 Then('the reader never saw a status without its event', function (this: StoreWorld) {
-  const { reads, violations } = this.notes.get('reader') as { reads: number; violations: string[] };
-  this.log(`${reads} reads`);
-  assert.ok(reads > 0, 'the reader read the run');
-  assert.deepEqual(violations.slice(0, 5), [], `${violations.length} of ${reads} reads saw a status without its event`);
+  const seen = this.notes.get('reader') as { reads: number; violations: string[] };
+  this.log(`${seen.reads} reads`);
+  assert.ok(seen.reads > 0, 'the reader read the run');
+  const verdict = readerVerdict(seen);
+  if (verdict !== undefined) assert.fail(verdict);
 });

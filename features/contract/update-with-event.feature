@@ -69,3 +69,9 @@ Feature: A status change and its event, committed together
     Given a run "r1" that is claimed and released in cycles, each change with its event
     When it goes through 200 cycles while a reader in another process reads it
     Then the reader never saw a status without its event
+
+  @WF-UPD-4 @alongside
+  Scenario: A reader on a second store over the same data never sees a status without its event over 100 cycles
+    Given a run "r1" that is claimed and released in cycles, each change with its event
+    When it goes through 100 cycles while a reader on a second store over the same data reads it
+    Then the reader never saw a status without its event

@@ -64,6 +64,11 @@ const conformance = program
     DEFAULT_CALL_TIMEOUT_MS,
   )
   .option('--property-runs <n>', 'runs of each property scenario (default 200)', integer('--property-runs', 1))
+  .option(
+    '--property-timeout <ms>',
+    'time limit of each property scenario (default 1 s per run, at least 2 minutes)',
+    integer('--property-timeout', 1),
+  )
   .option('--seed <n>', 'the seed of the property scenarios (to replay a failure)', integer('--seed', -(2 ** 31)))
   .option('--path <path>', 'the path of a property failure to replay (printed with it)')
   .option('--replay-path <hint>', "the commands' replay hint of a property failure (printed with it)")
@@ -101,6 +106,7 @@ addServerOptions(conformance)
         seed: options.seed,
         path: options.path,
         replayPath: options.replayPath,
+        timeoutMs: options.propertyTimeout,
       },
       expect: options.expect,
       baseline: options.baseline,
@@ -120,6 +126,7 @@ interface ConformanceCliOptions {
   contract?: string;
   callTimeout: number;
   propertyRuns?: number;
+  propertyTimeout?: number;
   seed?: number;
   path?: string;
   replayPath?: string;

@@ -2,13 +2,15 @@
 
 import { type Command, InvalidArgumentError } from 'commander';
 import pc from 'picocolors';
-import { parseStoreUrl, storeForms } from '../backends/store-url.js';
+import { storeForms } from '../backends/store-url.js';
+import { INITIALIZER_FORM, STORE_OPTION, storeOpener } from './store-option.js';
+import type { StoreOpener } from '../transfer/opener.js';
 import { RUN_STATUSES, type RunStatus } from '../contract/types.js';
 import { UsageError } from '../usage-error.js';
 import { showEvents, showOutputs, showRuns } from '../transfer/look.js';
 import { copyRuns, exportRuns, importRuns, type RunFilter, type TransferTotals } from '../transfer/transfer.js';
 
-const STORE = `a store location: ${storeForms()}`;
+const STORE = `a store location: ${storeForms()}, or ${INITIALIZER_FORM}`;
 
 interface FilterOptions {
   run?: string[];
@@ -60,10 +62,16 @@ function printTotals(verb: string, sum: TransferTotals): boolean {
 }
 
 /** A target whose data lives only in this process is gone when the command ends: say so, not let a copy look kept. */
-function noteTransientTarget(to: string): void {
-  const { backend, display } = parseStoreUrl(to);
-  if (!backend.supports.permanent)
+function noteTransientTarget(to: string, opener: StoreOpener): void {
+  if (opener.transient(to)) {
+    const display = opener.display(to);
     console.log(pc.yellow(`  note: ${display} lives in this process only; what was written is gone when it ends`));
+  }
+}
+
+/** Options of every command that takes stores. */
+interface StoreOptions {
+  store?: string;
 }
 
 const EXIT_STATUS =
@@ -81,10 +89,12 @@ function addCopy(program: Command): void {
       .argument('<to>', `${STORE} (created if new)`),
   )
     .option('--replace', 'overwrite a run that is in the target with other content (default: report it, leave it)')
+    .option(...STORE_OPTION)
     .addHelpText('after', EXIT_STATUS)
-    .action(async (from: string, to: string, options: FilterOptions & { replace?: boolean }) => {
-      const ok = printTotals('copy', await copyRuns(from, to, filterOf(options), options.replace === true));
-      noteTransientTarget(to);
+    .action(async (from: string, to: string, options: FilterOptions & StoreOptions & { replace?: boolean }) => {
+      const opener = await storeOpener(options.store);
+      const ok = printTotals('copy', await copyRuns(from, to, filterOf(options), options.replace === true, opener));
+      noteTransientTarget(to, opener);
       process.exitCode = ok ? 0 : 1;
     });
 }
@@ -96,14 +106,16 @@ function addExportImport(program: Command): void {
       .description('Write runs to an archive (docs/archive-format.md): NDJSON, gzipped when the file ends in .gz.')
       .argument('<from>', `${STORE} (must exist)`)
       .argument('[file]', 'the archive file; standard output when absent'),
-  ).action(async (from: string, file: string | undefined, options: FilterOptions) => {
-    const sum = await exportRuns(from, file, filterOf(options));
-    // On stdout the archive itself is the output; the totals go to the terminal only when there is a file.
-    if (file !== undefined)
-      console.log(
-        `export: ${sum.runs} run(s), ${sum.events} event(s) written to ${file} in ${sum.seconds.toFixed(1)} s`,
-      );
-  });
+  )
+    .option(...STORE_OPTION)
+    .action(async (from: string, file: string | undefined, options: FilterOptions & StoreOptions) => {
+      const sum = await exportRuns(from, file, filterOf(options), await storeOpener(options.store));
+      // On stdout the archive itself is the output; the totals go to the terminal only when there is a file.
+      if (file !== undefined)
+        console.log(
+          `export: ${sum.runs} run(s), ${sum.events} event(s) written to ${file} in ${sum.seconds.toFixed(1)} s`,
+        );
+    });
 
   program
     .command('import')
@@ -113,10 +125,12 @@ function addExportImport(program: Command): void {
     .argument('<to>', `${STORE} (created if new)`)
     .argument('[file]', 'the archive file (.gz read as gzip); standard input when absent')
     .option('--replace', 'overwrite a run that is in the target with other content')
+    .option(...STORE_OPTION)
     .addHelpText('after', EXIT_STATUS)
-    .action(async (to: string, file: string | undefined, options: { replace?: boolean }) => {
-      const ok = printTotals('import', await importRuns(to, file, options.replace === true));
-      noteTransientTarget(to);
+    .action(async (to: string, file: string | undefined, options: StoreOptions & { replace?: boolean }) => {
+      const opener = await storeOpener(options.store);
+      const ok = printTotals('import', await importRuns(to, file, options.replace === true, opener));
+      noteTransientTarget(to, opener);
       process.exitCode = ok ? 0 : 1;
     });
 }
@@ -127,6 +141,8 @@ const count = (value: string) => {
   return n;
 };
 
+type LookOptions = StoreOptions & { json?: boolean };
+
 function addLook(program: Command): void {
   program
     .command('runs')
@@ -136,9 +152,10 @@ function addLook(program: Command): void {
     .option('--workflow <name>', 'only runs of this workflow')
     .option('--limit <n>', 'at most n runs', count)
     .option('--json', 'JSON instead of a table')
-    .action(async (store: string, options: { status?: string; workflow?: string; limit?: number; json?: boolean }) => {
+    .option(...STORE_OPTION)
+    .action(async (store: string, options: LookOptions & { status?: string; workflow?: string; limit?: number }) => {
       const filter = { status: statusOf(options.status), workflow: options.workflow, limit: options.limit };
-      await showRuns(store, filter, options.json === true, console.log);
+      await showRuns(store, filter, options.json === true, console.log, await storeOpener(options.store));
     });
 
   program
@@ -147,8 +164,9 @@ function addLook(program: Command): void {
     .argument('<store>', `${STORE} (must exist)`)
     .argument('<runId>', 'the run')
     .option('--json', 'one JSON event per line')
-    .action((store: string, runId: string, options: { json?: boolean }) =>
-      showEvents(store, runId, options.json === true, console.log),
+    .option(...STORE_OPTION)
+    .action(async (store: string, runId: string, options: LookOptions) =>
+      showEvents(store, runId, options.json === true, console.log, await storeOpener(options.store)),
     );
 
   program
@@ -157,8 +175,9 @@ function addLook(program: Command): void {
     .argument('<store>', `${STORE} (must exist)`)
     .argument('<runId>', 'the run')
     .option('--json', 'the outputs as one JSON object')
-    .action((store: string, runId: string, options: { json?: boolean }) =>
-      showOutputs(store, runId, options.json === true, console.log),
+    .option(...STORE_OPTION)
+    .action(async (store: string, runId: string, options: LookOptions) =>
+      showOutputs(store, runId, options.json === true, console.log, await storeOpener(options.store)),
     );
 }
 

@@ -89,6 +89,16 @@ export function levelOf(ruleIds: readonly string[], rules: ReadonlyMap<string, R
   return levels.length > 0 && levels.every((l) => l === 'SHOULD') ? 'SHOULD' : 'MUST';
 }
 
+/**
+ * The rules a failure of the scenario breaks: its MUST rules (a scenario fails only on one; a SHOULD rule
+ * it also checks is reported amber, never failed). All of them when none is MUST.
+ */
+export function failingRules(ruleIds: readonly string[], rules: ReadonlyMap<string, Rule> | readonly Rule[]): string[] {
+  const byId = rules instanceof Map ? rules : new Map((rules as readonly Rule[]).map((r) => [r.id, r]));
+  const must = ruleIds.filter((id) => byId.get(id)?.level !== 'SHOULD');
+  return must.length > 0 ? must : [...ruleIds];
+}
+
 /** The version a scenario belongs to: the latest among its rules' (a rule not in the contract counts as 1.0). */
 export function scenarioVersion(ruleIds: readonly string[], rules: ReadonlyMap<string, Rule>): ContractVersion {
   let version: ContractVersion = CONTRACT_VERSIONS[0];

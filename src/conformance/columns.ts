@@ -38,6 +38,13 @@ const NEEDS: { tag: string; has: (c: Capabilities) => boolean; why: string }[] =
     why: 'needs a store other processes can open (the initializer declares no supports.multiProcess)',
   },
   {
+    tag: '@alongside',
+    has: (c) => c.alongside,
+    why:
+      'needs a second store on the same data (the initializer has no openAlongside), without which no reader ' +
+      'overlaps an update still in progress: docs/conformance.md, "What the suite cannot see"',
+  },
+  {
     tag: '@clock',
     has: (c) => c.clock,
     why: "moves the store's clock, and the initializer does not declare supports.clock",

@@ -15,7 +15,7 @@ import {
   storeOptions,
 } from './initializer.js';
 import type { ContractVersion } from '../contract/versions.js';
-import { loadRulesSync } from './clauses.js';
+import { failingRules, loadRulesSync, type Rule } from './clauses.js';
 import { type Standing, standingOf } from './judge.js';
 import { excludedTags } from './columns.js';
 import { RunResults, type ScenarioResult } from './results.js';
@@ -23,6 +23,7 @@ import { loadScenariosSync, type ScenarioRow } from './scenarios.js';
 import { PACKAGE_ROOT } from '../package-root.js';
 import type { StoreSource } from './support/processes.js';
 import { registerInitializer } from './registered-initializers.js';
+import { DEFAULT_PROPERTY_RUNS, propertySettings, propertyTimeLimit } from '../properties/differential.js';
 
 type Body = () => void | Promise<void>;
 type TestFunction = ((name: string, fn: Body, timeout?: number) => unknown) & {
@@ -59,6 +60,11 @@ export interface DescribeConformanceOptions {
   testTimeoutMs?: number;
   /** Runs of the property scenarios (default 200). */
   propertyRuns?: number;
+  /**
+   * Time limit of each property scenario, in ms (default 1 s per run, at least 2 minutes); their tests get
+   * a minute more than it, if testTimeoutMs is less.
+   */
+  propertyTimeoutMs?: number;
   /**
    * How another process finds this initializer, for the multi-process scenarios (with
    * `supports.multiProcess`): `{ module: '/abs/path/of/the/initializer/module' }`. Without it they do not
@@ -128,7 +134,13 @@ function whyNotApplicable(
   return tag && `needs a capability the initializer does not declare (${tag})`;
 }
 
-function check(result: ScenarioResult | undefined, row: ScenarioRow, strict: boolean, standing: Standing): void {
+function check(
+  result: ScenarioResult | undefined,
+  row: ScenarioRow,
+  strict: boolean,
+  standing: Standing,
+  rules: ReadonlyMap<string, Rule>,
+): void {
   if (result === undefined) throw new Error(`the scenario did not run (${row.uri}:${row.line})`);
   if (standing.kind === 'later') {
     const would = result.status === 'failed' ? 'would fail' : 'would pass';
@@ -136,8 +148,10 @@ function check(result: ScenarioResult | undefined, row: ScenarioRow, strict: boo
     return;
   }
   if (result.status === 'failed') {
-    const rules = row.rules.length ? ` [${row.rules.join(' ')}]` : '';
-    throw new Error(`${row.uri}:${row.line}${rules} failed at "${result.step ?? '?'}":\n${result.message ?? ''}`);
+    // Headed with the rules a failure breaks: the MUST ones, not a SHOULD rule the scenario also checks.
+    const broken = failingRules(row.rules, rules);
+    const head = `${row.uri}:${row.line}${broken.length ? ` [${broken.join(' ')}]` : ''}`;
+    throw new Error(`${head} failed at "${result.step ?? '?'}":\n${result.message ?? ''}`);
   }
   for (const r of result.recommendations ?? []) {
     const line = `recommended (${r.rule}, SHOULD) and not followed in "${row.name}": ${r.message}`;
@@ -182,6 +196,9 @@ export function describeConformance(options: DescribeConformanceOptions): void {
     throw new Error(`describeConformance: the initializer is not a StoreTestInitializer: ${problem}`);
   const { it, before, after } = runnerOf(test);
   const timeout = options.testTimeoutMs ?? 120_000;
+  const given = { runs: options.propertyRuns, timeoutMs: options.propertyTimeoutMs };
+  const chosen = propertySettings(given, { numRuns: DEFAULT_PROPERTY_RUNS });
+  const propertyTimeout = (chosen.timeLimitMs ?? propertyTimeLimit(chosen.numRuns)) + 60_000;
   const rows = loadScenariosSync(PACKAGE_ROOT, options.tags);
   const names = [
     ...new Set(
@@ -201,7 +218,7 @@ export function describeConformance(options: DescribeConformanceOptions): void {
     initializerKey: registerInitializer(initializer, options.source),
     managed: true,
     callTimeoutMs: options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
-    properties: { runs: options.propertyRuns },
+    properties: { runs: options.propertyRuns, timeoutMs: options.propertyTimeoutMs },
   };
   test.describe(`wfstore conformance: ${initializer.name}`, () => {
     before(async () => {
@@ -224,8 +241,8 @@ export function describeConformance(options: DescribeConformanceOptions): void {
         continue;
       }
       const run = async () =>
-        check(await (await loadCucumber()).run(row, worldParameters), row, options.strict ?? false, standing);
-      it(shown, run, timeout);
+        check(await (await loadCucumber()).run(row, worldParameters), row, options.strict ?? false, standing, rules);
+      it(shown, run, row.tags.includes('@REQ-PROPERTIES') ? Math.max(timeout, propertyTimeout) : timeout);
     }
   });
 }

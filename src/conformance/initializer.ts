@@ -32,6 +32,13 @@ export interface StoreTestInitializer {
   createStore: (options?: DeterminismOptions) => Promise<IWorkflowStore>;
   /** Close the store and open the same data again. Without it, durability scenarios are skipped. */
   reopenStore?: (store: IWorkflowStore) => Promise<IWorkflowStore>;
+  /**
+   * A second store on the same data as `store`, both open at once (another connection or handle, as another
+   * part of the same program would have); the harness closes it. A reader on it can overlap an update still
+   * in progress on `store`, which no reader of `store` itself may when the store runs one call at a time.
+   * Without it, the scenarios tagged @alongside do not apply.
+   */
+  openAlongside?: (store: IWorkflowStore) => Promise<IWorkflowStore>;
   /** Remove what createStore made (the store may already be closed). */
   destroyStore?: (store: IWorkflowStore) => Promise<void>;
   /** Stop infrastructure, after the last scenario. */
@@ -44,6 +51,7 @@ export function capabilitiesOf(initializer: StoreTestInitializer): Capabilities 
     clock: s.clock === true,
     ids: s.ids === true,
     reopen: initializer.reopenStore !== undefined,
+    alongside: initializer.openAlongside !== undefined,
     multiProcess: s.multiProcess,
     permanent: s.permanent === true,
     features: [...(s.features ?? [])],
@@ -79,7 +87,7 @@ export function storeOptions(capabilities: Capabilities, offered: Required<Deter
   };
 }
 
-const HOOKS = ['beforeAll', 'reopenStore', 'destroyStore', 'afterAll'] as const;
+const HOOKS = ['beforeAll', 'reopenStore', 'openAlongside', 'destroyStore', 'afterAll'] as const;
 
 /** Why `value` is not a StoreTestInitializer, or undefined when it is one. */
 export function initializerProblem(value: unknown): string | undefined {
@@ -113,10 +121,10 @@ export function initializerProblem(value: unknown): string | undefined {
   if (v.supports === undefined) return undefined;
   if (typeof v.supports !== 'object' || v.supports === null) return '"supports" must be an object when given';
   const s = v.supports as Record<string, unknown>;
-  const known = ['clock', 'ids', 'reopen', 'multiProcess', 'permanent', 'features'];
+  const known = ['clock', 'ids', 'reopen', 'alongside', 'multiProcess', 'permanent', 'features'];
   const unknown = Object.keys(s).find((k) => !known.includes(k));
   if (unknown !== undefined) return `"supports.${unknown}" is not a capability (known: ${known.join(', ')})`;
-  for (const flag of ['clock', 'ids', 'reopen', 'permanent'] as const) {
+  for (const flag of ['clock', 'ids', 'reopen', 'alongside', 'permanent'] as const) {
     if (s[flag] !== undefined && typeof s[flag] !== 'boolean') return `"supports.${flag}" must be a boolean`;
   }
   if (
@@ -127,6 +135,8 @@ export function initializerProblem(value: unknown): string | undefined {
   }
   if (s.reopen === true && v.reopenStore === undefined)
     return '"supports.reopen" is true but there is no "reopenStore"';
+  if (s.alongside === true && v.openAlongside === undefined)
+    return '"supports.alongside" is true but there is no "openAlongside"';
   if (s.multiProcess !== undefined) {
     const m = s.multiProcess as Record<string, unknown> | null;
     if (typeof m !== 'object' || m === null || typeof m.locate !== 'function' || typeof m.open !== 'function') {

@@ -36,7 +36,7 @@ export async function loadInitializer(modulePath: string, cwd = process.cwd()): 
     throw new InitializerError(
       `--store ${modulePath}: the default export is not a StoreTestInitializer: ${problem} ` +
         '(an object with "name" and "createStore"; ' +
-        '"supports", beforeAll, reopenStore, destroyStore and afterAll are optional)',
+        '"supports", beforeAll, reopenStore, openAlongside, destroyStore and afterAll are optional)',
     );
   }
   return candidate as StoreTestInitializer;

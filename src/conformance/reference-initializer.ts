@@ -7,7 +7,7 @@ import { backendNamed } from '../backends/registry.js';
 import type { BackendSettings } from '../backends/scratch.js';
 import type { DeterminismOptions, IWorkflowStore, JsonObject } from '../contract/types.js';
 import { LATEST_CONTRACT } from '../contract/versions.js';
-import type { StoreTestInitializer } from './initializer.js';
+import type { StoreCapabilities, StoreTestInitializer } from './initializer.js';
 
 export type { BackendSettings } from '../backends/scratch.js';
 
@@ -22,6 +22,27 @@ export interface ReferenceInitializer extends StoreTestInitializer {
 interface Opened {
   location: StoreLocation;
   options: DeterminismOptions;
+}
+
+/** A reference backend's capabilities, as its descriptor states them; other processes open its locations. */
+function supportsOf(
+  backend: BackendDescriptor,
+  entryOf: (store: IWorkflowStore) => Opened,
+  open: (location: StoreLocation, options: DeterminismOptions) => Promise<IWorkflowStore>,
+): StoreCapabilities {
+  return {
+    clock: backend.supports.clock,
+    ids: backend.supports.ids,
+    reopen: backend.supports.reopen,
+    alongside: backend.supports.alongside,
+    permanent: backend.supports.permanent,
+    multiProcess: backend.supports.multiProcess
+      ? {
+          locate: (store) => entryOf(store).location as unknown as JsonObject,
+          open: (location) => open(location as unknown as StoreLocation, {}),
+        }
+      : undefined,
+  };
 }
 
 /** The initializer of a reference backend: its descriptor's capabilities, stores in scratch locations. */
@@ -47,18 +68,7 @@ export function referenceBackend(
   return {
     name: backend.name,
     contract: LATEST_CONTRACT,
-    supports: {
-      clock: backend.supports.clock,
-      ids: backend.supports.ids,
-      reopen: backend.supports.reopen,
-      permanent: backend.supports.permanent,
-      multiProcess: backend.supports.multiProcess
-        ? {
-            locate: (store) => entryOf(store).location as unknown as JsonObject,
-            open: (location) => open(location as unknown as StoreLocation, {}),
-          }
-        : undefined,
-    },
+    supports: supportsOf(backend, entryOf, open),
     beforeAll: scratch.setUp,
     afterAll: scratch.tearDown,
     async createStore(options: DeterminismOptions = {}) {
@@ -74,6 +84,15 @@ export function referenceBackend(
       opened.delete(store);
       return track(await open(entry.location, entry.options), entry);
     },
+    // Another store on the same location, open at once: what another part of a program would open.
+    ...(backend.supports.alongside
+      ? {
+          openAlongside: async (store: IWorkflowStore) => {
+            const entry = entryOf(store);
+            return open(entry.location, entry.options);
+          },
+        }
+      : {}),
     async destroyStore(store) {
       const entry = entryOf(store);
       await store.close();

@@ -12,7 +12,12 @@ import type {
   TestRunHookFinished,
   TestStepFinished,
 } from '@cucumber/messages';
-import { RECOMMENDATION_MEDIA_TYPE, type Recommendation } from './recommendation.js';
+import {
+  PROPERTY_MEDIA_TYPE,
+  type PropertyRun,
+  RECOMMENDATION_MEDIA_TYPE,
+  type Recommendation,
+} from './recommendation.js';
 import { lineIndex, scenarioKey } from './scenarios.js';
 
 /**
@@ -30,6 +35,8 @@ export interface ScenarioResult {
   message?: string | undefined;
   /** The SHOULD rules the store did not follow in this scenario. */
   recommendations?: Recommendation[] | undefined;
+  /** A property scenario that failed: the seed it ran with. */
+  seed?: number | undefined;
   durationMs: number;
 }
 
@@ -45,6 +52,7 @@ interface Running {
   message?: string | undefined;
   logs: string[];
   recommendations: Recommendation[];
+  seed?: number | undefined;
   startMs: number;
 }
 
@@ -101,6 +109,7 @@ export class RunResults {
     if (attachment.mediaType === RECOMMENDATION_MEDIA_TYPE) {
       run.recommendations.push(JSON.parse(attachment.body) as Recommendation);
     }
+    if (attachment.mediaType === PROPERTY_MEDIA_TYPE) run.seed = (JSON.parse(attachment.body) as PropertyRun).seed;
   }
 
   private stepFinished(finished: TestStepFinished): void {
@@ -136,7 +145,13 @@ export class RunResults {
   }
 }
 
+/** A property's seed is kept with its failure, to replay it; two runs that pass report the same cells. */
 function resultOf(run: Running, durationMs: number): ScenarioResult {
+  const result = statusOf(run, durationMs);
+  return run.seed === undefined || result.status !== 'failed' ? result : { ...result, seed: run.seed };
+}
+
+function statusOf(run: Running, durationMs: number): ScenarioResult {
   const recommendations = run.recommendations.length > 0 ? run.recommendations : undefined;
   if (run.worst === 'PASSED' || (run.worst === 'SKIPPED' && recommendations)) {
     return recommendations ? { status: 'warned', recommendations, durationMs } : { status: 'passed', durationMs };

@@ -26,7 +26,9 @@ import {
   withServerColumns,
 } from '../testing/postgres/columns.js';
 import { type ColumnOutcome, runColumn } from './run-column.js';
-import { loadRules, type Rule } from './clauses.js';
+import type { ScenarioResult } from './results.js';
+import { type Expectation, expectationFor, seedsFor } from '../report/expectations.js';
+import { levelOf, loadRules, type Rule } from './clauses.js';
 import { standingOf } from './judge.js';
 import { loadScenarios, type ScenarioRow } from './scenarios.js';
 import { SCRATCH_VARIABLE, scratchRoot } from './scratch.js';
@@ -35,7 +37,7 @@ import { summarize } from '../report/summarize.js';
 import { reportToGitHub } from '../report/render/github.js';
 import { buildReport, loadComparisons, type Report } from '../report/build.js';
 import { REPORT_FILES, writeReports } from '../report/write.js';
-import type { ConformanceSummary } from '../report/summary.js';
+import { type ConformanceSummary, headlineOf } from '../report/summary.js';
 
 export { PACKAGE_ROOT };
 
@@ -46,6 +48,8 @@ export interface PropertyOptions {
   path?: string | undefined;
   /** fc.commands' replay hint, printed with a failure of the sequence property. */
   replayPath?: string | undefined;
+  /** The time limit of each property scenario, in ms (default: 1 s per run, at least 2 minutes). */
+  timeoutMs?: number | undefined;
 }
 
 export interface ConformanceOptions extends ServerOptions {
@@ -239,7 +243,8 @@ export async function conformanceReport(options: ConformanceOptions = {}): Promi
     log(`conformance: ${rows.length} scenarios × ${columns.map((c) => c.name).join(', ')}; reports in ${reportDir}`);
     for (const line of assumedContracts(columns, options)) log(line);
     const worldParameters = worldParametersOf(options);
-    const context = { reportDir, env, options, log, worldParameters, signal: stopping.signal, rules };
+    const expected = comparisons.expectations?.entries ?? [];
+    const context = { reportDir, env, options, log, worldParameters, signal: stopping.signal, rules, expected };
     const config = workers?.config;
     const outcomes = await runColumns(columns, provisioning, (column) =>
       runWithProgress(column, rows, { ...context, config }),
@@ -349,58 +354,85 @@ function replayCommand(options: ConformanceOptions): string {
   if (options.contract !== undefined) parts.push(`--contract ${options.contract}`);
   parts.push(...serverArguments(options));
   if (options.properties?.runs !== undefined) parts.push(`--property-runs ${options.properties.runs}`);
+  if (options.properties?.timeoutMs !== undefined) parts.push(`--property-timeout ${options.properties.timeoutMs}`);
   return parts.join(' ');
 }
 
-async function runWithProgress(
-  column: Column,
-  rows: readonly ScenarioRow[],
-  context: {
-    reportDir: string;
-    env: NodeJS.ProcessEnv;
-    options: ConformanceOptions;
-    log: (line: string) => void;
-    worldParameters: Record<string, unknown>;
-    signal: AbortSignal;
-    config: string | undefined;
-    rules: ReadonlyMap<string, Rule>;
-  },
-): Promise<ColumnOutcome> {
-  const expected = rows.filter((r) => column.notApplicable(r) === undefined).length;
+/** What a column's progress lines need: the run's context, and the expectations file's entries. */
+interface ProgressContext {
+  reportDir: string;
+  env: NodeJS.ProcessEnv;
+  options: ConformanceOptions;
+  log: (line: string) => void;
+  worldParameters: Record<string, unknown>;
+  signal: AbortSignal;
+  config: string | undefined;
+  rules: ReadonlyMap<string, Rule>;
+  expected: readonly Expectation[];
+}
+
+/**
+ * A column's progress: a line for each failure as it happens (✖ for a MUST failure; a failure the
+ * expectations file lists, or of a scenario whose rules are all SHOULD, is counted, not shown as one), and a
+ * count every quarter.
+ */
+function columnProgress(column: Column, rows: readonly ScenarioRow[], context: ProgressContext) {
+  const applicable = rows.filter((r) => column.notApplicable(r) === undefined);
   // A scenario later than the judged version, or of a feature not claimed, does not count: no ✖ for it.
-  const counted = new Set(
-    rows.filter((r) => standingOf(r, column.judgement, context.rules).kind === 'judged').map((r) => r.key),
+  const counted = new Map(
+    applicable.filter((r) => standingOf(r, column.judgement, context.rules).kind === 'judged').map((r) => [r.key, r]),
   );
-  let done = 0;
-  let failed = 0;
-  const step = Math.max(10, Math.ceil(expected / 4));
   const label = `[${column.name}]`;
+  const step = Math.max(10, Math.ceil(applicable.length / 4));
+  const n = { done: 0, failed: 0, expected: 0, recommended: 0 };
+  const counts = () =>
+    [
+      n.failed || n.expected === 0 ? `${n.failed} failed` : '',
+      n.expected ? `${n.expected} expected to fail` : '',
+      n.recommended ? `${n.recommended} recommended` : '',
+    ]
+      .filter(Boolean)
+      .join(', ');
+  const onScenario = (key: string, result: ScenarioResult) => {
+    n.done++;
+    const row = counted.get(key);
+    if (result.status === 'failed' && row !== undefined) {
+      if (expectationFor(context.expected, column.name, row) !== undefined) n.expected++;
+      else if (levelOf(row.rules, context.rules) === 'SHOULD') n.recommended++;
+      else {
+        n.failed++;
+        context.log(`${label} ✖ failed: ${result.step ?? ''} — ${headlineOf(result.message)}`);
+      }
+    }
+    if (n.done % step === 0) context.log(`${label} ${n.done}/${applicable.length} scenarios, ${counts()}`);
+  };
+  return { label, expected: applicable.length, onScenario, done: () => n.done, counts };
+}
+
+async function runWithProgress(column: Column, rows: readonly ScenarioRow[], context: ProgressContext) {
+  const progress = columnProgress(column, rows, context);
+  const { label } = progress;
   const { declared, judged } = column.judgement;
   const by = declared === judged ? `contract ${judged}` : `contract ${judged} (declares ${declared ?? 'none'})`;
-  context.log(`${label} started: ${expected} scenarios apply, judged by ${by}`);
+  context.log(`${label} started: ${progress.expected} scenarios apply, judged by ${by}`);
   const outcome = await runColumn(column, {
     packageRoot: PACKAGE_ROOT,
     dir: path.join(context.reportDir, column.name),
     env: context.env,
     tags: context.options.tags,
     name: context.options.name,
-    worldParameters: context.worldParameters,
+    worldParameters: { ...context.worldParameters, propertySeeds: seedsFor(context.expected, column.name, rows) },
     signal: context.signal,
     config: context.config,
     // Every call of a server's column is a round trip it waits for: two processes overlap the waits.
     processes: needsServer(column) ? 2 : 1,
-    onScenario: (key, result) => {
-      done++;
-      if (result.status === 'failed' && counted.has(key)) {
-        failed++;
-        context.log(`${label} ✖ failed: ${result.step ?? ''} — ${(result.message ?? '').split('\n')[0]}`);
-      }
-      if (done % step === 0) context.log(`${label} ${done}/${expected} scenarios${failed ? `, ${failed} failed` : ''}`);
-    },
+    onScenario: progress.onScenario,
   });
   const error = outcome.results.runError;
   if (error !== undefined) context.log(`${label} ✖ the run itself failed: ${error.split('\n')[0]}`);
   const seconds = (outcome.durationMs / 1000).toFixed(1);
-  context.log(`${label} finished: ${done}/${expected} scenarios, ${failed} failed, in ${seconds} s`);
+  context.log(
+    `${label} finished: ${progress.done()}/${progress.expected} scenarios, ${progress.counts()}, in ${seconds} s`,
+  );
   return outcome;
 }

@@ -23,6 +23,11 @@ export interface Capabilities {
   ids: boolean;
   /** The same data can be opened again after close. */
   reopen: boolean;
+  /**
+   * A second store can be open on the same data at once, in this process (another connection or handle):
+   * a reader on it sees what a writer's commits leave between them (WF-UPD-4).
+   */
+  alongside: boolean;
   /** Other processes can open the same store. */
   multiProcess: MultiProcessSupport | undefined;
   /** The data outlives the process that wrote it (a memory store's does not). */

@@ -8,7 +8,14 @@ import fc from 'fast-check';
 import type { IWorkflowStore, JsonValue, WorkflowEvent } from '../contract/types.js';
 import { ManualClock } from '../conformance/support/clock.js';
 import { capabilitiesOf, type StoreTestInitializer, storeOptions } from '../conformance/initializer.js';
-import { HangStop, type PropertyResult, type PropertySettings, replayLine } from './differential.js';
+import {
+  HangStop,
+  type PropertyResult,
+  type PropertySettings,
+  replayLine,
+  timedOut,
+  timeLimitOptions,
+} from './differential.js';
 
 type Op = { kind: 'append'; node: string | null; output: number } | { kind: 'resume' } | { kind: 'delete' };
 
@@ -121,6 +128,7 @@ function reportOf(
   settings: PropertySettings,
   stop: HangStop,
 ): string {
+  if (details.interrupted && details.counterexample === null) return timedOut(settings, details.numRuns);
   const [, ops] = (details.counterexample ?? []) as [unknown, Op[]];
   const what = stop.hung
     ? `a call hung, so they were not shrunk (${stop.hung.message})`
@@ -155,7 +163,12 @@ export async function checkConcurrency(
       await (initializer.destroyStore?.(store) ?? store.close()).catch(() => {});
     }
   });
-  const details = await fc.check(property, { numRuns: settings.numRuns, seed: settings.seed, path: settings.path });
+  const details = await fc.check(property, {
+    numRuns: settings.numRuns,
+    seed: settings.seed,
+    path: settings.path,
+    ...timeLimitOptions(settings),
+  });
   const found = [...recommendations].map(([rule, message]) => ({ rule, message }));
   const failed = details.failed;
   const [, ops] = (details.counterexample ?? []) as [unknown, Op[]];

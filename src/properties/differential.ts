@@ -29,6 +29,11 @@ export interface PropertySettings {
   replay?: string | undefined;
   /** The contract version the stores are judged by: only calls it defines are made. Default: the latest. */
   contract?: ContractVersion | undefined;
+  /**
+   * How long the property may take, in ms: past it, fast-check stops between runs and the property fails,
+   * saying so. Default: no limit (a conformance scenario gives it propertyTimeLimit of its runs).
+   */
+  timeLimitMs?: number | undefined;
 }
 
 /** What a caller gives (flags, world parameters, options); each beats its WFSTORE_PROPERTY_* variable. */
@@ -37,6 +42,8 @@ export interface GivenPropertySettings {
   seed?: number | undefined;
   path?: string | undefined;
   replayPath?: string | undefined;
+  /** The time limit of each property scenario, in ms. */
+  timeoutMs?: number | undefined;
 }
 
 /** The settings of a property run: what was given, else the environment (src/config.ts), else the defaults. */
@@ -52,7 +59,34 @@ export function propertySettings(
     seed: setting(given.seed, 'WFSTORE_PROPERTY_SEED', integerOf(-(2 ** 31)), defaults.seed, env),
     path: setting(given.path, 'WFSTORE_PROPERTY_PATH', text, defaults.path, env),
     replayPath: setting(given.replayPath, 'WFSTORE_PROPERTY_REPLAY_PATH', text, defaults.replayPath, env),
+    timeLimitMs: setting(given.timeoutMs, 'WFSTORE_PROPERTY_TIMEOUT', integerOf(1), defaults.timeLimitMs, env),
   };
+}
+
+/**
+ * The time a property scenario may take unless told (--property-timeout): 1 s per run, and at least
+ * 2 minutes, so more runs (--property-runs 2000) get the time they need.
+ */
+export function propertyTimeLimit(runs: number): number {
+  return Math.max(120_000, runs * 1_000);
+}
+
+/** fast-check's options for the time limit: it stops between runs once past it, and the property fails. */
+export function timeLimitOptions(settings: PropertySettings) {
+  return settings.timeLimitMs === undefined
+    ? {}
+    : { interruptAfterTimeLimit: settings.timeLimitMs, markInterruptAsFailure: true };
+}
+
+/** What a property stopped by its time limit says: how far it got, and the two ways out. */
+export function timedOut(settings: PropertySettings, runsDone?: number): string {
+  const done = runsDone === undefined ? `of ${settings.numRuns} runs` : `${runsDone} of ${settings.numRuns} runs done`;
+  return (
+    `the property did not finish within its time limit of ${settings.timeLimitMs} ms (${done}, none failing). ` +
+    'Raise the limit with --property-timeout <ms> ' +
+    '(WFSTORE_PROPERTY_TIMEOUT; propertyTimeoutMs in describeConformance; by default 1 s per run, at least ' +
+    '2 minutes), or run fewer with --property-runs <n>.'
+  );
 }
 
 export interface PropertyResult {
@@ -147,9 +181,10 @@ function failureReport<T extends [unknown]>(details: fc.RunDetails<T>, settings:
   const what = stop.hung
     ? `a call hung, so the sequence was not shrunk: ${stop.hung.message}`
     : `shrunk to ${calls.length} call(s) (after ${details.numShrinks} shrinks)`;
+  if (details.interrupted && details.counterexample === null)
+    return { report: timedOut(settings, details.numRuns), length: 0 };
   const report = [
-    (details.errorInstance as Error | undefined)?.message ??
-      `the property failed (${details.interrupted ? 'interrupted' : 'too many skips'})`,
+    (details.errorInstance as Error | undefined)?.message ?? 'the property failed (too many skips)',
     '',
     `${what}, on a store made with { now: clock.now, generateId } (where it takes them):`,
     ...calls.map((c) => `  ${c}`),
@@ -198,7 +233,13 @@ export async function checkAgreement(
       await Promise.all(subjects.map((s, i) => destroy(s, i).catch(() => {})));
     }
   });
-  const options = { numRuns: settings.numRuns, seed: settings.seed, path: settings.path, endOnFailure: false };
+  const options = {
+    numRuns: settings.numRuns,
+    seed: settings.seed,
+    path: settings.path,
+    endOnFailure: false,
+    ...timeLimitOptions(settings),
+  };
   const details = await fc.check(property, options);
   const failure = details.failed ? failureReport(details, settings, stop) : undefined;
   return {

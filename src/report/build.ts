@@ -16,6 +16,8 @@ import {
   type RequirementSummary,
   type Shown,
   DID_NOT_RUN,
+  headlineOf,
+  shownStatus,
 } from './summary.js';
 import { countCells, requirementShown, ruleShown } from './verdicts.js';
 import { compareVersions, type Rule } from '../conformance/clauses.js';
@@ -91,6 +93,8 @@ export interface Report {
   failed: number;
   /** For each column judged by a version older than the latest: what moving to the latest takes. */
   upgrades: Upgrade[];
+  /** What the report's cells and verdicts show, as judged: the legends explain these and no others. */
+  shown: Shown[];
 }
 
 /** How a later scenario went on a column: it ran and would pass or fail, or it did not run (skipped). */
@@ -129,7 +133,9 @@ export function buildReport(findings: Findings, comparisons: Comparisons = {}): 
   const columns = findings.columns.map((c) => counted(c, cellsOf(requirements, c.name)));
   const total = (key: 'passed' | 'failed' | 'warned' | 'skipped' | 'expectedFailures') =>
     columns.reduce((n, c) => n + c[key], 0);
-  const failed = total('failed') + columns.filter((c) => c.error).length;
+  // A column whose run failed outside its scenarios is a run error, counted apart from the scenarios.
+  const failed = total('failed');
+  const errors = columns.filter((c) => c.error).length;
   const warned = total('warned');
   return reportOf({
     suite: findings.suite,
@@ -149,7 +155,8 @@ export function buildReport(findings: Findings, comparisons: Comparisons = {}): 
     skipped: total('skipped'),
     expectedFailures: total('expectedFailures'),
     staleExpectations: stale,
-    success: failed === 0 && stale.length === 0 && !findings.interrupted && (!findings.strict || warned === 0),
+    success:
+      failed === 0 && errors === 0 && stale.length === 0 && !findings.interrupted && (!findings.strict || warned === 0),
     expectations: expectations?.file ?? findings.expectations,
     baseline: baseline?.file ?? findings.baseline,
   });
@@ -166,14 +173,19 @@ export function reportOf(summary: ConformanceSummary): Report {
   const strictly = (verdict: Shown): Shown => (summary.strict && verdict === 'warned' ? 'failed' : verdict);
   const scenarios = summary.requirements.flatMap((r) => r.scenarios);
   const stale = summary.staleExpectations.length;
+  const requirements = Object.fromEntries(
+    summary.requirements.map((r) => [
+      r.id,
+      Object.fromEntries(names.map((c) => [c, requirementVerdict(r.scenarios.map((s) => judged(s.cells[c]!)))])),
+    ]),
+  );
+  const shown = new Set<Shown>([
+    ...scenarios.flatMap((s) => names.map((c) => shownStatus(judged(s.cells[c]!)))),
+    ...Object.values(requirements).flatMap((byColumn) => Object.values(byColumn).map((v) => v.verdict)),
+  ]);
   return {
     summary,
-    requirements: Object.fromEntries(
-      summary.requirements.map((r) => [
-        r.id,
-        Object.fromEntries(names.map((c) => [c, requirementVerdict(r.scenarios.map((s) => judged(s.cells[c]!)))])),
-      ]),
-    ),
+    requirements,
     rules: Object.fromEntries(
       summary.rules.map((rule) => [
         rule.id,
@@ -190,6 +202,7 @@ export function reportOf(summary: ConformanceSummary): Report {
     passed: summary.passed + (summary.strict ? 0 : summary.warned),
     failed: summary.failed + (summary.strict ? summary.warned : 0) + stale,
     upgrades: summary.columns.flatMap((c) => upgradeOf(summary, c)),
+    shown: [...shown],
   };
 }
 
@@ -219,7 +232,7 @@ function upgradeOf(summary: ConformanceSummary, column: ColumnSummary): Upgrade[
         .map((s) => {
           const cell = s.cells[column.name]!;
           const would = wouldOf(cell);
-          const message = would === 'fail' ? (cell.message ?? '').split('\n')[0] : undefined;
+          const message = would === 'fail' ? headlineOf(cell.message) : undefined;
           return { key: s.key, name: s.name, uri: s.uri, line: s.line, would, message };
         });
       if (checking.length === 0) return [];

@@ -25,6 +25,11 @@ export interface Expectation {
   /** A rule id: every scenario checking it may fail on that backend. */
   rule?: string;
   reason: string;
+  /**
+   * For a property scenario: the seed its failure was found with. A run given the file replays that seed
+   * on that backend (unless --seed is given), so the entry does not flip with the next random seed.
+   */
+  seed?: number;
 }
 
 /** A problem with the expectations file itself: named, one line. */
@@ -49,7 +54,8 @@ export function expectationsFrom(
     for (const scenario of requirement.scenarios) {
       for (const [backend, cell] of Object.entries(scenario.cells)) {
         if (cell.status !== 'failed' || (options.backend !== undefined && backend !== options.backend)) continue;
-        expected.push({ backend, scenario: scenario.name, reason: cell.expected ?? options.reason });
+        const entry: Expectation = { backend, scenario: scenario.name, reason: cell.expected ?? options.reason };
+        expected.push(cell.seed === undefined ? entry : { ...entry, seed: cell.seed });
       }
     }
   }
@@ -74,9 +80,9 @@ function checkEntry(file: string, entry: unknown, i: number): Expectation {
   const e = entry as Partial<Expectation> | null;
   const at = `expected[${i}]`;
   if (typeof e !== 'object' || e === null) throw new ExpectationsError(file, `${at} is not an object`);
-  const extra = Object.keys(e).find((k) => !['backend', 'scenario', 'rule', 'reason'].includes(k));
+  const extra = Object.keys(e).find((k) => !['backend', 'scenario', 'rule', 'reason', 'seed'].includes(k));
   if (extra !== undefined)
-    throw new ExpectationsError(file, `${at}.${extra} is not a field (backend, scenario or rule, reason)`);
+    throw new ExpectationsError(file, `${at}.${extra} is not a field (backend, scenario or rule, reason, seed)`);
   if (typeof e.backend !== 'string' || e.backend === '')
     throw new ExpectationsError(file, `${at}.backend must name a backend`);
   if ((e.scenario === undefined) === (e.rule === undefined)) {
@@ -84,6 +90,9 @@ function checkEntry(file: string, entry: unknown, i: number): Expectation {
   }
   if (typeof e.reason !== 'string' || e.reason.trim() === '')
     throw new ExpectationsError(file, `${at}.reason must say why`);
+  if (e.seed !== undefined && (!Number.isSafeInteger(e.seed) || e.scenario === undefined)) {
+    throw new ExpectationsError(file, `${at}.seed must be an integer, given with "scenario" (a property's seed)`);
+  }
   return e as Expectation;
 }
 
@@ -129,11 +138,41 @@ export async function loadCheckedExpectations(
   return entries;
 }
 
+type Scenario = Pick<ScenarioSummary, 'key' | 'name' | 'rules'>;
+
+/** Whether an entry covers a scenario: by its rule, or by the scenario's name or key. */
+const covers = (e: Expectation, s: Scenario) =>
+  e.rule !== undefined ? s.rules.includes(e.rule) : s.name === e.scenario || s.key === e.scenario;
+
 /** The scenarios an entry covers (checkAgainstRun has made sure it names something that exists). */
 function scenariosOf(scenarios: readonly ScenarioSummary[], e: Expectation): ScenarioSummary[] {
-  return scenarios.filter((s) =>
-    e.rule !== undefined ? s.rules.includes(e.rule) : s.name === e.scenario || s.key === e.scenario,
-  );
+  return scenarios.filter((s) => covers(e, s));
+}
+
+/**
+ * The seeds a column's property scenarios replay, by scenario name: those the entries for that backend
+ * recorded (`report expect` writes them).
+ */
+export function seedsFor(
+  entries: readonly Expectation[],
+  backend: string,
+  scenarios: readonly Scenario[],
+): Record<string, number> {
+  const seeds: Record<string, number> = {};
+  for (const e of entries) {
+    if (e.backend !== backend || e.seed === undefined) continue;
+    for (const s of scenarios) if (covers(e, s)) seeds[s.name] = e.seed;
+  }
+  return seeds;
+}
+
+/** The first entry that lists a scenario's failure on a backend, if any (the run's progress lines ask). */
+export function expectationFor(
+  entries: readonly Expectation[],
+  backend: string,
+  scenario: Scenario,
+): Expectation | undefined {
+  return entries.find((e) => e.backend === backend && covers(e, scenario));
 }
 
 /**

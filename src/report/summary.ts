@@ -28,6 +28,8 @@ export interface Cell {
   would?: 'pass' | 'fail' | undefined;
   /** Later: the contract version of its rules. */
   after?: ContractVersion | undefined;
+  /** A property scenario that failed: the seed it ran with (`report expect` keeps it, to replay it). */
+  seed?: number | undefined;
 }
 
 /** What a column was judged by (docs/contract.md, "Versions"). */
@@ -185,6 +187,7 @@ export function cellFrom(result: ScenarioResult): Cell {
     message: result.message,
     recommendations: result.recommendations,
     durationMs: result.durationMs,
+    ...(result.seed === undefined ? {} : { seed: result.seed }),
   };
 }
 
@@ -219,6 +222,49 @@ export function contractText(contract: ColumnContract): string {
         : '';
   const features = contract.features.length ? ` + ${contract.features.join(', ')}` : '';
   return `${contract.judged}${how}${features}`;
+}
+
+/** Node's own first lines of an assertion message, which say nothing of what failed. */
+const GENERIC_LINE = new RegExp(
+  [
+    '^(Expected values to be (strictly |loosely )?(deep-)?equal:',
+    '\\+ actual - expected',
+    'The expression evaluated to a falsy value:',
+    'Values identical but not reference-equal:)',
+  ].join('|'),
+);
+
+/**
+ * A failure's message in one line, for the places that show only one (JUnit's `message`, a GitHub summary,
+ * progress lines): its first line that says something, node's generic "Expected values to be strictly
+ * deep-equal:" skipped.
+ */
+export function headlineOf(message: string | undefined): string {
+  const lines = (message ?? '').split('\n');
+  if (GENERIC_LINE.test(lines[0] ?? '')) {
+    // Node's own diff: what the store returned (actual, `+`) against what the contract expects (`-`).
+    const plus = lines
+      .find((l) => /^\+ (?!actual - expected)/.test(l))
+      ?.slice(1)
+      .trim();
+    const minus = lines
+      .find((l) => /^- /.test(l))
+      ?.slice(1)
+      .trim();
+    const unequal = /^(.+) !== (.+)$/.exec(lines.find((l) => l.includes(' !== ')) ?? '');
+    const [store, contract] = unequal ? [unequal[1], unequal[2]] : [plus, minus];
+    if (store !== undefined || contract !== undefined) {
+      return `the store returned ${store ?? '(no such line)'}, the contract expects ${contract ?? '(no such line)'}`;
+    }
+  }
+  const trimmed = lines.map((line) => line.trim());
+  return trimmed.find((line) => line !== '' && !GENERIC_LINE.test(line)) ?? trimmed[0] ?? '';
+}
+
+/** What failed, in one line: the step, and the first line of the message that says something. */
+export function failureLine(cell: Pick<Cell, 'step' | 'message'>): string {
+  const headline = headlineOf(cell.message);
+  return cell.step ? `${cell.step}: ${headline}` : headline;
 }
 
 /** What a cell shows: a failure the expectations file lists is told apart from the others. */

@@ -39,7 +39,7 @@ export function verdictOf(cells: readonly Cell[]): CellStatus {
 /**
  * A rule's verdict on one column. A MUST rule fails when a scenario checking it failed; an amber scenario
  * kept it (its miss was another, SHOULD, rule). A SHOULD rule is amber when any scenario reported it not
- * followed, whichever rules that scenario is tagged with.
+ * followed, whichever rules that scenario is tagged with, and never failed.
  */
 export function ruleVerdict(rule: Rule, scenarios: readonly ScenarioSummary[], column: string): CellStatus {
   const judged = (cell: Cell | undefined) => cell?.status !== 'later' && cell?.status !== 'not-claimed';
@@ -48,7 +48,15 @@ export function ruleVerdict(rule: Rule, scenarios: readonly ScenarioSummary[], c
   );
   const checking = scenarios.filter((s) => s.rules.includes(rule.id)).map((s) => s.cells[column]!);
   if (rule.level === 'SHOULD' && missed) return 'warned';
-  const verdict = verdictOf(checking.map((c) => (c.status === 'warned' ? { ...c, status: 'passed' as const } : c)));
+  // A SHOULD rule is followed or not, never failed: a scenario that failed on a MUST rule it also checks
+  // tells nothing of it (skipped, as not checked there).
+  const as = (c: Cell): Cell =>
+    c.status === 'warned'
+      ? { ...c, status: 'passed' }
+      : rule.level === 'SHOULD' && c.status === 'failed'
+        ? { ...c, status: 'skipped' }
+        : c;
+  const verdict = verdictOf(checking.map(as));
   return checking.length === 0 ? (missed ? 'warned' : 'not-applicable') : verdict;
 }
 

@@ -4,11 +4,11 @@
 // skipped, one there with another log is a conflict, left untouched unless `replace`.
 //
 // The functions on stores (copyStore, exportStore, importArchive) are the library; copyRuns, exportRuns and
-// importRuns open URLs for the command line around them.
+// importRuns open the stores the command line names (URLs, or an initializer's store: opener.ts).
 
 import type { Writable } from 'node:stream';
 import { importRun } from '../backends/define-store.js';
-import { openExistingStore, openStore, parseStoreUrl, redactUrl } from '../backends/store-url.js';
+import { STORE_URLS, type StoreOpener } from './opener.js';
 import type { IWorkflowStore, RunStatus } from '../contract/types.js';
 import { ARCHIVE_FORMAT, ARCHIVE_VERSION, openArchive, openArchiveOutput, runRecords, writeRecord } from './archive.js';
 import { Progress } from './progress.js';
@@ -199,21 +199,32 @@ async function closing<T>(stores: IWorkflowStore[], body: () => Promise<T>): Pro
   }
 }
 
-export async function copyRuns(from: string, to: string, filter: RunFilter, replace: boolean): Promise<TransferTotals> {
-  parseStoreUrl(to); // a bad target URL is refused before the source is opened
-  const source = await openExistingStore(from);
-  const target = await openStore(to).catch(async (error: unknown) => {
+export async function copyRuns(
+  from: string,
+  to: string,
+  filter: RunFilter,
+  replace: boolean,
+  opener: StoreOpener = STORE_URLS,
+): Promise<TransferTotals> {
+  opener.check(to); // a bad target is refused before the source is opened
+  const source = await opener.openExisting(from);
+  const target = await opener.open(to).catch(async (error: unknown) => {
     await source.close();
     throw error;
   });
-  const label = `copy ${redactUrl(from)} → ${redactUrl(to)}`;
+  const label = `copy ${opener.display(from)} → ${opener.display(to)}`;
   return closing([source, target], () => copyStore(source, target, { filter, replace, label }));
 }
 
-export async function exportRuns(from: string, file: string | undefined, filter: RunFilter): Promise<TransferTotals> {
-  const source = await openExistingStore(from);
+export async function exportRuns(
+  from: string,
+  file: string | undefined,
+  filter: RunFilter,
+  opener: StoreOpener = STORE_URLS,
+): Promise<TransferTotals> {
+  const source = await opener.openExisting(from);
   const output = openArchiveOutput(file);
-  const options = { filter, label: `export ${redactUrl(from)}`, name: parseStoreUrl(from).display };
+  const options = { filter, label: `export ${opener.display(from)}`, name: opener.display(from) };
   return closing([source], async () => {
     try {
       return await exportStore(source, output.stream, options);
@@ -224,13 +235,18 @@ export async function exportRuns(from: string, file: string | undefined, filter:
   });
 }
 
-export async function importRuns(to: string, file: string | undefined, replace: boolean): Promise<TransferTotals> {
-  parseStoreUrl(to);
+export async function importRuns(
+  to: string,
+  file: string | undefined,
+  replace: boolean,
+  opener: StoreOpener = STORE_URLS,
+): Promise<TransferTotals> {
+  opener.check(to);
   // The archive's header is read before the target is opened: a missing file, or an archive this version
   // cannot read, leaves no new store behind.
   const archive = await openArchive(file);
-  const target = await openStore(to);
-  const label = `import → ${redactUrl(to)}`;
+  const target = await opener.open(to);
+  const label = `import → ${opener.display(to)}`;
   const progress = new Progress(label, Number.NaN);
   return closing([target], () => putAll(target, archive, { replace, label }, progress));
 }

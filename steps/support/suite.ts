@@ -36,7 +36,16 @@ export interface SuiteParameters {
   /** The contract version the store is judged by (default: the one its initializer declares, else 1.1). */
   contract?: string;
   /** The property scenarios: number of runs, a seed and path to replay, the command to print for it. */
-  properties?: { runs?: number; seed?: number; path?: string; replayPath?: string; replay?: string };
+  properties?: {
+    runs?: number;
+    seed?: number;
+    path?: string;
+    replayPath?: string;
+    replay?: string;
+    timeoutMs?: number;
+  };
+  /** By scenario name: the seed a property scenario replays (an expectations entry recorded it). */
+  propertySeeds?: Record<string, number>;
 }
 
 export interface Suite {

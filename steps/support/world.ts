@@ -9,7 +9,10 @@ import type { IWorkflowStore, WorkflowRun } from '../../src/contract/types.js';
 import { ManualClock, sequentialIds } from '../../src/conformance/support/clock.js';
 import { storeOptions } from '../../src/conformance/initializer.js';
 import { RECOMMENDATION_MEDIA_TYPE, type Recommendation } from '../../src/conformance/recommendation.js';
+import { preview, storeSided } from '../../src/conformance/support/store-sided.js';
 import { currentSuite, type Suite, type SuiteParameters } from './suite.js';
+
+export { preview };
 
 // An outer bound only: each call into the store is bounded by the call guard (--call-timeout).
 setDefaultTimeout(120_000);
@@ -98,7 +101,8 @@ export class StoreWorld extends World<SuiteParameters> {
   recommend(rule: string, check: () => void): void {
     try {
       check();
-    } catch (error) {
+    } catch (thrown) {
+      const error = storeSided(thrown);
       const recommendation: Recommendation = { rule, message: (error as Error)?.message ?? String(error) };
       this.attach(JSON.stringify(recommendation), RECOMMENDATION_MEDIA_TYPE);
     }
@@ -173,11 +177,6 @@ function describeThrown(value: unknown): string {
   );
 }
 
-export function preview(value: unknown): string {
-  const text = value instanceof Map ? `Map ${JSON.stringify([...value])}` : JSON.stringify(value);
-  return text === undefined ? String(value) : text.length > 300 ? `${text.slice(0, 300)}…` : text;
-}
-
 setWorldConstructor(StoreWorld);
 
 Before({ name: 'open a fresh store' }, async function (this: StoreWorld, { pickle }) {
@@ -198,6 +197,7 @@ function needs(tag: string, has: (suite: Suite) => boolean, why: string): void {
 }
 needs('@durability', (s) => s.capabilities.reopen, 'has no reopenStore, so durability cannot be checked');
 needs('@multi-process', (s) => s.capabilities.multiProcess !== undefined, 'declares no supports.multiProcess');
+needs('@alongside', (s) => s.capabilities.alongside, 'has no openAlongside (a second store on the same data)');
 needs('@ids', (s) => s.capabilities.ids, "does not declare supports.ids, and this scenario sets the store's ids");
 needs(
   '@clock',

@@ -2,8 +2,12 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { createSqliteStore } from '../../src/backends/sqlite/index.js';
 import { BACKEND_NAMES } from '../../src/backends/registry.js';
 
 const WHERE: Record<string, string> = {
@@ -54,5 +58,67 @@ describe('wfstore conformance: usage errors', () => {
     const { stdout } = wfstore('conformance', '--help');
     for (const option of ['--backends', '--store', '--report-dir', '--tags', '--name'])
       assert.ok(stdout.includes(option), option);
+  });
+});
+
+describe('copy, export, runs, events, outputs on a store opened through its initializer module', () => {
+  const FIXTURE = fileURLToPath(new URL('./fixtures/sqlite-files.ts', import.meta.url));
+
+  it('--store <module> opens store:<location> with supports.multiProcess.open', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'wfstore-cli-store-'));
+    try {
+      const source = await createSqliteStore({ filename: path.join(dir, 'source.db') });
+      await source.createWorkflowRun({ id: 'r1', workflow_name: 'etl', user_message: '' });
+      await source.createWorkflowEvent({ run_id: 'r1', event_type: 'workflow_started' });
+      await source.close();
+      const target = `store:${path.join(dir, 'target.db')}`;
+      const copy = wfstore('copy', `sqlite:${path.join(dir, 'source.db')}`, target, '--store', FIXTURE);
+      assert.equal(copy.status, 0, copy.stderr);
+      assert.match(copy.stdout, /1 written/);
+      const runs = wfstore('runs', target, '--store', FIXTURE, '--json');
+      assert.equal(runs.status, 0, runs.stderr);
+      assert.deepEqual(
+        (JSON.parse(runs.stdout) as { id: string }[]).map((r) => r.id),
+        ['r1'],
+      );
+      const events = wfstore('events', target, 'r1', '--store', FIXTURE);
+      assert.equal(events.status, 0, events.stderr);
+      assert.match(events.stdout, /workflow_started/);
+      const archive = path.join(dir, 'runs.ndjson');
+      const exported = wfstore('export', target, archive, '--store', FIXTURE);
+      assert.equal(exported.status, 0, exported.stderr);
+      assert.match(await fs.readFile(archive, 'utf8'), /"run_id":"r1"/);
+      assert.equal(wfstore('outputs', target, 'r1', '--store', FIXTURE).status, 0);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('store:<location> without --store: exit 2, saying what it needs', () => {
+    const { status, stderr } = wfstore('runs', 'store:/tmp/x.db');
+    assert.equal(status, 2);
+    assert.match(stderr, /names the store of an initializer module: give --store <module>/);
+  });
+});
+
+describe('wfstore demo --backend memory', () => {
+  it('leaves no directory behind: the data is gone, as it says', async () => {
+    const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'wfstore-demo-tmp-'));
+    try {
+      const { status, stdout, stderr } = spawnSync(process.execPath, [BIN, 'demo', '--backend', 'memory'], {
+        encoding: 'utf8',
+        timeout: 120_000,
+        env: { ...process.env, TMPDIR: tmp },
+      });
+      assert.equal(status, 0, stderr);
+      assert.match(stdout, /gone at the end/);
+      // tsx, which runs this checkout's source, keeps its cache there; the demo itself writes nothing.
+      assert.deepEqual(
+        (await fs.readdir(tmp)).filter((e) => !e.startsWith('tsx-')),
+        [],
+      );
+    } finally {
+      await fs.rm(tmp, { recursive: true, force: true });
+    }
   });
 });

@@ -6,48 +6,8 @@ import { describe, it } from 'node:test';
 import { buildReport, reportOf } from '../../src/report/build.js';
 import { renderHtml } from '../../src/report/render/html.js';
 import { renderSummary } from '../../src/report/render/terminal.js';
-import type { Cell, ConformanceSummary, Findings } from '../../src/report/summary.js';
-
-const STORE = 'my-store';
-
-function findings(cells: Cell[], strict = false): Findings {
-  return {
-    suite: { wfstore: '0.0.0', features: 'f' },
-    contract: { latest: '1.1' },
-    versions: { wfstore: '0.0.0', 'Node.js': 'v20' },
-    provisioning: [],
-    startedAt: '2026-01-01T00:00:00.000Z',
-    durationMs: 1000,
-    interrupted: false,
-    strict,
-    columns: [
-      {
-        name: STORE,
-        kind: 'store',
-        contract: { declared: '1.1', judged: '1.1', features: [] },
-        durationMs: 1000,
-        reports: { html: 'h', messages: 'm', junit: 'j', stderr: 's' },
-      },
-    ],
-    requirements: [
-      {
-        id: 'REQ-A',
-        feature: 'A',
-        scenarios: cells.map((cell, i) => ({
-          key: `features/a.feature:${i + 1}`,
-          name: `scenario ${i + 1}`,
-          uri: 'features/a.feature',
-          line: i + 1,
-          tags: [],
-          rules: ['WF-A-1'],
-          level: 'MUST' as const,
-          cells: { [STORE]: cell },
-        })),
-      },
-    ],
-    rules: [{ id: 'WF-A-1', level: 'MUST', text: 'a rule' }] as ConformanceSummary['rules'],
-  };
-}
+import type { Cell, ConformanceSummary } from '../../src/report/summary.js';
+import { findings, STORE } from './support.js';
 
 const failed: Cell = { status: 'failed', step: 'Then it holds', message: 'it did not' };
 const passed: Cell = { status: 'passed' };

@@ -162,7 +162,9 @@ describe('--expect', { timeout: 900_000 }, () => {
     const run = await conformance('missing', ['--store', broken, '--expect', file]);
     assert.equal(run.status, 1);
     assert.equal(run.summary!.failed, 1);
-    assert.ok(run.stdout.includes(`✖ [${STORE}] REQ-CONTRACT-SEQUENCE › ${failing[0]!.name} — not expected (${file})`));
+    const rules = failing[0]!.rules.join(' ');
+    const head = `✖ [${STORE}] ${rules}: REQ-CONTRACT-SEQUENCE › ${failing[0]!.name} — not expected (${file})`;
+    assert.ok(run.stdout.includes(head), run.stdout);
     const { html } = await readReport(run.reportDir);
     assert.equal(html.match(/class="cell failed regression"/g)?.length, 1);
   });

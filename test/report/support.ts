@@ -8,6 +8,7 @@ import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import type { Cell, ConformanceSummary, Findings } from '../../src/report/summary.js';
 
 export const BIN = fileURLToPath(new URL('../../bin/wfstore.js', import.meta.url));
 
@@ -204,4 +205,47 @@ export async function xsdErrors(file: string): Promise<string> {
   } catch (error) {
     return (error as { stderr?: string }).stderr ?? String(error);
   }
+}
+
+/** The column of the findings made by hand. */
+export const STORE = 'my-store';
+
+/** Findings made by hand: one store column, one requirement, a scenario per cell (rule WF-A-1, MUST). */
+export function findings(cells: Cell[], strict = false): Findings {
+  return {
+    suite: { wfstore: '0.0.0', features: 'f' },
+    contract: { latest: '1.1' },
+    versions: { wfstore: '0.0.0', 'Node.js': 'v20' },
+    provisioning: [],
+    startedAt: '2026-01-01T00:00:00.000Z',
+    durationMs: 1000,
+    interrupted: false,
+    strict,
+    columns: [
+      {
+        name: STORE,
+        kind: 'store',
+        contract: { declared: '1.1', judged: '1.1', features: [] },
+        durationMs: 1000,
+        reports: { html: 'h', messages: 'm', junit: 'j', stderr: 's' },
+      },
+    ],
+    requirements: [
+      {
+        id: 'REQ-A',
+        feature: 'A',
+        scenarios: cells.map((cell, i) => ({
+          key: `features/a.feature:${i + 1}`,
+          name: `scenario ${i + 1}`,
+          uri: 'features/a.feature',
+          line: i + 1,
+          tags: [],
+          rules: ['WF-A-1'],
+          level: 'MUST' as const,
+          cells: { [STORE]: cell },
+        })),
+      },
+    ],
+    rules: [{ id: 'WF-A-1', level: 'MUST', text: 'a rule' }] as ConformanceSummary['rules'],
+  };
 }

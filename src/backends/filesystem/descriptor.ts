@@ -12,7 +12,7 @@ export const filesystem = descriptor<FilesystemLocation>({
   label: 'filesystem',
   driver: FS_EXT,
   alsoUses: [],
-  supports: { clock: true, ids: true, reopen: true, multiProcess: true, permanent: true },
+  supports: { clock: true, ids: true, reopen: true, alongside: true, multiProcess: true, permanent: true },
   load: async () => (await import('./index.js')).createFilesystemStore as never,
   describe: (location) => `files under ${location.artifactsDir}`,
   url: { schemes: ['file'], form: 'file:<directory> (or a directory path)', plainPath: true },

@@ -27,7 +27,7 @@ export const memory = descriptor<MemoryLocation>({
   label: 'memory',
   driver: undefined,
   alsoUses: [],
-  supports: { clock: true, ids: true, reopen: true, multiProcess: false, permanent: false },
+  supports: { clock: true, ids: true, reopen: true, alongside: true, multiProcess: false, permanent: false },
   load: async () => (await import('./index.js')).createMemoryStore as never,
   toOptions: (location) => ({ database: memoryDatabase(location.database) }),
   describe: (location) => `memory database "${location.database}" of this process`,

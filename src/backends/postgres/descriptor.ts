@@ -22,7 +22,7 @@ export const postgres = descriptor<PostgresLocation>({
   driver: PG,
   // REQ-POSTGRES compares it with SQLite.
   alsoUses: ['sqlite'],
-  supports: { clock: true, ids: true, reopen: true, multiProcess: true, permanent: true },
+  supports: { clock: true, ids: true, reopen: true, alongside: true, multiProcess: true, permanent: true },
   load: async () => (await import('./index.js')).createPostgresStore as never,
   describe: (location) => `schema "${location.schema}" on ${serverOf(location.connectionString)}`,
   url: {

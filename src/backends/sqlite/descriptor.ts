@@ -31,7 +31,7 @@ export const sqlite = descriptor<SqliteLocation>({
   version: async () => (await import('./version.js')).sqliteVersion(),
   load: async () => (await import('./index.js')).createSqliteStore as never,
   verify: async (location, options) => (await import('./index.js')).verifySqliteStore(location, options),
-  supports: { clock: true, ids: true, reopen: true, multiProcess: true, permanent: true },
+  supports: { clock: true, ids: true, reopen: true, alongside: true, multiProcess: true, permanent: true },
   // WAL without an fsync per commit: survives a process kill, not a power loss.
   relaxed: { options: { synchronous: 'normal' }, label: 'synchronous=normal' },
 });

@@ -83,7 +83,7 @@ export class CallGuard {
   /** The initializer with its hooks bounded and the stores it makes guarded. */
   initializer(initializer: StoreTestInitializer): StoreTestInitializer {
     const unwrap = (store: IWorkflowStore) => originals.get(store) ?? store;
-    const { beforeAll, reopenStore, destroyStore, afterAll } = initializer;
+    const { beforeAll, reopenStore, openAlongside, destroyStore, afterAll } = initializer;
     return {
       ...initializer,
       beforeAll: beforeAll && (() => this.bound('beforeAll', () => beforeAll.call(initializer))),
@@ -93,6 +93,10 @@ export class CallGuard {
         reopenStore &&
         (async (store) =>
           this.store(await this.bound('reopenStore', () => reopenStore.call(initializer, unwrap(store))))),
+      openAlongside:
+        openAlongside &&
+        (async (store) =>
+          this.store(await this.bound('openAlongside', () => openAlongside.call(initializer, unwrap(store))))),
       destroyStore:
         destroyStore && ((store) => this.bound('destroyStore', () => destroyStore.call(initializer, unwrap(store)))),
       afterAll: afterAll && (() => this.bound('afterAll', () => afterAll.call(initializer))),

@@ -2,7 +2,7 @@
 // releases one run over and over, each update carrying its cycle number in the metadata and in its
 // event; a reader reads the run, then its log, and the log must already hold that cycle's event.
 
-import type { IWorkflowStore } from '../../contract/types.js';
+import type { IWorkflowStore, WorkflowEvent } from '../../contract/types.js';
 
 /** The event each status is entered with. */
 const ENTERED_WITH = { running: 'claimed', failed: 'released' } as const;
@@ -32,20 +32,57 @@ export async function cycle(store: IWorkflowStore, runId: string, cycles: number
   }
 }
 
+/** What a violation that is a paging bug, not a status without its event, starts with. */
+const PAGING = 'paging: ';
+
 /** One read of the run, then of its log: what is wrong, or undefined. */
 export async function checkOnce(store: IWorkflowStore, runId: string): Promise<string | undefined> {
   const run = await store.getWorkflowRun(runId);
   if (run === null) return `run "${runId}" is missing`;
   const n = run.metadata.cycle as number;
   if (n === 0) return undefined;
-  const events = await store.listWorkflowEvents(runId, { after_sequence: n - 1, limit: 1 });
-  const event = events[0];
   const expected = ENTERED_WITH[run.status as keyof typeof ENTERED_WITH];
-  if (event === undefined || event.payload.cycle !== n || event.event_type !== expected) {
-    const found = event ? `${event.event_type} of cycle ${String(event.payload.cycle)}` : 'not in the log';
-    return `the run was "${run.status}" at cycle ${n}, but its event ${n} is ${found}`;
+  const isIt = (e: WorkflowEvent | undefined) =>
+    e?.sequence === n && e.payload.cycle === n && e.event_type === expected;
+  const pageCall = `listWorkflowEvents("${runId}", { after_sequence: ${n - 1}, limit: 1 })`;
+  const page = () => store.listWorkflowEvents(runId, { after_sequence: n - 1, limit: 1 });
+  const event = (await page())[0];
+  if (isIt(event)) return undefined;
+  if (event !== undefined && event.sequence !== n) {
+    return `${PAGING}${pageCall} returned event ${event.sequence}, not ${n}: a page starts right after after_sequence`;
   }
-  return undefined;
+  if (event === undefined && isIt((await store.listWorkflowEvents(runId)).find((e) => e.sequence === n))) {
+    // The whole log holds the event: asked again, a page that still misses it is a paging bug; one that now
+    // holds it means the event came after the status.
+    if (!isIt((await page())[0])) return `${PAGING}${pageCall} returned nothing, yet the whole log holds event ${n}`;
+  }
+  const found = event ? `${event.event_type} of cycle ${String(event.payload.cycle)}` : 'not in the log';
+  return `the run was "${run.status}" at cycle ${n}, but its event ${n} is ${found}`;
+}
+
+/**
+ * What the reader saw, as the failure says it, or undefined when it saw no violation. Paging bugs are said
+ * first and as what they are (WF-SEQ-2), not as a status without its event.
+ */
+export function readerVerdict({ reads, violations }: { reads: number; violations: string[] }): string | undefined {
+  if (violations.length === 0) return undefined;
+  const paging = violations.filter((v) => v.startsWith(PAGING)).map((v) => v.slice(PAGING.length));
+  const missing = violations.filter((v) => !v.startsWith(PAGING));
+  const lines: string[] = [];
+  if (paging.length > 0) {
+    lines.push(
+      `listWorkflowEvents pages disagree with the log in ${paging.length} of ${reads} reads (WF-SEQ-2: events ` +
+        'after after_sequence, at most limit), so this check of WF-UPD-4 could not read the event of each status:',
+      ...paging.slice(0, 3).map((v) => `  ${v}`),
+    );
+  }
+  if (missing.length > 0) {
+    lines.push(
+      `${missing.length} of ${reads} reads saw a status without its event (WF-UPD-4):`,
+      ...missing.slice(0, 5).map((v) => `  ${v}`),
+    );
+  }
+  return lines.join('\n');
 }
 
 /** Reads until `done` resolves; the violations seen and how many reads were made. */

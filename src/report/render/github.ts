@@ -1,27 +1,49 @@
 // On GitHub Actions (GITHUB_ACTIONS=true): a Markdown summary appended to $GITHUB_STEP_SUMMARY, and one
-// `::error file=…,line=…::` annotation per failed scenario, pointing at its line in the feature file.
+// `::error` annotation per failed scenario, titled with the rules it breaks. It points at the scenario's
+// line in the feature file when that file is the project's own (wfstore's checkout); a store's project has
+// the features in node_modules/wfstore, which GitHub cannot show beside its code, so the annotation names
+// the rule's place in the package's docs/contract.md and the scenario's file and line instead.
 // Elsewhere nothing changes.
 
 import { fromEnvironment } from '../../config.js';
 import { appendFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Report } from '../build.js';
-import { contractText } from '../summary.js';
+import { contractText, failureLine } from '../summary.js';
+import { failingRules, ruleAnchor } from '../../conformance/clauses.js';
 
 /** Annotation values escape %, CR and LF (GitHub's workflow-command syntax); properties also , and :. */
 const data = (text: string) => text.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A');
 const property = (text: string) => data(text).replaceAll(':', '%3A').replaceAll(',', '%2C');
 
+/** A path relative to the project (cwd), with "/"; undefined outside it or inside its node_modules. */
+function inProject(cwd: string, file: string): string | undefined {
+  const relative = path.relative(cwd, file).split(path.sep).join('/');
+  const outside = relative.startsWith('../') || path.isAbsolute(relative);
+  return outside || relative.split('/').includes('node_modules') ? undefined : relative;
+}
+
 export function annotations({ summary }: Report, packageRoot: string, cwd: string): string[] {
   const lines: string[] = [];
+  const levels = new Map(summary.rules.map((r) => [r.id, r]));
+  const shown = (file: string) => path.relative(cwd, file).split(path.sep).join('/');
+  const contract = shown(path.join(packageRoot, 'docs', 'contract.md'));
   for (const requirement of summary.requirements) {
     for (const scenario of requirement.scenarios) {
+      const rules = failingRules(scenario.rules, levels);
+      const feature = path.join(packageRoot, scenario.uri);
+      const file = inProject(cwd, feature);
+      const where = file === undefined ? '' : `file=${property(file)},line=${scenario.line},`;
+      const rulesText = rules.map((r) => `${r} (${contract}#${ruleAnchor(r)})`).join(', ');
+      const about = [
+        ...(rules.length ? [`breaks ${rulesText}`] : []),
+        ...(file === undefined ? [`scenario: ${shown(feature)}:${scenario.line}`] : []),
+      ];
       for (const [column, cell] of Object.entries(scenario.cells)) {
         if (cell.status !== 'failed' || cell.expected !== undefined) continue;
-        const file = path.relative(cwd, path.join(packageRoot, scenario.uri)).split(path.sep).join('/');
-        const title = `[${column}] ${scenario.name}`;
-        const message = `${cell.step ? `at step: ${cell.step}\n` : ''}${cell.message ?? ''}`;
-        lines.push(`::error file=${property(file)},line=${scenario.line},title=${property(title)}::${data(message)}`);
+        const title = `[${column}] ${rules.length ? `${rules.join(' ')}: ` : ''}${scenario.name}`;
+        const message = [...about, ...(cell.step ? [`at step: ${cell.step}`] : []), cell.message ?? ''].join('\n');
+        lines.push(`::error ${where}title=${property(title)}::${data(message)}`);
       }
     }
   }
@@ -54,10 +76,7 @@ export function markdownSummary(report: Report): string {
     r.scenarios.flatMap((s) =>
       Object.entries(s.cells)
         .filter(([, c]) => c.status === 'failed' && c.expected === undefined)
-        .map(
-          ([column, c]) =>
-            `- **[${column}] ${r.id} › ${s.name}** (${s.uri}:${s.line}): ${(c.message ?? '').split('\n')[0]}`,
-        ),
+        .map(([column, c]) => `- **[${column}] ${r.id} › ${s.name}** (${s.uri}:${s.line}): ${failureLine(c)}`),
     ),
   );
   const changed = report.changes.map((c) => `- ${c.change}: [${c.column}] ${c.scenario}`);

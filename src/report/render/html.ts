@@ -5,12 +5,13 @@
 // is marked "not expected"; with --baseline, a cell that changed carries a badge saying how.
 
 import type { ColumnVerdict, Report, Would } from '../build.js';
-import { plainText, ruleAnchor } from '../../conformance/clauses.js';
+import { failingRules, plainText, type Rule, ruleAnchor } from '../../conformance/clauses.js';
 import {
   type Cell,
   type Change,
   type ColumnSummary,
   type ConformanceSummary,
+  headlineOf,
   type RequirementSummary,
   type ScenarioSummary,
   type Shown,
@@ -84,20 +85,28 @@ const STYLE = [
   '',
 ].join('\n');
 
-const LEGEND =
-  '<p class="legend">passed · <strong>failed</strong>: a MUST rule was broken · ' +
-  '<strong>recommended</strong>: every MUST rule held, a SHOULD rule was not followed · ' +
-  'skipped · n/a: does not apply to this backend. Each scenario names the rules it checks.</p>';
+const LEGEND: [Shown, string][] = [
+  ['passed', 'passed'],
+  ['failed', '<strong>failed</strong>: a MUST rule was broken'],
+  ['warned', '<strong>recommended</strong>: every MUST rule held, a SHOULD rule was not followed'],
+  ['skipped', 'skipped'],
+  ['not-applicable', 'n/a: does not apply to this backend'],
+];
 
-/** Only the markings this report uses: expectations and a baseline are options of the run. */
-function legend(summary: ConformanceSummary): string {
+/** Only the markings this report uses: its cells' statuses, and the marks of expectations and a baseline. */
+function legend(report: Report): string {
+  const { summary } = report;
+  const used = new Set(report.shown);
+  const basic = LEGEND.filter(([status]) => used.has(status)).map(([, text]) => text);
   const parts: string[] = [];
-  if (summary.expectations !== undefined) {
+  if (used.has('expected-failure')) {
     parts.push(
-      `<span class="expected-failure">expected</span>: failed, as ${escapeHtml(summary.expectations)} ` +
+      `<span class="expected-failure">expected</span>: failed, as ${escapeHtml(summary.expectations ?? '')} ` +
         'lists (not counted as a failure; its reason in the list below)',
-      `${badge('regression')}: failed and not in that list, a regression`,
     );
+  }
+  if (summary.expectations !== undefined && used.has('failed')) {
+    parts.push(`${badge('regression')}: failed and not in that list, a regression`);
   }
   const laterThan = [...new Set(summary.columns.filter((c) => c.later > 0).map((c) => c.contract.judged))];
   if (laterThan.length > 0) {
@@ -110,13 +119,12 @@ function legend(summary: ConformanceSummary): string {
   if (summary.columns.some((c) => c.notClaimed > 0)) {
     parts.push('not claimed: the scenario checks an optional feature the store does not claim');
   }
-  if (summary.baseline !== undefined) {
-    parts.push(
-      `since the baseline ${escapeHtml(summary.baseline)}: ` +
-        (['newly-failing', 'newly-passing', 'newly-applicable'] as const).map(badge).join(' '),
-    );
+  const changes = [...new Set(report.changes.map((c) => c.change))];
+  if (changes.length > 0) {
+    parts.push(`since the baseline ${escapeHtml(summary.baseline ?? '')}: ${changes.map(badge).join(' ')}`);
   }
-  return LEGEND + (parts.length ? `<p class="legend" id="markings">${parts.join(' · ')}</p>` : '');
+  const cells = `<p class="legend">${basic.join(' · ')}. Each scenario names the rules it checks.</p>`;
+  return cells + (parts.length ? `<p class="legend" id="markings">${parts.join(' · ')}</p>` : '');
 }
 
 const CHANGE_TEXT: Record<Change, string> = {
@@ -132,6 +140,8 @@ function badge(kind: Change | 'regression'): string {
 
 /** Collects the failure and recommendation articles the matrix cells link to. */
 class Details {
+  constructor(readonly rules: readonly Rule[]) {}
+
   readonly failures: string[] = [];
   readonly expected: string[] = [];
   readonly recommendations: string[] = [];
@@ -147,9 +157,10 @@ class Details {
       const id = `${expected ? 'expected' : 'failure'}-${list.length + 1}`;
       const at = cell.step ? ` — failed at: <strong>${escapeHtml(cell.step)}</strong>` : '';
       const reason = expected ? `<p class="reason">Expected failure: ${escapeHtml(cell.expected!)}</p>` : '';
+      const breaks = ruleLinks(failingRules(scenario.rules, this.rules));
       list.push(
         `<article class="${expected ? 'expected' : 'failure'}" id="${id}"><h3>${heading}</h3>${reason}` +
-          `<p>${where}${at} ${ruleLinks(scenario.rules)}</p><pre>${escapeHtml(cell.message ?? '')}</pre>` +
+          `<p>${where}${at} — breaks ${breaks}</p><pre>${escapeHtml(cell.message ?? '')}</pre>` +
           `<p><a href="${escapeHtml(column)}/cucumber.html">cucumber's report for ${escapeHtml(column)}</a> · ` +
           `${back}</p></article>`,
       );
@@ -210,7 +221,7 @@ function scenarioCell(column: string, cell: Cell, link: string | undefined, expe
 function laterCell(column: ColumnSummary, cell: Cell): string {
   const would = cell.would ?? 'pass';
   const text = `after ${column.contract.judged}: would ${would}`;
-  const title = would === 'fail' ? `rules since ${cell.after}: ${(cell.message ?? '').split('\n')[0]}` : undefined;
+  const title = would === 'fail' ? `rules since ${cell.after}: ${headlineOf(cell.message)}` : undefined;
   return cellHtml(column.name, 'later', `<a href="#${upgradeAnchor(column.name)}">${escapeHtml(text)}</a>`, {
     title,
     classes: ` would-${would}`,
@@ -427,13 +438,15 @@ function verdict(report: Report): { css: string; text: string } {
   const stale = summary.staleExpectations.length;
   if (stale) parts.push(`${stale} expectation(s) to remove`);
   if (summary.skipped) parts.push(`${summary.skipped} skipped`);
+  const errors = summary.columns.filter((c) => c.error).length;
+  if (errors) parts.push(`${errors} run error(s)`);
   if (summary.interrupted) parts.push('interrupted');
   return { css, text: parts.join(', ') };
 }
 
 export function renderHtml(report: Report): string {
   const { summary } = report;
-  const details = new Details();
+  const details = new Details(summary.rules);
   const rows = matrixRows(report, details);
   const { css, text } = verdict(report);
   const columns = summary.columns.map((c) => `<th>${escapeHtml(c.name)}</th>`).join('');
@@ -454,7 +467,7 @@ export function renderHtml(report: Report): string {
     contractsTable(summary),
     `<table class="totals" id="totals"><tbody>` +
       `${summary.columns.map((c) => totalsRow(c, report.columns[c.name]!)).join('')}</tbody></table>`,
-    legend(summary),
+    legend(report),
     '</header>',
     '<main>',
     '<table class="matrix" id="matrix">',

@@ -10,13 +10,15 @@
 // contract version it was judged by, the one it declares, the latest, and the features it claims.
 
 import type { Report } from '../build.js';
-import type {
-  Cell,
-  ColumnSummary,
-  ConformanceSummary,
-  RequirementSummary,
-  ScenarioSummary,
-  StaleExpectation,
+import {
+  type Cell,
+  type ColumnSummary,
+  type ConformanceSummary,
+  failureLine,
+  headlineOf,
+  type RequirementSummary,
+  type ScenarioSummary,
+  type StaleExpectation,
 } from '../summary.js';
 
 const xml = (text: string) =>
@@ -34,14 +36,14 @@ function testcase(requirement: RequirementSummary, scenario: ScenarioSummary, ce
     `    <testcase classname="${xml(requirement.id)}" name="${xml(scenario.name)}" ` +
     `time="${seconds(cell.durationMs)}"`;
   if (cell.status === 'failed' && cell.expected === undefined) {
-    const message = (cell.message ?? '').split('\n')[0] ?? '';
+    const message = failureLine(cell);
     const body = `${cell.step ? `at step: ${cell.step}\n` : ''}${cell.message ?? ''}`;
     const failure = `<failure message="${xml(message)}" type="AssertionError">${xml(body)}</failure>`;
     return `${head}>\n      ${failure}\n    </testcase>`;
   }
   if (cell.status === 'later' || cell.status === 'not-claimed') {
     const why = cell.status === 'later' ? `after ${judged} (rules since ${cell.after})` : 'a feature not claimed';
-    const detail = cell.would === 'fail' ? `: ${(cell.message ?? '').split('\n')[0]}` : '';
+    const detail = cell.would === 'fail' ? `: ${headlineOf(cell.message)}` : '';
     const text = xml(`${why}: would ${cell.would ?? 'pass'}${detail}`);
     return `${head}>\n      <skipped>${text}</skipped>\n    </testcase>`;
   }

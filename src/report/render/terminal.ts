@@ -2,8 +2,8 @@
 
 import pc from 'picocolors';
 import type { Report } from '../build.js';
-import { plainText } from '../../conformance/clauses.js';
-import { type Cell, contractText, DID_NOT_RUN, isExpectedFailure, type Shown } from '../summary.js';
+import { failingRules, plainText } from '../../conformance/clauses.js';
+import { type Cell, type Change, contractText, DID_NOT_RUN, isExpectedFailure, type Shown } from '../summary.js';
 
 const indent = (text: string) =>
   text
@@ -74,8 +74,9 @@ function footerOf(report: Report): Text[] {
       const skipped = c.skipped ? `, ${c.skipped} skipped` : '';
       const later = c.later ? `, ${c.later} »` : '';
       const notClaimed = c.notClaimed ? `, ${c.notClaimed} ·` : '';
+      const error = c.error ? ', run error' : '';
       return {
-        text: `${passed} passed, ${failed} failed${amber}${expected}${toRemove}${skipped}${later}${notClaimed}`,
+        text: `${passed} passed, ${failed} failed${error}${amber}${expected}${toRemove}${skipped}${later}${notClaimed}`,
         paint: PAINT[verdict],
       };
     }),
@@ -117,23 +118,44 @@ export function renderTable(report: Report): string {
     rule,
     line(footer),
   ];
-  out.push(
-    pc.dim('✔ passed  ✖ a MUST rule failed  ▲ a SHOULD rule not followed (recommended)  ○ skipped  – not applicable'),
-  );
+  out.push(...legend(report));
+  return out.join('\n');
+}
+
+const LEGEND: [Shown, string][] = [
+  ['passed', '✔ passed'],
+  ['failed', '✖ a MUST rule failed'],
+  ['warned', '▲ a SHOULD rule not followed (recommended)'],
+  ['skipped', '○ skipped'],
+  ['not-applicable', '– not applicable'],
+];
+
+const CHANGE_MARK: Record<Change, string> = {
+  'newly-failing': '↓ newly failing',
+  'newly-passing': '↑ newly passing',
+  'newly-applicable': '+ newly applicable',
+};
+
+/** The legend under the table: only the marks the table shows. */
+function legend(report: Report): string[] {
+  const { summary } = report;
+  const out: string[] = [];
+  const used = new Set(report.shown);
+  const basic = LEGEND.filter(([status]) => used.has(status)).map(([, text]) => text);
+  if (basic.length) out.push(pc.dim(basic.join('  ')));
   const judged = [...new Set(summary.columns.map((c) => c.contract.judged))].join(', ');
   const versions = [
     summary.columns.some((c) => c.later > 0) ? `» after ${judged}: runs, not counted (Upgrade below)` : '',
     summary.columns.some((c) => c.notClaimed > 0) ? '· a feature not claimed' : '',
   ].filter(Boolean);
   if (versions.length) out.push(pc.dim(versions.join('  ')));
+  const changes = [...new Set(report.changes.map((c) => c.change))].map((c) => CHANGE_MARK[c]);
   const marks = [
-    summary.expectations !== undefined ? `⊘ only expected failures (${summary.expectations})` : '',
-    summary.baseline !== undefined
-      ? `since ${summary.baseline}: ↓ newly failing  ↑ newly passing  + newly applicable`
-      : '',
+    used.has('expected-failure') ? `⊘ only expected failures (${summary.expectations})` : '',
+    changes.length ? `since ${summary.baseline}: ${changes.join('  ')}` : '',
   ].filter(Boolean);
   if (marks.length) out.push(pc.dim(marks.join('  ')));
-  return out.join('\n');
+  return out;
 }
 
 /** Per column judged below the latest: the rules after its version, those that would fail named. */
@@ -152,27 +174,41 @@ export function renderUpgrades(report: Report): string {
     .join('\n');
 }
 
-/** Property failures are shown whole (the shrunk calls); other messages are cut after a few lines. */
-function messageLines(message: string, tags: readonly string[]): string[] {
+/** A line of a diff that differs: `+ …` (the store's) or `- …` (the contract's), not the legend above them. */
+const DIFFERING = /^[+-] (?!actual - expected)/;
+
+/**
+ * Property failures are shown whole (the shrunk calls); other messages are cut to `max` lines, keeping the
+ * first line and, in a diff, the lines that differ with a little context: what decides is never cut off.
+ */
+export function messageLines(message: string, tags: readonly string[], max = 8): string[] {
   const lines = message.split('\n');
-  return tags.includes('@REQ-PROPERTIES') ? lines : lines.slice(0, 8);
+  if (tags.includes('@REQ-PROPERTIES') || lines.length <= max) return lines;
+  const more = (shown: number) => `… (${lines.length - shown} more line(s) in the report)`;
+  const first = lines.findIndex((line, i) => i > 0 && DIFFERING.test(line));
+  if (first < 0 || first < max - 1) return [...lines.slice(0, max - 1), more(max - 1)];
+  const start = Math.max(1, first - 2);
+  const window = lines.slice(start, start + max - 3);
+  return [lines[0]!, '…', ...window, more(window.length + 1)];
 }
 
 export function renderFailures({ summary }: Report): string {
+  const levels = new Map(summary.rules.map((r) => [r.id, r]));
   const out: string[] = [];
   for (const column of summary.columns) {
     if (column.error) out.push(`${pc.red(`✖ [${column.name}] the run itself failed:`)}\n${indent(column.error)}`);
   }
   for (const requirement of summary.requirements) {
     for (const scenario of requirement.scenarios) {
-      const rules = scenario.rules.length ? ` ${scenario.rules.join(' ')}` : '';
+      // Headed with the rules a failure breaks: the MUST ones, not a SHOULD rule the scenario also checks.
+      const rules = failingRules(scenario.rules, levels).join(' ');
       for (const [column, cell] of Object.entries(scenario.cells)) {
         if (cell.status !== 'failed' || cell.step === DID_NOT_RUN || cell.expected !== undefined) continue;
         // With an expectations file, a failure it does not list is a regression: said so.
         const unlisted = summary.expectations !== undefined ? ` — not expected (${summary.expectations})` : '';
         out.push(
-          pc.red(`✖ [${column}] ${requirement.id} › ${scenario.name}${unlisted}`) +
-            pc.dim(`  (${scenario.uri}:${scenario.line}${rules})`),
+          pc.red(`✖ [${column}] ${rules ? `${rules}: ` : ''}${requirement.id} › ${scenario.name}${unlisted}`) +
+            pc.dim(`  (${scenario.uri}:${scenario.line})`),
         );
         if (cell.step) out.push(`    at step: ${cell.step}`);
         for (const line of messageLines(cell.message ?? '', scenario.tags)) out.push(`    ${line}`);
@@ -258,6 +294,8 @@ export function renderSummary(report: Report, reportDir: string): string {
     const effect = summary.strict ? 'counted as failed (--strict)' : 'not failures; --strict makes them fail';
     out.push(pc.yellow(`${summary.warned} scenario(s) kept every MUST rule but not a SHOULD rule: ${effect}`));
   }
-  out.push(`conformance: ${report.passed} passed, ${report.failed} failed`);
+  const errors = summary.columns.filter((c) => c.error).length;
+  const runErrors = errors ? `, ${errors} run error(s) (above the failures)` : '';
+  out.push(`conformance: ${report.passed} passed, ${report.failed} failed${runErrors}`);
   return out.join('\n');
 }

@@ -33,7 +33,14 @@ describe('--postgres-via and the statements option', () => {
   });
 
   it('replaces the postgres column by one per way, named postgres and postgres-pgbouncer', () => {
-    const capabilities = { clock: true, ids: true, reopen: true, multiProcess: undefined, permanent: true };
+    const capabilities = {
+      clock: true,
+      ids: true,
+      reopen: true,
+      alongside: true,
+      multiProcess: undefined,
+      permanent: true,
+    };
     const columns = ['sqlite', 'postgres'].map((n) => referenceColumn(n, capabilities, ['sqlite', 'postgres']));
     const replaced = withPostgresVia(columns, ['direct', 'pgbouncer']);
     assert.deepEqual(

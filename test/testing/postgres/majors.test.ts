@@ -54,7 +54,11 @@ describe('--postgres-versions', () => {
   it('the postgres column becomes one column per major, where it stood', () => {
     const backends = ['filesystem', 'postgres', 'memory'];
     const columns = backends.map((b) =>
-      referenceColumn(b, { clock: true, ids: true, reopen: true, multiProcess: undefined, permanent: true }, backends),
+      referenceColumn(
+        b,
+        { clock: true, ids: true, reopen: true, alongside: true, multiProcess: undefined, permanent: true },
+        backends,
+      ),
     );
     const replaced = withPostgresMajors(columns, [16, 14]);
     assert.deepEqual(
