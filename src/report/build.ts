@@ -98,14 +98,14 @@ export interface Report {
 }
 
 /** How a later scenario went on a column: it ran and would pass or fail, or it did not run (skipped). */
-export type Would = 'pass' | 'fail' | 'not-run';
+export type Would = 'pass' | 'warn' | 'fail' | 'not-run';
 
 /** A rule later than a column's version, with the scenarios that check it and how they went there. */
 export interface UpgradeRule {
   id: string;
   level: Rule['level'];
   since: Rule['since'];
-  /** Fail when any of its scenarios would fail; pass when at least one ran and none would fail. */
+  /** Fail when any of its scenarios would fail, else warn when one would not follow a SHOULD rule, else pass. */
   would: Would;
   scenarios: { key: string; name: string; uri: string; line: number; would: Would; message?: string | undefined }[];
 }
@@ -215,7 +215,8 @@ export function reportOf(summary: ConformanceSummary): Report {
 function wouldOf(cell: Cell): Would {
   if (cell.status === 'later' || cell.status === 'not-claimed') return cell.would ?? 'pass';
   if (cell.status === 'failed') return 'fail';
-  return cell.status === 'passed' || cell.status === 'warned' ? 'pass' : 'not-run';
+  if (cell.status === 'warned') return 'warn';
+  return cell.status === 'passed' ? ((cell.recommendations?.length ?? 0) > 0 ? 'warn' : 'pass') : 'not-run';
 }
 
 function upgradeOf(summary: ConformanceSummary, column: ColumnSummary): Upgrade[] {
@@ -236,11 +237,7 @@ function upgradeOf(summary: ConformanceSummary, column: ColumnSummary): Upgrade[
           return { key: s.key, name: s.name, uri: s.uri, line: s.line, would, message };
         });
       if (checking.length === 0) return [];
-      const would: Would = checking.some((s) => s.would === 'fail')
-        ? 'fail'
-        : checking.some((s) => s.would === 'pass')
-          ? 'pass'
-          : 'not-run';
+      const would = (['fail', 'warn', 'pass'] as const).find((w) => checking.some((s) => s.would === w)) ?? 'not-run';
       return [{ id: rule.id, level: rule.level, since: rule.since, would, scenarios: checking }];
     });
   return [{ column: column.name, from, to: latest, judged, rules }];

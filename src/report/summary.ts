@@ -25,7 +25,7 @@ export interface Cell {
   /** Against a baseline summary: what changed in this cell. */
   change?: 'newly-failing' | 'newly-passing' | 'newly-applicable' | undefined;
   /** Later or not claimed: how the scenario went, which decides nothing (a SHOULD not followed passes). */
-  would?: 'pass' | 'fail' | undefined;
+  would?: 'pass' | 'warn' | 'fail' | undefined;
   /** Later: the contract version of its rules. */
   after?: ContractVersion | undefined;
   /** A property scenario that failed: the seed it ran with (`report expect` keeps it, to replay it). */
@@ -206,10 +206,18 @@ function levelled(cell: Cell, level: RuleLevel, rules: readonly string[]): Cell 
 export function standingCell(cell: Cell, standing: Standing): Cell {
   if (standing.kind === 'judged' || cell.status === 'not-applicable' || cell.step === DID_NOT_RUN) return cell;
   if (cell.status === 'skipped') return cell;
-  const would = cell.status === 'failed' ? 'fail' : 'pass';
+  const would = cell.status === 'failed' ? 'fail' : recommends(cell) ? 'warn' : 'pass';
   if (standing.kind === 'later') return { ...cell, status: 'later', would, after: standing.version };
   const message = `checks a feature the store does not claim (${standing.features.join(', ')})`;
   return { ...cell, status: 'not-claimed', would, message: cell.status === 'failed' ? cell.message : message };
+}
+
+/** A cell that passed every MUST rule but did not follow a SHOULD one. */
+const recommends = (cell: Cell) => cell.status === 'warned' || (cell.recommendations?.length ?? 0) > 0;
+
+/** How a scenario would go, as words: "pass", "pass, not following a SHOULD rule", "fail", "not run". */
+export function wouldText(would: 'pass' | 'warn' | 'fail' | 'not-run'): string {
+  return { pass: 'pass', warn: 'pass, not following a SHOULD rule', fail: 'fail', 'not-run': 'not run' }[would];
 }
 
 /** A column's contract as one short text: "1.0", "1.1 (assumed)", "1.1 (declares 1.0)", its features. */

@@ -9,8 +9,14 @@ import { buildReport } from '../../src/report/build.js';
 import { annotations } from '../../src/report/render/github.js';
 import { renderHtml } from '../../src/report/render/html.js';
 import { renderJunit } from '../../src/report/render/junit.js';
-import { renderFailures, renderSummary, renderTable } from '../../src/report/render/terminal.js';
-import { type Cell, type ConformanceSummary, DID_NOT_RUN } from '../../src/report/summary.js';
+import {
+  renderFailures,
+  renderRecommendations,
+  renderSummary,
+  renderTable,
+  renderUpgrades,
+} from '../../src/report/render/terminal.js';
+import { type Cell, type ConformanceSummary, DID_NOT_RUN, standingCell } from '../../src/report/summary.js';
 import { findings, parseXml, STORE } from './support.js';
 
 /** What node's assert.deepEqual says of two arrays of 14 objects that differ in the last one. */
@@ -136,5 +142,33 @@ describe('GitHub annotations', () => {
   it("wfstore's own checkout: the scenario's line in the feature file", () => {
     const [line] = annotations(propertyFailure(), cwd, cwd);
     assert.match(line!, /^::error file=features\/a\.feature,line=1,title=/);
+  });
+});
+
+describe('a SHOULD rule not followed in a scenario later than the version judged', () => {
+  function laterWithRecommendation() {
+    const cell: Cell = {
+      status: 'passed',
+      recommendations: [{ rule: 'WF-ERR-4', message: 'the error\'s "field" is "": it does not hold the path "input"' }],
+    };
+    // As the summary stands it: run, later than the version the column is judged by.
+    const input = findings([standingCell(cell, { kind: 'later', version: '1.1' })]);
+    input.contract = { latest: '1.1' };
+    input.columns[0]!.contract = { declared: '1.0', judged: '1.0', features: [] };
+    input.rules = [
+      { id: 'WF-A-1', level: 'MUST', text: 'a rule', since: '1.1' },
+      { id: 'WF-ERR-4', level: 'SHOULD', text: 'field paths', since: '1.0' },
+    ] as ConformanceSummary['rules'];
+    return buildReport(input);
+  }
+
+  it('is not listed as not followed (the scenario counts for nothing), and the upgrade says it would not be', () => {
+    const report = laterWithRecommendation();
+    assert.equal(renderRecommendations(report), '');
+    assert.match(
+      renderUpgrades(report),
+      /all would pass; a SHOULD rule would not be followed in the scenarios of WF-A-1/,
+    );
+    assert.equal(report.upgrades[0]!.rules[0]!.would, 'warn');
   });
 });

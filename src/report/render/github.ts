@@ -69,7 +69,11 @@ export function markdownSummary(report: Report): string {
   );
   const upgrades = report.upgrades.map((u) => {
     const failing = u.rules.filter((r) => r.would === 'fail').map((r) => r.id);
-    const outcome = failing.length ? `would fail: ${failing.join(', ')}` : 'all would pass';
+    const warning = u.rules.filter((r) => r.would === 'warn').map((r) => r.id);
+    const should = warning.length
+      ? `; a SHOULD rule would not be followed in the scenarios of ${warning.join(', ')}`
+      : '';
+    const outcome = (failing.length ? `would fail: ${failing.join(', ')}` : 'all would pass') + should;
     return `- [${u.column}] from ${u.from}: ${u.rules.length} rule(s), ${outcome}`;
   });
   const failed = summary.requirements.flatMap((r) =>

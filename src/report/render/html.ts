@@ -4,7 +4,8 @@
 // --expect, a failure the file lists is shown apart (its reason in its article), and one it does not list
 // is marked "not expected"; with --baseline, a cell that changed carries a badge saying how.
 
-import type { ColumnVerdict, Report, Would } from '../build.js';
+import type { ColumnVerdict, Report } from '../build.js';
+import { wouldText } from '../summary.js';
 import { failingRules, plainText, type Rule, ruleAnchor } from '../../conformance/clauses.js';
 import {
   type Cell,
@@ -82,6 +83,7 @@ const STYLE = [
   '  table.contracts th, table.contracts td { font-size: .85rem; }',
   '  section#upgrade td.would-fail { color: #9a3412; font-weight: 600; }',
   '  section#upgrade td.would-pass { color: #166534; }',
+  '  section#upgrade td.would-warn { color: #b45309; }',
   '',
 ].join('\n');
 
@@ -342,8 +344,6 @@ function contractsTable(summary: ConformanceSummary): string {
     `</caption><tbody>${rows.join('')}</tbody></table>`
   );
 }
-
-const wouldText = (would: Would) => (would === 'not-run' ? 'not run' : would);
 
 /** "Upgrade to X": per column judged below the latest, the later rules and their scenarios, would pass or fail. */
 function upgradeSection(report: Report): string {

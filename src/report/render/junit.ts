@@ -17,6 +17,7 @@ import {
   failureLine,
   headlineOf,
   type RequirementSummary,
+  wouldText,
   type ScenarioSummary,
   type StaleExpectation,
 } from '../summary.js';
@@ -44,7 +45,7 @@ function testcase(requirement: RequirementSummary, scenario: ScenarioSummary, ce
   if (cell.status === 'later' || cell.status === 'not-claimed') {
     const why = cell.status === 'later' ? `after ${judged} (rules since ${cell.after})` : 'a feature not claimed';
     const detail = cell.would === 'fail' ? `: ${headlineOf(cell.message)}` : '';
-    const text = xml(`${why}: would ${cell.would ?? 'pass'}${detail}`);
+    const text = xml(`${why}: would ${wouldText(cell.would ?? 'pass')}${detail}`);
     return `${head}>\n      <skipped>${text}</skipped>\n    </testcase>`;
   }
   if (cell.status === 'failed' || cell.status === 'skipped') {

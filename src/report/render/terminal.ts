@@ -163,13 +163,17 @@ export function renderUpgrades(report: Report): string {
   return report.upgrades
     .map((u) => {
       const failing = u.rules.filter((r) => r.would === 'fail');
+      const warning = u.rules.filter((r) => r.would === 'warn').map((r) => r.id);
       const head = `Upgrade to ${u.to} [${u.column}]: ${u.rules.length} rule(s) after ${u.from}, `;
-      if (failing.length === 0) return pc.cyan(`${head}all would pass`);
+      const should = warning.length
+        ? `; a SHOULD rule would not be followed in the scenarios of ${warning.join(', ')}`
+        : '';
+      if (failing.length === 0) return pc.cyan(`${head}all would pass${should}`);
       const lines = failing.map((r) => {
         const s = r.scenarios.find((x) => x.would === 'fail')!;
         return `    ${r.id} (${r.level}, since ${r.since}): would fail — e.g. "${s.name}": ${s.message ?? ''}`;
       });
-      return [pc.cyan(`${head}${failing.length} would fail:`), ...lines].join('\n');
+      return [pc.cyan(`${head}${failing.length} would fail${should}:`), ...lines].join('\n');
     })
     .join('\n');
 }
@@ -218,12 +222,14 @@ export function renderFailures({ summary }: Report): string {
   return out.join('\n');
 }
 
-/** The SHOULD rules not followed, one line per rule and column, with the first example. */
+/** The SHOULD rules not followed in the judged scenarios, one line per rule and column, with the first example. */
 export function renderRecommendations({ summary }: Report): string {
   const byRule = new Map<string, { column: string; scenario: string; message: string; scenarios: Set<string> }>();
   for (const requirement of summary.requirements) {
     for (const scenario of requirement.scenarios) {
       for (const [column, cell] of Object.entries(scenario.cells)) {
+        // A scenario later than the column's version, or of a feature not claimed, counts for nothing.
+        if (cell.status === 'later' || cell.status === 'not-claimed') continue;
         for (const r of cell.recommendations ?? []) {
           const key = `${r.rule} ${column}`;
           const seen = byRule.get(key) ?? { column, scenario: scenario.name, message: r.message, scenarios: new Set() };
