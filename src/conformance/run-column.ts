@@ -37,8 +37,6 @@ export interface ColumnRunOptions {
    * default: cucumber.js's base profile, which loads the steps through tsx from the source.
    */
   config?: string | undefined;
-  /** Cucumber processes the column's scenarios are spread over (cucumber's --parallel). Default 1. */
-  processes?: number | undefined;
 }
 
 export interface ColumnOutcome {
@@ -64,10 +62,8 @@ function cucumberArguments(column: ColumnRun, options: ColumnRunOptions, files: 
       ? [cucumberBin(), '--config', 'cucumber.js', '--profile', 'base'] // relative to cwd, the package root
       : // cucumber reads --config relative to cwd, whatever its form
         ['--enable-source-maps', cucumberBin(), '--config', path.relative(options.packageRoot, options.config)];
-  const processes = options.processes ?? 1;
   return [
     ...cucumber,
-    ...(processes > 1 ? ['--parallel', String(processes)] : []),
     '--world-parameters',
     JSON.stringify({ ...options.worldParameters, ...column.worldParameters }),
     '--format',

@@ -424,8 +424,6 @@ async function runWithProgress(column: Column, rows: readonly ScenarioRow[], con
     worldParameters: { ...context.worldParameters, propertySeeds: seedsFor(context.expected, column.name, rows) },
     signal: context.signal,
     config: context.config,
-    // Every call of a server's column is a round trip it waits for: two processes overlap the waits.
-    processes: needsServer(column) ? 2 : 1,
     onScenario: progress.onScenario,
   });
   const error = outcome.results.runError;
