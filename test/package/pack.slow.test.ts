@@ -162,7 +162,7 @@ describe('the packed package', { timeout: 1_800_000 }, () => {
     const { status, stdout } = npx('wfstore', 'conformance', '--store', './broken.mjs');
     assert.equal(status, 1);
     assert.match(stdout, /conformance: \d+ passed, [1-9]\d* failed/);
-    assert.match(stdout, /✖ \[my-broken-store\] REQ-CONTRACT-SEQUENCE/);
+    assert.match(stdout, /✖ \[my-broken-store\] [^\n]*REQ-CONTRACT-SEQUENCE/); // after the MUST rules it breaks
   });
 
   it('a store whose errors come from a second copy of wfstore passes: errors are recognised by name and code', () => {
