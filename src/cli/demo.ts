@@ -22,33 +22,67 @@ export interface DemoOptions {
 interface Opened {
   store: IWorkflowStore;
   where: string;
-  cleanUp: () => Promise<void>;
+  /** After the store is closed: what the demo made that is not to be kept (all of it when the demo failed). */
+  cleanUp: (succeeded: boolean) => Promise<void>;
 }
+
+type Backend = ReturnType<typeof backendNamed>;
 
 async function open(name: string, dir: string | undefined, print: (line: string) => void): Promise<Opened> {
   const backend = backendNamed(name);
-  if (backend.supports.permanent && backend.locationIn('') !== undefined) {
-    // Data in files: in --dir, or a new temporary directory, kept for the user to look at.
-    const data = dir !== undefined ? path.resolve(dir) : await fs.mkdtemp(path.join(os.tmpdir(), 'wfstore-demo-'));
-    const location = backend.locationIn(data)!;
+  return backend.supports.permanent && backend.locationIn('') !== undefined
+    ? openInFiles(backend, dir)
+    : openThrowaway(backend, print);
+}
+
+/**
+ * Data in files: in --dir, or in a new temporary directory, kept for the user to look at when the demo
+ * succeeds and removed when it fails at any point (a driver missing, say).
+ */
+async function openInFiles(backend: Backend, dir: string | undefined): Promise<Opened> {
+  const made = dir === undefined ? await fs.mkdtemp(path.join(os.tmpdir(), 'wfstore-demo-')) : undefined;
+  const removeMade = async () => {
+    if (made !== undefined) await fs.rm(made, { recursive: true, force: true });
+  };
+  const location = backend.locationIn(made ?? path.resolve(dir!))!;
+  try {
     return {
       store: await backend.open(location),
       where: `${backend.describe(location)} (kept for you to look at)`,
-      cleanUp: async () => {},
+      cleanUp: async (succeeded) => {
+        if (!succeeded) await removeMade();
+      },
     };
+  } catch (error) {
+    await removeMade();
+    throw error;
   }
-  // Data on a server (provisioned as for the tests) or in this process: a throwaway store.
+}
+
+/** Data on a server (provisioned as for the tests) or in this process: a throwaway store, always removed. */
+async function openThrowaway(backend: Backend, print: (line: string) => void): Promise<Opened> {
   const scratch = backend.scratch(print);
-  await scratch.setUp?.();
-  const location = await scratch.newLocation();
-  return {
-    store: await backend.open(location, scratch.settings),
-    where: `${backend.describe(location)} (${backend.supports.permanent ? 'removed at the end' : 'gone at the end'})`,
-    cleanUp: async () => {
-      await scratch.remove(location);
+  let location: ReturnType<Backend['locationIn']>;
+  const removeAll = async () => {
+    try {
+      if (location !== undefined) await scratch.remove(location);
+    } finally {
       await scratch.tearDown?.();
-    },
+    }
   };
+  try {
+    await scratch.setUp?.();
+    location = await scratch.newLocation();
+    return {
+      store: await backend.open(location, scratch.settings),
+      where: `${backend.describe(location)} (${backend.supports.permanent ? 'removed at the end' : 'gone at the end'})`,
+      cleanUp: removeAll,
+    };
+  } catch (error) {
+    // The failure to report is the first one.
+    await removeAll().catch(() => {});
+    throw error;
+  }
 }
 
 export async function runDemo(options: DemoOptions): Promise<void> {
@@ -57,6 +91,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     throw new UsageError(`--backend: unknown backend "${options.backend}" (choose one of ${BACKEND_NAMES.join(', ')})`);
   }
   const opened = await open(options.backend, options.dir, print);
+  let succeeded = false;
   try {
     const { workflow, runs } = threeSteps({ failTransform: 1 });
     const engine = new WorkflowEngine(opened.store, { concurrency: 1 });
@@ -81,8 +116,12 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     print(`completed node outputs (getCompletedDagNodeOutputs): ${JSON.stringify(outputs)}`);
     const executions = [...runs].map(([id, n]) => `${id} ×${n}`).join(', ');
     print(`node executions: ${executions} — the resume ran only ${second.ran.join(', ')}`);
+    succeeded = true;
   } finally {
-    await opened.store.close();
-    await opened.cleanUp();
+    try {
+      await opened.store.close();
+    } finally {
+      await opened.cleanUp(succeeded);
+    }
   }
 }

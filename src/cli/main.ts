@@ -209,11 +209,13 @@ program
     'Run an example workflow with the reference engine on a backend: it fails once, is resumed, ' +
       'and its event log is printed as a timeline.',
   )
-  .requiredOption('--backend <name>', `one of ${BACKEND_NAMES.join(', ')}`)
+  .requiredOption('--backend <name>', `(required) the backend to run it on: one of ${BACKEND_NAMES.join(', ')}`)
   .option(
     '--dir <path>',
-    'where a backend that keeps its data in files puts it (default: a new temporary directory, kept)',
+    'where a backend that keeps its data in files puts it (default: a new temporary directory, kept when the ' +
+      'demo succeeds)',
   )
+  .addHelpText('after', `\n${SERVER_HELP}`)
   .action(async (options: { backend: string; dir?: string }) => {
     await runDemo({ backend: options.backend, dir: options.dir });
   });

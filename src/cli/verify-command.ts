@@ -5,6 +5,7 @@
 import pc from 'picocolors';
 import { parseStoreUrl } from '../backends/store-url.js';
 import type { VerifyReport } from '../backends/verify.js';
+import { reaching } from '../transfer/opener.js';
 import { UsageError } from '../usage-error.js';
 
 export interface VerifyCommandOptions {
@@ -25,7 +26,7 @@ export async function runVerify(options: VerifyCommandOptions): Promise<boolean>
   }
   const { backend, location } = target;
   if (backend.verify === undefined) throw new UsageError(`the ${backend.name} backend keeps nothing to verify`);
-  const report = await backend.verify(location, { repair: options.repair });
+  const report = await reaching(options.url, () => backend.verify!(location, { repair: options.repair }));
   const left = report.damage.filter((d) => !d.repaired);
   if (options.json) print(JSON.stringify(report, null, 2));
   else print(renderReport(report, options.repair));

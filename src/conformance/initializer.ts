@@ -89,13 +89,16 @@ export function storeOptions(capabilities: Capabilities, offered: Required<Deter
 
 const HOOKS = ['beforeAll', 'reopenStore', 'openAlongside', 'destroyStore', 'afterAll'] as const;
 
+/** The fields of an initializer besides "name" and "createStore". */
+export const OPTIONAL_FIELDS = ['contract', 'about', 'supports', ...HOOKS] as const;
+
 /** Why `value` is not a StoreTestInitializer, or undefined when it is one. */
 export function initializerProblem(value: unknown): string | undefined {
   if (value === undefined) return 'the module has no default export';
   if (typeof value !== 'object' || value === null)
     return `it is ${value === null ? 'null' : `a ${typeof value}`}, not an object`;
   const v = value as Record<string, unknown>;
-  const fields = ['name', 'contract', 'about', 'supports', 'createStore', ...HOOKS];
+  const fields: string[] = ['name', 'createStore', ...OPTIONAL_FIELDS];
   const extra = Object.keys(v).filter((k) => !fields.includes(k));
   const near = extra.find((k) => fields.some((n) => oneTypoApart(k, n)));
   if (near !== undefined) {

@@ -3,7 +3,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { initializerProblem, type StoreTestInitializer } from './initializer.js';
+import { initializerProblem, OPTIONAL_FIELDS, type StoreTestInitializer } from './initializer.js';
+import { importTypeScript } from './typescript-modules.js';
 
 export class InitializerError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -17,14 +18,10 @@ export async function loadInitializer(modulePath: string, cwd = process.cwd()): 
   if (!existsSync(file)) throw new InitializerError(`--store ${modulePath}: no such file (${file})`);
   if (!/\.(ts|mts|js|mjs)$/.test(file))
     throw new InitializerError(`--store ${modulePath}: expected a .ts, .mts, .js or .mjs module`);
-  if (/\.m?ts$/.test(file)) {
-    // TypeScript initializers load through tsx, registered here once.
-    const { register } = await import('tsx/esm/api');
-    register();
-  }
+  const url = pathToFileURL(file).href;
   let loaded: { default?: unknown };
   try {
-    loaded = (await import(pathToFileURL(file).href)) as { default?: unknown };
+    loaded = (await (/\.m?ts$/.test(file) ? importTypeScript(url) : import(url))) as { default?: unknown };
   } catch (error) {
     throw new InitializerError(`--store ${modulePath}: the module failed to load: ${(error as Error).message}`, {
       cause: error,
@@ -35,8 +32,7 @@ export async function loadInitializer(modulePath: string, cwd = process.cwd()): 
   if (problem !== undefined) {
     throw new InitializerError(
       `--store ${modulePath}: the default export is not a StoreTestInitializer: ${problem} ` +
-        '(an object with "name" and "createStore"; ' +
-        '"supports", beforeAll, reopenStore, openAlongside, destroyStore and afterAll are optional)',
+        `(an object with "name" and "createStore"; optional: ${OPTIONAL_FIELDS.join(', ')})`,
     );
   }
   return candidate as StoreTestInitializer;

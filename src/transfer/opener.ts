@@ -17,11 +17,37 @@ export interface StoreOpener {
   transient(argument: string): boolean;
 }
 
+/** Error codes of a server not reached: refused, no such host, no route, no answer to the connection. */
+const UNREACHABLE = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT'];
+
+/** The error in `error`'s chain of causes that says a server was not reached. */
+function unreached(error: unknown): { code: string; message: string } | undefined {
+  for (let at = error, depth = 0; at instanceof Error && depth < 8; at = at.cause, depth++) {
+    const code = (at as { code?: unknown }).code;
+    if (typeof code === 'string' && UNREACHABLE.includes(code)) return { code, message: at.message || code };
+  }
+  return undefined;
+}
+
+/**
+ * `call` on the store a URL names; a server it could not reach fails it with one line naming the URL (its
+ * password hidden), as every command that opens or checks a store reports it.
+ */
+export async function reaching<T>(url: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    const reason = unreached(error);
+    if (reason === undefined) throw error;
+    throw new Error(`${redactUrl(url)}: the server could not be reached (${reason.message})`, { cause: error });
+  }
+}
+
 /** Store URLs: `file:`, `sqlite:`, `postgres://…`, `memory:`, a plain path. */
 export const STORE_URLS: StoreOpener = {
   check: (url) => void parseStoreUrl(url),
-  openExisting: (url) => openExistingStore(url),
-  open: (url) => openStore(url),
+  openExisting: (url) => reaching(url, () => openExistingStore(url)),
+  open: (url) => reaching(url, () => openStore(url)),
   display: (url) => redactUrl(url),
   transient: (url) => !parseStoreUrl(url).backend.supports.permanent,
 };

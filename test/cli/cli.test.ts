@@ -122,3 +122,43 @@ describe('wfstore demo --backend memory', () => {
     }
   });
 });
+
+describe('wfstore demo that fails', () => {
+  // A loader hook that makes the drivers unresolvable, as in a project that did not install them.
+  const HIDE =
+    'data:text/javascript,export async function resolve(s, c, next) { ' +
+    `if (/^(better-sqlite3|fs-ext)$/.test(s)) { const e = new Error("Cannot find package '" + s + "'"); ` +
+    `e.code = 'ERR_MODULE_NOT_FOUND'; throw e; } return next(s, c); }`;
+  const REGISTER = `import { register } from 'node:module'; register(${JSON.stringify(HIDE)});`;
+
+  for (const [backend, driver] of [
+    ['filesystem', 'fs-ext'],
+    ['sqlite', 'better-sqlite3'],
+  ]) {
+    it(`--backend ${backend} without ${driver}: one line naming it, and no directory left behind`, async () => {
+      const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'wfstore-demo-tmp-'));
+      try {
+        const { status, stderr } = spawnSync(
+          process.execPath,
+          ['--import', `data:text/javascript,${encodeURIComponent(REGISTER)}`, BIN, 'demo', '--backend', backend!],
+          { encoding: 'utf8', timeout: 120_000, env: { ...process.env, TMPDIR: tmp } },
+        );
+        assert.notEqual(status, 0);
+        assert.match(stderr, new RegExp(`wfstore/${backend} needs the package ${driver}, which is not installed`));
+        // tsx, which runs this checkout's source, keeps its cache there.
+        assert.deepEqual(
+          (await fs.readdir(tmp)).filter((e) => !e.startsWith('tsx-')),
+          [],
+        );
+      } finally {
+        await fs.rm(tmp, { recursive: true, force: true });
+      }
+    });
+  }
+
+  it('--help says --backend is required and lists the backends', () => {
+    const { stdout } = wfstore('demo', '--help');
+    assert.match(stdout, /--backend <name>\s+\(required\)/);
+    assert.match(stdout, new RegExp(BACKEND_NAMES.join(',\\s+')));
+  });
+});

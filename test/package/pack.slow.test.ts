@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { stripVTControlCharacters } from 'node:util';
+import { PACKAGE_ROOT } from '../../src/package-root.js';
 import { copyThirdPartyStore, packTarball, projectEnv, projectWithTarball } from '../support/pack.js';
 
 const CORRECT = `import { createMemoryStore } from 'wfstore/memory';
@@ -48,6 +49,49 @@ const SECOND_COPY = `import { createMemoryStore } from './vendor/wfstore/dist/sr
 
 export default { name: 'second-copy', supports: { clock: true, ids: true }, createStore: (o) => createMemoryStore(o) };
 `;
+
+// An initializer in a folder whose package.json says "type": "commonjs" (as `npm init -y` writes it): ESM
+// syntax, TypeScript, a top-level await, and a sibling .ts file imported as TypeScript under nodenext writes it.
+const COMMONJS_INIT = `import type { StoreTestInitializer } from 'wfstore/harness';
+import { createStore } from './store.js';
+
+const contract = await Promise.resolve('1.2' as const);
+const initializer: StoreTestInitializer = { name: 'commonjs-ts', contract, createStore };
+export default initializer;
+`;
+const COMMONJS_STORE = `import { createMemoryStore } from 'wfstore/memory';
+import type { DeterminismOptions } from 'wfstore';
+
+export const createStore = (options?: DeterminismOptions) => createMemoryStore(options);
+`;
+
+// A strict TypeScript consumer of each entry point that needs a types package (docs/using-a-store.md).
+const CONSUMER: Record<string, string> = {
+  'sqlite.ts': `import { createSqliteStore } from 'wfstore/sqlite';
+import { isWorkflowStoreError, type IWorkflowStore } from 'wfstore';
+
+const store: IWorkflowStore = await createSqliteStore({ filename: 'data/wf.db' });
+const run = await store.createWorkflowRun({ workflow_name: 'w', user_message: '' });
+try {
+  await store.updateWorkflowRun(run.id, { status: 'pending' });
+} catch (error) {
+  if (isWorkflowStoreError(error, 'INVALID_TRANSITION')) console.log(error.message);
+}
+await store.close();
+`,
+  'postgres.ts': `import { createPostgresStore, type PostgresStoreOptions } from 'wfstore/postgres';
+
+const options: PostgresStoreOptions = { connectionString: 'postgres://localhost/test' };
+const store = await createPostgresStore(options);
+await store.close();
+`,
+  'initializer.ts': `import type { StoreTestInitializer } from 'wfstore/harness';
+import { createMemoryStore } from 'wfstore/memory';
+
+const initializer: StoreTestInitializer = { name: 'typed', contract: '1.2', createStore: (o) => createMemoryStore(o) };
+export default initializer;
+`,
+};
 
 // The contract suite in the user's own test runner: one file for node:test, one for vitest.
 const suite = (runner: string, initializer: string) => `${runner}
@@ -118,7 +162,7 @@ describe('the packed package', { timeout: 1_800_000 }, () => {
     const { status, stdout } = npx('wfstore', 'conformance', '--store', './broken.mjs');
     assert.equal(status, 1);
     assert.match(stdout, /conformance: \d+ passed, [1-9]\d* failed/);
-    assert.match(stdout, /✖ \[my-broken-store\] REQ-CONTRACT-SEQUENCE/);
+    assert.match(stdout, /✖ \[my-broken-store\] [^\n]*REQ-CONTRACT-SEQUENCE/); // after the MUST rules it breaks
   });
 
   it('a store whose errors come from a second copy of wfstore passes: errors are recognised by name and code', () => {
@@ -136,6 +180,12 @@ describe('the packed package', { timeout: 1_800_000 }, () => {
     }
     const strict = npx('wfstore', 'conformance', '--store', './third-party/conformance.ts', '--strict');
     assert.equal(strict.status, 1, 'with --strict the SHOULD rules fail the run');
+  });
+
+  it('npx wfstore conformance --store ./cjs/init.ts: TypeScript in a "type": "commonjs" folder loads', () => {
+    const { status, stdout, stderr } = npx('wfstore', 'conformance', '--store', './cjs/init.ts', '--tags', '@WF-SEQ-1');
+    assert.equal(status, 0, stdout + stderr);
+    assert.match(stdout, /conformance: [1-9]\d* passed, 0 failed/);
   });
 
   it('--backends sqlite without better-sqlite3 installed: one line naming the package, exit 2', () => {
@@ -189,7 +239,34 @@ describe('the packed package', { timeout: 1_800_000 }, () => {
     assert.equal(works.status, 0, works.stderr);
     assert.match(works.stdout, /"status":"pending"/);
   });
+
+  it('a strict TypeScript project compiles with the tsconfig and packages docs/using-a-store.md gives', async () => {
+    const { tsconfig, packages } = await typeScriptSection();
+    const project = path.join(work, 'consumer');
+    await fs.mkdir(project);
+    await fs.writeFile(path.join(project, 'package.json'), JSON.stringify({ name: 'consumer', type: 'module' }));
+    const run = (command: string, args: string[]) =>
+      spawnSync(command, args, { cwd: project, encoding: 'utf8', timeout: 600_000, env: projectEnv() });
+    // The tarball and the documented packages, nothing else (no driver: the types need none but pg's).
+    const install = run('npm', ['install', '--no-audit', '--no-fund', tarball, ...packages]);
+    assert.equal(install.status, 0, install.stderr);
+    await fs.writeFile(path.join(project, 'tsconfig.json'), tsconfig);
+    for (const [file, text] of Object.entries(CONSUMER)) await fs.writeFile(path.join(project, file), text);
+    const tsc = run('npx', ['--no-install', 'tsc', '-p', '.']);
+    assert.equal(tsc.status, 0, tsc.stdout + tsc.stderr);
+  });
 });
+
+/** From the section "TypeScript" of docs/using-a-store.md: its tsconfig.json and the packages it installs. */
+async function typeScriptSection(): Promise<{ tsconfig: string; packages: string[] }> {
+  const doc = await fs.readFile(path.join(PACKAGE_ROOT, 'docs', 'using-a-store.md'), 'utf8');
+  const section = doc.split(/^## /m).find((s) => s.startsWith('TypeScript\n'));
+  assert.ok(section, 'docs/using-a-store.md has a section "TypeScript"');
+  const tsconfig = /```json\n([\s\S]*?)```/.exec(section)?.[1];
+  const install = /^npm install --save-dev (.+)$/m.exec(section)?.[1];
+  assert.ok(tsconfig && install, 'the section holds a tsconfig.json and an npm install line');
+  return { tsconfig, packages: install.trim().split(/\s+/) };
+}
 
 async function writeProjectFiles(project: string): Promise<void> {
   const write = (file: string, text: string) => fs.writeFile(path.join(project, file), text);
@@ -205,6 +282,10 @@ async function writeProjectFiles(project: string): Promise<void> {
   const installed = path.join(project, 'node_modules', 'wfstore');
   await fs.cp(installed, path.join(project, 'vendor', 'wfstore'), { recursive: true });
   await write('second-copy.mjs', SECOND_COPY);
+  await fs.mkdir(path.join(project, 'cjs'));
+  await write('cjs/package.json', JSON.stringify({ name: 'cjs', type: 'commonjs' }));
+  await write('cjs/init.ts', COMMONJS_INIT);
+  await write('cjs/store.ts', COMMONJS_STORE);
 }
 
 /** Compiled native addons (.node files) under a node_modules folder. */

@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { openStore } from '../../src/backends/store-url.js';
+import { freePort } from '../../src/testing/postgres/free-port.js';
 import { digestOf } from '../../src/transfer/run-data.js';
 
 const BIN = fileURLToPath(new URL('../../bin/wfstore.js', import.meta.url));
@@ -281,5 +282,31 @@ describe('mistakes a user makes', () => {
     await store.close();
     assert.match(wfstore('events', source, 'empty').stdout, /^0 event\(s\)$/m);
     assert.match(wfstore('events', source, 'nope').stderr, /no run "nope"/);
+  });
+});
+
+describe('a store URL whose server refuses the connection', () => {
+  it('each command names the URL, its password hidden, and says the server could not be reached', async () => {
+    const port = await freePort(); // nothing listens there
+    const url = `postgres://me:hunter2@127.0.0.1:${port}/db`;
+    const shown = new RegExp(`postgres://me:\\*\\*\\*@127\\.0\\.0\\.1:${port}/db: the server could not be reached \\(`);
+    const archive = at('to-import.ndjson');
+    assert.equal(wfstore('export', source, archive).status, 0);
+    for (const args of [
+      ['runs', url],
+      ['events', url, 'a'],
+      ['outputs', url, 'a'],
+      ['export', url, at('unreachable.ndjson')],
+      ['copy', url, 'memory:'],
+      ['copy', source, url],
+      ['import', url, archive],
+      ['verify', url],
+    ]) {
+      const { status, stdout, stderr } = wfstore(...args);
+      assert.equal(status, 1, `${args[0]}: ${stderr}`);
+      assert.match(stderr, shown, args.join(' '));
+      assert.match(stderr, /ECONNREFUSED/, args.join(' '));
+      assert.doesNotMatch(stdout + stderr, /hunter2/, args.join(' '));
+    }
   });
 });

@@ -35,6 +35,11 @@ export interface PgBouncerOptions {
   upstream: string;
   /** Server connections per database and user (default_pool_size). Default 20. */
   poolSize?: number | undefined;
+  /**
+   * Lines of its [pgbouncer] section in place of pool_mode and max_prepared_statements, e.g. a configuration
+   * a user copies; the harness's own (listening, authentication, files) stay.
+   */
+  settings?: string | undefined;
   log?: ((line: string) => void) | undefined;
   env?: NodeJS.ProcessEnv | undefined;
 }
@@ -92,8 +97,21 @@ function keepsPreparedStatements(version: string): boolean {
   return match !== null && (Number(match[1]) > 1 || (Number(match[1]) === 1 && Number(match[2]) >= 21));
 }
 
-function config(dir: string, port: number, upstream: URL, poolSize: number, version: string): string {
+interface ConfigOptions {
+  port: number;
+  upstream: URL;
+  poolSize: number;
+  version: string;
+  settings: string | undefined;
+}
+
+function config(dir: string, { port, upstream, poolSize, version, settings }: ConfigOptions): string {
   const sslmode = upstream.searchParams.get('sslmode');
+  // As hosted poolers: prepared statements are not carried across server connections.
+  const pooling = settings?.split('\n') ?? [
+    'pool_mode = transaction',
+    ...(keepsPreparedStatements(version) ? ['max_prepared_statements = 0'] : []),
+  ];
   return [
     '[databases]',
     databaseEntry(upstream),
@@ -104,11 +122,9 @@ function config(dir: string, port: number, upstream: URL, poolSize: number, vers
     'unix_socket_dir =',
     // Clients are not authenticated: the pooler listens on 127.0.0.1 only, for the tests of this process.
     'auth_type = any',
-    'pool_mode = transaction',
+    ...pooling,
     `default_pool_size = ${poolSize}`,
     'max_client_conn = 2000',
-    // As hosted poolers: prepared statements are not carried across server connections.
-    ...(keepsPreparedStatements(version) ? ['max_prepared_statements = 0'] : []),
     ...(sslmode !== null && sslmode !== 'disable' ? [`server_tls_sslmode = ${sslmode}`] : []),
     `logfile = ${path.join(dir, 'pgbouncer.log')}`,
     `pidfile = ${path.join(dir, 'pgbouncer.pid')}`,
@@ -172,7 +188,8 @@ export async function startPgBouncer(options: PgBouncerOptions): Promise<PgBounc
   try {
     const port = await freePort();
     const configFile = path.join(dir, 'pgbouncer.ini');
-    await fs.writeFile(configFile, config(dir, port, upstream, options.poolSize ?? 20, version), { mode: 0o600 });
+    const text = config(dir, { port, upstream, poolSize: options.poolSize ?? 20, version, settings: options.settings });
+    await fs.writeFile(configFile, text, { mode: 0o600 });
     if (runAs !== undefined) {
       await fs.chown(dir, runAs.uid, runAs.gid);
       await fs.chown(configFile, runAs.uid, runAs.gid);

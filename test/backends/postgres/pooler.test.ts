@@ -5,6 +5,7 @@
 // tests are skipped with the install line, unless WFSTORE_REQUIRE_PGBOUNCER=1 (CI) makes that a failure.
 
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { createPostgresStore, type PostgresStoreOptions } from '../../../src/backends/postgres/index.js';
@@ -77,6 +78,15 @@ describe('--postgres-via and the statements option', () => {
     );
   });
 });
+
+/** The [pgbouncer] settings of "Configuring PgBouncer" in docs/backends/postgres.md, without the section line. */
+async function documentedSettings(): Promise<string> {
+  const doc = await readFile(new URL('../../../docs/backends/postgres.md', import.meta.url), 'utf8');
+  const section = doc.split(/^### /m).find((s) => s.startsWith('Configuring PgBouncer\n'));
+  const block = section && /```ini\n\[pgbouncer\]\n([\s\S]*?)```/.exec(section)?.[1];
+  assert.ok(block, 'docs/backends/postgres.md, "Configuring PgBouncer", has an ini block for [pgbouncer]');
+  return block;
+}
 
 describe('postgres through PgBouncer (transaction mode, default_pool_size = 1, two stores)', { skip }, () => {
   let db: TestServer;
@@ -173,6 +183,21 @@ describe('postgres through PgBouncer (transaction mode, default_pool_size = 1, t
       assert.equal((await a.createWorkflowEvent({ run_id: 'r', event_type: 'after' })).sequence, 1);
     } finally {
       await holder.end();
+    }
+  });
+
+  it('the configuration docs/backends/postgres.md gives loads on this PgBouncer; a store works behind it', async () => {
+    const own = await startPgBouncer({ upstream: db.server.connectionString, settings: await documentedSettings() });
+    const schema = db.schemas.newName();
+    schemas.push(schema);
+    try {
+      const store = await createPostgresStore({ connectionString: own.connectionString, schema });
+      stores.push(store);
+      await store.createWorkflowRun({ id: 'r', workflow_name: 'w', user_message: '' });
+      assert.equal((await store.getWorkflowRun('r'))?.id, 'r');
+      await store.close();
+    } finally {
+      await own.stop();
     }
   });
 
