@@ -6,14 +6,19 @@
 //     ids, with its own error class — so the clock-free checks of the suite are put to the test too.
 // Adding a mutant is one small file that default-exports mutant({ name, rule, breaks, wrap }): the rule it
 // breaks (an id of docs/contract.md), what it breaks in one line, and — when the scenarios that catch it are
-// not those tagged with its rule — `caughtBy`, a tag expression, with the reason in `why`.
+// not those tagged with its rule — `caughtBy`, a tag expression, with the reason in `why`. A mutant of the
+// store's clock or ids (WF-DET-2) reads the clock and id source the harness offers (`offered`, given to a
+// store that takes them) and may open the correct store on other ones (`opens`); on a store with its own
+// clock and ids, such a mutant breaks nothing the suite can see, as the scenarios that move the clock do
+// not apply to it.
 // test/mutants/clauses.slow.test.ts runs each on those scenarios and demands a mutant for every MUST rule.
 
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { types } from 'node:util';
-import type { IWorkflowStore, WorkflowRun } from '../../src/contract/types.js';
+import { isWorkflowStoreError } from '../../src/contract/errors.js';
+import type { DeterminismOptions, IWorkflowStore, WorkflowRun } from '../../src/contract/types.js';
 import { LATEST_CONTRACT } from '../../src/contract/versions.js';
 import { loadRulesSync } from '../../src/conformance/clauses.js';
 import type { StoreTestInitializer } from '../../src/conformance/initializer.js';
@@ -33,7 +38,9 @@ export interface MutantSpec {
   caughtBy?: string;
   /** Why `caughtBy` names other scenarios than the rule's own. */
   why?: string;
-  wrap: (base: IWorkflowStore, kept: Kept) => Partial<IWorkflowStore>;
+  /** The clock and id source the correct store is opened with, from those offered. Default: those offered. */
+  opens?: (offered: DeterminismOptions) => DeterminismOptions;
+  wrap: (base: IWorkflowStore, kept: Kept, offered: DeterminismOptions) => Partial<IWorkflowStore>;
 }
 
 export interface Mutant extends Required<Omit<MutantSpec, 'why'>> {
@@ -50,6 +57,7 @@ export function mutant(spec: MutantSpec): Mutant {
     ...spec,
     caughtBy: spec.caughtBy ?? `@${spec.rule}`,
     why: spec.why,
+    opens: spec.opens ?? ((offered) => offered),
     level: RULES.get(spec.rule)?.level ?? 'MUST',
   };
 }
@@ -99,15 +107,15 @@ async function base(name: BaseName): Promise<Base> {
 /** The mutant as an initializer, built on one of the correct stores. */
 export async function onBase(spec: Mutant, baseName: BaseName): Promise<StoreTestInitializer> {
   const b = await base(baseName);
-  const made = new Map<IWorkflowStore, { data: unknown; kept: Map<string, unknown>; options: object | undefined }>();
-  const open = async (data: unknown, kept: Map<string, unknown>, options: object | undefined) => {
-    const store = await b.open(data, options);
+  const made = new Map<IWorkflowStore, { data: unknown; kept: Map<string, unknown>; offered: DeterminismOptions }>();
+  const open = async (data: unknown, kept: Map<string, unknown>, offered: DeterminismOptions = {}) => {
+    const store = await b.open(data, spec.opens(offered));
     const keep: Kept = <T>(key: string, init: () => T) => {
       if (!kept.has(key)) kept.set(key, init());
       return kept.get(key) as T;
     };
-    const broken: IWorkflowStore = { ...bound(store), ...spec.wrap(store, keep) };
-    made.set(broken, { data, kept, options });
+    const broken: IWorkflowStore = { ...bound(store), ...spec.wrap(store, keep, offered) };
+    made.set(broken, { data, kept, offered });
     return broken;
   };
   return {
@@ -119,7 +127,7 @@ export async function onBase(spec: Mutant, baseName: BaseName): Promise<StoreTes
       const entry = made.get(store)!;
       await store.close();
       made.delete(store);
-      return open(entry.data, entry.kept, entry.options);
+      return open(entry.data, entry.kept, entry.offered);
     },
     async destroyStore(store) {
       await store.close();
@@ -152,6 +160,51 @@ export function eachRun<T>(value: T, change: (run: WorkflowRun) => void): T {
   return value;
 }
 
+/**
+ * Whether the offered clock reads what WF-DET-2 calls a fault of the store: no valid Date, or a time outside
+ * years 1 to 9999. False without a clock (a store on its own clock).
+ */
+export function clockFault(offered: DeterminismOptions): boolean {
+  if (offered.now === undefined) return false;
+  const date: unknown = offered.now();
+  if (!(date instanceof Date) || Number.isNaN(date.getTime())) return true;
+  const year = date.getUTCFullYear();
+  return year < 1 || year > 9999;
+}
+
+/**
+ * `call`, except that when it fails with `code`, the error `first` gives (if any) is thrown instead: what a
+ * store that made `first`'s check before its own would answer. A refused call wrote nothing, so `first`
+ * sees the store as it was before the call.
+ */
+export async function checkedFirst<T>(
+  call: () => Promise<T>,
+  code: string,
+  first: () => Promise<Error | undefined>,
+): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (!isWorkflowStoreError(error) || error.code !== code) throw error;
+    throw (await first()) ?? error;
+  }
+}
+
+/** An own data property of an input object, read without running a getter or a Proxy trap. */
+export function ownField(input: unknown, key: string): unknown {
+  if (typeof input !== 'object' || input === null || types.isProxy(input)) return undefined;
+  return Object.getOwnPropertyDescriptor(input, key)?.value;
+}
+
+/** Whether the store holds a run with this id; undefined when `id` is no run id the store accepts. */
+export async function runExists(store: IWorkflowStore, id: unknown): Promise<boolean | undefined> {
+  try {
+    return (await store.getWorkflowRun(id as string)) !== null;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The operations of a store, close() aside. */
 export const OPERATIONS = [
   'createWorkflowRun',
@@ -174,12 +227,14 @@ export type Edit = (
 /**
  * A copy of the plain objects and arrays in `value`, made through their property descriptors, each property
  * passed through `edit` (data properties are copied further down). Anything else — a Proxy, a Date, a class
- * instance, a container already being copied (a cycle) — is kept as it is, for the store to judge.
+ * instance (an array of a subclass of Array too), an object or array of another realm, a container already
+ * being copied (a cycle) — is kept as it is, for the store to judge.
  */
 export function copyWith(value: unknown, edit: Edit, ancestors: object[] = []): unknown {
   if (typeof value !== 'object' || value === null || types.isProxy(value) || ancestors.includes(value)) return value;
   const proto: unknown = Object.getPrototypeOf(value);
-  if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) return value;
+  const plain = Array.isArray(value) ? proto === Array.prototype : proto === Object.prototype || proto === null;
+  if (!plain) return value;
   const copy: object = Array.isArray(value) ? [] : Object.create(proto as object | null);
   ancestors.push(value);
   for (const key of Reflect.ownKeys(value)) {
