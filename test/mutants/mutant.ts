@@ -228,14 +228,20 @@ export type Edit = (
  * A copy of the plain objects and arrays in `value`, made through their property descriptors, each property
  * passed through `edit` (data properties are copied further down). Anything else — a Proxy, a Date, a class
  * instance (an array of a subclass of Array too), an object or array of another realm, a container already
- * being copied (a cycle) — is kept as it is, for the store to judge.
+ * being copied (a cycle) — is kept as it is, for the store to judge; but a container `asPlain` picks is
+ * copied too, as a plain object or array of this realm.
  */
-export function copyWith(value: unknown, edit: Edit, ancestors: object[] = []): unknown {
+export function copyWith(
+  value: unknown,
+  edit: Edit,
+  asPlain: (container: object) => boolean = () => false,
+  ancestors: object[] = [],
+): unknown {
   if (typeof value !== 'object' || value === null || types.isProxy(value) || ancestors.includes(value)) return value;
   const proto: unknown = Object.getPrototypeOf(value);
   const plain = Array.isArray(value) ? proto === Array.prototype : proto === Object.prototype || proto === null;
-  if (!plain) return value;
-  const copy: object = Array.isArray(value) ? [] : Object.create(proto as object | null);
+  if (!plain && !asPlain(value)) return value;
+  const copy: object = Array.isArray(value) ? [] : plain ? Object.create(proto as object | null) : {};
   ancestors.push(value);
   for (const key of Reflect.ownKeys(value)) {
     const descriptor = edit(Object.getOwnPropertyDescriptor(value, key)!, key, value);
@@ -244,11 +250,63 @@ export function copyWith(value: unknown, edit: Edit, ancestors: object[] = []): 
     Object.defineProperty(
       copy,
       key,
-      isData ? { ...descriptor, value: copyWith(descriptor.value, edit, ancestors) } : descriptor,
+      isData ? { ...descriptor, value: copyWith(descriptor.value, edit, asPlain, ancestors) } : descriptor,
     );
   }
   ancestors.pop();
   return copy;
+}
+
+/** Whether `value` is an object or array of another realm (a `node:vm` context): its Object or Array. */
+export function ofAnotherRealm(value: object): boolean {
+  if (types.isProxy(value)) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (typeof proto !== 'object' || proto === null) return false;
+  const maker: unknown = Object.getOwnPropertyDescriptor(proto, 'constructor')?.value;
+  if (typeof maker !== 'function') return false;
+  const name: unknown = Object.getOwnPropertyDescriptor(maker, 'name')?.value;
+  return (name === 'Object' && maker !== Object) || (name === 'Array' && maker !== Array);
+}
+
+/** The fields each input object of an operation defines (WF-VAL-13), by where it is. */
+export const INPUT_FIELDS = {
+  createWorkflowRun: ['id', 'workflow_name', 'user_message', 'status', 'metadata'],
+  createWorkflowEvent: ['run_id', 'event_type', 'payload'],
+  patch: ['status', 'metadata'],
+  options: ['expected_status', 'event'],
+  'options.event': ['event_type', 'payload'],
+  listWorkflowRuns: ['status', 'workflow_name', 'limit'],
+  listWorkflowEvents: ['after_sequence', 'limit'],
+} as const;
+
+/** What a mutant does to one input object, given the fields it defines: the object the store gets. */
+export type InputChange = (value: unknown, fields: readonly string[]) => unknown;
+
+/**
+ * The operations, each passing its input objects — the inputs, the patch, the options and their `event`,
+ * the filter — through `change` before the store sees them. A changed `options.event` is put into a copy
+ * of the options made through their descriptors, with their prototype.
+ */
+export function changingInputObjects(store: IWorkflowStore, change: InputChange): Partial<IWorkflowStore> {
+  const f = INPUT_FIELDS;
+  const options = (value: unknown): unknown => {
+    const changed = change(value, f.options);
+    const event = ownField(changed, 'event');
+    const changedEvent = event === undefined ? event : change(event, f['options.event']);
+    if (changedEvent === event) return changed;
+    return Object.create(Object.getPrototypeOf(changed) as object | null, {
+      ...Object.getOwnPropertyDescriptors(changed),
+      event: { value: changedEvent, enumerable: true, writable: true, configurable: true },
+    }) as unknown;
+  };
+  return {
+    createWorkflowRun: (input) => store.createWorkflowRun(change(input, f.createWorkflowRun) as never),
+    createWorkflowEvent: (input) => store.createWorkflowEvent(change(input, f.createWorkflowEvent) as never),
+    updateWorkflowRun: (id, patch, opts) =>
+      store.updateWorkflowRun(id, change(patch, f.patch) as never, options(opts) as never),
+    listWorkflowRuns: (filter) => store.listWorkflowRuns(change(filter, f.listWorkflowRuns) as never),
+    listWorkflowEvents: (runId, opts) => store.listWorkflowEvents(runId, change(opts, f.listWorkflowEvents) as never),
+  };
 }
 
 /**
