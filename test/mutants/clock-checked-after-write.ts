@@ -9,6 +9,7 @@ export default mutant({
   name: 'clock-checked-after-write',
   rule: 'WF-DET-2',
   breaks: 'a clock outside years 1 to 9999 fails the call with BACKEND_FAILURE after its write is done',
+  needs: ['clock'],
   opens: ({ now, ...offered }) => ({
     ...offered,
     now:

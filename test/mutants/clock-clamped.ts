@@ -9,6 +9,7 @@ export default mutant({
   name: 'clock-clamped',
   rule: 'WF-DET-2',
   breaks: 'a clock outside years 1 to 9999 is clamped into them and the call writes, instead of BACKEND_FAILURE',
+  needs: ['clock'],
   opens: ({ now, ...offered }) => ({
     ...offered,
     now:

@@ -7,6 +7,7 @@ export default mutant({
   name: 'clock-fault-as-invalid-input',
   rule: 'WF-DET-2',
   breaks: 'a faulty clock fails the calls that write a timestamp with INVALID_INPUT, not BACKEND_FAILURE',
+  needs: ['clock'],
   wrap: (store, _kept, offered) => {
     const blamed = <T>(call: () => Promise<T>): Promise<T> =>
       call().catch((error: unknown) => {

@@ -7,6 +7,7 @@ export default mutant({
   name: 'generated-id-as-invalid-input',
   rule: 'WF-DET-2',
   breaks: 'a generated id that is not an identifier fails createWorkflowRun with INVALID_INPUT, not BACKEND_FAILURE',
+  needs: ['ids'],
   wrap: (store, _kept, offered) => ({
     createWorkflowRun: (input) =>
       store.createWorkflowRun(input).catch((error: unknown) => {

@@ -8,6 +8,7 @@ export default mutant({
   name: 'generated-id-replaced',
   rule: 'WF-DET-2',
   breaks: 'a generated id that is not an identifier is replaced by a UUID and the run created, not BACKEND_FAILURE',
+  needs: ['ids'],
   opens: ({ generateId, ...offered }) => ({
     ...offered,
     generateId:

@@ -7,6 +7,7 @@ export default mutant({
   rule: 'WF-DET-2',
   breaks:
     'a clock giving an invalid Date is replaced by the wall clock and the call writes, instead of BACKEND_FAILURE',
+  needs: ['clock'],
   opens: ({ now, ...offered }) => ({
     ...offered,
     now:

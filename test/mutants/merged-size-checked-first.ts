@@ -12,7 +12,12 @@ export default mutant({
   breaks: 'the merged metadata is checked before expected_status and the transition, not last',
   wrap: (store) => ({
     async updateWorkflowRun(id, patch, options) {
-      const request = parseUpdateRun(id, patch, options);
+      let request: ReturnType<typeof parseUpdateRun>;
+      try {
+        request = parseUpdateRun(id, patch, options);
+      } catch {
+        return store.updateWorkflowRun(id, patch, options); // refused input, or a closed store, as usual
+      }
       const current = await store.getWorkflowRun(request.id);
       if (current !== null && request.metadata !== undefined) {
         const bytes = Buffer.byteLength(JSON.stringify({ ...current.metadata, ...request.metadata }), 'utf8');

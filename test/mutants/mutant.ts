@@ -8,9 +8,9 @@
 // breaks (an id of docs/contract.md), what it breaks in one line, and — when the scenarios that catch it are
 // not those tagged with its rule — `caughtBy`, a tag expression, with the reason in `why`. A mutant of the
 // store's clock or ids (WF-DET-2) reads the clock and id source the harness offers (`offered`, given to a
-// store that takes them) and may open the correct store on other ones (`opens`); on a store with its own
-// clock and ids, such a mutant breaks nothing the suite can see, as the scenarios that move the clock do
-// not apply to it.
+// store that takes them), may open the correct store on other ones (`opens`), and says it `needs` them: on a
+// store with its own clock and ids it breaks nothing the suite can see (the scenarios that set the clock or
+// the ids do not apply there), so it is built only on a store that takes them.
 // test/mutants/clauses.slow.test.ts runs each on those scenarios and demands a mutant for every MUST rule.
 
 import { promises as fs } from 'node:fs';
@@ -19,7 +19,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { types } from 'node:util';
 import { isWorkflowStoreError } from '../../src/contract/errors.js';
 import type { DeterminismOptions, IWorkflowStore, WorkflowRun } from '../../src/contract/types.js';
-import { LATEST_CONTRACT } from '../../src/contract/versions.js';
+import { atLeast, DEFAULT_CONTRACT, LATEST_CONTRACT } from '../../src/contract/versions.js';
 import { loadRulesSync } from '../../src/conformance/clauses.js';
 import type { StoreTestInitializer } from '../../src/conformance/initializer.js';
 import { PACKAGE_ROOT } from '../../src/package-root.js';
@@ -38,6 +38,8 @@ export interface MutantSpec {
   caughtBy?: string;
   /** Why `caughtBy` names other scenarios than the rule's own. */
   why?: string;
+  /** What the store must take from the harness for the suite to see this mutant (supports.clock, .ids). */
+  needs?: readonly ('clock' | 'ids')[];
   /** The clock and id source the correct store is opened with, from those offered. Default: those offered. */
   opens?: (offered: DeterminismOptions) => DeterminismOptions;
   wrap: (base: IWorkflowStore, kept: Kept, offered: DeterminismOptions) => Partial<IWorkflowStore>;
@@ -57,6 +59,7 @@ export function mutant(spec: MutantSpec): Mutant {
     ...spec,
     caughtBy: spec.caughtBy ?? `@${spec.rule}`,
     why: spec.why,
+    needs: spec.needs ?? [],
     opens: spec.opens ?? ((offered) => offered),
     level: RULES.get(spec.rule)?.level ?? 'MUST',
   };
@@ -104,6 +107,22 @@ async function base(name: BaseName): Promise<Base> {
   };
 }
 
+/**
+ * The version a mutant is judged by: the one its store declares, or that of the rule it breaks when later —
+ * judged by an earlier one, the scenarios of that rule would not count. This asks the store to pass the
+ * later version unbroken (mutation.slow.test.ts checks that the third-party store passes the latest).
+ */
+function judgedBy(declared: StoreTestInitializer['contract'], rule: string): StoreTestInitializer['contract'] {
+  const since = RULES.get(rule)?.since;
+  return since === undefined || atLeast(declared ?? DEFAULT_CONTRACT, since) ? declared : since;
+}
+
+/** Whether the suite can see `spec` on that store: it takes from the harness what the mutant needs. */
+export async function shows(spec: Mutant, baseName: BaseName): Promise<boolean> {
+  const { supports } = await base(baseName);
+  return spec.needs.every((capability) => supports?.[capability] === true);
+}
+
 /** The mutant as an initializer, built on one of the correct stores. */
 export async function onBase(spec: Mutant, baseName: BaseName): Promise<StoreTestInitializer> {
   const b = await base(baseName);
@@ -120,7 +139,7 @@ export async function onBase(spec: Mutant, baseName: BaseName): Promise<StoreTes
   };
   return {
     name: `${spec.name}${baseName === 'memory' ? '' : `-on-${baseName}`}`,
-    contract: b.contract,
+    contract: judgedBy(b.contract, spec.rule),
     supports: b.supports,
     createStore: (options) => open(b.newData(), new Map(), options),
     async reopenStore(store) {

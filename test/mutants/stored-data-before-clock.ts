@@ -7,6 +7,7 @@ export default mutant({
   name: 'stored-data-before-clock',
   rule: 'WF-DET-2',
   breaks: 'with a faulty clock, an unknown run or a taken id is answered as such, not with BACKEND_FAILURE',
+  needs: ['clock'],
   wrap: (store) => {
     const unknown = async (runId: unknown) =>
       (await runExists(store, runId)) === false ? runNotFound(String(runId)) : undefined;

@@ -1,4 +1,3 @@
-import { invalidInput } from '../../src/contract/errors.js';
 import type {
   ListWorkflowEventsOptions,
   ListWorkflowRunsOptions,
@@ -7,20 +6,20 @@ import type {
 } from '../../src/contract/types.js';
 import { mutant } from './mutant.js';
 
-const refused = () => Promise.reject(invalidInput('options', 'must be an object, got undefined'));
+/** The optional argument as the store takes it: left out, or null when given as undefined. */
+const given = <T>(args: [T?]): [T?] => (args.length > 0 && args[0] === undefined ? [null as T] : args);
 
 // Tells an omitted argument from one given as undefined (by the number of arguments): the filter or the
-// options may be left out, but given as undefined they are refused with INVALID_INPUT.
+// options may be left out, but given as undefined they are taken as null, refused with INVALID_INPUT.
 export default mutant({
   name: 'undefined-options-refused',
   rule: 'WF-VAL-16',
   breaks: 'the filter and the options given as undefined (not omitted) are refused with INVALID_INPUT',
   wrap: (store) => ({
-    listWorkflowRuns: (...args: [ListWorkflowRunsOptions?]) =>
-      args.length > 0 && args[0] === undefined ? refused() : store.listWorkflowRuns(...args),
+    listWorkflowRuns: (...args: [ListWorkflowRunsOptions?]) => store.listWorkflowRuns(...given(args)),
     listWorkflowEvents: (runId: string, ...args: [ListWorkflowEventsOptions?]) =>
-      args.length > 0 && args[0] === undefined ? refused() : store.listWorkflowEvents(runId, ...args),
+      store.listWorkflowEvents(runId, ...given(args)),
     updateWorkflowRun: (id: string, patch: UpdateWorkflowRunPatch, ...args: [UpdateWorkflowRunOptions?]) =>
-      args.length > 0 && args[0] === undefined ? refused() : store.updateWorkflowRun(id, patch, ...args),
+      store.updateWorkflowRun(id, patch, ...given(args)),
   }),
 });
