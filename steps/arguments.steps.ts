@@ -1,6 +1,7 @@
 // The arguments themselves (WF-VAL-16, WF-VAL-17) and the store's clock out of range (WF-DET-2).
 
 import { defineParameterType, When } from '@cucumber/cucumber';
+import assert from 'node:assert/strict';
 import vm from 'node:vm';
 import type { StoreWorld } from './support/world.js';
 import { callWith } from './validation.steps.js';
@@ -33,6 +34,34 @@ When(
     const args = JSON.parse(json) as unknown[];
     args[index] = INPUT_KINDS[kind]!(args[index] as Fields);
     return callWith(this, operation, args);
+  },
+);
+
+When(
+  '{word} is called with the arguments, options.event given as {input-kind}:',
+  function (this: StoreWorld, operation: string, kind: string, json: string) {
+    const args = JSON.parse(json) as [unknown, unknown, { event: Fields }];
+    args[2].event = INPUT_KINDS[kind]!(args[2].event) as Fields;
+    return callWith(this, operation, args);
+  },
+);
+
+/**
+ * Object.prototype holds `field` for the length of one call, as a polluted prototype would. Not enumerable,
+ * so no for…in loop of the code running meanwhile sees it: only a read of a field the input object lacks
+ * (`input.metadata`) finds it.
+ */
+When(
+  '{word} is called with the arguments while Object.prototype has {string} set to {}:',
+  async function (this: StoreWorld, operation: string, field: string, value: string, json: string) {
+    const args = JSON.parse(json) as unknown[];
+    assert.ok(!(field in Object.prototype), `Object.prototype already has "${field}"`);
+    Object.defineProperty(Object.prototype, field, { value: JSON.parse(value), writable: true, configurable: true });
+    try {
+      await callWith(this, operation, args);
+    } finally {
+      Reflect.deleteProperty(Object.prototype, field);
+    }
   },
 );
 

@@ -2,7 +2,7 @@
 
 import { Then, When } from '@cucumber/cucumber';
 import assert from 'node:assert/strict';
-import type { JsonObject, WorkflowRun } from '../src/contract/types.js';
+import type { JsonObject, RunStatus, WorkflowRun } from '../src/contract/types.js';
 import type { StoreWorld } from './support/world.js';
 
 async function reopen(world: StoreWorld): Promise<void> {
@@ -37,7 +37,12 @@ Then('every operation on run {string} fails with STORE_CLOSED', async function (
     // After close() even invalid input gets STORE_CLOSED: nothing is looked at any more (WF-CLS-1).
     ['createWorkflowRun', () => s.createWorkflowRun({ id: '..', workflow_name: '', user_message: '' })],
     ['getWorkflowRun', () => s.getWorkflowRun('../x')],
+    ['listWorkflowRuns', () => s.listWorkflowRuns({ limit: -1 })],
+    ['updateWorkflowRun', () => s.updateWorkflowRun(id, { status: 'done' as RunStatus })],
+    ['deleteWorkflowRun', () => s.deleteWorkflowRun('')],
     ['createWorkflowEvent', () => s.createWorkflowEvent({ run_id: id, event_type: 'not a type' })],
+    ['listWorkflowEvents', () => s.listWorkflowEvents(id, { limit: -1 })],
+    ['getCompletedDagNodeOutputs', () => s.getCompletedDagNodeOutputs('a b')],
   ];
   for (const [name, call] of calls) {
     await this.attempt(call);

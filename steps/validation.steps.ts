@@ -2,7 +2,7 @@ import { defineParameterType, Given, Then, When } from '@cucumber/cucumber';
 import assert from 'node:assert/strict';
 import vm from 'node:vm';
 import { JSON_MAX_BYTES } from '../src/contract/limits.js';
-import type { CreateWorkflowRunInput, JsonObject, WorkflowEvent } from '../src/contract/types.js';
+import type { CreateWorkflowRunInput, JsonObject, RunStatus, WorkflowEvent } from '../src/contract/types.js';
 import { hardJsonValue } from '../src/conformance/support/hard-json.js';
 import type { StoreWorld } from './support/world.js';
 
@@ -384,6 +384,14 @@ When(
   'run {string} is updated with {int} MiB of metadata under {string}',
   function (this: StoreWorld, id: string, mib: number, key: string) {
     return this.attempt(() => this.store.updateWorkflowRun(id, { metadata: { [key]: 'y'.repeat(mib * MiB) } }));
+  },
+);
+
+When(
+  'run {string} is updated to status {string} with {int} MiB of metadata under {string}',
+  function (this: StoreWorld, id: string, status: string, mib: number, key: string) {
+    const patch = { status: status as RunStatus, metadata: { [key]: 'y'.repeat(mib * MiB) } };
+    return this.attempt(() => this.store.updateWorkflowRun(id, patch));
   },
 );
 

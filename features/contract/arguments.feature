@@ -86,8 +86,67 @@ Feature: The arguments themselves: required, optional, never null, plain
       | createWorkflowRun   | first  | an object of another realm      | [{ "id": "r2", "workflow_name": "w", "user_message": "" }]       |
       | createWorkflowRun   | first  | an array holding its fields     | [{ "id": "r2", "workflow_name": "w", "user_message": "" }]       |
       | createWorkflowEvent | first  | an object inheriting its fields | [{ "run_id": "r1", "event_type": "x" }]                          |
+      | createWorkflowEvent | first  | an instance of a class          | [{ "run_id": "r1", "event_type": "x" }]                          |
+      | createWorkflowEvent | first  | an array holding its fields     | [{ "run_id": "r1", "event_type": "x" }]                          |
       | updateWorkflowRun   | second | an object inheriting its fields | ["r1", { "status": "running" }]                                  |
       | updateWorkflowRun   | second | an array holding its fields     | ["r1", { "status": "running" }]                                  |
       | updateWorkflowRun   | third  | an object inheriting its fields | ["r1", { "status": "running" }, { "expected_status": "failed" }] |
+      | updateWorkflowRun   | third  | an array holding its fields     | ["r1", { "status": "running" }, { "expected_status": "failed" }] |
       | listWorkflowRuns    | first  | an object inheriting its fields | [{ "status": "paused" }]                                         |
+      | listWorkflowRuns    | first  | an array holding its fields     | [{ "status": "paused" }]                                         |
+      | listWorkflowEvents  | second | an object inheriting its fields | ["r1", { "limit": 1 }]                                           |
       | listWorkflowEvents  | second | an instance of a class          | ["r1", { "limit": 1 }]                                           |
+      | listWorkflowEvents  | second | an array holding its fields     | ["r1", { "limit": 1 }]                                           |
+
+  @WF-VAL-17
+  Scenario Outline: updateWorkflowRun with options.event given as <kind> is refused, its fields not read
+    Given a workflow run "r1" with status "failed"
+    When updateWorkflowRun is called with the arguments, options.event given as <kind>:
+      """
+      ["r1", { "status": "running" }, { "event": { "event_type": "resumed" } }]
+      """
+    Then the call fails with INVALID_INPUT
+    And the run "r1" is unchanged
+    And run "r1" has no events
+
+    Examples:
+      | kind                            |
+      | an object inheriting its fields |
+      | an instance of a class          |
+      | an array holding its fields     |
+
+  @WF-VAL-17
+  Scenario Outline: <operation> does not read a missing <field> from Object.prototype: it is still missing
+    Given a workflow run "r1" with status "failed"
+    When <operation> is called with the arguments while Object.prototype has "<field>" set to <value>:
+      """
+      <arguments>
+      """
+    Then the call fails with INVALID_INPUT naming "<path>"
+    And the run "r1" is unchanged
+    And run "r1" has no events
+    And no run but "r1" exists
+
+    Examples:
+      | operation           | field         | value     | arguments                                        | path                     |
+      | createWorkflowRun   | workflow_name | "w"       | [{ "id": "r2", "user_message": "" }]             | workflow_name            |
+      | createWorkflowEvent | event_type    | "x"       | [{ "run_id": "r1" }]                             | event_type               |
+      | updateWorkflowRun   | event_type    | "resumed" | ["r1", { "status": "running" }, { "event": {} }] | options.event.event_type |
+
+  @WF-VAL-17
+  Scenario Outline: <operation> does not read an omitted <field> from Object.prototype: it is still omitted
+    Given a workflow run "r1" with status "failed"
+    When <operation> is called with the arguments while Object.prototype has "<field>" set to <value>:
+      """
+      <arguments>
+      """
+    Then the call succeeds
+
+    Examples:
+      | operation           | field           | value    | arguments                                                  |
+      | createWorkflowRun   | metadata        | 1        | [{ "id": "r2", "workflow_name": "w", "user_message": "" }] |
+      | createWorkflowEvent | payload         | 1        | [{ "run_id": "r1", "event_type": "x" }]                    |
+      | updateWorkflowRun   | metadata        | 1        | ["r1", {}]                                                 |
+      | updateWorkflowRun   | expected_status | "paused" | ["r1", { "status": "running" }, {}]                        |
+      | listWorkflowRuns    | workflow_name   | ""       | [{}]                                                       |
+      | listWorkflowEvents  | after_sequence  | -1       | ["r1", {}]                                                 |

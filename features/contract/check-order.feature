@@ -64,6 +64,25 @@ Feature: Input is checked before the stored data, then the clock
       | an invalid Date               | createWorkflowEvent | [{ "run_id": "r1", "event_type": "x" }]                    |
 
   @WF-DET-2 @WF-ERR-5 @clock
+  Scenario Outline: With the clock outside years 1 to 9999, <operation> with <what> fails with INVALID_INPUT
+    Given a workflow run "r1"
+    When the store's clock reads "+010000-01-01T00:00:00.000Z"
+    And <operation> is called with the arguments:
+      """
+      <arguments>
+      """
+    Then the call fails with INVALID_INPUT naming "<field>"
+    And the run "r1" is unchanged
+    And run "r1" has no events
+    And no run but "r1" exists
+
+    Examples:
+      | operation           | what                       | arguments                                                          | field         |
+      | createWorkflowRun   | NUL in the workflow name   | [{ "id": "r2", "workflow_name": "a\\u0000b", "user_message": "" }] | workflow_name |
+      | updateWorkflowRun   | a status that is no status | ["r1", { "status": "done" }]                                       | patch.status  |
+      | createWorkflowEvent | an empty event type        | [{ "run_id": "r1", "event_type": "" }]                             | event_type    |
+
+  @WF-DET-2 @WF-ERR-5 @clock
   Scenario: The clock is checked after the input and before the stored data
     Given a workflow run "r1"
     When the store's clock reads "+010000-01-01T00:00:00.000Z"

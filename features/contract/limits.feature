@@ -46,6 +46,13 @@ Feature: Limits, input shapes and options
     Then the call fails with INVALID_INPUT
     And the run "r1" is unchanged
 
+  @WF-VAL-15 @WF-VAL-11
+  Scenario: The merged metadata's size is checked last: a refused transition is refused as such
+    Given a workflow run "r1" with 10 MiB of metadata under "a"
+    When run "r1" is updated to status "completed" with 7 MiB of metadata under "b"
+    Then the call fails with INVALID_TRANSITION
+    And the run "r1" is unchanged
+
   @WF-VAL-1 @WF-VAL-11
   Scenario Outline: <operation> with <what> is refused
     Given a workflow run "r1"

@@ -311,7 +311,8 @@ function closedObject(
   if (!isPlainObject(value)) throw invalidInput(field, `must be an object, got ${describe(value)}`);
   if (Object.getOwnPropertySymbols(value).length > 0)
     throw invalidInput(field, 'has symbol keys, which are not fields');
-  const fields: Record<string, unknown> = {};
+  // No prototype: a field the input lacks reads as undefined, never as a property of Object.prototype.
+  const fields: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const name of Object.getOwnPropertyNames(value)) {
     if (!allowed.includes(name)) {
       throw invalidInput(`${field}.${name}`, `is not a field of ${field} (allowed: ${allowed.join(', ')})`);

@@ -6,15 +6,20 @@
 //     ids, with its own error class — so the clock-free checks of the suite are put to the test too.
 // Adding a mutant is one small file that default-exports mutant({ name, rule, breaks, wrap }): the rule it
 // breaks (an id of docs/contract.md), what it breaks in one line, and — when the scenarios that catch it are
-// not those tagged with its rule — `caughtBy`, a tag expression, with the reason in `why`.
+// not those tagged with its rule — `caughtBy`, a tag expression, with the reason in `why`. A mutant of the
+// store's clock or ids (WF-DET-2) reads the clock and id source the harness offers (`offered`, given to a
+// store that takes them), may open the correct store on other ones (`opens`), and says it `needs` them: on a
+// store with its own clock and ids it breaks nothing the suite can see (the scenarios that set the clock or
+// the ids do not apply there), so it is built only on a store that takes them.
 // test/mutants/clauses.slow.test.ts runs each on those scenarios and demands a mutant for every MUST rule.
 
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { types } from 'node:util';
-import type { IWorkflowStore, WorkflowRun } from '../../src/contract/types.js';
-import { LATEST_CONTRACT } from '../../src/contract/versions.js';
+import { isWorkflowStoreError } from '../../src/contract/errors.js';
+import type { DeterminismOptions, IWorkflowStore, WorkflowRun } from '../../src/contract/types.js';
+import { atLeast, DEFAULT_CONTRACT, LATEST_CONTRACT } from '../../src/contract/versions.js';
 import { loadRulesSync } from '../../src/conformance/clauses.js';
 import type { StoreTestInitializer } from '../../src/conformance/initializer.js';
 import { PACKAGE_ROOT } from '../../src/package-root.js';
@@ -33,7 +38,11 @@ export interface MutantSpec {
   caughtBy?: string;
   /** Why `caughtBy` names other scenarios than the rule's own. */
   why?: string;
-  wrap: (base: IWorkflowStore, kept: Kept) => Partial<IWorkflowStore>;
+  /** What the store must take from the harness for the suite to see this mutant (supports.clock, .ids). */
+  needs?: readonly ('clock' | 'ids')[];
+  /** The clock and id source the correct store is opened with, from those offered. Default: those offered. */
+  opens?: (offered: DeterminismOptions) => DeterminismOptions;
+  wrap: (base: IWorkflowStore, kept: Kept, offered: DeterminismOptions) => Partial<IWorkflowStore>;
 }
 
 export interface Mutant extends Required<Omit<MutantSpec, 'why'>> {
@@ -50,6 +59,8 @@ export function mutant(spec: MutantSpec): Mutant {
     ...spec,
     caughtBy: spec.caughtBy ?? `@${spec.rule}`,
     why: spec.why,
+    needs: spec.needs ?? [],
+    opens: spec.opens ?? ((offered) => offered),
     level: RULES.get(spec.rule)?.level ?? 'MUST',
   };
 }
@@ -96,30 +107,46 @@ async function base(name: BaseName): Promise<Base> {
   };
 }
 
+/**
+ * The version a mutant is judged by: the one its store declares, or that of the rule it breaks when later —
+ * judged by an earlier one, the scenarios of that rule would not count. This asks the store to pass the
+ * later version unbroken (mutation.slow.test.ts checks that the third-party store passes the latest).
+ */
+function judgedBy(declared: StoreTestInitializer['contract'], rule: string): StoreTestInitializer['contract'] {
+  const since = RULES.get(rule)?.since;
+  return since === undefined || atLeast(declared ?? DEFAULT_CONTRACT, since) ? declared : since;
+}
+
+/** Whether the suite can see `spec` on that store: it takes from the harness what the mutant needs. */
+export async function shows(spec: Mutant, baseName: BaseName): Promise<boolean> {
+  const { supports } = await base(baseName);
+  return spec.needs.every((capability) => supports?.[capability] === true);
+}
+
 /** The mutant as an initializer, built on one of the correct stores. */
 export async function onBase(spec: Mutant, baseName: BaseName): Promise<StoreTestInitializer> {
   const b = await base(baseName);
-  const made = new Map<IWorkflowStore, { data: unknown; kept: Map<string, unknown>; options: object | undefined }>();
-  const open = async (data: unknown, kept: Map<string, unknown>, options: object | undefined) => {
-    const store = await b.open(data, options);
+  const made = new Map<IWorkflowStore, { data: unknown; kept: Map<string, unknown>; offered: DeterminismOptions }>();
+  const open = async (data: unknown, kept: Map<string, unknown>, offered: DeterminismOptions = {}) => {
+    const store = await b.open(data, spec.opens(offered));
     const keep: Kept = <T>(key: string, init: () => T) => {
       if (!kept.has(key)) kept.set(key, init());
       return kept.get(key) as T;
     };
-    const broken: IWorkflowStore = { ...bound(store), ...spec.wrap(store, keep) };
-    made.set(broken, { data, kept, options });
+    const broken: IWorkflowStore = { ...bound(store), ...spec.wrap(store, keep, offered) };
+    made.set(broken, { data, kept, offered });
     return broken;
   };
   return {
     name: `${spec.name}${baseName === 'memory' ? '' : `-on-${baseName}`}`,
-    contract: b.contract,
+    contract: judgedBy(b.contract, spec.rule),
     supports: b.supports,
     createStore: (options) => open(b.newData(), new Map(), options),
     async reopenStore(store) {
       const entry = made.get(store)!;
       await store.close();
       made.delete(store);
-      return open(entry.data, entry.kept, entry.options);
+      return open(entry.data, entry.kept, entry.offered);
     },
     async destroyStore(store) {
       await store.close();
@@ -152,6 +179,51 @@ export function eachRun<T>(value: T, change: (run: WorkflowRun) => void): T {
   return value;
 }
 
+/**
+ * Whether the offered clock reads what WF-DET-2 calls a fault of the store: no valid Date, or a time outside
+ * years 1 to 9999. False without a clock (a store on its own clock).
+ */
+export function clockFault(offered: DeterminismOptions): boolean {
+  if (offered.now === undefined) return false;
+  const date: unknown = offered.now();
+  if (!(date instanceof Date) || Number.isNaN(date.getTime())) return true;
+  const year = date.getUTCFullYear();
+  return year < 1 || year > 9999;
+}
+
+/**
+ * `call`, except that when it fails with `code`, the error `first` gives (if any) is thrown instead: what a
+ * store that made `first`'s check before its own would answer. A refused call wrote nothing, so `first`
+ * sees the store as it was before the call.
+ */
+export async function checkedFirst<T>(
+  call: () => Promise<T>,
+  code: string,
+  first: () => Promise<Error | undefined>,
+): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (!isWorkflowStoreError(error) || error.code !== code) throw error;
+    throw (await first()) ?? error;
+  }
+}
+
+/** An own data property of an input object, read without running a getter or a Proxy trap. */
+export function ownField(input: unknown, key: string): unknown {
+  if (typeof input !== 'object' || input === null || types.isProxy(input)) return undefined;
+  return Object.getOwnPropertyDescriptor(input, key)?.value;
+}
+
+/** Whether the store holds a run with this id; undefined when `id` is no run id the store accepts. */
+export async function runExists(store: IWorkflowStore, id: unknown): Promise<boolean | undefined> {
+  try {
+    return (await store.getWorkflowRun(id as string)) !== null;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The operations of a store, close() aside. */
 export const OPERATIONS = [
   'createWorkflowRun',
@@ -174,13 +246,21 @@ export type Edit = (
 /**
  * A copy of the plain objects and arrays in `value`, made through their property descriptors, each property
  * passed through `edit` (data properties are copied further down). Anything else — a Proxy, a Date, a class
- * instance, a container already being copied (a cycle) — is kept as it is, for the store to judge.
+ * instance (an array of a subclass of Array too), an object or array of another realm, a container already
+ * being copied (a cycle) — is kept as it is, for the store to judge; but a container `asPlain` picks is
+ * copied too, as a plain object or array of this realm.
  */
-export function copyWith(value: unknown, edit: Edit, ancestors: object[] = []): unknown {
+export function copyWith(
+  value: unknown,
+  edit: Edit,
+  asPlain: (container: object) => boolean = () => false,
+  ancestors: object[] = [],
+): unknown {
   if (typeof value !== 'object' || value === null || types.isProxy(value) || ancestors.includes(value)) return value;
   const proto: unknown = Object.getPrototypeOf(value);
-  if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) return value;
-  const copy: object = Array.isArray(value) ? [] : Object.create(proto as object | null);
+  const plain = Array.isArray(value) ? proto === Array.prototype : proto === Object.prototype || proto === null;
+  if (!plain && !asPlain(value)) return value;
+  const copy: object = Array.isArray(value) ? [] : plain ? Object.create(proto as object | null) : {};
   ancestors.push(value);
   for (const key of Reflect.ownKeys(value)) {
     const descriptor = edit(Object.getOwnPropertyDescriptor(value, key)!, key, value);
@@ -189,11 +269,63 @@ export function copyWith(value: unknown, edit: Edit, ancestors: object[] = []): 
     Object.defineProperty(
       copy,
       key,
-      isData ? { ...descriptor, value: copyWith(descriptor.value, edit, ancestors) } : descriptor,
+      isData ? { ...descriptor, value: copyWith(descriptor.value, edit, asPlain, ancestors) } : descriptor,
     );
   }
   ancestors.pop();
   return copy;
+}
+
+/** Whether `value` is an object or array of another realm (a `node:vm` context): its Object or Array. */
+export function ofAnotherRealm(value: object): boolean {
+  if (types.isProxy(value)) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (typeof proto !== 'object' || proto === null) return false;
+  const maker: unknown = Object.getOwnPropertyDescriptor(proto, 'constructor')?.value;
+  if (typeof maker !== 'function') return false;
+  const name: unknown = Object.getOwnPropertyDescriptor(maker, 'name')?.value;
+  return (name === 'Object' && maker !== Object) || (name === 'Array' && maker !== Array);
+}
+
+/** The fields each input object of an operation defines (WF-VAL-13), by where it is. */
+export const INPUT_FIELDS = {
+  createWorkflowRun: ['id', 'workflow_name', 'user_message', 'status', 'metadata'],
+  createWorkflowEvent: ['run_id', 'event_type', 'payload'],
+  patch: ['status', 'metadata'],
+  options: ['expected_status', 'event'],
+  'options.event': ['event_type', 'payload'],
+  listWorkflowRuns: ['status', 'workflow_name', 'limit'],
+  listWorkflowEvents: ['after_sequence', 'limit'],
+} as const;
+
+/** What a mutant does to one input object, given the fields it defines: the object the store gets. */
+export type InputChange = (value: unknown, fields: readonly string[]) => unknown;
+
+/**
+ * The operations, each passing its input objects — the inputs, the patch, the options and their `event`,
+ * the filter — through `change` before the store sees them. A changed `options.event` is put into a copy
+ * of the options made through their descriptors, with their prototype.
+ */
+export function changingInputObjects(store: IWorkflowStore, change: InputChange): Partial<IWorkflowStore> {
+  const f = INPUT_FIELDS;
+  const options = (value: unknown): unknown => {
+    const changed = change(value, f.options);
+    const event = ownField(changed, 'event');
+    const changedEvent = event === undefined ? event : change(event, f['options.event']);
+    if (changedEvent === event) return changed;
+    return Object.create(Object.getPrototypeOf(changed) as object | null, {
+      ...Object.getOwnPropertyDescriptors(changed),
+      event: { value: changedEvent, enumerable: true, writable: true, configurable: true },
+    }) as unknown;
+  };
+  return {
+    createWorkflowRun: (input) => store.createWorkflowRun(change(input, f.createWorkflowRun) as never),
+    createWorkflowEvent: (input) => store.createWorkflowEvent(change(input, f.createWorkflowEvent) as never),
+    updateWorkflowRun: (id, patch, opts) =>
+      store.updateWorkflowRun(id, change(patch, f.patch) as never, options(opts) as never),
+    listWorkflowRuns: (filter) => store.listWorkflowRuns(change(filter, f.listWorkflowRuns) as never),
+    listWorkflowEvents: (runId, opts) => store.listWorkflowEvents(runId, change(opts, f.listWorkflowEvents) as never),
+  };
 }
 
 /**

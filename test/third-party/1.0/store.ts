@@ -496,11 +496,6 @@ class ThirdPartyStore implements IWorkflowStore {
         const record = runs.get(runId);
         if (record === undefined) throw notFound(runId);
         const stored = record.run;
-        // The size of the merged metadata is input validation too, but needs the stored run.
-        const metadata = metadataPatch === undefined ? stored.metadata : { ...stored.metadata, ...metadataPatch };
-        if (metadataPatch !== undefined && jsonBytes(metadata) > MAX_JSON_BYTES) {
-          invalid('the merged metadata would be larger than 16 MiB');
-        }
         const checkExpected = this.plantedBug !== 'expected-status-ignored';
         if (checkExpected && expected !== undefined && stored.status !== expected) {
           throw new StoreError('STATUS_CONFLICT', `run "${runId}" is ${stored.status}, not ${expected}`, { runId });
@@ -511,6 +506,12 @@ class ThirdPartyStore implements IWorkflowStore {
             from: stored.status,
             to: status,
           });
+        }
+        // The size of the merged metadata is input validation too, but needs the stored run: checked last,
+        // when the update would otherwise apply (WF-VAL-15).
+        const metadata = metadataPatch === undefined ? stored.metadata : { ...stored.metadata, ...metadataPatch };
+        if (metadataPatch !== undefined && jsonBytes(metadata) > MAX_JSON_BYTES) {
+          invalid('the merged metadata would be larger than 16 MiB');
         }
         // updated_at never goes below the previous updated_at nor created_at (WF-UPD-2).
         let updatedAt = now();
