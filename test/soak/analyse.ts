@@ -306,9 +306,13 @@ export function analysePhase(input: {
       const own = samples.filter((s) => s.gen === longest.gen && !inOutage(s.t - 5000, s.t));
       const start = longest.from + 60_000;
       const windowed = (values: { t: number; v: number }[]) => {
-        const base = median(values.filter((s) => s.t >= start && s.t < start + 15_000).map((s) => s.v));
+        // Minute 1, or the first 15 s after it with samples (an outage at minute 1 leaves none).
+        const inWindow = (t: number) => values.filter((s) => s.t >= t && s.t < t + 15_000).map((s) => s.v);
+        let first = start;
+        while (first + 15_000 <= longest.to && inWindow(first).length === 0) first += 5_000;
+        const base = median(inWindow(first));
         let peak = base;
-        for (let t = start; t + 15_000 <= longest.to; t += 5_000) {
+        for (let t = first; t + 15_000 <= longest.to; t += 5_000) {
           peak = Math.max(peak, median(values.filter((s) => s.t >= t && s.t < t + 15_000).map((s) => s.v)));
         }
         const end = median(values.filter((s) => s.t > longest.to - 15_000).map((s) => s.v));
