@@ -4,22 +4,28 @@
 import assert from 'node:assert/strict';
 import os from 'node:os';
 import path from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { describe, it } from 'node:test';
 import { buildReport } from '../../src/report/build.js';
 import { annotations } from '../../src/report/render/github.js';
 import { renderHtml } from '../../src/report/render/html.js';
 import { renderJunit } from '../../src/report/render/junit.js';
-import {
-  renderFailures,
-  renderRecommendations,
-  renderSummary,
-  renderTable,
-  renderUpgrades,
-} from '../../src/report/render/terminal.js';
+import * as terminal from '../../src/report/render/terminal.js';
 import { type Cell, type ConformanceSummary, DID_NOT_RUN, standingCell } from '../../src/report/summary.js';
 import { findings, parseXml, STORE } from './support.js';
 
 /** What node's assert.deepEqual says of two arrays of 14 objects that differ in the last one. */
+// The terminal colours its text where picocolors sees a terminal or CI=true; these read the words only.
+const plain =
+  <A extends unknown[]>(render: (...args: A) => string) =>
+  (...args: A): string =>
+    stripVTControlCharacters(render(...args));
+const renderFailures = plain(terminal.renderFailures);
+const renderRecommendations = plain(terminal.renderRecommendations);
+const renderSummary = plain(terminal.renderSummary);
+const renderTable = plain(terminal.renderTable);
+const renderUpgrades = plain(terminal.renderUpgrades);
+
 function longDiff(): string {
   const lines = ['Expected values to be strictly deep-equal:', '+ actual - expected', '', '  ['];
   for (let i = 1; i < 14; i++) lines.push('    {', `      sequence: ${i}`, '    },');
