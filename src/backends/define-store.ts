@@ -6,6 +6,7 @@ import { WorkflowStoreError, storeClosed } from '../contract/errors.js';
 import type {
   JsonObject,
   CreateWorkflowEventInput,
+  CreateWorkflowEventOptions,
   CreateWorkflowRunInput,
   DeterminismOptions,
   IWorkflowStore,
@@ -25,6 +26,7 @@ import {
   parseListRuns,
   parseUpdateRun,
   validateId,
+  type AppendEventRequest,
   type CreateEventRequest,
   type ListEventsRequest,
   type ListRunsRequest,
@@ -56,10 +58,11 @@ export interface StorageDriver {
   insertRun(run: NewRunRecord): Promise<WorkflowRun>;
   getRun(id: string): Promise<WorkflowRun | null>;
   listRuns(request: ListRunsRequest): Promise<WorkflowRun[]>;
-  /** Existence, expected_status and the transition are checked atomically with the write. */
+  /** Existence, the conditions and the transition are checked atomically with the write, then its events. */
   updateRun(request: UpdateRunRequest, now: string): Promise<WorkflowRun>;
   deleteRun(id: string): Promise<boolean>;
-  appendEvent(request: CreateEventRequest, timestamp: string): Promise<WorkflowEvent>;
+  /** The conditions (expected_status, expected_metadata) are checked atomically with the write (WF-SEQ-4). */
+  appendEvent(request: AppendEventRequest, timestamp: string): Promise<WorkflowEvent>;
   listEvents(request: ListEventsRequest): Promise<WorkflowEvent[]>;
   completedOutputs(runId: string): Promise<Map<string, JsonValue>>;
   close(): Promise<void>;
@@ -275,9 +278,9 @@ export function defineStore(driver: StorageDriver, options: DeterminismOptions =
       }),
     deleteWorkflowRun: (id: string) =>
       calls.run('deleteWorkflowRun', () => onRunId(id, 'id', (r) => driver.deleteRun(r))),
-    createWorkflowEvent: (input: CreateWorkflowEventInput) =>
+    createWorkflowEvent: (input: CreateWorkflowEventInput, options?: CreateWorkflowEventOptions) =>
       calls.run('createWorkflowEvent', () => {
-        const request = parseCreateEvent(input);
+        const request = parseCreateEvent(input, options);
         return onRun(request.run_id, () => driver.appendEvent(request, timestamp()));
       }),
     listWorkflowEvents: (runId: string, options?: ListWorkflowEventsOptions) =>

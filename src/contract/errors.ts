@@ -19,7 +19,10 @@ export type WorkflowStoreErrorCode = (typeof ERROR_CODES)[number];
 
 export interface WorkflowStoreErrorDetails {
   runId?: string | undefined;
-  /** The input field at fault, as a path: `payload.steps[2].when`. */
+  /**
+   * The input field at fault, as a path (`payload.steps[2].when`); for STATUS_CONFLICT, what differed:
+   * `status` or `metadata.<key>` (WF-CAS-3).
+   */
   field?: string | undefined;
   from?: RunStatus | undefined;
   to?: RunStatus | undefined;

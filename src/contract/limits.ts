@@ -23,3 +23,6 @@ export const JSON_MAX_BYTES = 16 * 1024 * 1024;
  * than whichever stack overflows first.
  */
 export const JSON_MAX_DEPTH = 1000;
+
+/** Events committed with one update, `options.events` (WF-UPD-5). */
+export const EVENTS_PER_UPDATE_MAX = 1000;

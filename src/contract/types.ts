@@ -35,10 +35,24 @@ export interface CreateWorkflowRunInput {
   metadata?: JsonObject | undefined;
 }
 
+/** A place in the list of runs: the run's `created_at` and `id` (WF-RUN-7). */
+export interface RunPosition {
+  created_at: string;
+  id: string;
+}
+
 export interface ListWorkflowRunsOptions {
   status?: RunStatus | undefined;
   workflow_name?: string | undefined;
   limit?: number | undefined;
+  /** `'asc'` (the default) or `'desc'`, newest first (since 1.2, WF-RUN-7). */
+  order?: 'asc' | 'desc' | undefined;
+  /** Only the runs strictly after this position in the chosen order: the last run of the previous page. */
+  after?: RunPosition | undefined;
+  /** Only runs created strictly after this timestamp. */
+  created_after?: string | undefined;
+  /** Only runs created strictly before this timestamp. */
+  created_before?: string | undefined;
 }
 
 export interface UpdateWorkflowRunPatch {
@@ -52,11 +66,22 @@ export interface WorkflowEventInput {
   payload?: JsonObject | undefined;
 }
 
-export interface UpdateWorkflowRunOptions {
+/** Conditions an update or an append applies under, checked atomically with the write (WF-CAS-1, WF-CAS-3). */
+export interface WriteConditions {
   expected_status?: RunStatus | undefined;
+  /** Each key's stored value must equal the one given (since 1.2): a claim token, a pause id. */
+  expected_metadata?: JsonObject | undefined;
+}
+
+export interface UpdateWorkflowRunOptions extends WriteConditions {
   /** Appended to the run's log in the same commit as the update: both are visible, or neither. */
   event?: WorkflowEventInput | undefined;
+  /** 1 to 1,000 events appended, numbered in this order, in the same commit (since 1.2, WF-UPD-5). */
+  events?: WorkflowEventInput[] | undefined;
 }
+
+/** createWorkflowEvent's conditions: the event is appended only if the run matches (since 1.2, WF-SEQ-4). */
+export type CreateWorkflowEventOptions = WriteConditions;
 
 export interface CreateWorkflowEventInput {
   run_id: string;
@@ -78,11 +103,12 @@ export interface IWorkflowStore {
   createWorkflowRun(input: CreateWorkflowRunInput): Promise<WorkflowRun>;
   /** The run, or null when there is none (WF-UNK-1). */
   getWorkflowRun(id: string): Promise<WorkflowRun | null>;
-  /** Runs by created_at, then id; filters, then the limit (WF-RUN-4). */
+  /** Runs by created_at, then id (or newest first); filters, position, then the limit (WF-RUN-4, WF-RUN-7). */
   listWorkflowRuns(options?: ListWorkflowRunsOptions): Promise<WorkflowRun[]>;
   /**
    * Status and metadata (merged shallowly, WF-UPD-1); allowed transitions only (WF-TRN-1, WF-TRN-2); with
-   * `expected_status`, an atomic compare-and-set (WF-CAS-1, WF-CAS-2).
+   * `expected_status` and `expected_metadata`, an atomic compare-and-set (WF-CAS-1, WF-CAS-2, WF-CAS-3); with
+   * `event` or `events`, its events in the same commit (WF-UPD-4, WF-UPD-5).
    */
   updateWorkflowRun(
     id: string,
@@ -91,8 +117,11 @@ export interface IWorkflowStore {
   ): Promise<WorkflowRun>;
   /** True if the run existed; its events and outputs go with it (WF-RUN-5, WF-RUN-6). */
   deleteWorkflowRun(id: string): Promise<boolean>;
-  /** Appends an event numbered 1, 2, 3, … per run (WF-SEQ-1); `node_completed` records an output (WF-OUT-1). */
-  createWorkflowEvent(input: CreateWorkflowEventInput): Promise<WorkflowEvent>;
+  /**
+   * Appends an event numbered 1, 2, 3, … per run (WF-SEQ-1); `node_completed` records an output (WF-OUT-1);
+   * with conditions, only if the run matches them (WF-SEQ-4).
+   */
+  createWorkflowEvent(input: CreateWorkflowEventInput, options?: CreateWorkflowEventOptions): Promise<WorkflowEvent>;
   /** Events after `after_sequence`, in sequence order, at most `limit` (WF-SEQ-2). */
   listWorkflowEvents(runId: string, options?: ListWorkflowEventsOptions): Promise<WorkflowEvent[]>;
   /** Each completed node's latest output (WF-OUT-3), in the order of latest completion (WF-OUT-4). */

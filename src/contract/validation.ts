@@ -6,6 +6,7 @@ import { invalidInput } from './errors.js';
 import {
   EVENT_TYPE_MAX_LENGTH,
   EVENT_TYPE_PATTERN,
+  EVENTS_PER_UPDATE_MAX,
   ID_MAX_LENGTH,
   ID_PATTERN,
   JSON_MAX_BYTES,
@@ -351,10 +352,28 @@ export interface ListRunsRequest {
   status: RunStatus | undefined;
   workflow_name: string | undefined;
   limit: number | undefined;
+  /** Newest first when 'desc' (WF-RUN-7). */
+  order: 'asc' | 'desc';
+  /** Only runs strictly after this position in the order. */
+  after: { created_at: string; id: string } | undefined;
+  created_after: string | undefined;
+  created_before: string | undefined;
 }
 
+const LIST_RUNS_OPTIONS = [
+  'status',
+  'workflow_name',
+  'limit',
+  'order',
+  'after',
+  'created_after',
+  'created_before',
+] as const;
+
 export function parseListRuns(options: unknown): ListRunsRequest {
-  const o = closedObject(options, 'options', ['status', 'workflow_name', 'limit'], true);
+  const o = closedObject(options, 'options', LIST_RUNS_OPTIONS, true);
+  const timestamp = (name: 'created_after' | 'created_before') =>
+    o[name] === undefined ? undefined : validateTimestamp(o[name], `options.${name}`);
   return {
     status: o.status === undefined ? undefined : validateStatus(o.status, 'options.status'),
     workflow_name:
@@ -362,23 +381,60 @@ export function parseListRuns(options: unknown): ListRunsRequest {
         ? undefined
         : validateText(o.workflow_name, 'options.workflow_name', { minLength: 1, maxLength: WORKFLOW_NAME_MAX_LENGTH }),
     limit: o.limit === undefined ? undefined : validateCount(o.limit, 'options.limit', 0),
+    order: o.order === undefined ? 'asc' : validateOrder(o.order),
+    after: o.after === undefined ? undefined : runPosition(o.after),
+    created_after: timestamp('created_after'),
+    created_before: timestamp('created_before'),
   };
 }
 
-export interface UpdateRunRequest {
+function validateOrder(value: unknown): 'asc' | 'desc' {
+  if (value === 'asc' || value === 'desc') return value;
+  throw invalidInput('options.order', `must be "asc" or "desc", got ${describe(value)}`);
+}
+
+function runPosition(value: unknown): { created_at: string; id: string } {
+  const o = closedObject(value, 'options.after', ['created_at', 'id'], false);
+  return {
+    created_at: validateTimestamp(o.created_at, 'options.after.created_at'),
+    id: validateId(o.id, 'options.after.id'),
+  };
+}
+
+/** The conditions of an update or a fenced append (WF-CAS-1, WF-CAS-3, WF-SEQ-4). */
+export interface WriteConditionsRequest {
+  expected_status: RunStatus | undefined;
+  /** The store's own copy of the expected values, key by key, in the caller's order. */
+  expected_metadata: JsonObject | undefined;
+}
+
+function writeConditions(o: Record<string, unknown>): WriteConditionsRequest {
+  return {
+    expected_status:
+      o.expected_status === undefined ? undefined : validateStatus(o.expected_status, 'options.expected_status'),
+    expected_metadata:
+      o.expected_metadata === undefined
+        ? undefined
+        : (JSON.parse(serializeJsonObject(o.expected_metadata, 'options.expected_metadata')) as JsonObject),
+  };
+}
+
+export interface UpdateRunRequest extends WriteConditionsRequest {
   id: string;
   status: RunStatus | undefined;
   /** The patch as the store's own copy; merged shallowly into the stored metadata. */
   metadata: JsonObject | undefined;
-  expected_status: RunStatus | undefined;
-  /** An event committed with the update, atomically (WF-UPD-4); its run is the updated one. */
-  event: EventRequest | undefined;
+  /**
+   * The events committed with the update, atomically, numbered in this order (`options.event` is a list of
+   * one, WF-UPD-4; `options.events`, WF-UPD-5); empty when none. Their run is the updated one.
+   */
+  events: EventRequest[];
 }
 
 export function parseUpdateRun(id: unknown, patch: unknown, options: unknown): UpdateRunRequest {
   const runId = validateId(id, 'id');
   const p = closedObject(patch, 'patch', ['status', 'metadata'], false);
-  const o = closedObject(options, 'options', ['expected_status', 'event'], true);
+  const o = closedObject(options, 'options', ['expected_status', 'expected_metadata', 'event', 'events'], true);
   return {
     id: runId,
     status: p.status === undefined ? undefined : validateStatus(p.status, 'patch.status'),
@@ -386,13 +442,38 @@ export function parseUpdateRun(id: unknown, patch: unknown, options: unknown): U
       p.metadata === undefined
         ? undefined
         : (JSON.parse(serializeJsonObject(p.metadata, 'patch.metadata')) as JsonObject),
-    expected_status:
-      o.expected_status === undefined ? undefined : validateStatus(o.expected_status, 'options.expected_status'),
-    event:
-      o.event === undefined
-        ? undefined
-        : eventFields(closedObject(o.event, 'options.event', ['event_type', 'payload'], false), 'options.event.'),
+    ...writeConditions(o),
+    events: updateEvents(o),
   };
+}
+
+function updateEvents(o: Record<string, unknown>): EventRequest[] {
+  if (o.event !== undefined && o.events !== undefined) {
+    throw invalidInput('options.events', 'cannot be given with options.event: put every event in options.events');
+  }
+  const event = (value: unknown, at: string) =>
+    eventFields(closedObject(value, at, ['event_type', 'payload'], false), `${at}.`);
+  if (o.event !== undefined) return [event(o.event, 'options.event')];
+  if (o.events === undefined) return [];
+  return inputList(o.events, 'options.events', EVENTS_PER_UPDATE_MAX).map((e, i) => event(e, `options.events[${i}]`));
+}
+
+/** A list of 1 to `max` input objects: a plain array, read through descriptors (no getter runs). */
+function inputList(value: unknown, field: string, max: number): unknown[] {
+  if (types.isProxy(value) || !Array.isArray(value) || Object.getPrototypeOf(value) !== Array.prototype) {
+    throw invalidInput(field, `must be a plain array, got ${describe(value)}`);
+  }
+  const length = value.length;
+  if (length === 0 || length > max) throw invalidInput(field, `must hold 1 to ${max} events, got ${length}`);
+  const walk: Walk = { field, path: [], ancestors: [] };
+  checkArrayKeys(walk, value, length);
+  const items: unknown[] = [];
+  for (let i = 0; i < length; i++) {
+    walk.path.push(i);
+    items.push(ownValue(walk, value, i));
+    walk.path.pop();
+  }
+  return items;
 }
 
 /** An event to store: its type, its payload as JSON text, and for `node_completed` the node's output. */
@@ -406,6 +487,9 @@ export interface EventRequest {
 export interface CreateEventRequest extends EventRequest {
   run_id: string;
 }
+
+/** createWorkflowEvent's request: the event, and the conditions it is appended under (WF-SEQ-4). */
+export interface AppendEventRequest extends CreateEventRequest, WriteConditionsRequest {}
 
 /** The event fields of an input object already read (`prefix` names where it is, for error paths). */
 function eventFields(o: Record<string, unknown>, prefix = ''): EventRequest {
@@ -423,10 +507,12 @@ function eventFields(o: Record<string, unknown>, prefix = ''): EventRequest {
   return { event_type, payloadJson, node };
 }
 
-export function parseCreateEvent(input: unknown): CreateEventRequest {
+export function parseCreateEvent(input: unknown, options?: unknown): AppendEventRequest {
   const o = closedObject(input, 'input', ['run_id', 'event_type', 'payload'], false);
   const run_id = validateId(o.run_id, 'run_id');
-  return { run_id, ...eventFields(o) };
+  const event = eventFields(o);
+  const conditions = writeConditions(closedObject(options, 'options', ['expected_status', 'expected_metadata'], true));
+  return { run_id, ...event, ...conditions };
 }
 
 export interface ListEventsRequest {

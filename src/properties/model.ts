@@ -180,8 +180,8 @@ export class StoreModel {
         // biome-ignore lint/complexity/useMathMinMax: ISO strings, compared as text
         updated_at: time > entry.run.updated_at ? time : entry.run.updated_at,
       };
-      // The event given with the update goes in with it, timestamped like it.
-      if (request.event) this.append(entry, { run_id: request.id, ...request.event }, entry.run.updated_at);
+      // The events given with the update go in with it, timestamped like it.
+      for (const event of request.events) this.append(entry, { run_id: request.id, ...event }, entry.run.updated_at);
       return { ok: true, value: copy(entry.run) };
     });
   }

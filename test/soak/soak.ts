@@ -203,7 +203,12 @@ export async function runPhase(options: PhaseOptions): Promise<PhaseResult> {
       current[worker] = running;
     };
     for (let w = 0; w < workers; w++) spawnWorker(w);
-    const monitor = backend === 'postgres' ? sampleConnections(cluster!.connectionString, phaseStart) : undefined;
+    // The server's count per worker means something only when each worker holds its own connections: through a
+    // pooler they are the pooler's, named after whichever client used them last, so a worker's own sockets count.
+    const monitor =
+      backend === 'postgres' && options.via === undefined
+        ? sampleConnections(cluster!.connectionString, phaseStart)
+        : undefined;
     log(
       `soak: ${backend}${options.via ? ` via ${options.via.name}` : ''}: ` +
         `${workers} workers × ${slots} runs, ${minutes} min`,

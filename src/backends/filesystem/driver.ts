@@ -246,7 +246,7 @@ export class FilesystemDriver implements StorageDriver {
     return this.writing(request.id, async () => {
       const { run: current, position } = await this.settle(request.id, true);
       const { run } = applyUpdate(current, request, now);
-      if (request.event !== undefined) {
+      if (request.events.length > 0) {
         await this.commitUpdate(run, request, position);
         return run;
       }
@@ -259,7 +259,8 @@ export class FilesystemDriver implements StorageDriver {
 
   /** An update with its event: the line (the commit), then run.json, then the seal (run-state.ts). */
   private async commitUpdate(run: WorkflowRun, request: UpdateRunRequest, position: LogPosition): Promise<void> {
-    const event: CreateEventRequest = { run_id: run.id, ...request.event! };
+    if (request.events.length > 1) throw new Error('several events with one update: not yet on the filesystem');
+    const event: CreateEventRequest = { run_id: run.id, ...request.events[0]! };
     const sequence = position.lastSequence + 1;
     const metadataJson = request.metadata === undefined ? undefined : JSON.stringify(request.metadata);
     const line = eventLine(event, sequence, run.updated_at, { status: request.status, metadataJson });

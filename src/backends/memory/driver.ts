@@ -2,9 +2,10 @@
 // Operations run to completion without awaiting in between, so each is atomic within the process.
 
 import { runAlreadyExists, runNotFound } from '../../contract/errors.js';
-import { applyUpdate, selectRuns } from '../../contract/decide.js';
+import { applyUpdate, checkConditions, selectRuns } from '../../contract/decide.js';
 import type { JsonValue, WorkflowEvent, WorkflowRun } from '../../contract/types.js';
 import type {
+  AppendEventRequest,
   CreateEventRequest,
   ImportRunRequest,
   ListEventsRequest,
@@ -58,8 +59,8 @@ export class MemoryDriver implements StorageDriver {
     const entry = this.entry(request.id);
     const { run } = applyUpdate(JSON.parse(entry.run) as WorkflowRun, request, now);
     entry.run = JSON.stringify(run);
-    // No await in between: the update and its event are one step for every other caller (WF-UPD-4).
-    if (request.event !== undefined) this.append(entry, { run_id: run.id, ...request.event }, run.updated_at);
+    // No await in between: the update and its events are one step for every other caller (WF-UPD-4, WF-UPD-5).
+    for (const event of request.events) this.append(entry, { run_id: run.id, ...event }, run.updated_at);
     return run;
   }
 
@@ -67,8 +68,10 @@ export class MemoryDriver implements StorageDriver {
     return this.db.runs.delete(id);
   }
 
-  async appendEvent(request: CreateEventRequest, timestamp: string): Promise<WorkflowEvent> {
-    return this.append(this.entry(request.run_id), request, timestamp);
+  async appendEvent(request: AppendEventRequest, timestamp: string): Promise<WorkflowEvent> {
+    const entry = this.entry(request.run_id);
+    checkConditions(JSON.parse(entry.run) as WorkflowRun, request);
+    return this.append(entry, request, timestamp);
   }
 
   protected append(entry: StoredRun, request: CreateEventRequest, timestamp: string): WorkflowEvent {

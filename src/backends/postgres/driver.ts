@@ -9,7 +9,6 @@ import { RUN_STATUSES, type JsonValue, type WorkflowEvent, type WorkflowRun } fr
 import { allowedSources } from '../../contract/transitions.js';
 import type {
   CreateEventRequest,
-  EventRequest,
   ImportedEvent,
   ImportRunRequest,
   ListEventsRequest,
@@ -177,10 +176,11 @@ export class PostgresDriver implements StorageDriver {
   }
 
   async updateRun(request: UpdateRunRequest, now: string): Promise<WorkflowRun> {
-    if (request.event !== undefined) return this.updateWithEvent(request, request.event, now);
+    if (request.events.length > 0) return this.updateWithEvents(request, now);
+    // A status-only patch is decided in SQL; metadata (patched or expected) is compared in JavaScript.
+    const inSql = request.metadata === undefined && request.expected_metadata === undefined;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const updated =
-        request.metadata === undefined ? await this.setStatus(request, now) : await this.replace(request, now);
+      const updated = inSql ? await this.setStatus(request, now) : await this.replace(request, now);
       if (updated !== null) return updated;
     }
     throw new Error(`updateWorkflowRun on "${request.id}" lost to concurrent writers ${MAX_ATTEMPTS} times in a row`);
@@ -212,16 +212,18 @@ export class PostgresDriver implements StorageDriver {
   }
 
   /**
-   * The update and its event in one transaction on one connection (WF-UPD-4): the run's row is locked,
-   * the update decided in JavaScript and written, the event appended (numbered from the same row).
+   * The update and its events in one transaction on one connection (WF-UPD-4, WF-UPD-5): the run's row is
+   * locked, the update decided in JavaScript and written, the events appended (numbered from the same row).
    */
-  private updateWithEvent(request: UpdateRunRequest, event: EventRequest, now: string): Promise<WorkflowRun> {
+  private updateWithEvents(request: UpdateRunRequest, now: string): Promise<WorkflowRun> {
     return this.transaction(async (on) => {
       const { rows } = await on<RunRow & { revision: number }>(this.q.lockRun([request.id]));
       if (rows[0] === undefined) throw runNotFound(request.id);
       const { run, metadataJson } = applyUpdate(toRun(rows[0]), request, now);
       await on(this.q.replaceRun([run.id, run.status, metadataJson, run.updated_at, rows[0].revision]));
-      this.appended(run.id, await on(this.appendStatement({ run_id: run.id, ...event }, run.updated_at)));
+      for (const event of request.events) {
+        this.appended(run.id, await on(this.appendStatement({ run_id: run.id, ...event }, run.updated_at)));
+      }
       return run;
     });
   }

@@ -40,8 +40,8 @@ export function updateRun(q: Queries, request: UpdateRunRequest, now: string): W
   if (row === undefined) throw runNotFound(request.id);
   const { run, metadataJson } = applyUpdate(toRun(row), request, now);
   q.updateRun.run(run.status, metadataJson, run.updated_at, run.id);
-  // In the same transaction: a reader sees the update and its event, or neither (WF-UPD-4).
-  if (request.event !== undefined) appendEvent(q, { run_id: run.id, ...request.event }, run.updated_at);
+  // In the same transaction: a reader sees the update and its events, or none of them (WF-UPD-4, WF-UPD-5).
+  for (const event of request.events) appendEvent(q, { run_id: run.id, ...event }, run.updated_at);
   return run;
 }
 
