@@ -1,8 +1,10 @@
 // Every statement the SQLite driver runs, prepared once per connection.
 
 import type Database from 'better-sqlite3';
+import type { ListRunsRequest } from '../../contract/validation.js';
 import type { StoredEventRow } from '../sql/checksum.js';
 import type { Nullable, OutputRow } from '../sql/integrity.js';
+import { runListing } from '../sql/list-runs.js';
 import { type RunRow, runColumns } from '../sql/rows.js';
 
 /** A run's last_sequence and its row with the highest sequence (null columns when it has none). */
@@ -20,7 +22,8 @@ type Statement<P extends unknown[] | Record<string, unknown>, R = unknown> = Dat
 export interface Queries {
   insertRun: Statement<[string, string, string, string, string, string, string]>;
   getRun: Statement<[string], RunRow>;
-  listRuns: Statement<{ status: string | null; workflow_name: string | null; limit: number }, RunRow>;
+  /** What a fenced append checks (WF-SEQ-4). */
+  runConditions: Statement<[string], { status: string; metadata: string }>;
   updateRun: Statement<[string, string, string, string]>;
   deleteRun: Statement<[string]>;
   runState: Statement<[string], RunState>;
@@ -38,10 +41,8 @@ export function prepareQueries(db: Database.Database): Queries {
       `INSERT INTO workflow_runs (${RUN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
     ),
     getRun: db.prepare<[string], RunRow>(`SELECT ${RUN_COLUMNS} FROM workflow_runs WHERE id = ?`),
-    listRuns: db.prepare<{ status: string | null; workflow_name: string | null; limit: number }, RunRow>(
-      `SELECT ${RUN_COLUMNS} FROM workflow_runs
-       WHERE (@status IS NULL OR status = @status) AND (@workflow_name IS NULL OR workflow_name = @workflow_name)
-       ORDER BY created_at, id LIMIT @limit`,
+    runConditions: db.prepare<[string], { status: string; metadata: string }>(
+      'SELECT status, metadata FROM workflow_runs WHERE id = ?',
     ),
     updateRun: db.prepare<[string, string, string, string]>(
       `UPDATE workflow_runs SET status = ?, metadata = ?, updated_at = ?, revision = revision + 1 WHERE id = ?`,
@@ -80,5 +81,19 @@ export function prepareQueries(db: Database.Database): Queries {
        LEFT JOIN workflow_events e ON e.run_id = o.run_id AND e.sequence = o.sequence
        WHERE o.run_id = ? ORDER BY o.sequence`,
     ),
+  };
+}
+
+/** listWorkflowRuns: a statement per shape of request (sql/list-runs.ts), prepared on first use. */
+export function runLister(db: Database.Database): (request: ListRunsRequest) => RunRow[] {
+  const prepared = new Map<string, Statement<unknown[], RunRow>>();
+  return (request) => {
+    const { shape, clauses, values } = runListing(request, () => '?', -1);
+    let statement = prepared.get(shape);
+    if (statement === undefined) {
+      statement = db.prepare<unknown[], RunRow>(`SELECT ${RUN_COLUMNS} FROM workflow_runs ${clauses}`);
+      prepared.set(shape, statement);
+    }
+    return statement.all(...values);
   };
 }
