@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { CustomTypesConfig } from 'pg';
 import type { ListRunsRequest } from '../../contract/validation.js';
 import { postgresChecksumSql, postgresSealSql } from './checksum-sql.js';
-import { type Placeholder, runListing } from '../sql/list-runs.js';
+import { type ListingDialect, runListing } from '../sql/list-runs.js';
 import { runColumns } from '../sql/rows.js';
 import { SCHEMA_VERSION } from '../sql/schema.js';
 import pg from './pg.js';
@@ -83,17 +83,21 @@ function runStatements(S: string, statement: Define) {
   };
 }
 
-const PLACEHOLDER: Placeholder = (index, kind) =>
-  `$${index}::${kind === 'timestamp' ? 'timestamptz' : kind === 'limit' ? 'bigint' : 'text'}`;
+const LISTING: ListingDialect = {
+  placeholder: (index, kind) =>
+    `$${index}::${kind === 'timestamp' ? 'timestamptz' : kind === 'limit' ? 'bigint' : 'text'}`,
+  noLimit: null,
+  filtersLeadPosition: true,
+};
 
 /** listWorkflowRuns: a named statement per shape of request (sql/list-runs.ts), defined on first use. */
 function runLister(S: string, statement: Define): (request: ListRunsRequest) => TimedQuery {
   const defined = new Map<string, Statement>();
   return (request) => {
-    const { shape, clauses, values } = runListing(request, PLACEHOLDER, null);
+    const { shape, clauses, values } = runListing(request, LISTING);
     let listing = defined.get(shape);
     if (listing === undefined) {
-      listing = statement(`list_runs_${shape}`, `SELECT ${RUN_COLUMNS} FROM ${S}.workflow_runs ${clauses}`);
+      listing = statement(`list_runs_${shape}`, `SELECT ${RUN_COLUMNS} FROM ${S}.workflow_runs r ${clauses}`);
       defined.set(shape, listing);
     }
     return listing(values);

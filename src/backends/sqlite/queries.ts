@@ -86,14 +86,29 @@ export function prepareQueries(db: Database.Database): Queries {
 
 /** listWorkflowRuns: a statement per shape of request (sql/list-runs.ts), prepared on first use. */
 export function runLister(db: Database.Database): (request: ListRunsRequest) => RunRow[] {
-  const prepared = new Map<string, Statement<unknown[], RunRow>>();
+  const prepared = new Map<string, Statement<Record<string, unknown>, RunRow>>();
   return (request) => {
-    const { shape, clauses, values } = runListing(request, () => '?', -1);
+    const { shape, text, parameters } = listRunsSql(request);
     let statement = prepared.get(shape);
     if (statement === undefined) {
-      statement = db.prepare<unknown[], RunRow>(`SELECT ${RUN_COLUMNS} FROM workflow_runs ${clauses}`);
+      statement = db.prepare<Record<string, unknown>, RunRow>(text);
       prepared.set(shape, statement);
     }
-    return statement.all(...values);
+    return statement.all(parameters);
   };
+}
+
+/** A listing's statement and its named parameters (@p1, @p2, …: a filter's value is used twice). */
+export function listRunsSql(request: ListRunsRequest): {
+  shape: string;
+  text: string;
+  parameters: Record<string, unknown>;
+} {
+  const { shape, clauses, values } = runListing(request, {
+    placeholder: (i) => `@p${i}`,
+    noLimit: -1,
+    filtersLeadPosition: false,
+  });
+  const parameters = Object.fromEntries(values.map((value, i) => [`p${i + 1}`, value]));
+  return { shape, text: `SELECT ${RUN_COLUMNS} FROM workflow_runs r ${clauses}`, parameters };
 }
