@@ -27,7 +27,10 @@ export function seeded(seed: number): () => number {
 /** A clock that stands still two calls in three: many runs share a created_at. */
 export function stutteringClock(random: () => number): () => Date {
   let t = Date.UTC(2026, 0, 1);
-  return () => new Date((t += random() < 0.67 ? 0 : 1));
+  return () => {
+    if (random() >= 0.67) t += 1;
+    return new Date(t);
+  };
 }
 
 const ID_CHARS = 'ABZabz09._-';
