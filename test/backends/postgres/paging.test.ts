@@ -52,7 +52,7 @@ interface PlanNode {
 }
 const nodes = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(nodes)];
 
-/** The plan the server uses for `text` with these values, under a plan_cache_mode (force_generic_plan: a named statement's). */
+/** The plan the server uses for `text` with these values in a plan_cache_mode (force_generic_plan: a named one's). */
 async function planOf(client: pg.PoolClient, text: string, values: unknown[], mode: string): Promise<PlanNode[]> {
   await client.query(`SET plan_cache_mode = ${mode}`);
   await client.query(`PREPARE listing AS ${text}`);
