@@ -1,4 +1,4 @@
-// npm run bench:paging — listWorkflowRuns at scale (WF-RUN-7): 1,000,000 runs on SQLite and on PostgreSQL,
+// npx tsx bench/paging.ts — listWorkflowRuns at scale (WF-RUN-7): 1,000,000 runs on SQLite and on PostgreSQL,
 // newest first, pages of 50 walked with `after` from the newest to the oldest; then the newest page, a page in
 // the middle and the last page timed side by side, unfiltered, for one status and for one workflow.
 // The runs are loaded below the public API (one INSERT … SELECT on the server or in SQLite); every page is read
