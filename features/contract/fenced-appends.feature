@@ -74,7 +74,7 @@ Feature: Appends fenced by the run's status and claim token
       | 2        | node_started |
 
   @WF-SEQ-4 @WF-CAS-3
-  Scenario Outline: A fenced append compares JSON values as an update does: <expected> against <stored> is <verdict>
+  Scenario Outline: A fenced append compares JSON values as an update does: expecting <expected> where <stored> is stored, the append <verdict>
     Given a workflow run "r1" with status "running" and metadata:
       """
       { "k": <stored> }
