@@ -331,17 +331,17 @@ describe('refused calls and reads write nothing; temporary files are cleaned; th
   it('writes a format marker; a store of a newer format is refused at open, untouched', async () => {
     assert.deepEqual(JSON.parse(await fs.readFile(path.join(dir, '.wfstore-format'), 'utf8')), {
       format: 'wfstore-filesystem',
-      version: 1,
+      version: 2,
     });
     await store.createWorkflowRun({ id: 'r', workflow_name: 'w', user_message: '' });
     await store.close();
     const newer = path.join(root, `newer-${++n}`);
     await fs.mkdir(path.join(newer, 'r'), { recursive: true });
-    await fs.writeFile(path.join(newer, '.wfstore-format'), '{"format":"wfstore-filesystem","version":2}\n');
+    await fs.writeFile(path.join(newer, '.wfstore-format'), '{"format":"wfstore-filesystem","version":3}\n');
     await fs.writeFile(path.join(newer, 'r', 'events.jsonl'), 'a future format\n');
     const before = await snapshot(newer);
     const error = await refusedAtOpen(createFilesystemStore({ artifactsDir: newer }), 'format');
-    assert.match(error.message, /format 2, written by a newer wfstore/);
+    assert.match(error.message, /format 3, written by a newer wfstore/);
     await assert.rejects(verifyFilesystemStore({ artifactsDir: newer }, { repair: true }), /newer wfstore/);
     assert.deepEqual(await snapshot(newer), before);
     // A directory of runs without the marker whose logs are not of format 0 (wfstore 0.1.0) is refused too.
