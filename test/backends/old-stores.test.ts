@@ -1,5 +1,5 @@
 // Stores written by wfstore 0.1.0 (test/backends/fixtures/0.1.0/, made by make-fixtures.ts there) open with
-// today's code: a copy of each is opened, which migrates it forward (filesystem format 0 to 2, SQL schema 1 to
+// today's code: a copy of each is opened, which migrates it forward (filesystem format 0 to 1, SQL schema 1 to
 // 2), every run reads back equal to what 0.1.0 read from it, `wfstore verify` finds it clean, and new writes
 // continue its runs.
 
