@@ -169,7 +169,8 @@ async function drive(runId: string, fresh: boolean): Promise<boolean> {
       status = next === 'start' ? (await engine.start(workflow, { runId })).status : await carryOn(runId);
     } catch (error) {
       if (round > 100) throw error;
-      if (!isWorkflowStoreError(error) && !(error instanceof Error && error.name === 'RunClaimConflictError')) {
+      const engineRefusal = error instanceof Error && ['RunClaimConflictError', 'RunLostError'].includes(error.name);
+      if (!isWorkflowStoreError(error) && !engineRefusal) {
         throw error;
       }
       status = 'error'; // written down by the recording store
