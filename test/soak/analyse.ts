@@ -308,8 +308,7 @@ export function analysePhase(input: {
     if (longest !== undefined && longest.to - longest.from >= 60_000 + 2 * WINDOW_MS) {
       const own = samples.filter((s) => s.gen === longest.gen && !inOutage(s.t - 5000, s.t));
       const start = longest.from + 60_000;
-      // Growth is what stays: medians over a minute, so a burst that the next collection returns (thousands of
-      // errors in a 15 s outage) is not counted, and a leak, which stays and grows, is.
+      // Medians over a minute, so that a burst (thousands of errors in a 15 s outage) weighs as little as it lasts.
       const windowed = (values: { t: number; v: number }[]) => {
         // From minute 1, or the first minute after it with samples (an outage at minute 1 leaves none).
         const inWindow = (t: number) => values.filter((s) => s.t >= t && s.t < t + WINDOW_MS).map((s) => s.v);
@@ -319,7 +318,9 @@ export function analysePhase(input: {
         let peak = base;
         for (let t = first; t + WINDOW_MS <= longest.to; t += 5_000) peak = Math.max(peak, median(inWindow(t)));
         const end = median(values.filter((s) => s.t > longest.to - WINDOW_MS).map((s) => s.v));
-        return { minute1: base, peak, end, growth: base === 0 ? 0 : peak / base - 1 };
+        // What stays is the last minute's level: a leak ends there at its highest; a tide of garbage between two
+        // collections rises and falls back, and is shown as the peak.
+        return { minute1: base, peak, end, growth: base === 0 ? 0 : end / base - 1 };
       };
       const mib = (v: number) => Math.round((v / 2 ** 20) * 10) / 10;
       const r = windowed(own.map((s) => ({ t: s.t, v: s.rss })));
