@@ -67,7 +67,7 @@ describe('stores written by wfstore 0.1.0', () => {
     await fs.rm(dir, { recursive: true, force: true });
   });
 
-  it('filesystem: format 0 is migrated to format 1 at open, reads back as written, verifies clean', async () => {
+  it('filesystem: format 0 is migrated to format 2 at open, reads back as written, verifies clean', async () => {
     const store = path.join(dir, 'filesystem');
     await fs.cp(path.join(FIXTURES, 'filesystem'), store, { recursive: true });
     const before = verify(`file:${store}`);
@@ -76,11 +76,11 @@ describe('stores written by wfstore 0.1.0', () => {
 
     await readsAsWritten(await createFilesystemStore({ artifactsDir: store }), 'filesystem');
     const marker = JSON.parse(await fs.readFile(path.join(store, '.wfstore-format'), 'utf8'));
-    assert.deepEqual(marker, { format: 'wfstore-filesystem', version: 1 });
+    assert.deepEqual(marker, { format: 'wfstore-filesystem', version: 2 });
     await assert.rejects(fs.stat(path.join(store, '.locks')), { code: 'ENOENT' });
     const after = verify(`file:${store}`);
     assert.deepEqual(after, { status: 0, damage: [], runs: RUNS, events: EVENTS });
-    // Reopened: the store is of format 1 and is not migrated again.
+    // Reopened: the store is of format 2 and is not migrated again.
     const again = await createFilesystemStore({ artifactsDir: store });
     assert.equal((await again.listWorkflowEvents('report.v2', { limit: 1000 })).length, 240);
     await again.close();

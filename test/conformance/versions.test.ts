@@ -174,9 +174,15 @@ describe('the reference engine follows the version it is told', () => {
     assert.equal(types.at(-1), 'workflow_completed');
   });
 
-  it('under 1.1 (the default) it commits the status with its event, which that store refuses', async () => {
+  it('under 1.1 it commits the status with its event, which that store refuses', async () => {
     const store = createThirdPartyStore();
-    await assert.rejects(new WorkflowEngine(store).start(threeSteps().workflow, { runId: 'r1' }), /"event"/);
+    const engine = new WorkflowEngine(store, { contract: '1.1' });
+    await assert.rejects(engine.start(threeSteps().workflow, { runId: 'r1' }), /"event"/);
+  });
+
+  it('under 1.2 (the default) it commits the status with its events, which that store refuses', async () => {
+    const store = createThirdPartyStore();
+    await assert.rejects(new WorkflowEngine(store).start(threeSteps().workflow, { runId: 'r1' }), /"events"/);
   });
 });
 
