@@ -177,9 +177,8 @@ async function benchBackend(backend: string, scratch: string, connectionString: 
       rows.push(walkRow(backend, name, w));
       rows.push(...(await threePages(loaded.store, backend, name, w)));
       for (const row of rows.slice(-4)) {
-        log(
-          `  ${backend.padEnd(9)} ${row.operation.padEnd(80)} median ${row.medianMs.toFixed(3)} ms  p99 ${row.p99Ms.toFixed(3)} ms`,
-        );
+        const figures = `median ${row.medianMs.toFixed(3)} ms  p99 ${row.p99Ms.toFixed(3)} ms`;
+        log(`  ${backend.padEnd(9)} ${row.operation.padEnd(80)} ${figures}`);
       }
     }
   } finally {
