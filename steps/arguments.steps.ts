@@ -9,7 +9,7 @@ import { callWith } from './validation.steps.js';
 type Fields = Record<string, unknown>;
 
 /** Objects that hold an input object's fields, or seem to, in all but what WF-VAL-17 asks. */
-const INPUT_KINDS: Record<string, (fields: Fields) => object> = {
+export const INPUT_KINDS: Record<string, (fields: Fields) => object> = {
   // No own property: a store that reads the fields reads them through the prototype.
   'an object inheriting its fields': (fields) => Object.create(fields) as object,
   'an instance of a class': (fields) => Object.assign(new (class Input {})(), fields),
@@ -37,11 +37,13 @@ When(
   },
 );
 
+// The options (or the filter) are the last argument.
 When(
-  '{word} is called with the arguments, options.event given as {input-kind}:',
-  function (this: StoreWorld, operation: string, kind: string, json: string) {
-    const args = JSON.parse(json) as [unknown, unknown, { event: Fields }];
-    args[2].event = INPUT_KINDS[kind]!(args[2].event) as Fields;
+  '{word} is called with the arguments, options.{word} given as {input-kind}:',
+  function (this: StoreWorld, operation: string, field: string, kind: string, json: string) {
+    const args = JSON.parse(json) as unknown[];
+    const options = args.at(-1) as Record<string, Fields>;
+    options[field] = INPUT_KINDS[kind]!(options[field]!) as Fields;
     return callWith(this, operation, args);
   },
 );

@@ -6,7 +6,7 @@ import type { StoreWorld } from './support/world.js';
 
 const json = (text: string) => JSON.parse(text) as JsonObject;
 
-async function givenRun(
+export async function givenRun(
   world: StoreWorld,
   id: string,
   fields: { workflow?: string; status?: string; metadata?: JsonObject } = {},
@@ -41,6 +41,12 @@ Given(
 Given('a workflow run {string} with metadata:', function (this: StoreWorld, id: string, metadata: string) {
   return givenRun(this, id, { metadata: json(metadata) });
 });
+Given(
+  'a workflow run {string} with status {string} and metadata:',
+  function (this: StoreWorld, id: string, status: string, metadata: string) {
+    return givenRun(this, id, { status, metadata: json(metadata) });
+  },
+);
 
 Given('the clock moves on {int} ms', function (this: StoreWorld, ms: number) {
   return this.passTime(ms);

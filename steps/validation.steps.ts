@@ -13,7 +13,7 @@ import type { StoreWorld } from './support/world.js';
 type Plant = (holder: object, key: string, wire: Tripwire) => void;
 
 /** Calls of getters and Proxy traps a scenario planted. */
-interface Tripwire {
+export interface Tripwire {
   calls: number;
 }
 
@@ -26,7 +26,7 @@ const value =
 const changingGetter = (wire: Tripwire) => () => (wire.calls++ === 0 ? 1 : 10n);
 
 /** A Proxy handler whose every trap counts its call before doing the default. */
-function countingHandler<T extends object>(wire: Tripwire): ProxyHandler<T> {
+export function countingHandler<T extends object>(wire: Tripwire): ProxyHandler<T> {
   return new Proxy({} as ProxyHandler<T>, {
     get:
       (_handler, trap: keyof typeof Reflect) =>
@@ -95,7 +95,7 @@ defineParameterType({
 });
 
 /** Plants `name` at a path like "steps[1].when" or "tags" inside a fresh object. */
-function holding(path: string, name: string, wire: Tripwire): JsonObject {
+export function holding(path: string, name: string, wire: Tripwire): JsonObject {
   const match = /^(\w+)(?:\[(\d+)\]\.(\w+))?$/.exec(path);
   assert.ok(match, `unsupported path ${path}`);
   const [, first, index, key] = match;
@@ -112,7 +112,7 @@ function holding(path: string, name: string, wire: Tripwire): JsonObject {
 }
 
 /** The scenario's tripwire: getters and Proxy traps it planted count here. */
-function tripwire(world: StoreWorld): Tripwire {
+export function tripwire(world: StoreWorld): Tripwire {
   const wire = { calls: 0 };
   world.notes.set('tripwire', wire);
   return wire;

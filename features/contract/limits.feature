@@ -87,7 +87,7 @@ Feature: Limits, input shapes and options
       | listWorkflowRuns    | a status filter that is no status | [{ "status": "bogus" }]                                                    |
       | listWorkflowRuns    | null as the status filter         | [{ "status": null }]                                                       |
       | listWorkflowRuns    | an empty workflow_name filter     | [{ "workflow_name": "" }]                                                  |
-      | listWorkflowRuns    | an unknown option                 | [{ "order": "desc" }]                                                      |
+      | listWorkflowRuns    | an unknown option                 | [{ "sort": "desc" }]                                                       |
       | createWorkflowEvent | an unknown field                  | [{ "run_id": "r1", "event_type": "x", "color": "red" }]                    |
       | createWorkflowRun   | null as status                    | [{ "id": "r2", "workflow_name": "w", "user_message": "", "status": null }] |
       | createWorkflowRun   | null as id                        | [{ "id": null, "workflow_name": "w", "user_message": "" }]                 |

@@ -540,7 +540,13 @@ const ISO_UTC_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /** An ISO 8601 UTC timestamp with milliseconds, as toISOString writes it (WF-VAL-7). */
 export function validateTimestamp(value: unknown, field: string): string {
-  if (typeof value !== 'string' || !ISO_UTC_MS.test(value) || new Date(value).toISOString() !== value) {
+  // Years 1 to 9999 (WF-VAL-7): the pattern's four digits also allow year 0.
+  if (
+    typeof value !== 'string' ||
+    !ISO_UTC_MS.test(value) ||
+    value.startsWith('0000') ||
+    new Date(value).toISOString() !== value
+  ) {
     throw invalidInput(field, `must be an ISO 8601 UTC timestamp with milliseconds, got ${describe(value)}`);
   }
   return value;

@@ -4,18 +4,20 @@
 // STORE_CORRUPTED before anything is written. Reads take no lock and go through the view to the lines they
 // need (log/reads.ts); when what they read does not hold together they read the whole log, and when that does
 // not either (damage, an update being committed) they read again under the lock, and only damage found under
-// the lock is reported. An update and its event are committed as run-state.ts describes. The view and the node
-// files are brought up to date after the appends (view/writer.ts).
+// the lock is reported. An update and its events are committed as run-state.ts describes; an append with
+// conditions is checked against the run under the lock its batch is written under. The view and the node files
+// are brought up to date after the appends (view/writer.ts).
 
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { runAlreadyExists, runNotFound, storeCorrupted } from '../../contract/errors.js';
 import { ID_PATTERN } from '../../contract/limits.js';
-import { applyUpdate, selectRuns } from '../../contract/decide.js';
+import { applyUpdate, checkConditions, selectRuns } from '../../contract/decide.js';
 import type { JsonValue, WorkflowEvent, WorkflowRun } from '../../contract/types.js';
 import type {
-  CreateEventRequest,
+  AppendEventRequest,
+  EventRequest,
   ImportRunRequest,
   ListEventsRequest,
   ListRunsRequest,
@@ -31,14 +33,14 @@ import {
   type Staged,
   stageFiles,
   syncDirectory,
-  writeAll,
+  writeBuffers,
   writeNewFile,
 } from './files/io.js';
-import { GroupCommit } from './log/group-commit.js';
+import { GroupCommit, Refused } from './log/group-commit.js';
 import { Layout } from './files/layout.js';
 import { checkLog, EVENTS_FILE, RunDamage } from './log/check.js';
 import { LogFiles, type LogPosition } from './log/handles.js';
-import { eventLine, LINE_END, parseEventLine } from './log/line-format.js';
+import { eventLine, LINE_END, parseEventLine, type UpdateMembers } from './log/line-format.js';
 import { readOutputs, readPage, ViewMiss } from './log/reads.js';
 import { completionsIn, nodeFileText } from './view/node-files.js';
 import { RunLocks, RunMissing } from './locks/run-lock.js';
@@ -60,7 +62,7 @@ export interface FilesystemDriverOptions {
 }
 
 interface Append {
-  request: CreateEventRequest;
+  request: AppendEventRequest;
   timestamp: string;
 }
 
@@ -69,6 +71,40 @@ interface NodeWrite {
   node_id: string;
   sequence: number;
   outputJson: string;
+}
+
+/** Each node's latest completion among events numbered from `first`: the node files they write. */
+function latestNodes(events: readonly EventRequest[], first: number): NodeWrite[] {
+  const latest = new Map<string, NodeWrite>();
+  events.forEach(({ node }, i) => {
+    if (node !== undefined) latest.set(node.node_id, { ...node, sequence: first + i });
+  });
+  return [...latest.values()];
+}
+
+/**
+ * The lines of an update's events, numbered from `first`: the last one carries the update and commits them,
+ * each before it names that line (log/line-format.ts).
+ */
+function updateLines(runId: string, events: readonly EventRequest[], first: number, at: string, update: UpdateMembers) {
+  const last = first + events.length - 1;
+  return events.map((event, i) =>
+    first + i === last
+      ? eventLine({ run_id: runId, ...event }, last, at, update)
+      : eventLine({ run_id: runId, ...event }, first + i, at, undefined, last),
+  );
+}
+
+/** Why an append is refused (its conditions against the run `current` gives, WF-SEQ-4), or undefined. */
+function refusal(request: AppendEventRequest, current: () => WorkflowRun): Refused | undefined {
+  if (request.expected_status === undefined && request.expected_metadata === undefined) return undefined;
+  try {
+    checkConditions(current(), request);
+    return undefined;
+  } catch (error) {
+    if (error instanceof RunDamage) throw error;
+    return new Refused(error);
+  }
 }
 
 /** The contract's error for what the driver's parts throw: an unknown run, damage. */
@@ -257,15 +293,13 @@ export class FilesystemDriver implements StorageDriver {
     });
   }
 
-  /** An update with its event: the line (the commit), then run.json, then the seal (run-state.ts). */
+  /** An update with its events: their lines (the last one the commit), then run.json, then the seal (run-state.ts). */
   private async commitUpdate(run: WorkflowRun, request: UpdateRunRequest, position: LogPosition): Promise<void> {
-    if (request.events.length > 1) throw new Error('several events with one update: not yet on the filesystem');
-    const event: CreateEventRequest = { run_id: run.id, ...request.events[0]! };
-    const sequence = position.lastSequence + 1;
+    const first = position.lastSequence + 1;
+    const last = first + request.events.length - 1;
     const metadataJson = request.metadata === undefined ? undefined : JSON.stringify(request.metadata);
-    const line = eventLine(event, sequence, run.updated_at, { status: request.status, metadataJson });
-    const node = event.node === undefined ? [] : [{ ...event.node, sequence }];
-    const end = await this.appendLines(run.id, position, line, sequence, node);
+    const lines = updateLines(run.id, request.events, first, run.updated_at, { status: request.status, metadataJson });
+    const end = await this.appendLines(run.id, position, lines, last, latestNodes(request.events, first));
     try {
       await replaceFile(this.layout.runFile(run.id), runFileText(run), this.options.fsync);
     } catch (error) {
@@ -273,7 +307,7 @@ export class FilesystemDriver implements StorageDriver {
       await this.logs.drop(run.id);
       throw error;
     }
-    await this.advanceSeal(run.id, position, { last_sequence: sequence, log_bytes: end });
+    await this.advanceSeal(run.id, position, { last_sequence: last, log_bytes: end });
     this.views.schedule(run.id);
   }
 
@@ -300,7 +334,7 @@ export class FilesystemDriver implements StorageDriver {
     return existed;
   }
 
-  async appendEvent(request: CreateEventRequest, timestamp: string): Promise<WorkflowEvent> {
+  async appendEvent(request: AppendEventRequest, timestamp: string): Promise<WorkflowEvent> {
     try {
       const sequence = await this.appends.append(request.run_id, { request, timestamp });
       return eventFromRequest(request, sequence, timestamp);
@@ -309,29 +343,42 @@ export class FilesystemDriver implements StorageDriver {
     }
   }
 
-  /** Under the run lock: numbers the batch after the log's last line, writes it once, fsyncs once. */
-  private async writeBatch(runId: string, batch: readonly Append[]): Promise<number[]> {
+  /**
+   * Under the run lock: refuses the appends whose conditions the run does not meet, numbers the others after the
+   * log's last line, writes them once, fsyncs once.
+   */
+  private async writeBatch(runId: string, batch: readonly Append[]): Promise<(number | Refused)[]> {
     try {
       const position = await this.logs.prepare(runId);
+      let run: WorkflowRun | undefined;
       // run.json is checked with the log's first check, and rolled forward before the seal moves past an update.
       if (position.checkedWhole || position.pending.length > 0)
-        await this.rollForward(runId, readRunFile(this.layout, runId), position, true);
-      const first = position.lastSequence + 1;
-      const last = first + batch.length - 1;
-      const data = Buffer.concat(batch.map(({ request, timestamp }, i) => eventLine(request, first + i, timestamp)));
-      const latest = new Map<string, NodeWrite>();
-      batch.forEach(({ request }, i) => {
-        if (request.node !== undefined) latest.set(request.node.node_id, { ...request.node, sequence: first + i });
-      });
-      const end = await this.appendLines(runId, position, data, last, [...latest.values()]);
-      await this.advanceSeal(runId, position, { last_sequence: last, log_bytes: end });
-      // The view is derived from the log: brought up to date after the appends, not in them.
-      this.views.schedule(runId);
-      return batch.map((_, i) => first + i);
+        run = await this.rollForward(runId, readRunFile(this.layout, runId), position, true);
+      // The settled run: every update is in run.json, rolled forward above when one was not.
+      const refused = batch.map(({ request }) => refusal(request, () => (run ??= readRunFile(this.layout, runId))));
+      const accepted = batch.filter((_, i) => refused[i] === undefined);
+      let next = position.lastSequence + 1;
+      if (accepted.length > 0) await this.writeAppends(runId, position, accepted);
+      return refused.map((refusal) => refusal ?? next++);
     } catch (error) {
       if (error instanceof RunDamage) await this.logs.drop(runId);
       throw error;
     }
+  }
+
+  /** Appends numbered after the log's last line, written at once, and the seal moved past them. */
+  private async writeAppends(runId: string, position: LogPosition, appends: readonly Append[]): Promise<void> {
+    const first = position.lastSequence + 1;
+    const last = first + appends.length - 1;
+    const lines = appends.map(({ request, timestamp }, i) => eventLine(request, first + i, timestamp));
+    const nodes = latestNodes(
+      appends.map(({ request }) => request),
+      first,
+    );
+    const end = await this.appendLines(runId, position, lines, last, nodes);
+    await this.advanceSeal(runId, position, { last_sequence: last, log_bytes: end });
+    // The view is derived from the log: brought up to date after the appends, not in them.
+    this.views.schedule(runId);
   }
 
   /**
@@ -344,7 +391,7 @@ export class FilesystemDriver implements StorageDriver {
   private async appendLines(
     runId: string,
     position: LogPosition,
-    data: Buffer,
+    lines: readonly Buffer[],
     lastSequence: number,
     nodes: readonly NodeWrite[],
   ): Promise<number> {
@@ -362,7 +409,7 @@ export class FilesystemDriver implements StorageDriver {
     try {
       // A torn last line (a crash mid-append) is cut off before anything is appended after it.
       if (position.size > position.end) await position.handle.truncate(position.end);
-      await writeAll(position.handle, data, position.end);
+      await writeBuffers(position.handle, lines, position.end);
       if (this.options.fsync) {
         const synced = position.handle.datasync();
         staged = stageFiles(files);
@@ -377,7 +424,7 @@ export class FilesystemDriver implements StorageDriver {
     this.logs.written(runId, position.handle, lastSequence);
     placeFiles(staged);
     if (!this.options.fsync) for (const [file, text] of files) await replaceFile(file, text, false).catch(() => {});
-    return position.end + data.length;
+    return position.end + lines.reduce((sum, line) => sum + line.length, 0);
   }
 
   /** Moves the seal past lines just written. Not fsynced: a seal that lags after a power loss is no damage. */

@@ -1,23 +1,27 @@
-// run.json and the log together: how an update and its event are committed as one (WF-UPD-4), and how a run
-// is read without the run lock.
+// run.json and the log together: how an update and its events are committed as one (WF-UPD-4, WF-UPD-5), and
+// how a run is read without the run lock.
 //
-// The rule. updateWorkflowRun with an event, under the run lock:
-//   1. appends the event's line, carrying the update it makes ("update": the status and metadata patch; its
-//      updated_at is the event's timestamp), and fsyncs the log: this is the commit;
+// The rule. updateWorkflowRun with events (1 to 1,000), under the run lock:
+//   1. appends their lines, the last one carrying the update they make ("update": the status and metadata
+//      patch; its updated_at is the events' timestamp), each before it naming that last line ("committed_by"),
+//      and fsyncs the log: the last line complete is the commit. Until it is, the lines before it are no part
+//      of the log (log/check.ts): a crash in the middle leaves none of the events, and the next write cuts
+//      them off;
 //   2. replaces run.json (temporary file, fsync, rename, fsync of the directory);
-//   3. rewrites events.seal to cover the line.
-// So an update's line lies beyond the seal exactly until run.json holds it, and every update line the seal
-// covers is in run.json. A crash between 1 and 3 leaves the line beyond the seal: the next write under the
+//   3. rewrites events.seal to cover the lines.
+// So an update's commit line lies beyond the seal exactly until run.json holds it, and every update line the
+// seal covers is in run.json. A crash between 1 and 3 leaves the line beyond the seal: the next write under the
 // run lock (or a read, which then takes the lock) applies it to run.json ("rolls forward": status, metadata
 // merged, updated_at = the line's timestamp; applying it twice gives the same run) and moves the seal past it.
 // An update without an event first makes the seal durable (fdatasync of its 128 bytes), so that a power loss
 // cannot bring back a seal that would have an older update line rolled forward over a newer run.json.
 //
-// Readers never see the status without its event: run.json changes only after its line is durable. Nor the
-// event without its status: a reader of the run (readRunUnlocked) reads the seal, then run.json, then the
-// log's size; when the log ends where the seal says, no update was committed in between and run.json is the
-// run; when it is longer, the lines beyond the seal are read, and if one of them is an update the run is read
-// again under the run lock, once that update is in run.json.
+// Readers never see the status without its events: run.json changes only after their lines are durable. Nor
+// the events without their status: a reader of the run (readRunUnlocked) reads the seal, then run.json, then
+// the log's size; when the log ends where the seal says, no update was committed in between and run.json is
+// the run; when it is longer, the lines beyond the seal are read, and if one of them commits an update the run
+// is read again under the run lock, once that update is in run.json. Nor some of the events without the
+// others: a reader of the log leaves out the events of an update whose commit line it does not find whole.
 
 import { promises as fs, readFileSync, statSync } from 'node:fs';
 import { RUN_STATUSES, type WorkflowRun } from '../../contract/types.js';

@@ -1,6 +1,7 @@
 // `wfstore verify` for the filesystem backend (WF-DUR-2). Checks every run of a store under its run lock (and
 // the lock of its node files, view/writer.ts): run.json readable and the run's; events.seal readable; every
-// line of events.jsonl (checksum, run id, sequence) and the log against its seal — the whole log, which reads
+// line of events.jsonl (checksum, run id, sequence; the events of each update naming its commit line, which
+// follows them and carries the update, log/check.ts) and the log against its seal — the whole log, which reads
 // do not check (log/reads.ts); an update line that run.json does not hold yet; node files and the view
 // (its line offsets and completions) against the log; temporary files left by writes that did not finish.
 // Store-wide: the format marker, and runs half-created or half-deleted long ago. With `repair` it rebuilds only
@@ -152,7 +153,7 @@ async function checkRunLog(
   if (bytes === null) return { seal, bytes: report.caught(new RunDamage(EVENTS_FILE, 'it is missing')) };
   try {
     if (seal === undefined) {
-      report.events = scanLines(runId, bytes).lastSequence; // the lines can be checked without their seal
+      report.events = scanLines(runId, bytes, { tail: true }).lastSequence; // the lines can be checked without their seal
       return { bytes };
     }
     const log = checkLog(runId, bytes, seal);

@@ -1,6 +1,7 @@
-// The check behind "no reader ever sees a status without its event" (WF-UPD-4): a writer claims and
-// releases one run over and over, each update carrying its cycle number in the metadata and in its
-// event; a reader reads the run, then its log, and the log must already hold that cycle's event.
+// The check behind "no reader ever sees a status without its event" (WF-UPD-4, and WF-UPD-5 for several):
+// a writer claims and releases one run over and over, each update carrying its cycle number in the metadata
+// and in its events; a reader reads the run, then its log, and the log must already hold that cycle's last
+// event. The metadata also says how many events each change carries, so a reader needs no other word.
 
 import type { IWorkflowStore, WorkflowEvent } from '../../contract/types.js';
 
@@ -17,15 +18,25 @@ export async function createCycledRun(store: IWorkflowStore, runId: string): Pro
   });
 }
 
-/** Claims and releases the run `cycles` times, each change with its event, committed together. */
-export async function cycle(store: IWorkflowStore, runId: string, cycles: number): Promise<void> {
+/**
+ * Claims and releases the run `cycles` times, each change with its event committed together — or with
+ * `perChange` events (`options.events`), the last of them the one the status is entered with.
+ */
+export async function cycle(store: IWorkflowStore, runId: string, cycles: number, perChange = 1): Promise<void> {
   for (let n = 1; n <= cycles * 2; n++) {
     const to = n % 2 === 1 ? 'running' : 'failed';
     const from = to === 'running' ? 'failed' : 'running';
+    const entered = { event_type: ENTERED_WITH[to], payload: { cycle: n } };
+    const before = Array.from({ length: perChange - 1 }, (_, part) => ({
+      event_type: `${ENTERED_WITH[to]}.part`,
+      payload: { cycle: n, part },
+    }));
     await store.updateWorkflowRun(
       runId,
-      { status: to, metadata: { cycle: n } },
-      { expected_status: from, event: { event_type: ENTERED_WITH[to], payload: { cycle: n } } },
+      { status: to, metadata: perChange === 1 ? { cycle: n } : { cycle: n, events: perChange } },
+      perChange === 1
+        ? { expected_status: from, event: entered }
+        : { expected_status: from, events: [...before, entered] },
     );
     // As an engine would between two changes (a node's work): a reader in this process gets its turn.
     await new Promise((resolve) => setImmediate(resolve));
@@ -41,23 +52,26 @@ export async function checkOnce(store: IWorkflowStore, runId: string): Promise<s
   if (run === null) return `run "${runId}" is missing`;
   const n = run.metadata.cycle as number;
   if (n === 0) return undefined;
+  // The last event of cycle n: each change appends the same number of events.
+  const last = n * ((run.metadata.events as number | undefined) ?? 1);
   const expected = ENTERED_WITH[run.status as keyof typeof ENTERED_WITH];
   const isIt = (e: WorkflowEvent | undefined) =>
-    e?.sequence === n && e.payload.cycle === n && e.event_type === expected;
-  const pageCall = `listWorkflowEvents("${runId}", { after_sequence: ${n - 1}, limit: 1 })`;
-  const page = () => store.listWorkflowEvents(runId, { after_sequence: n - 1, limit: 1 });
+    e?.sequence === last && e.payload.cycle === n && e.event_type === expected;
+  const pageCall = `listWorkflowEvents("${runId}", { after_sequence: ${last - 1}, limit: 1 })`;
+  const page = () => store.listWorkflowEvents(runId, { after_sequence: last - 1, limit: 1 });
   const event = (await page())[0];
   if (isIt(event)) return undefined;
-  if (event !== undefined && event.sequence !== n) {
-    return `${PAGING}${pageCall} returned event ${event.sequence}, not ${n}: a page starts right after after_sequence`;
+  if (event !== undefined && event.sequence !== last) {
+    const why = 'a page starts right after after_sequence';
+    return `${PAGING}${pageCall} returned event ${event.sequence}, not ${last}: ${why}`;
   }
-  if (event === undefined && isIt((await store.listWorkflowEvents(runId)).find((e) => e.sequence === n))) {
+  if (event === undefined && isIt((await store.listWorkflowEvents(runId)).find((e) => e.sequence === last))) {
     // The whole log holds the event: asked again, a page that still misses it is a paging bug; one that now
     // holds it means the event came after the status.
-    if (!isIt((await page())[0])) return `${PAGING}${pageCall} returned nothing, yet the whole log holds event ${n}`;
+    if (!isIt((await page())[0])) return `${PAGING}${pageCall} returned nothing, yet the whole log holds event ${last}`;
   }
   const found = event ? `${event.event_type} of cycle ${String(event.payload.cycle)}` : 'not in the log';
-  return `the run was "${run.status}" at cycle ${n}, but its event ${n} is ${found}`;
+  return `the run was "${run.status}" at cycle ${n}, but its event ${last} is ${found}`;
 }
 
 /**

@@ -1,6 +1,6 @@
 // The harness compiled once per matrix run into plain ES modules, when it runs from its TypeScript source:
-// the child-process workers (append, reader, engine), and the step definitions with a cucumber config that
-// imports them. A worker then starts as `node worker.mjs`, and a column's cucumber without tsx, instead of
+// the child-process workers (append, reader, engine), the module a column's cucumber loads first
+// (match-indices.ts), and the step definitions with a cucumber config that imports them. A worker then starts as `node worker.mjs`, and a column's cucumber without tsx, instead of
 // loading tsx and every source file through its loader thread, which costs each worker most of a second of
 // CPU and each column over one. Packages stay outside the bundle, so it goes in node_modules/.cache, where
 // they resolve as they do from the source.
@@ -70,7 +70,7 @@ export async function bundleWorkers(packageRoot: string, features: readonly stri
     await Promise.all([
       esbuild.build({
         ...common,
-        entryPoints: WORKERS.map((name) => path.join(here, `${name}.ts`)),
+        entryPoints: [...WORKERS, MATCH_INDICES].map((name) => path.join(here, `${name}.ts`)),
         outdir: dir,
         outExtension: { '.js': '.mjs' },
       }),
@@ -93,6 +93,14 @@ export async function bundleWorkers(packageRoot: string, features: readonly stri
     throw error;
   }
   return { dir, config, remove };
+}
+
+/** The module a column's cucumber loads first (match-indices.ts), compiled beside the workers. */
+const MATCH_INDICES = 'match-indices';
+
+/** The compiled match-indices module beside a bundle's cucumber config. */
+export function bundledPreload(config: string): string {
+  return path.join(path.dirname(config), `${MATCH_INDICES}.mjs`);
 }
 
 /** The compiled worker in `dir`, as a path for `node`. */

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it, mock } from 'node:test';
 import { createFilesystemStore, verifyFilesystemStore } from '../../../src/backends/filesystem/index.js';
 import { eventLine } from '../../../src/backends/filesystem/log/line-format.js';
+import { sealRecord } from '../../../src/backends/filesystem/log/seal.js';
 import { parseView, viewText } from '../../../src/backends/filesystem/view/view.js';
 import { filesystem } from '../../../src/backends/filesystem/descriptor.js';
 import { JSON_MAX_BYTES } from '../../../src/contract/limits.js';
@@ -331,17 +332,17 @@ describe('refused calls and reads write nothing; temporary files are cleaned; th
   it('writes a format marker; a store of a newer format is refused at open, untouched', async () => {
     assert.deepEqual(JSON.parse(await fs.readFile(path.join(dir, '.wfstore-format'), 'utf8')), {
       format: 'wfstore-filesystem',
-      version: 1,
+      version: 2,
     });
     await store.createWorkflowRun({ id: 'r', workflow_name: 'w', user_message: '' });
     await store.close();
     const newer = path.join(root, `newer-${++n}`);
     await fs.mkdir(path.join(newer, 'r'), { recursive: true });
-    await fs.writeFile(path.join(newer, '.wfstore-format'), '{"format":"wfstore-filesystem","version":2}\n');
+    await fs.writeFile(path.join(newer, '.wfstore-format'), '{"format":"wfstore-filesystem","version":3}\n');
     await fs.writeFile(path.join(newer, 'r', 'events.jsonl'), 'a future format\n');
     const before = await snapshot(newer);
     const error = await refusedAtOpen(createFilesystemStore({ artifactsDir: newer }), 'format');
-    assert.match(error.message, /format 2, written by a newer wfstore/);
+    assert.match(error.message, /format 3, written by a newer wfstore/);
     await assert.rejects(verifyFilesystemStore({ artifactsDir: newer }, { repair: true }), /newer wfstore/);
     assert.deepEqual(await snapshot(newer), before);
     // A directory of runs without the marker whose logs are not of format 0 (wfstore 0.1.0) is refused too.
@@ -588,5 +589,95 @@ describe('verifyFilesystemStore', () => {
     } finally {
       await store.close();
     }
+  });
+});
+
+describe("the events of an update with several (format 2's committed_by)", () => {
+  const ts = '2026-01-01T00:00:09.000Z';
+  const tick = (i: number) => parseCreateEvent({ run_id: 'r', event_type: 'tick', payload: { i } });
+  const update = { status: 'running' as const, metadataJson: undefined };
+
+  /** A store whose run "r" has one event, then one update of events 2–5; and its log's lines. */
+  async function withUpdate(): Promise<{ dir: string; lines: Buffer[] }> {
+    const dir = path.join(root, `update-events-${++n}`);
+    const store = await createFilesystemStore({ artifactsDir: dir, now: new ManualClock().now });
+    await store.createWorkflowRun({ id: 'r', workflow_name: 'w', user_message: '' });
+    await store.createWorkflowEvent({ run_id: 'r', event_type: 'tick', payload: { i: 1 } });
+    const events = [2, 3, 4, 5].map((i) => ({ event_type: 'tick', payload: { i } }));
+    await store.updateWorkflowRun('r', { status: 'running' }, { events });
+    await store.close();
+    const text = await fs.readFile(path.join(dir, 'r', 'events.jsonl'), 'utf8');
+    return {
+      dir,
+      lines: text
+        .split('\n')
+        .slice(0, -1)
+        .map((line) => Buffer.from(`${line}\n`)),
+    };
+  }
+
+  // Each a line that passes its checksum and holds its sequence, put where it breaks the update's events.
+  const cases: [string, (lines: Buffer[]) => Buffer[], string][] = [
+    [
+      'an event of the update without its member',
+      (lines) => [...lines.slice(0, 2), eventLine(tick(3), 3, ts), ...lines.slice(3)],
+      'events.jsonl line 3: it breaks the events of the update that line 5 commits (from line 2)',
+    ],
+    [
+      'an event naming another line',
+      (lines) => [...lines.slice(0, 3), eventLine(tick(4), 4, ts, undefined, 6), ...lines.slice(4)],
+      'events.jsonl line 4: it breaks the events of the update that line 5 commits (from line 2)',
+    ],
+    [
+      'the commit line without the update',
+      (lines) => [...lines.slice(0, 4), eventLine(tick(5), 5, ts)],
+      "events.jsonl line 5: it is no update's commit, yet the events of the update that line 5 commits",
+    ],
+    [
+      'the commit line naming a commit itself',
+      (lines) => [...lines.slice(0, 4), eventLine(tick(5), 5, ts, update, 7)],
+      'events.jsonl line 5: it names line 7 as its commit but should commit the events',
+    ],
+    [
+      'an event naming a line before it',
+      (lines) => [lines[0]!, eventLine(tick(2), 2, ts, undefined, 1), ...lines.slice(2)],
+      "events.jsonl line 2: it names line 1 as its update's commit, which cannot be",
+    ],
+    [
+      'the commit line lost, the seal vouching for it',
+      (lines) => lines.slice(0, 4),
+      'events.jsonl line 2: the log ends after line 1',
+    ],
+  ];
+
+  for (const [name, damage, problem] of cases) {
+    // Reads check the lines they return (checksum, run, sequence: log/reads.ts), not how they group; the whole
+    // log is checked by the first write of a process to the run and by verify.
+    it(`${name}: verify names it, and so does the first write to the run`, async () => {
+      const { dir, lines } = await withUpdate();
+      await fs.writeFile(path.join(dir, 'r', 'events.jsonl'), Buffer.concat(damage(lines)));
+      const report = await verifyFilesystemStore({ artifactsDir: dir }, { repair: true });
+      const found = report.damage.map((d) => `${d.where}: ${d.problem}`);
+      assert.ok(found.length === 1 && found[0]!.startsWith(problem), found.join('\n'));
+      assert.equal(report.damage[0]!.repairable, false);
+      const store = await createFilesystemStore({ artifactsDir: dir });
+      try {
+        await corrupted(store.createWorkflowEvent({ run_id: 'r', event_type: 'x' }), 'r', problem.split(':')[0]!);
+      } finally {
+        await store.close();
+      }
+    });
+  }
+
+  it('its events before the commit line, the seal before them: no damage, and no events', async () => {
+    const { dir, lines } = await withUpdate();
+    await fs.writeFile(
+      path.join(dir, 'r', 'events.seal'),
+      sealRecord({ last_sequence: 1, log_bytes: lines[0]!.length }),
+    );
+    await fs.writeFile(path.join(dir, 'r', 'events.jsonl'), Buffer.concat(lines.slice(0, 4)));
+    await fs.rm(path.join(dir, 'r', 'nodes', '.view.json')); // a view never goes past the seal
+    const report = await verifyFilesystemStore({ artifactsDir: dir }, { repair: false });
+    assert.deepEqual([report.damage, report.events], [[], 1]);
   });
 });

@@ -2,18 +2,17 @@
 // between its two files, and never seen apart by a reader in another process.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { createFilesystemStore } from '../../../src/backends/filesystem/index.js';
 import { eventLine } from '../../../src/backends/filesystem/log/line-format.js';
 import { createMemoryStore } from '../../../src/backends/memory/index.js';
 import type { IWorkflowStore, RunStatus } from '../../../src/contract/types.js';
 import { parseCreateEvent } from '../../../src/contract/validation.js';
 import { ManualClock } from '../../../src/conformance/support/clock.js';
+import { startReader } from '../../support/start-fs-reader.js';
 
 let root: string;
 let n = 0;
@@ -131,31 +130,6 @@ describe('updateWorkflowRun with an event on the filesystem backend', () => {
     assert.equal((await t.store.listWorkflowEvents('r'))[0]?.sequence, 1);
   });
 });
-
-const READER = fileURLToPath(new URL('../../support/fs-reader.ts', import.meta.url));
-
-/** Starts the reader in another process; resolves once it polls, and gives what it reports at the end. */
-async function startReader(mode: string, artifactsDir: string, runId: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', READER, mode, artifactsDir, runId], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      if (stdout.startsWith('ready\n')) resolve();
-    });
-    void exited.then((code) => reject(new Error(`the reader exited (${code}) before polling: ${stderr}`)));
-  });
-  return async (): Promise<{ checks: number; problems: string[] }> => {
-    const code = await exited;
-    assert.equal(code, 0, stderr);
-    return JSON.parse(stdout.slice('ready\n'.length)) as { checks: number; problems: string[] };
-  };
-}
 
 describe('what a reader in another process sees', () => {
   let dir: string;

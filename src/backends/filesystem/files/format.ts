@@ -1,8 +1,13 @@
 // The format marker, {artifactsDir}/.wfstore-format: which on-disk format the store is in. Written when a
 // store is first opened; a store in a newer format (written by a later wfstore) is refused at open with
 // StoreOpenError, and left untouched. Format 1: every log line, seal and node file carries its checksum.
-// A store without a marker that holds runs is in format 0 (wfstore 0.1.0: logs without checksums), migrated to
-// format 1 when opened (migrate.ts).
+// Format 2: an update's events before its commit line name it ("committed_by", log/line-format.ts), so that
+// several events with one update are committed all or none. A store without a marker that holds runs is in
+// format 0 (wfstore 0.1.0: logs without checksums), migrated when opened (migrate.ts). A store of format 1 is
+// one of format 2 with no such line: its marker is rewritten at open, and nothing else. The version is raised so
+// that a wfstore that reads format 1 only refuses the store rather than take the events of an update that was
+// never committed for events (it would not know to leave them out). A process of such a wfstore still writing
+// to the store meanwhile is not supported: stop it before opening.
 
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -13,7 +18,7 @@ import type { Layout } from './layout.js';
 import { migrateFormat0 } from './migrate.js';
 
 export const FORMAT = 'wfstore-filesystem';
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
 
 const markerText = () => `${JSON.stringify({ format: FORMAT, version: FORMAT_VERSION })}\n`;
 
@@ -58,9 +63,14 @@ async function unmarkedRuns(layout: Layout): Promise<string[]> {
   return found;
 }
 
-/** Checks the marker at open, writing it into a store that has none yet, after migrating its runs of format 0. */
+/**
+ * Checks the marker at open, writing it into a store that has none yet, after migrating its runs of format 0,
+ * and over the marker of format 1.
+ */
 export async function openFormat(layout: Layout, fsync: boolean, operation: string): Promise<void> {
-  if ((await readFormat(layout, operation)) !== undefined) return;
+  const version = await readFormat(layout, operation);
+  if (version === FORMAT_VERSION) return;
+  if (version !== undefined) return replaceFile(layout.formatFile, markerText(), fsync);
   const old = await unmarkedRuns(layout);
   // Runs made by another process that opened the store first, and wrote the marker meanwhile, are not old.
   const marked = async () => (await readFormat(layout, operation)) !== undefined;

@@ -30,6 +30,22 @@ export async function writeAll(handle: fs.FileHandle, data: Buffer, position: nu
   }
 }
 
+/** Pieces gathered by writeBuffers: a few writes for many short lines, no copy of a large update whole. */
+const PIECE = 1024 * 1024;
+
+/** Writes `buffers` one after the other from `position`, short ones gathered into pieces of up to 1 MiB. */
+export async function writeBuffers(handle: fs.FileHandle, buffers: readonly Buffer[], position: number): Promise<void> {
+  let at = position;
+  for (let i = 0; i < buffers.length; ) {
+    let j = i + 1;
+    let size = buffers[i]!.length;
+    while (j < buffers.length && size + buffers[j]!.length <= PIECE) size += buffers[j++]!.length;
+    await writeAll(handle, j === i + 1 ? buffers[i]! : Buffer.concat(buffers.slice(i, j), size), at);
+    at += size;
+    i = j;
+  }
+}
+
 /** Creates `file`, which must not exist yet, holding `text`; fsynced before this returns if asked. */
 export async function writeNewFile(file: string, text: string | Buffer, fsync: boolean): Promise<void> {
   const handle = await fs.open(file, 'wx');

@@ -1,10 +1,17 @@
 // Checking events.jsonl: each complete line must pass its checksum and hold this run's id and the next
-// sequence (line k holds sequence k). Only the head of a line is looked at besides its checksum; nothing is
-// parsed. Damage is thrown as RunDamage, naming the file and line; the driver reports it as STORE_CORRUPTED.
+// sequence (line k holds sequence k). Only the head of a line is looked at besides its checksum (and, at the
+// log's tail, its end); nothing is parsed but an update's commit line. Damage is thrown as RunDamage, naming
+// the file and line; the driver reports it as STORE_CORRUPTED.
+//
+// An update's events (log/line-format.ts): the lines before its commit line each name it ("committed_by");
+// they must follow one another up to it, and it must carry the update. At the log's tail (`tail`), events of an
+// update whose commit line is not complete are not committed: like a torn last line, they are no part of the
+// log (a crash mid-write, or an update still being written by another process), and the next write cuts them off.
 
 import { storeCorrupted } from '../../../contract/errors.js';
 import { checksumProblem } from '../files/checksum.js';
-import { LINE_END, type LoggedUpdate, updateOf } from './line-format.js';
+import { EVENTS_PER_UPDATE_MAX } from '../../../contract/limits.js';
+import { committedByOf, LINE_END, type LoggedUpdate, updateOf } from './line-format.js';
 import { SEAL_FILE, type Seal } from './seal.js';
 
 /** Stored data of a run that fails its checks: where (file and line) and what. */
@@ -27,9 +34,9 @@ export const EVENTS_FILE = 'events.jsonl';
 export const lineOf = (sequence: number): string => `${EVENTS_FILE} line ${sequence}`;
 
 export interface Scan {
-  /** File offset just past the last complete line; bytes after it are a torn write. */
+  /** File offset just past the last complete (and, at the tail, committed) line; bytes after it are a torn write. */
   end: number;
-  /** The sequence of the last complete line (the one before the first line checked when there is none). */
+  /** The sequence of that line (the one before the first line checked when there is none). */
   lastSequence: number;
   /** The file offset where each line after `keepStartsAfter` starts, by sequence. */
   starts: Map<number, number>;
@@ -42,6 +49,11 @@ export interface ScanOptions {
   firstSequence?: number;
   /** Lines after this sequence have their start recorded. */
   keepStartsAfter?: number;
+  /**
+   * The bytes run to the log's end, from a line that is no update's event before its commit line: the
+   * updates' events are checked, and those of an update not committed yet left out.
+   */
+  tail?: boolean;
 }
 
 const ASCII_ZERO = 0x30;
@@ -54,17 +66,56 @@ const COMMA = 0x2c;
 export function scanLines(runId: string, bytes: Buffer, options: ScanOptions = {}): Scan {
   const { offset = 0, firstSequence = 1, keepStartsAfter = Number.MAX_SAFE_INTEGER } = options;
   const head = headOf(runId);
+  const group = options.tail === true ? new UpdateGroup(bytes) : undefined;
   const starts = new Map<number, number>();
   let sequence = firstSequence - 1;
   let position = 0;
   for (;;) {
     const newline = bytes.indexOf(LINE_END, position);
-    if (newline < 0) return { end: offset + position, lastSequence: sequence, starts };
+    if (newline < 0) break;
     sequence++;
-    const problem = checksumProblem(bytes, position, newline) ?? headProblem(bytes, position, newline, head, sequence);
+    const problem =
+      checksumProblem(bytes, position, newline) ??
+      headProblem(bytes, position, newline, head, sequence) ??
+      group?.problem(position, newline, sequence);
     if (problem !== undefined) throw new RunDamage(lineOf(sequence), problem);
     if (sequence > keepStartsAfter) starts.set(sequence, offset + position);
     position = newline + 1;
+  }
+  if (group === undefined || group.commit === 0) return { end: offset + position, lastSequence: sequence, starts };
+  // An update's events without their commit line: not committed.
+  for (let s = group.first; s <= sequence; s++) starts.delete(s);
+  return { end: offset + group.start, lastSequence: group.first - 1, starts };
+}
+
+/** The events of an update being read, before its commit line. */
+class UpdateGroup {
+  /** The commit line's sequence; 0 when the lines read so far are no update's uncommitted events. */
+  commit = 0;
+  /** The first of those events: its sequence and where it starts in the bytes. */
+  first = 0;
+  start = 0;
+
+  constructor(private readonly bytes: Buffer) {}
+
+  /** Why line `sequence`, at [start, newline), does not fit the updates' events around it, or undefined. */
+  problem(start: number, newline: number, sequence: number): string | undefined {
+    const committedBy = committedByOf(this.bytes, start, newline);
+    if (this.commit === 0) {
+      if (committedBy === 0) return undefined;
+      if (committedBy <= sequence || committedBy - sequence >= EVENTS_PER_UPDATE_MAX)
+        return `it names line ${committedBy} as its update's commit, which cannot be`;
+      this.commit = committedBy;
+      this.first = sequence;
+      this.start = start;
+      return undefined;
+    }
+    const events = `the events of the update that line ${this.commit} commits (from line ${this.first})`;
+    if (sequence < this.commit) return committedBy === this.commit ? undefined : `it breaks ${events}`;
+    this.commit = 0;
+    if (committedBy !== 0) return `it names line ${committedBy} as its commit but should commit ${events}`;
+    const line = this.bytes.toString('utf8', start, newline);
+    return updateOf(line) === undefined ? `it is no update's commit, yet ${events} name it` : undefined;
   }
 }
 
@@ -141,7 +192,7 @@ export interface CheckedLog {
  * line and against the seal, and finds the update lines beyond the seal.
  */
 export function checkLog(runId: string, bytes: Buffer, seal: Seal, offset = 0, firstSequence = 1): CheckedLog {
-  const scan = scanLines(runId, bytes, { offset, firstSequence, keepStartsAfter: seal.last_sequence });
+  const scan = scanLines(runId, bytes, { offset, firstSequence, keepStartsAfter: seal.last_sequence, tail: true });
   checkAgainstSeal(seal, scan);
   const pending: PendingUpdate[] = [];
   for (const [sequence, start] of scan.starts) {

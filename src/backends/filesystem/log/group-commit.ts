@@ -1,8 +1,14 @@
 // Appends to one run that arrive while the run's lock is busy are written together: one write and one
 // fsync for the whole batch, each call answered once its line is durable. A lone writer pays one fsync
-// per append; concurrent writers share them.
+// per append; concurrent writers share them. An append the batch refuses (its conditions do not hold) is
+// answered with its error; the others are written.
 
 import type { RunLocks } from '../locks/run-lock.js';
+
+/** An item a batch did not write, and the error its caller gets. */
+export class Refused {
+  constructor(readonly error: unknown) {}
+}
 
 interface Waiting<T> {
   item: T;
@@ -15,8 +21,8 @@ export class GroupCommit<T> {
 
   constructor(
     private readonly locks: RunLocks,
-    /** Writes the batch under the run lock and returns each item's sequence, in order. */
-    private readonly flush: (runId: string, items: readonly T[]) => Promise<number[]>,
+    /** Writes the batch under the run lock and returns each item's sequence (or refusal), in order. */
+    private readonly flush: (runId: string, items: readonly T[]) => Promise<(number | Refused)[]>,
   ) {}
 
   append(runId: string, item: T): Promise<number> {
@@ -44,11 +50,15 @@ export class GroupCommit<T> {
     const batch = this.waiting.get(runId) ?? [];
     this.waiting.delete(runId);
     try {
-      const sequences = await this.flush(
+      const results = await this.flush(
         runId,
         batch.map((w) => w.item),
       );
-      for (const [i, w] of batch.entries()) w.resolve(sequences[i]!);
+      for (const [i, w] of batch.entries()) {
+        const result = results[i]!;
+        if (result instanceof Refused) w.reject(result.error);
+        else w.resolve(result);
+      }
     } catch (error) {
       for (const w of batch) w.reject(error);
     }

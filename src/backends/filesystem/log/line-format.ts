@@ -2,13 +2,17 @@
 // cheap look at its head that spares parsing a payload. Change the format here and all three change.
 //
 // A line is a JSON object and "\n":
-//   {"run_id":"r","sequence":3,"event_type":"x","timestamp":"…","payload":{…}[,"update":{…}],"crc":"0123abcd"}
-// The event's keys come first, in the order of a WorkflowEvent; "update" is present on the line of an event
-// appended by updateWorkflowRun (the patch it applied: "status" and/or "metadata"; the update's updated_at is
-// the event's timestamp), so that run.json can be rolled forward from the log (see run-state.ts); "crc" is the
-// CRC-32 of every byte of the line before it (files/checksum.ts). JSON escapes every "\n" inside a value, so the
-// newline only ever ends a line; bytes after the last one are a torn write (a crash mid-append), not part of
-// the log. Format 1 (.wfstore-format): every line carries its checksum; lines without one are damage.
+//   {"run_id":"r","sequence":3,"event_type":"x","timestamp":"…","payload":{…}[,"update":{…}|,"committed_by":5],"crc":"0123abcd"}
+// The event's keys come first, in the order of a WorkflowEvent. "update" is on the last line of the events an
+// updateWorkflowRun commits (the patch it applied: "status" and/or "metadata"; the update's updated_at is the
+// events' timestamp), so that run.json can be rolled forward from the log (see run-state.ts): that line is the
+// update's commit. The update's other events, written before it, each carry "committed_by": the sequence of
+// that line. Until the line is complete in the log they are not committed: a crash mid-write leaves them as a
+// torn tail, never part of the log (log/check.ts). "crc" is the CRC-32 of every byte of the line before it
+// (files/checksum.ts). JSON escapes every "\n" inside a value, so the newline only ever ends a line; bytes after
+// the last one are a torn write (a crash mid-append), not part of the log.
+// Format 1 (.wfstore-format): every line carries its checksum; lines without one are damage. Format 2 adds
+// "committed_by" (several events with one update); a log of format 1 is one of format 2 without it.
 
 import {
   NODE_COMPLETED,
@@ -29,12 +33,22 @@ export interface LoggedUpdate {
   metadata?: JsonObject;
 }
 
-/** The line recording `request` as event `sequence`, its "\n" included; with `update`, an update's event. */
+/** The patch an update's commit line records (metadata as JSON text). */
+export interface UpdateMembers {
+  status: RunStatus | undefined;
+  metadataJson: string | undefined;
+}
+
+/**
+ * The line recording `request` as event `sequence`, its "\n" included; with `update`, the commit line of an
+ * update; with `committedBy`, an event of an update written before its commit line, which has that sequence.
+ */
 export function eventLine(
   request: CreateEventRequest,
   sequence: number,
   timestamp: string,
-  update?: { status: RunStatus | undefined; metadataJson: string | undefined },
+  update?: UpdateMembers,
+  committedBy?: number,
 ): Buffer {
   let text =
     `{"run_id":${JSON.stringify(request.run_id)},"sequence":${sequence},` +
@@ -47,9 +61,32 @@ export function eventLine(
     ];
     text += `,"update":{${members.join(',')}}`;
   }
+  if (committedBy !== undefined) text += `,${COMMITTED_BY}${committedBy}`;
   const { record, length } = sealed(text, Buffer.byteLength(text, 'utf8') + CHECKSUM_SUFFIX_LENGTH + 1);
   record[length] = LINE_END;
   return record;
+}
+
+const COMMITTED_BY = '"committed_by":';
+const MARKER = Buffer.from(`,${COMMITTED_BY}`, 'latin1');
+const ASCII_ZERO = 0x30;
+
+/**
+ * The "committed_by" of the line `bytes[start, newline)` (a line that passed its checksum), or 0 when it has
+ * none. Read backwards from the checksum: a payload or an update ends with "}", so only the member itself
+ * puts a digit there.
+ */
+export function committedByOf(bytes: Buffer, start: number, newline: number): number {
+  let at = newline - CHECKSUM_SUFFIX_LENGTH - 1;
+  let value = 0;
+  // At most 15 digits: a safe integer.
+  for (let scale = 1; scale <= 1e14 && at > start && bytes[at]! >= ASCII_ZERO && bytes[at]! <= ASCII_ZERO + 9; at--) {
+    value += (bytes[at]! - ASCII_ZERO) * scale;
+    scale *= 10;
+  }
+  if (value === 0 || at - MARKER.length + 1 <= start) return 0;
+  for (let i = 0; i < MARKER.length; i++) if (bytes[at - MARKER.length + 1 + i] !== MARKER[i]) return 0;
+  return value;
 }
 
 /** Splits log text into complete lines; a final piece without its "\n" is a torn write and dropped. */

@@ -86,6 +86,7 @@ function checkTail(runId: string, log: OpenLog): Tail {
     offset: from,
     firstSequence: first,
     keepStartsAfter: seal.last_sequence,
+    tail: true,
   });
   checkAgainstSeal(seal, scan);
   return { lastSequence: scan.lastSequence, end: scan.end };
