@@ -57,13 +57,18 @@ export async function bundleWorkers(packageRoot: string, features: readonly stri
   await fs.mkdir(cache, { recursive: true });
   const dir = await fs.mkdtemp(path.join(cache, 'run-'));
   const remove = () => fs.rm(dir, { recursive: true, force: true });
+  // Split: what a module imports only when called (a backend's driver, PostgreSQL provisioning) stays out of a
+  // process until it is, as from the source; in one file, every package would be imported at its start.
   const common = {
     bundle: true,
+    splitting: true,
     packages: 'external',
     format: 'esm',
     platform: 'node',
     target: 'node20',
     logLevel: 'silent',
+    outdir: dir,
+    outExtension: { '.js': '.mjs' },
   } as const;
   const config = path.join(dir, 'cucumber.mjs');
   try {
@@ -71,8 +76,7 @@ export async function bundleWorkers(packageRoot: string, features: readonly stri
       esbuild.build({
         ...common,
         entryPoints: [...WORKERS, MATCH_INDICES].map((name) => path.join(here, `${name}.ts`)),
-        outdir: dir,
-        outExtension: { '.js': '.mjs' },
+        chunkNames: 'workers/[name]-[hash]',
       }),
       esbuild.build({
         ...common,
@@ -83,7 +87,8 @@ export async function bundleWorkers(packageRoot: string, features: readonly stri
           sourcefile: 'steps.ts',
           loader: 'ts',
         },
-        outfile: path.join(dir, 'steps.mjs'),
+        entryNames: 'steps',
+        chunkNames: 'steps/[name]-[hash]',
       }),
     ]);
     const profile = { paths: features, import: [path.join(dir, 'steps.mjs')] };
