@@ -80,12 +80,12 @@ function outputArrays(events: ImportedEvent[]): unknown[][] {
 
 /** One append as the group (group.ts) holds it. */
 interface Append {
-  request: CreateEventRequest;
+  request: AppendEventRequest;
   timestamp: string;
 }
 
 /** The values of the batch statement (queries.ts `appendBatch`): a column per field, a row per append. */
-function batchColumns(jobs: readonly Append[]): unknown[][] {
+function batchColumns(jobs: readonly { request: CreateEventRequest; timestamp: string }[]): unknown[][] {
   const column = <T>(pick: (request: CreateEventRequest, timestamp: string) => T) =>
     jobs.map((job) => pick(job.request, job.timestamp));
   return [
@@ -96,6 +96,26 @@ function batchColumns(jobs: readonly Append[]): unknown[][] {
     column((r, timestamp) => contentHash(r.event_type, timestamp, r.payloadJson)),
     column((r) => r.node?.node_id ?? null),
     column((r) => r.node?.outputJson ?? null),
+  ];
+}
+
+/** Whether an append has conditions (WF-SEQ-4). */
+const isFenced = (request: AppendEventRequest) =>
+  request.expected_status !== undefined || request.expected_metadata !== undefined;
+
+/**
+ * The conditions of a batch's appends (queries.ts `appendBatch`, fenced): each call's expected status, and every
+ * expected metadata key with its JSON text and the call's `ord` (from 1).
+ */
+function batchConditions(jobs: readonly Append[]): unknown[][] {
+  const pairs = jobs.flatMap(({ request }, i) =>
+    Object.entries(request.expected_metadata ?? {}).map(([key, value]) => [key, JSON.stringify(value), i + 1] as const),
+  );
+  return [
+    jobs.map(({ request }) => request.expected_status ?? null),
+    pairs.map(([key]) => key),
+    pairs.map(([, text]) => text),
+    pairs.map(([, , ord]) => ord),
   ];
 }
 
@@ -346,11 +366,7 @@ export class PostgresDriver implements StorageDriver {
   }
 
   async appendEvent(request: AppendEventRequest, timestamp: string): Promise<WorkflowEvent> {
-    const fenced = request.expected_status !== undefined || request.expected_metadata !== undefined;
-    const sequence = fenced
-      ? await this.appendFenced(request, timestamp)
-      : await this.appends.append({ request, timestamp });
-    return eventFromRequest(request, sequence, timestamp);
+    return eventFromRequest(request, await this.appends.append({ request, timestamp }), timestamp);
   }
 
   /** A fenced append statement (queries.ts `fence`): the status, the revision read, the expected keys' JSON texts. */
@@ -366,7 +382,7 @@ export class PostgresDriver implements StorageDriver {
    * A fenced append (WF-SEQ-4), atomically with its checks. First one statement that checks the status and each
    * expected key's JSON text on the row it locks. When that appends nothing, the run is read and the conditions
    * decided in JavaScript (JSON equality, WF-CAS-3); a run that passes gets the append fenced by the revision
-   * read, so only if no update came in between (else it is read again). Not grouped with other appends.
+   * read, so only if no update came in between (else it is read again).
    */
   private async appendFenced(request: AppendEventRequest, timestamp: string): Promise<number> {
     const { run_id, expected_status, expected_metadata } = request;
@@ -398,13 +414,21 @@ export class PostgresDriver implements StorageDriver {
 
   /** One append in its own statement: the path of a lone append, and of one sent again alone (group.ts). */
   private async appendAlone({ request, timestamp }: Append): Promise<number> {
+    if (isFenced(request)) return this.appendFenced(request, timestamp);
     const result = await this.query<RunTail & { sequence: number | null }>(this.appendStatement(request, timestamp));
     return this.appended(request.run_id, result);
   }
 
-  /** Appends in one statement (queries.ts `appendBatch`): the outcome of each, in order. */
+  /**
+   * Appends in one statement (queries.ts `appendBatch`): the outcome of each, in order. With fenced appends among
+   * them, the statement that also checks their conditions (`fencedAppendBatch`); one it does not admit is sent
+   * again alone, to be decided there.
+   */
   private async appendBatch(jobs: Append[]): Promise<BatchOutcome<number>[]> {
-    const { rows } = await this.query<BatchRow>(this.q.appendBatch(batchColumns(jobs)));
+    const statement = jobs.some((job) => isFenced(job.request))
+      ? this.q.fencedAppendBatch([...batchColumns(jobs), ...batchConditions(jobs)])
+      : this.q.appendBatch(batchColumns(jobs));
+    const { rows } = await this.query<BatchRow>(statement);
     return rows.map((row, i) => batchOutcome(jobs[i]!.request.run_id, row));
   }
 

@@ -164,6 +164,14 @@ const outputText = (S: string) => `, output AS (
            ON CONFLICT (run_id, node_id) DO UPDATE SET output = EXCLUDED.output, sequence = EXCLUDED.sequence
          )`;
 
+/** A batch's fenced append is admitted when its run, as locked, matches (see `fence`). */
+const ADMITTED = `(input.expected_status IS NULL OR locked.status = input.expected_status)
+       AND NOT EXISTS (
+         SELECT FROM unnest($9::text[], $10::text[], $11::bigint[]) AS x (key, value, ord)
+         WHERE x.ord = input.ord AND CASE WHEN strpos(locked.metadata::text, '\\u') > 0 THEN true
+           ELSE (locked.metadata -> x.key)::text IS DISTINCT FROM x.value END
+       )`;
+
 /**
  * Many appends, to any runs, in one statement (group.ts): the appends of `appendText`, over arrays with one
  * element per call. Rows keep their order within a run (`rank`). The counter rows are locked first, in run-id
@@ -171,24 +179,39 @@ const outputText = (S: string) => `, output AS (
  * is then raised by its count of rows, and each row takes base + rank. The latest completion of a node in the
  * batch writes its output (an output row cannot be changed twice in one statement). Both inserts run to
  * completion or the statement fails, so a numbered row is an appended one. One result row per call, by `ord`:
- * no run columns is an unknown run, a null sequence a damaged run (or one deleted meanwhile).
+ * no run columns is an unknown run, a null sequence a damaged run (or one deleted meanwhile, or a fenced append
+ * not admitted).
+ *
+ * `fenced`: the batch also carries fenced appends (WF-SEQ-4), checked as `fence` checks one, on the run's row as
+ * `locked` returns it (the row as committed once the lock is held): $8 each call's expected status (null for
+ * none), and every call's expected metadata as pairs, $9 keys, $10 JSON texts, $11 the call's `ord`. An append
+ * not admitted gets no number; the driver then sends it alone, which decides it.
  */
-const appendBatchText = (S: string) =>
+const appendBatchText = (S: string, fenced: boolean) =>
   `WITH input AS (
-     SELECT i.*, row_number() OVER (PARTITION BY i.run_id ORDER BY i.ord) AS rank
-     FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::json[], $5::text[], $6::text[], $7::json[])
-       WITH ORDINALITY AS i (run_id, event_type, timestamp, payload, content, node_id, output, ord)
+     SELECT i.*
+     FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::json[], $5::text[], $6::text[], $7::json[]${
+       fenced ? ', $8::text[]' : ''
+     })
+       WITH ORDINALITY AS i (run_id, event_type, timestamp, payload, content, node_id, output, ${
+         fenced ? 'expected_status, ' : ''
+       }ord)
    ), seen AS (
      SELECT r.id, ${TAIL_COLUMNS} FROM ${S}.workflow_runs r ${tail(S)} WHERE r.id = ANY($1::text[])
    ), locked AS MATERIALIZED (
-     SELECT id FROM ${S}.workflow_runs WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE
+     SELECT id${fenced ? ', status, metadata' : ''} FROM ${S}.workflow_runs
+     WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE
+   ), admitted AS (
+     SELECT input.*, row_number() OVER (PARTITION BY input.run_id ORDER BY input.ord) AS rank
+     FROM input${fenced ? ` JOIN locked ON locked.id = input.run_id WHERE ${ADMITTED}` : ''}
    ), counter AS (
      UPDATE ${S}.workflow_runs r SET last_sequence = r.last_sequence + c.n
-     FROM (SELECT run_id, count(*) AS n FROM input GROUP BY run_id) c, locked, seen
+     FROM (SELECT run_id, count(*) AS n FROM admitted GROUP BY run_id) c, locked, seen
      WHERE r.id = c.run_id AND locked.id = c.run_id AND seen.id = c.run_id AND (${SOUND})
      RETURNING r.id, r.last_sequence - c.n AS base
    ), numbered AS (
-     SELECT input.*, counter.base + input.rank AS sequence FROM input JOIN counter ON counter.id = input.run_id
+     SELECT admitted.*, counter.base + admitted.rank AS sequence
+     FROM admitted JOIN counter ON counter.id = admitted.run_id
    ), event AS (
      INSERT INTO ${S}.workflow_events (run_id, sequence, event_type, timestamp, payload, checksum)
      SELECT run_id, sequence, event_type, timestamp, payload, ${postgresSealSql('run_id', 'sequence', 'content')}
@@ -216,7 +239,8 @@ function eventStatements(S: string, statement: Define) {
     // The same, fenced (WF-SEQ-4): the conditions' values follow the append's.
     fencedAppend: statement('fenced_append', appendText(S, '', fence(6))),
     fencedAppendCompletion: statement('fenced_append_completion', appendText(S, outputText(S), fence(8))),
-    appendBatch: statement('append_batch', appendBatchText(S)),
+    appendBatch: statement('append_batch', appendBatchText(S, false)),
+    fencedAppendBatch: statement('fenced_append_batch', appendBatchText(S, true)),
     // Reads that also tell an unknown run (no row) from an empty one (one row of nulls), in one snapshot,
     // with the run's tail and each row's checksum to check (sql/integrity.ts).
     listEvents: statement(

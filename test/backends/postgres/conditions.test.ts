@@ -140,6 +140,83 @@ describe('postgres: fenced appends and events with an update', () => {
       assert.deepEqual(await store.listWorkflowEvents('r'), []);
     }));
 
+  it('fenced appends that arrive together go in one statement, each admitted as it would be alone', () =>
+    withRun({ claim: 'c', lease: { n: 1, at: 'x' } }, async (store, _schema, pool) => {
+      await store.createWorkflowRun({ id: 's', workflow_name: 'w', user_message: '', status: 'paused' });
+      const tick = (run_id: string) => ({ run_id, event_type: 'tick' });
+      const calls: [Promise<unknown>, 'ok' | 'status' | 'metadata.claim' | 'metadata.lease'][] = [];
+      for (let i = 0; i < 12; i++) {
+        calls.push([store.createWorkflowEvent(tick('r'), { expected_metadata: { claim: 'c' } }), 'ok']);
+        calls.push([store.createWorkflowEvent(tick('r'), { expected_metadata: { claim: 'd' } }), 'metadata.claim']);
+        calls.push([store.createWorkflowEvent(tick('r'), { expected_metadata: { lease: { at: 'x', n: 1 } } }), 'ok']);
+        calls.push([
+          store.createWorkflowEvent(tick('r'), { expected_metadata: { lease: { n: 2 } } }),
+          'metadata.lease',
+        ]);
+        calls.push([store.createWorkflowEvent(tick('s'), { expected_status: 'paused' }), 'ok']);
+        calls.push([store.createWorkflowEvent(tick('s'), { expected_status: 'running' }), 'status']);
+        calls.push([store.createWorkflowEvent(tick('s')), 'ok']);
+      }
+      const outcomes = await Promise.all(
+        calls.map(([call]) =>
+          call.then(
+            () => 'ok',
+            (error: { field?: string }) => error.field ?? String(error),
+          ),
+        ),
+      );
+      assert.deepEqual(
+        outcomes,
+        calls.map(([, expected]) => expected),
+      );
+      assert.ok(pool.sent.some((text) => text.includes('unnest($9::text[], $10::text[], $11::bigint[])')));
+      // Admitted together: a few statements for many calls.
+      pool.sent = [];
+      const admitted = Array.from({ length: 48 }, (_, i) =>
+        i % 2 === 0
+          ? store.createWorkflowEvent(tick('r'), { expected_status: 'running', expected_metadata: { claim: 'c' } })
+          : store.createWorkflowEvent(tick('s'), { expected_status: 'paused' }),
+      );
+      await Promise.all(admitted);
+      assert.ok(pool.sent.length <= 8, `${pool.sent.length} statements for 48 appends`);
+      for (const [run, count] of [
+        ['r', 48],
+        ['s', 48],
+      ] as const) {
+        const events = await store.listWorkflowEvents(run, { limit: 100 });
+        assert.deepEqual(
+          events.map((event) => event.sequence),
+          Array.from({ length: count }, (_, i) => i + 1),
+        );
+      }
+    }));
+
+  it('fenced appends batched in one statement are checked on the row as committed once it is locked', () =>
+    withRun({ claim: 'old' }, async (store, schema, pool) => {
+      await store.createWorkflowRun({ id: 'q', workflow_name: 'w', user_message: '' });
+      const other = await test.peek.connect();
+      try {
+        await other.query('BEGIN');
+        await other.query(`SELECT 1 FROM ${schema}.workflow_runs WHERE id = 'r' FOR UPDATE`);
+        await other.query(`UPDATE ${schema}.workflow_runs SET metadata = '{"claim":"new"}' WHERE id = 'r'`);
+        pool.sent = [];
+        // The first goes alone; the ten that arrive meanwhile go together, and wait for the row.
+        const lone = store.createWorkflowEvent({ run_id: 'q', event_type: 'tick' });
+        const fenced = Array.from({ length: 10 }, () =>
+          store.createWorkflowEvent({ run_id: 'r', event_type: 'late' }, { expected_metadata: { claim: 'old' } }),
+        );
+        for (const call of fenced) call.catch(() => {});
+        await lone;
+        await sleep(200);
+        await other.query('COMMIT');
+        for (const call of fenced) assert.equal((await rejectsWith(call, 'STATUS_CONFLICT')).field, 'metadata.claim');
+        assert.ok(pool.sent.some((text) => text.includes('unnest($9::text[], $10::text[], $11::bigint[])')));
+        assert.deepEqual(await store.listWorkflowEvents('r'), []);
+      } finally {
+        other.release();
+      }
+    }));
+
   it('an update with 1,000 events is one transaction of five statements, the events numbered after the log', () =>
     withRun({ claim: 'old' }, async (store, _schema, pool) => {
       await store.createWorkflowEvent({ run_id: 'r', event_type: 'first' });
