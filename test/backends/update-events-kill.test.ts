@@ -3,4 +3,4 @@
 
 import { describeKillCampaign } from '../support/update-events-kill-suite.js';
 
-describeKillCampaign(3, 1000, 2000);
+describeKillCampaign(2, 1000, 2000);
