@@ -20,7 +20,6 @@ import { referenceBackend } from '../src/conformance/reference-initializer.js';
 import { rawFile, rawPostgres, rawSqlite, type RawWriter } from './baselines.js';
 import { measure, measureBatch, measureSideBySide, type Figure, type MeasureOptions } from './measure.js';
 import { type ManyRunsContender, type ManyRunsFigure, measureManyRuns } from './many-runs.js';
-import { benchRunPages, defaultRunCount } from './run-pages.js';
 import { DEFAULT_MAX_CONNECTIONS } from '../src/backends/postgres/options.js';
 import { renderBenchHtml, renderBenchTable, type BenchReport, type BenchRow } from './report.js';
 
@@ -180,7 +179,6 @@ async function benchBackend(ctx: Context, name: string): Promise<void> {
     await benchReads(b);
     await benchRunWrites(b);
     await benchManyRuns(b);
-    await benchPages(b);
   } finally {
     await initializer.destroyStore?.(store);
     await initializer.afterAll?.();
@@ -420,14 +418,6 @@ function manyRunsRows(
     if (contenders[k + 1]!.kind === 'raw') ours!.vsRaw = ours!.opsPerSec / other.opsPerSec;
     else ours!.vsPeer = ours!.opsPerSec / other.opsPerSec;
   }
-}
-
-/** listWorkflowRuns pages, newest first, at the issue's scale (bench/run-pages.ts), on a store of their own. */
-async function benchPages(b: Bench): Promise<void> {
-  const count = defaultRunCount(b.name, quick);
-  log(`  ${b.name}: ${count} runs for the listing pages…`);
-  for (const page of await benchRunPages(b.initializer, { count, reads: quick ? 3 : 10, log: () => {} }))
-    row(b, page.operation, page.figure, { note: page.note });
 }
 
 /** createWorkflowRun, and a compare-and-set update going back and forth. */
