@@ -84,7 +84,7 @@ describe('the version data in docs/contract.md', () => {
     for (const r of eventTypes) assert.equal(scenarioVersion(r.rules, rules), '1.1', r.name);
   });
 
-  it("1.2 writes down the cases 1.1's text left to the model, adds an engine's needs, each checked by 1.2", () => {
+  it("1.2 writes down cases 1.1 left to the model and adds an engine's needs, each checked by 1.2 alone", () => {
     const since12 = [...rules.values()].filter((r) => r.since === '1.2').map((r) => r.id);
     const writtenDown = ['WF-VAL-16', 'WF-VAL-17', 'WF-ERR-5', 'WF-DET-2'];
     const added = ['WF-RUN-7', 'WF-UPD-5', 'WF-CAS-3', 'WF-SEQ-4'];
