@@ -87,7 +87,7 @@ const LISTING: ListingDialect = {
   placeholder: (index, kind) =>
     `$${index}::${kind === 'timestamp' ? 'timestamptz' : kind === 'limit' ? 'bigint' : 'text'}`,
   noLimit: null,
-  filtersLeadPosition: true,
+  range: 'row bounds',
 };
 
 /** listWorkflowRuns: a named statement per shape of request (sql/list-runs.ts), defined on first use. */

@@ -5,12 +5,17 @@
 // (workflow_name, created_at, id) and (workflow_name, status, created_at, id); ids and timestamps compare by code
 // unit ("C" / BINARY).
 //
-// The filters' columns lead the ORDER BY and, on PostgreSQL, the position's row value: `status = $1 AND
-// (status, created_at, id) > ($1, $2, $3) ORDER BY status, created_at, id` lists the same runs in the same order
-// as without them (those columns hold one value), written so that only the filters' index serves the order
-// and starts its range at the position. Given `status = $1 AND (created_at, id) > ($2, $3)`, PostgreSQL's
-// generic plan walks (created_at, id) and drops the other statuses one by one: 40 ms instead of 0.2 ms for a
-// page of a status that one run in a hundred has (200,000 runs).
+// The filters' columns (status, workflow_name) lead the ORDER BY: the same order, since they hold one value,
+// but only the filters' index gives it. How the range of that index is written differs:
+// - SQLite: `status = ? AND (created_at, id) > (?, ?)`, which it reads as a range of (status, created_at, id).
+// - PostgreSQL, one filter: bounds of row values over the index's columns, no equality (unless there is no other
+//   bound): `status <= $1 AND (status, created_at, id) > ($1, $2, $3)` (newest first: `status >= $1 AND (…) <
+//   (…)`). With `status = $1` the planner drops status from the order (a constant), and its generic plan may
+//   walk (created_at, id) and skip the other statuses one by one (40 ms instead of 0.2 ms for a page of a status
+//   one run in a hundred has, 200,000 runs); and with `status = $1 AND (status, created_at, id) < (…)` a
+//   backward scan starts at the end of `status = $1`, not at the position (8 ms for the last page of 30,000).
+//   Two filters: equalities, as SQLite. Then only their index has both as its range, which the planner takes;
+//   given `(workflow_name, status) >= ($1, $2)`, its generic plan walked all of a workflow's runs instead.
 
 import type { ListRunsRequest } from '../../contract/validation.js';
 
@@ -29,57 +34,83 @@ export interface RunListing {
   values: unknown[];
 }
 
-type Kind = 'text' | 'timestamp';
-
 export interface ListingDialect {
   placeholder: Placeholder;
   /** The limit's value for no limit. */
   noLimit: number | null;
-  /**
-   * Whether the filters' columns lead the position's row value too. PostgreSQL needs them there to start the
-   * filters' index range at the position; SQLite takes `status = ? AND (created_at, id) > (?, ?)` as that range,
-   * and only the equality from `status = ? AND (status, created_at, id) > (?, ?, ?)`.
-   */
-  filtersLeadPosition: boolean;
+  /** How the filters and the position are written: see above ('row bounds' for one filter only). */
+  range: 'equality' | 'row bounds';
+}
+
+type Kind = 'text' | 'timestamp';
+/** A column and the placeholder of its value. */
+type Term = [column: string, placeholder: string];
+
+/** `(a, b) > ($1, $2)`, or `a > $1` for one column. */
+function compare(terms: readonly Term[], op: string): string {
+  if (terms.length === 1) return `${terms[0]![0]} ${op} ${terms[0]![1]}`;
+  return `(${terms.map(([c]) => c).join(', ')}) ${op} (${terms.map(([, p]) => p).join(', ')})`;
 }
 
 /** The conditions, order and limit of a listing. */
 export function runListing(request: ListRunsRequest, dialect: ListingDialect): RunListing {
-  const { placeholder, noLimit } = dialect;
   const values: unknown[] = [];
   const param = (value: unknown, kind: Kind | 'limit') => {
     values.push(value);
-    return placeholder(values.length, kind);
+    return dialect.placeholder(values.length, kind);
   };
   const { status, workflow_name, created_after, created_before, after } = bounds(request);
   // The filters' columns, in the order of the index that serves them.
-  const equal: [string, string][] = [];
-  if (workflow_name !== undefined) equal.push(['r.workflow_name', param(workflow_name, 'text')]);
-  if (status !== undefined) equal.push(['r.status', param(status, 'text')]);
-  const conditions = equal.map(([column, p]) => `${column} = ${p}`);
-  if (created_after !== undefined) conditions.push(`r.created_at > ${param(created_after, 'timestamp')}`);
-  if (created_before !== undefined) conditions.push(`r.created_at < ${param(created_before, 'timestamp')}`);
+  const filters: Term[] = [];
+  if (workflow_name !== undefined) filters.push(['r.workflow_name', param(workflow_name, 'text')]);
+  if (status !== undefined) filters.push(['r.status', param(status, 'text')]);
+  const term = (column: string, value: string | undefined, kind: Kind): Term | undefined =>
+    value === undefined ? undefined : [column, param(value, kind)];
+  const since = term('r.created_at', created_after, 'timestamp');
+  const until = term('r.created_at', created_before, 'timestamp');
+  const position: Term[] | undefined = after && [
+    ['r.created_at', param(after.created_at, 'timestamp')],
+    ['r.id', param(after.id, 'text')],
+  ];
   const desc = request.order === 'desc';
-  const columns = [...equal.map(([column]) => column), 'r.created_at', 'r.id'];
-  if (after !== undefined) {
-    const led = dialect.filtersLeadPosition ? equal : [];
-    const position = [...led.map(([, p]) => p), param(after.created_at, 'timestamp'), param(after.id, 'text')];
-    const compared = [...led.map(([column]) => column), 'r.created_at', 'r.id'];
-    conditions.push(`(${compared.join(', ')}) ${desc ? '<' : '>'} (${position.join(', ')})`);
-  }
-  const limit = param(request.limit ?? noLimit, 'limit');
+  const conditions =
+    dialect.range === 'equality' || filters.length !== 1
+      ? [
+          ...filters.map((filter) => compare([filter], '=')),
+          ...(since ? [compare([since], '>')] : []),
+          ...(until ? [compare([until], '<')] : []),
+          ...(position ? [compare(position, desc ? '<' : '>')] : []),
+        ]
+      : rowBounds(filters, since, until, position, desc);
+  const columns = [...filters.map(([column]) => column), 'r.created_at', 'r.id'];
+  const limit = param(request.limit ?? dialect.noLimit, 'limit');
   const clauses =
     (conditions.length > 0 ? `WHERE ${conditions.join(' AND ')} ` : '') +
     `ORDER BY ${columns.map((column) => `${column}${desc ? ' DESC' : ''}`).join(', ')} LIMIT ${limit}`;
-  const shape = [
-    workflow_name === undefined ? '' : 'w',
-    status === undefined ? '' : 's',
-    created_after === undefined ? '' : 'a',
-    created_before === undefined ? '' : 'b',
-    after === undefined ? '' : 'p',
-    desc ? '-desc' : '-asc',
-  ].join('');
-  return { shape, clauses, values };
+  const flags = [workflow_name, status, created_after, created_before, after].map((v, i) => (v ? 'wsabp'[i] : ''));
+  return { shape: `${flags.join('')}-${desc ? 'desc' : 'asc'}`, clauses, values };
+}
+
+/**
+ * The filters, the created_at bounds and the position as the two ends of one range of the filters' index: the
+ * lower end (`>`), the upper end (`<`), each the tightest given, led by the filters' columns. Where one end has
+ * nothing but the filters, `(filters) >= (values)` (or `<=`).
+ */
+function rowBounds(
+  filters: readonly Term[],
+  since: Term | undefined,
+  until: Term | undefined,
+  position: readonly Term[] | undefined,
+  desc: boolean,
+): string[] {
+  const end = (tightest: readonly Term[] | undefined, op: '>' | '<'): string[] => {
+    if (tightest !== undefined) return [compare([...filters, ...tightest], op)];
+    return filters.length > 0 ? [compare(filters, `${op}=`)] : [];
+  };
+  const lower = !desc && position ? position : since && [since];
+  const upper = desc && position ? position : until && [until];
+  if (lower === undefined && upper === undefined) return filters.map((filter) => compare([filter], '='));
+  return [...end(lower, '>'), ...end(upper, '<')];
 }
 
 /**

@@ -107,7 +107,7 @@ export function listRunsSql(request: ListRunsRequest): {
   const { shape, clauses, values } = runListing(request, {
     placeholder: (i) => `@p${i}`,
     noLimit: -1,
-    filtersLeadPosition: false,
+    range: 'equality',
   });
   const parameters = Object.fromEntries(values.map((value, i) => [`p${i + 1}`, value]));
   return { shape, text: `SELECT ${RUN_COLUMNS} FROM workflow_runs r ${clauses}`, parameters };

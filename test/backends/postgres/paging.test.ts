@@ -110,6 +110,45 @@ describe('postgres: listing runs', () => {
     }
   });
 
+  it('reads as few pages of the index and table for the last page of a filter as for its first', async () => {
+    const schema = test.schemas.newName();
+    await (await createPostgresStore({ connectionString: test.server.connectionString, schema })).close();
+    const client = await test.peek.connect();
+    try {
+      // 100,000 runs, each status and workflow in long stretches: a scan that starts at the end of its filter
+      // instead of at the position reads tens of thousands of index entries before the last page.
+      await client.query(`
+        INSERT INTO ${schema}.workflow_runs (id, workflow_name, status, user_message, metadata, created_at, updated_at)
+        SELECT md5(i::text), 'wf-' || (i / 10000), CASE WHEN i < 50000 THEN 'failed' ELSE 'running' END, '', '{}',
+               timestamptz '2026-01-01Z' + i * interval '1 second', timestamptz '2026-01-01Z'
+        FROM generate_series(0, 99999) AS i`);
+      await client.query(`VACUUM ANALYZE ${schema}.workflow_runs`);
+      const q = buildQueries(schema, 30_000);
+      const filters = [
+        {},
+        { status: 'failed' },
+        { workflow_name: 'wf-3' },
+        { workflow_name: 'wf-3', status: 'failed' },
+      ];
+      for (const filter of filters as ListWorkflowRunsOptions[]) {
+        for (const order of ['asc', 'desc'] as const) {
+          const options = { ...filter, order, limit: 50 };
+          const all = await listAll(client, schema, options);
+          const last = all.at(-51)!;
+          const buffers = async (after?: { created_at: string; id: string }) => {
+            const { text, values } = q.listRuns(parseListRuns({ ...options, ...(after ? { after } : {}) }));
+            return buffersRead(client, text, values!);
+          };
+          const [first, end] = [await buffers(), await buffers(last)];
+          assert.ok(end <= first + 10 && end <= 40, `${JSON.stringify(options)}: ${first} buffers first, ${end} last`);
+        }
+      }
+    } finally {
+      client.release(true);
+      await test.schemas.drop(schema);
+    }
+  });
+
   it('compares ids by code unit ("C") and timestamps as timestamps, in every listing index', async () => {
     const schema = test.schemas.newName();
     await (await createPostgresStore({ connectionString: test.server.connectionString, schema })).close();
@@ -174,6 +213,35 @@ describe('postgres: listing runs', () => {
     }
   });
 });
+
+/** The positions of every run a listing would give, in its order (read directly, for the test's positions). */
+async function listAll(client: pg.PoolClient, schema: string, options: ListWorkflowRunsOptions) {
+  const direction = options.order === 'desc' ? 'DESC' : 'ASC';
+  const { rows } = await client.query<{ created_at: string; id: string }>(
+    `SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at, id
+     FROM ${schema}.workflow_runs WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR workflow_name = $2)
+     ORDER BY created_at ${direction}, id ${direction}`,
+    [options.status ?? null, options.workflow_name ?? null],
+  );
+  return rows;
+}
+
+/** The buffers (index and table pages) the generic plan of `text` reads for these values. */
+async function buffersRead(client: pg.PoolClient, text: string, values: unknown[]): Promise<number> {
+  await client.query('SET plan_cache_mode = force_generic_plan');
+  await client.query(`PREPARE page AS ${text}`);
+  try {
+    const literal = (v: unknown) =>
+      v === null ? 'NULL' : typeof v === 'number' ? String(v) : client.escapeLiteral(String(v));
+    const { rows } = await client.query(
+      `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) EXECUTE page (${values.map(literal).join(', ')})`,
+    );
+    const plan = (rows[0]['QUERY PLAN'] as { Plan: Record<string, number> }[])[0]!.Plan;
+    return plan['Shared Hit Blocks']! + plan['Shared Read Blocks']!;
+  } finally {
+    await client.query('DEALLOCATE page');
+  }
+}
 
 /**
  * `count` runs in one statement, two a second from 2026-01-01, over 6 statuses (`failed` one run in a hundred)
