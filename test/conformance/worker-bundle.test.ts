@@ -45,6 +45,7 @@ it('a column or a worker imports no database driver before it uses one', async (
 
 it('a build is reused while every source is the same, and made again when one changes', async () => {
   // A copy of the sources, in the repository (so that its node_modules is found), changed in one file.
+  await fs.mkdir(path.join(PACKAGE_ROOT, 'reports'), { recursive: true }); // not there in a fresh clone
   const root = await fs.mkdtemp(path.join(PACKAGE_ROOT, 'reports', 'bundle-'));
   try {
     for (const dir of ['src', 'steps'])
