@@ -208,7 +208,11 @@ async function mergeReport(rows: BenchRow[], facts: Record<string, unknown>): Pr
     ...report.rows.filter((row) => !(row.operation.startsWith('paging ') && ours.has(row.backend))),
     ...rows,
   ];
-  report.machine = { ...report.machine, paging: facts };
+  const earlier = (report.machine.paging ?? {}) as Record<string, unknown>;
+  report.machine = {
+    ...report.machine,
+    paging: { ...earlier, ...Object.fromEntries([...ours].map((b) => [b, facts])) },
+  };
   await fs.mkdir(path.dirname(file), { recursive: true });
   await fs.writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
 }
@@ -233,6 +237,7 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     runs: RUNS,
     loadMs: loads,
+    niced: os.getPriority() > 0,
     cpus: os.cpus().length,
     loadAverage: { before: loadBefore.map((l) => l.toFixed(1)), after: os.loadavg().map((l) => l.toFixed(1)) },
     postgres: server ? `${server.serverVersion} (${server.way})` : null,

@@ -4,6 +4,7 @@
 // older code can list). --old DIR is a copy of older code's src/ inside the repository (it finds node_modules);
 // without it, this code alone. Each backend's stores at its default durability (SQLite: synchronous=full).
 //   WFSTORE_PG_URL=… npx tsx bench/sql-side.ts [--old DIR] [--backends sqlite,postgres] [--rounds 5]
+//     [--only <part of an operation's name>]
 
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -18,6 +19,7 @@ import { type Figure, measureSideBySide } from './measure.js';
 const args = process.argv.slice(2);
 const ROUNDS = numberOption(args, '--rounds', 5);
 const OLD = args.includes('--old') ? args[args.indexOf('--old') + 1] : undefined;
+const ONLY = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
 const BACKENDS = (args.includes('--backends') ? args[args.indexOf('--backends') + 1]! : 'sqlite,postgres').split(',');
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -115,6 +117,7 @@ async function benchBackend(
     const ops = await Promise.all(stores.map(operations));
     log(`${backend}: ${impls.map((i) => i.label).join(' | ')}`);
     for (const [k, [name]] of ops[0]!.entries()) {
+      if (ONLY !== undefined && !name.includes(ONLY)) continue;
       const heavy = name.includes('1,000');
       const options = { warmup: heavy ? 3 : 20, rounds: ROUNDS, ops: heavy ? 20 : 200, roundMs: 1500 };
       const figures = await measureSideBySide(
