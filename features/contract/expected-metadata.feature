@@ -49,7 +49,7 @@ Feature: Updates conditional on metadata: a claim token, a pause id
       """
 
   @WF-CAS-3
-  Scenario Outline: An expected <expected> against a stored <stored> is <verdict>
+  Scenario Outline: Expecting <expected> where <stored> is stored: the update <verdict>
     Given a workflow run "r1" with status "running" and metadata:
       """
       { "k": <stored>, "other": 1 }

@@ -6,8 +6,8 @@ export default mutant({
   rule: 'WF-SEQ-3',
   breaks: "appending an event moves the run's updated_at",
   wrap: (store) => ({
-    async createWorkflowEvent(input) {
-      const event = await store.createWorkflowEvent(input);
+    async createWorkflowEvent(input, options) {
+      const event = await store.createWorkflowEvent(input, options);
       await store.updateWorkflowRun(event.run_id, {});
       return event;
     },

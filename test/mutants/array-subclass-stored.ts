@@ -18,7 +18,7 @@ export default mutant({
   breaks: 'an array of a subclass of Array inside JSON is stored as its elements instead of INVALID_INPUT',
   wrap: (store): Partial<IWorkflowStore> => ({
     createWorkflowRun: (input) => store.createWorkflowRun(plain(input)),
-    createWorkflowEvent: (input) => store.createWorkflowEvent(plain(input)),
+    createWorkflowEvent: (input, options) => store.createWorkflowEvent(plain(input), plain(options)),
     updateWorkflowRun: (id, patch, options) => store.updateWorkflowRun(id, plain(patch), plain(options)),
   }),
 });

@@ -12,8 +12,8 @@ export default mutant({
   wrap: (store) => {
     const versions = new Map<string, number>();
     return {
-      async createWorkflowEvent(input) {
-        const event: WorkflowEvent = await store.createWorkflowEvent(input);
+      async createWorkflowEvent(input, options) {
+        const event: WorkflowEvent = await store.createWorkflowEvent(input, options);
         versions.set(event.run_id, (versions.get(event.run_id) ?? 0) + 1);
         return event;
       },

@@ -16,7 +16,7 @@ export default mutant({
     return {
       createWorkflowRun: (input) => clockFirst(() => store.createWorkflowRun(input)),
       updateWorkflowRun: (id, patch, options) => clockFirst(() => store.updateWorkflowRun(id, patch, options)),
-      createWorkflowEvent: (input) => clockFirst(() => store.createWorkflowEvent(input)),
+      createWorkflowEvent: (input, options) => clockFirst(() => store.createWorkflowEvent(input, options)),
     };
   },
 });

@@ -28,7 +28,7 @@ export default mutant({
     return {
       createWorkflowRun: (input) => thenClock(() => store.createWorkflowRun(input)),
       updateWorkflowRun: (id, patch, options) => thenClock(() => store.updateWorkflowRun(id, patch, options)),
-      createWorkflowEvent: (input) => thenClock(() => store.createWorkflowEvent(input)),
+      createWorkflowEvent: (input, options) => thenClock(() => store.createWorkflowEvent(input, options)),
     };
   },
 });

@@ -17,7 +17,7 @@ export default mutant({
     return {
       createWorkflowRun: (input) => blamed(() => store.createWorkflowRun(input)),
       updateWorkflowRun: (id, patch, options) => blamed(() => store.updateWorkflowRun(id, patch, options)),
-      createWorkflowEvent: (input) => blamed(() => store.createWorkflowEvent(input)),
+      createWorkflowEvent: (input, options) => blamed(() => store.createWorkflowEvent(input, options)),
     };
   },
 });

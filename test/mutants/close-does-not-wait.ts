@@ -12,11 +12,11 @@ export default mutant({
     let closing = false;
     const underWay = new Set<Promise<WorkflowEvent>>();
     return {
-      createWorkflowEvent(input) {
+      createWorkflowEvent(input, options) {
         if (closing) return Promise.reject(storeClosed('createWorkflowEvent'));
         const call = (async () => {
           await tick();
-          return store.createWorkflowEvent(input);
+          return store.createWorkflowEvent(input, options);
         })();
         underWay.add(call);
         call.then(

@@ -52,9 +52,9 @@ export default mutant({
         () => store.deleteWorkflowRun(id),
         () => validateId(id, 'id'),
       ),
-    createWorkflowEvent: (input) =>
+    createWorkflowEvent: (input, options) =>
       inputFirst(
-        () => store.createWorkflowEvent(input),
+        () => store.createWorkflowEvent(input, options),
         () => parseCreateEvent(input),
       ),
     listWorkflowEvents: (runId, options) =>

@@ -6,12 +6,15 @@ export default mutant({
   rule: 'WF-VAL-1',
   breaks: 'a Date inside a payload is stored as its ISO string instead of INVALID_INPUT',
   wrap: (store) => ({
-    createWorkflowEvent: (input) =>
-      store.createWorkflowEvent({
-        ...input,
-        payload: copyWith(input.payload, (d) =>
-          d.value instanceof Date ? { ...d, value: d.value.toISOString() } : d,
-        ) as typeof input.payload,
-      }),
+    createWorkflowEvent: (input, options) =>
+      store.createWorkflowEvent(
+        {
+          ...input,
+          payload: copyWith(input.payload, (d) =>
+            d.value instanceof Date ? { ...d, value: d.value.toISOString() } : d,
+          ) as typeof input.payload,
+        },
+        options,
+      ),
   }),
 });

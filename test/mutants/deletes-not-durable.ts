@@ -31,8 +31,8 @@ export default mutant({
       updateWorkflowRun: writing((...args: Parameters<IWorkflowStore['updateWorkflowRun']>) =>
         store.updateWorkflowRun(...args),
       ),
-      createWorkflowEvent: writing((input: Parameters<IWorkflowStore['createWorkflowEvent']>[0]) =>
-        store.createWorkflowEvent(input),
+      createWorkflowEvent: writing((...args: Parameters<IWorkflowStore['createWorkflowEvent']>) =>
+        store.createWorkflowEvent(...args),
       ),
       async deleteWorkflowRun(id) {
         const exists = (await store.getWorkflowRun(id)) !== null && !deleted.has(id);

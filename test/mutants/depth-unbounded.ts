@@ -27,9 +27,9 @@ export default mutant({
       payload: deep.get(`${e.run_id} ${e.sequence}`) ?? e.payload,
     });
     return {
-      async createWorkflowEvent(input) {
-        if (depth(input?.payload) <= JSON_MAX_DEPTH) return store.createWorkflowEvent(input);
-        const event = await store.createWorkflowEvent({ ...input, payload: {} });
+      async createWorkflowEvent(input, options) {
+        if (depth(input?.payload) <= JSON_MAX_DEPTH) return store.createWorkflowEvent(input, options);
+        const event = await store.createWorkflowEvent({ ...input, payload: {} }, options);
         deep.set(`${event.run_id} ${event.sequence}`, input.payload!);
         return shown(event);
       },

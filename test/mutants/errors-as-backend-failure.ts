@@ -7,8 +7,8 @@ export default mutant({
   rule: 'WF-ERR-2',
   breaks: "createWorkflowEvent reports the contract's errors (RUN_NOT_FOUND, …) as BACKEND_FAILURE",
   wrap: (store) => ({
-    createWorkflowEvent: (input) =>
-      store.createWorkflowEvent(input).catch((error: Error) => {
+    createWorkflowEvent: (input, options) =>
+      store.createWorkflowEvent(input, options).catch((error: Error) => {
         throw new WorkflowStoreError('BACKEND_FAILURE', `createWorkflowEvent: ${error.message}`, { cause: error });
       }),
   }),

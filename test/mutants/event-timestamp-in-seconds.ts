@@ -9,7 +9,7 @@ export default mutant({
   rule: 'WF-VAL-7',
   breaks: "an event's timestamp is written without its milliseconds",
   wrap: (store) => ({
-    createWorkflowEvent: async (input) => inSeconds(await store.createWorkflowEvent(input)),
+    createWorkflowEvent: async (input, options) => inSeconds(await store.createWorkflowEvent(input, options)),
     listWorkflowEvents: async (runId, options) => (await store.listWorkflowEvents(runId, options)).map(inSeconds),
   }),
 });

@@ -16,8 +16,8 @@ export default mutant({
       timestamp: stamps.get(`${e.run_id} ${e.sequence}`) ?? e.timestamp,
     });
     return {
-      async createWorkflowEvent(input) {
-        const event = await store.createWorkflowEvent(input);
+      async createWorkflowEvent(input, options) {
+        const event = await store.createWorkflowEvent(input, options);
         const run = await store.getWorkflowRun(event.run_id);
         if (run !== null) stamps.set(`${event.run_id} ${event.sequence}`, run.updated_at);
         return shown(event);

@@ -17,9 +17,10 @@ export default mutant({
       event_type: types.get(`${e.run_id} ${e.sequence}`) ?? e.event_type,
     });
     return {
-      async createWorkflowEvent(input) {
-        if (typeof input?.event_type !== 'string' || valid(input.event_type)) return store.createWorkflowEvent(input);
-        const event = await store.createWorkflowEvent({ ...input, event_type: 'unchecked' });
+      async createWorkflowEvent(input, options) {
+        if (typeof input?.event_type !== 'string' || valid(input.event_type))
+          return store.createWorkflowEvent(input, options);
+        const event = await store.createWorkflowEvent({ ...input, event_type: 'unchecked' }, options);
         types.set(`${event.run_id} ${event.sequence}`, input.event_type);
         return shown(event);
       },

@@ -6,12 +6,17 @@ export default mutant({
   rule: 'WF-VAL-2',
   breaks: 'a getter inside a payload is run and its value stored instead of INVALID_INPUT',
   wrap: (store) => ({
-    createWorkflowEvent: (input) =>
-      store.createWorkflowEvent({
-        ...input,
-        payload: copyWith(input.payload, (d, _key, holder) =>
-          d.get === undefined ? d : { value: d.get.call(holder), enumerable: true, writable: true, configurable: true },
-        ) as typeof input.payload,
-      }),
+    createWorkflowEvent: (input, options) =>
+      store.createWorkflowEvent(
+        {
+          ...input,
+          payload: copyWith(input.payload, (d, _key, holder) =>
+            d.get === undefined
+              ? d
+              : { value: d.get.call(holder), enumerable: true, writable: true, configurable: true },
+          ) as typeof input.payload,
+        },
+        options,
+      ),
   }),
 });

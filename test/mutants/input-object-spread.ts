@@ -9,7 +9,7 @@ export default mutant({
   wrap: (store) => ({
     createWorkflowRun: (input) =>
       store.createWorkflowRun(typeof input === 'object' && input !== null ? { ...input } : input),
-    createWorkflowEvent: (input) =>
-      store.createWorkflowEvent(typeof input === 'object' && input !== null ? { ...input } : input),
+    createWorkflowEvent: (input, options) =>
+      store.createWorkflowEvent(typeof input === 'object' && input !== null ? { ...input } : input, options),
   }),
 });

@@ -10,7 +10,14 @@ export default mutant({
       store.updateWorkflowRun(
         id,
         patch,
-        options === undefined ? undefined : { expected_status: options.expected_status, event: options.event },
+        options === undefined
+          ? undefined
+          : {
+              expected_status: options.expected_status,
+              expected_metadata: options.expected_metadata,
+              event: options.event,
+              events: options.events,
+            },
       ),
   }),
 });

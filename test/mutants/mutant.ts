@@ -18,7 +18,16 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { types } from 'node:util';
 import { isWorkflowStoreError } from '../../src/contract/errors.js';
-import type { DeterminismOptions, IWorkflowStore, WorkflowRun } from '../../src/contract/types.js';
+import type {
+  DeterminismOptions,
+  IWorkflowStore,
+  JsonObject,
+  JsonValue,
+  ListWorkflowRunsOptions,
+  RunPosition,
+  WorkflowRun,
+} from '../../src/contract/types.js';
+import { parseCreateEvent, parseUpdateRun } from '../../src/contract/validation.js';
 import { atLeast, DEFAULT_CONTRACT, LATEST_CONTRACT } from '../../src/contract/versions.js';
 import { loadRulesSync } from '../../src/conformance/clauses.js';
 import type { StoreTestInitializer } from '../../src/conformance/initializer.js';
@@ -162,7 +171,7 @@ function bound(store: IWorkflowStore): IWorkflowStore {
     listWorkflowRuns: (options) => store.listWorkflowRuns(options),
     updateWorkflowRun: (id, patch, options) => store.updateWorkflowRun(id, patch, options),
     deleteWorkflowRun: (id) => store.deleteWorkflowRun(id),
-    createWorkflowEvent: (input) => store.createWorkflowEvent(input),
+    createWorkflowEvent: (input, options) => store.createWorkflowEvent(input, options),
     listWorkflowEvents: (runId, options) => store.listWorkflowEvents(runId, options),
     getCompletedDagNodeOutputs: (runId) => store.getCompletedDagNodeOutputs(runId),
     close: () => store.close(),
@@ -292,9 +301,9 @@ export const INPUT_FIELDS = {
   createWorkflowRun: ['id', 'workflow_name', 'user_message', 'status', 'metadata'],
   createWorkflowEvent: ['run_id', 'event_type', 'payload'],
   patch: ['status', 'metadata'],
-  options: ['expected_status', 'event'],
+  options: ['expected_status', 'expected_metadata', 'event', 'events'],
   'options.event': ['event_type', 'payload'],
-  listWorkflowRuns: ['status', 'workflow_name', 'limit'],
+  listWorkflowRuns: ['status', 'workflow_name', 'limit', 'order', 'after', 'created_after', 'created_before'],
   listWorkflowEvents: ['after_sequence', 'limit'],
 } as const;
 
@@ -396,4 +405,143 @@ export async function pool<T, R>(items: readonly T[], limit: number, work: (item
     }),
   );
   return results;
+}
+
+// --- contract 1.2: conditions on metadata (WF-CAS-3, WF-SEQ-4) and keyset paging (WF-RUN-7) --------------
+
+/** How a mutant compares one expected key with the stored metadata: true when it takes them as equal. */
+export type MetadataEquality = (stored: JsonObject, key: string, expected: JsonValue) => boolean;
+
+/** A value no stored metadata holds: an expected key set to it always differs. */
+const DIFFERS: JsonValue = { 'mutant:differs': [] };
+
+/**
+ * Conditions as a store comparing expected_metadata by `equal` would judge them: each key it takes as equal
+ * is made to match the stored run (or left out, when the run lacks it), each other key to differ, so the base
+ * store answers — and orders its checks — as that store would. Input the base refuses is left as it is.
+ */
+async function metadataJudgedBy(
+  store: IWorkflowStore,
+  runId: unknown,
+  conditions: unknown,
+  valid: () => unknown,
+  equal: MetadataEquality,
+): Promise<unknown> {
+  const expected = ownField(conditions, 'expected_metadata') as JsonObject | undefined;
+  if (expected === undefined) return conditions;
+  try {
+    valid();
+  } catch {
+    return conditions;
+  }
+  const run = await store.getWorkflowRun(runId as string).catch(() => null);
+  if (run === null) return conditions;
+  const judged: JsonObject = {};
+  const put = (key: string, value: JsonValue) =>
+    Object.defineProperty(judged, key, { value, enumerable: true, writable: true, configurable: true });
+  for (const key of Object.keys(expected)) {
+    if (!equal(run.metadata, key, expected[key]!)) put(key, DIFFERS);
+    else if (Object.hasOwn(run.metadata, key)) put(key, run.metadata[key]!);
+  }
+  return { ...(conditions as object), expected_metadata: judged };
+}
+
+/** updateWorkflowRun (`updates`) or createWorkflowEvent (`appends`) comparing expected metadata by `equal`. */
+export function comparingMetadataBy(
+  store: IWorkflowStore,
+  equal: MetadataEquality,
+  which: 'updates' | 'appends',
+): Partial<IWorkflowStore> {
+  if (which === 'updates') {
+    return {
+      updateWorkflowRun: async (id, patch, options) =>
+        store.updateWorkflowRun(
+          id,
+          patch,
+          (await metadataJudgedBy(store, id, options, () => parseUpdateRun(id, patch, options), equal)) as never,
+        ),
+    };
+  }
+  return {
+    createWorkflowEvent: async (input, options) => {
+      const runId = ownField(input, 'run_id');
+      const judged = await metadataJudgedBy(store, runId, options, () => parseCreateEvent(input, options), equal);
+      return store.createWorkflowEvent(input, judged as never);
+    },
+  };
+}
+
+/** The contract's order of runs (WF-RUN-4, WF-RUN-7): created_at, then id, in code units; 'desc' reverses both. */
+export function compareRuns(a: RunPosition, b: RunPosition, order: 'asc' | 'desc' = 'asc'): number {
+  const asc =
+    (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : 0) ||
+    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  return order === 'desc' ? -asc : asc;
+}
+
+/** What listWorkflowRuns was asked beyond its filters. */
+export interface Listing {
+  order: 'asc' | 'desc';
+  after?: RunPosition | undefined;
+  created_after?: string | undefined;
+  created_before?: string | undefined;
+  limit?: number | undefined;
+}
+
+/** The contract's steps after the filters (WF-RUN-7), for a mutant to change one of. */
+export const listing = {
+  bounded: (runs: WorkflowRun[], l: Listing) =>
+    runs.filter(
+      (r) =>
+        (l.created_after === undefined || r.created_at > l.created_after) &&
+        (l.created_before === undefined || r.created_at < l.created_before),
+    ),
+  ordered: (runs: WorkflowRun[], l: Listing) => [...runs].sort((a, b) => compareRuns(a, b, l.order)),
+  positioned: (runs: WorkflowRun[], l: Listing) =>
+    l.after === undefined ? runs : runs.filter((r) => compareRuns(r, l.after!, l.order) > 0),
+  limited: (runs: WorkflowRun[], l: Listing) => (l.limit === undefined ? runs : runs.slice(0, l.limit)),
+};
+
+/**
+ * listWorkflowRuns answered by `select` over the base store's runs that pass the filters (oldest first); the
+ * base store is asked the same call first, so invalid input gets its answer.
+ */
+export function listingBy(
+  store: IWorkflowStore,
+  select: (runs: WorkflowRun[], l: Listing, options: ListWorkflowRunsOptions) => WorkflowRun[] | Promise<WorkflowRun[]>,
+): Partial<IWorkflowStore> {
+  return {
+    async listWorkflowRuns(options) {
+      await store.listWorkflowRuns(options);
+      const { status, workflow_name, order, ...rest } = options ?? {};
+      const runs = await store.listWorkflowRuns({ status, workflow_name });
+      return select(runs, { order: order ?? 'asc', ...rest }, options ?? {});
+    },
+  };
+}
+
+/** Whether `value` is a plain array of this realm (not a Proxy): what options.events must be (WF-UPD-5). */
+export function plainList(value: unknown): value is unknown[] {
+  return Array.isArray(value) && !types.isProxy(value) && Object.getPrototypeOf(value) === Array.prototype;
+}
+
+/**
+ * updateWorkflowRun, telling `committed` the sequences of the events an update's options.events appended
+ * (the run's log just before and after it; calls are not concurrent in the scenarios that look).
+ */
+export function noticingListedEvents(
+  store: IWorkflowStore,
+  committed: (runId: string, sequences: number[]) => void,
+): IWorkflowStore['updateWorkflowRun'] {
+  return async (id, patch, options) => {
+    const events = ownField(options, 'events');
+    if (!plainList(events)) return store.updateWorkflowRun(id, patch, options);
+    const before = (await store.listWorkflowEvents(id).catch(() => [])).length;
+    const run = await store.updateWorkflowRun(id, patch, options);
+    committed(
+      run.id,
+      events.map((_, i) => before + i + 1),
+    );
+    return run;
+  };
 }

@@ -17,8 +17,8 @@ export default mutant({
         : undefined;
     return {
       createWorkflowRun: (input) => checkedFirst(() => store.createWorkflowRun(input), 'INVALID_INPUT', crash(input)),
-      createWorkflowEvent: (input) =>
-        checkedFirst(() => store.createWorkflowEvent(input), 'INVALID_INPUT', crash(input)),
+      createWorkflowEvent: (input, options) =>
+        checkedFirst(() => store.createWorkflowEvent(input, options), 'INVALID_INPUT', crash(input)),
     };
   },
 });

@@ -10,8 +10,8 @@ export default mutant({
   wrap: (store, kept) => {
     const extra = kept('outputs of other events', () => new Map<string, Map<string, JsonValue>>());
     return {
-      async createWorkflowEvent(input) {
-        const event = await store.createWorkflowEvent(input);
+      async createWorkflowEvent(input, options) {
+        const event = await store.createWorkflowEvent(input, options);
         const node = event.payload.node_id;
         if (event.event_type !== 'node_completed' && typeof node === 'string') {
           const outputs = extra.get(event.run_id) ?? new Map<string, JsonValue>();

@@ -12,7 +12,7 @@ export default mutant({
   breaks: 'an object or array of another realm, as an input object or in JSON, is taken as a plain one',
   wrap: (store): Partial<IWorkflowStore> => ({
     createWorkflowRun: (input) => store.createWorkflowRun(plain(input)),
-    createWorkflowEvent: (input) => store.createWorkflowEvent(plain(input)),
+    createWorkflowEvent: (input, options) => store.createWorkflowEvent(plain(input), plain(options)),
     updateWorkflowRun: (id, patch, options) => store.updateWorkflowRun(id, plain(patch), plain(options)),
     listWorkflowRuns: (options) => store.listWorkflowRuns(plain(options)),
     listWorkflowEvents: (runId, options) => store.listWorkflowEvents(runId, plain(options)),

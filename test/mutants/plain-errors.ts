@@ -6,8 +6,8 @@ export default mutant({
   rule: 'WF-ERR-1',
   breaks: 'createWorkflowEvent fails with a plain Error (name "Error") carrying the code',
   wrap: (store) => ({
-    createWorkflowEvent: (input) =>
-      store.createWorkflowEvent(input).catch((error: { message: string; code: string }) => {
+    createWorkflowEvent: (input, options) =>
+      store.createWorkflowEvent(input, options).catch((error: { message: string; code: string }) => {
         throw Object.assign(new Error(error.message), { code: error.code });
       }),
   }),

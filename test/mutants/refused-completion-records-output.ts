@@ -11,9 +11,9 @@ export default mutant({
   wrap: (store, kept) => {
     const leftovers = kept('outputs of refused events', () => new Map<string, Map<string, JsonValue>>());
     return {
-      async createWorkflowEvent(input) {
+      async createWorkflowEvent(input, options) {
         try {
-          return await store.createWorkflowEvent(input);
+          return await store.createWorkflowEvent(input, options);
         } catch (error) {
           const node: unknown = input?.payload?.node_id;
           const known =

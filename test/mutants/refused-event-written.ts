@@ -8,9 +8,9 @@ export default mutant({
   rule: 'WF-VAL-11',
   breaks: 'an event refused as INVALID_INPUT for its payload is appended all the same',
   wrap: (store) => ({
-    async createWorkflowEvent(input) {
+    async createWorkflowEvent(input, options) {
       try {
-        return await store.createWorkflowEvent(input);
+        return await store.createWorkflowEvent(input, options);
       } catch (error) {
         if (isWorkflowStoreError(error, 'INVALID_INPUT') && input?.payload !== undefined) {
           await store.createWorkflowEvent({ run_id: input.run_id, event_type: input.event_type }).catch(() => {});

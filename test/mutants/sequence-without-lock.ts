@@ -7,10 +7,10 @@ export default mutant({
   rule: 'WF-SEQ-1',
   breaks: 'concurrent appends are told the same sequence (read, yield, write)',
   wrap: (store) => ({
-    async createWorkflowEvent(input) {
+    async createWorkflowEvent(input, options) {
       const before = await store.listWorkflowEvents(input.run_id).catch(() => []);
       await tick();
-      const event = await store.createWorkflowEvent(input);
+      const event = await store.createWorkflowEvent(input, options);
       return { ...event, sequence: before.length + 1 };
     },
   }),

@@ -5,8 +5,8 @@ export default mutant({
   rule: 'WF-SEQ-1',
   breaks: 'events are numbered from 0',
   wrap: (store) => ({
-    createWorkflowEvent: async (input) => {
-      const event = await store.createWorkflowEvent(input);
+    createWorkflowEvent: async (input, options) => {
+      const event = await store.createWorkflowEvent(input, options);
       return { ...event, sequence: event.sequence - 1 };
     },
     listWorkflowEvents: async (runId, options) =>

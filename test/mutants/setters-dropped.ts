@@ -7,12 +7,15 @@ export default mutant({
   rule: 'WF-VAL-2',
   breaks: 'a setter-only property inside a payload is dropped instead of INVALID_INPUT',
   wrap: (store) => ({
-    createWorkflowEvent: (input) =>
-      store.createWorkflowEvent({
-        ...input,
-        payload: copyWith(input.payload, (d) =>
-          Object.hasOwn(d, 'set') && d.get === undefined ? undefined : d,
-        ) as typeof input.payload,
-      }),
+    createWorkflowEvent: (input, options) =>
+      store.createWorkflowEvent(
+        {
+          ...input,
+          payload: copyWith(input.payload, (d) =>
+            Object.hasOwn(d, 'set') && d.get === undefined ? undefined : d,
+          ) as typeof input.payload,
+        },
+        options,
+      ),
   }),
 });

@@ -27,9 +27,9 @@ export default mutant({
           'BACKEND_FAILURE',
           () => unknown(id),
         ),
-      createWorkflowEvent: (input) =>
+      createWorkflowEvent: (input, options) =>
         checkedFirst(
-          () => store.createWorkflowEvent(input),
+          () => store.createWorkflowEvent(input, options),
           'BACKEND_FAILURE',
           () => unknown(ownField(input, 'run_id')),
         ),

@@ -6,10 +6,15 @@ export default mutant({
   rule: 'WF-VAL-2',
   breaks: 'a symbol key inside a payload is silently dropped instead of INVALID_INPUT',
   wrap: (store) => ({
-    createWorkflowEvent: (input) =>
-      store.createWorkflowEvent({
-        ...input,
-        payload: copyWith(input.payload, (d, key) => (typeof key === 'symbol' ? undefined : d)) as typeof input.payload,
-      }),
+    createWorkflowEvent: (input, options) =>
+      store.createWorkflowEvent(
+        {
+          ...input,
+          payload: copyWith(input.payload, (d, key) =>
+            typeof key === 'symbol' ? undefined : d,
+          ) as typeof input.payload,
+        },
+        options,
+      ),
   }),
 });

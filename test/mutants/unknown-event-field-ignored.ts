@@ -7,11 +7,12 @@ export default mutant({
   rule: 'WF-VAL-13',
   breaks: 'createWorkflowEvent ignores a field it does not define instead of INVALID_INPUT',
   wrap: (store) => ({
-    createWorkflowEvent: (input) =>
+    createWorkflowEvent: (input, options) =>
       store.createWorkflowEvent(
         typeof input === 'object' && input !== null
           ? { run_id: input.run_id, event_type: input.event_type, payload: input.payload }
           : input,
+        options,
       ),
   }),
 });

@@ -11,9 +11,9 @@ export default mutant({
     const unknown = async (runId: unknown) =>
       (await runExists(store, runId)) === false ? runNotFound(String(runId)) : undefined;
     return {
-      createWorkflowEvent: (input) =>
+      createWorkflowEvent: (input, options) =>
         checkedFirst(
-          () => store.createWorkflowEvent(input),
+          () => store.createWorkflowEvent(input, options),
           'INVALID_INPUT',
           () => unknown(ownField(input, 'run_id')),
         ),
