@@ -138,7 +138,7 @@ Feature: Appends fenced by the run's status and claim token
     Then the call fails with RUN_NOT_FOUND naming "ghost"
     And no run exists
 
-  @WF-SEQ-4 @WF-ERR-5 @WF-VAL-11
+  @WF-SEQ-4 @WF-VAL-11
   Scenario Outline: An append with <what> is INVALID_INPUT, on a run that exists or not
     Given a workflow run "r1" with status "running"
     When createWorkflowEvent is called with the arguments:
@@ -177,7 +177,7 @@ Feature: Appends fenced by the run's status and claim token
       | a Date    |
       | NaN       |
 
-  @WF-SEQ-4 @WF-VAL-17 @WF-VAL-11
+  @WF-SEQ-4 @WF-VAL-11
   Scenario Outline: An append whose options are given as <kind> is refused, their fields not read
     Given a workflow run "r1" with status "running"
     When createWorkflowEvent is called with the arguments, the second one given as <kind>:

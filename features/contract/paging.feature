@@ -275,7 +275,7 @@ Feature: Runs listed newest first and paged by keyset
       | an instance of a class          |
       | an array holding its fields     |
 
-  @WF-RUN-7 @WF-VAL-13
+  @WF-RUN-7
   Scenario: The new options may be given as undefined, and each bound may be any timestamp
     Given a workflow run "r1"
     When the runs are listed with order, after, created_after and created_before given as undefined

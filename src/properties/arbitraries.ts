@@ -117,6 +117,25 @@ export const userMessage = fc.oneof(
   fc.string({ maxLength: 20 }).filter((s) => s.isWellFormed() && !s.includes('\u0000')),
 );
 
+/**
+ * Claim tokens and pause ids, from a pool small enough that an expected value often is the stored one; with
+ * values equal in another key order (WF-CAS-3), and values that are not: 1 and "1", arrays in another order.
+ */
+export const token: fc.Arbitrary<JsonValue> = fc.constantFrom<JsonValue>(
+  't1',
+  't2',
+  null,
+  1,
+  '1',
+  { a: 1, b: [1, 2] },
+  { b: [1, 2], a: 1 },
+  [1, 2],
+  [2, 1],
+);
+
+/** The metadata keys that hold tokens; "lease" is never set, so expecting it always conflicts. */
+export const tokenKey = fc.constantFrom('claim', 'claim', 'pause_id', 'lease');
+
 /** Plain text the contract refuses: NUL, lone surrogates. */
 export const badText = fc.constantFrom('a\u0000b', '\u0000', 'x\ud800', '\udc00y');
 

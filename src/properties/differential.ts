@@ -184,6 +184,24 @@ function subjectsOf(
   };
 }
 
+/** One run of the sequence property: the calls on the model and on each store, from a clock at START. */
+async function runSequence(
+  subjects: KeptSubject[],
+  capabilities: readonly Capabilities[],
+  calls: Iterable<fc.AsyncCommand<ModelState, Real>>,
+  shared: { contract: ContractVersion; recommendations: Map<string, string> },
+): Promise<void> {
+  const clock = new ManualClock(START);
+  for (const [i, subject] of subjects.entries()) {
+    subject.sources.use(clock.now, idSource());
+    subject.observer = new Observer(capabilities[i]!.clock, capabilities[i]!.ids);
+  }
+  const monotonic = capabilities.some((c) => !c.clock || !c.ids);
+  const real: Real = { subjects, clock, monotonic, lastEnd: 0, recommendations: shared.recommendations };
+  const model = new StoreModel(clock.now, idSource(), shared.contract);
+  await fc.asyncModelRun(async () => ({ model: { model } as ModelState, real }), calls);
+}
+
 /** The commands that ran, as TypeScript: the failing one last (those after it never ran). */
 function callsThatRan(commands: Iterable<unknown>): string[] {
   return [...(commands as Iterable<{ hasRan?: boolean; toString(): string }>)]
@@ -239,21 +257,10 @@ export async function checkAgreement(
     await kept.run(async (subjects, onKept) => {
       const calls = onKept ? fc.cloneIfNeeded(cmds) : cmds;
       if (onKept) keptCalls = calls;
-      const clock = new ManualClock(START);
-      for (const [i, subject] of subjects.entries()) {
-        subject.sources.use(clock.now, idSource());
-        subject.observer = new Observer(capabilities[i]!.clock, capabilities[i]!.ids);
-      }
-      try {
-        const monotonic = capabilities.some((c) => !c.clock || !c.ids);
-        const real: Real = { subjects, clock, monotonic, lastEnd: 0, recommendations };
-        const model = new StoreModel(clock.now, idSource(), contract);
-        const setup = async () => ({ model: { model } as ModelState, real });
-        await fc.asyncModelRun(setup, calls);
-      } catch (error) {
+      await runSequence(subjects, capabilities, calls, { contract, recommendations }).catch((error: unknown) => {
         stop.note(error);
         throw error;
-      }
+      });
     });
   });
   const options = {

@@ -20,9 +20,10 @@ import { atLeast, type ContractVersion, LATEST_CONTRACT } from '../contract/vers
 
 /**
  * A result or an error code. `or` lists the other codes the judged version allows: a case that only a later
- * version decides (under 1.1, bad input on an unknown run may be RUN_NOT_FOUND as well, WF-ERR-5).
+ * version decides (under 1.1, bad input on an unknown run may be RUN_NOT_FOUND as well, WF-ERR-5). `field`,
+ * when given, is the one the error must carry: what a STATUS_CONFLICT found different (since 1.2, WF-CAS-3).
  */
-export type Outcome<T> = { ok: true; value: T } | { ok: false; code: string; or?: readonly string[] };
+export type Outcome<T> = { ok: true; value: T } | { ok: false; code: string; or?: readonly string[]; field?: string };
 
 const NEXT: Record<RunStatus, RunStatus[]> = {
   pending: ['running', 'failed', 'cancelled'],
@@ -40,6 +41,27 @@ interface ModelRun {
 }
 
 const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+/**
+ * WF-CAS-3's equality of two JSON values: the same string, number, boolean or null; arrays of equal values
+ * in the same order; objects with the same keys, in any order, and equal values.
+ */
+function sameValue(a: JsonValue, b: JsonValue): boolean {
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((v, i) => sameValue(v, b[i]!));
+  }
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return a === b;
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && sameValue(a[k]!, b[k]!));
+}
+
+/** created_at, then id, in code units (WF-RUN-4); 'desc' reverses both (WF-RUN-7). */
+function byPosition(order: 'asc' | 'desc') {
+  const sign = order === 'desc' ? -1 : 1;
+  return (a: { created_at: string; id: string }, b: { created_at: string; id: string }) =>
+    sign *
+    (a.created_at !== b.created_at ? (a.created_at < b.created_at ? -1 : 1) : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
 
 /** The own data property `field` of a plain input object, read without running a getter or a Proxy trap. */
 const ownField = (input: unknown, field: string): unknown =>
@@ -108,6 +130,36 @@ export class StoreModel {
     }
   }
 
+  /**
+   * An update's or a fenced append's conditions against the stored run (WF-CAS-1, WF-CAS-3, WF-SEQ-4):
+   * the status first, then each expected key in its order — present, and an equal value. Undefined when the
+   * run matches. Before 1.2 a conflict names nothing.
+   */
+  private conflict(
+    run: WorkflowRun,
+    conditions: { expected_status: RunStatus | undefined; expected_metadata: JsonObject | undefined },
+  ): Outcome<never> | undefined {
+    const conflict = (field: string): Outcome<never> => ({
+      ok: false,
+      code: 'STATUS_CONFLICT',
+      ...(atLeast(this.contract, '1.2') ? { field } : {}),
+    });
+    if (conditions.expected_status !== undefined && run.status !== conditions.expected_status) {
+      return conflict('status');
+    }
+    const expected = conditions.expected_metadata ?? {};
+    const key = Object.keys(expected).find(
+      (k) => !Object.hasOwn(run.metadata, k) || !sameValue(run.metadata[k]!, expected[k]!),
+    );
+    return key === undefined ? undefined : conflict(`metadata.${key}`);
+  }
+
+  /** Where run `id` is in the list of runs, or undefined when there is no such run. */
+  positionOf(id: string): { created_at: string; id: string } | undefined {
+    const run = this.runs.get(id)?.run;
+    return run && { created_at: run.created_at, id: run.id };
+  }
+
   createWorkflowRun(input: unknown): Outcome<WorkflowRun> {
     const outcome = this.outcome((): Outcome<WorkflowRun> => {
       const request = parseCreateRun(input);
@@ -138,25 +190,19 @@ export class StoreModel {
 
   listWorkflowRuns(options: unknown): Outcome<WorkflowRun[]> {
     return this.outcome(() => {
-      const { status, workflow_name, limit } = parseListRuns(options);
+      const { status, workflow_name, limit, order, after, created_after, created_before } = parseListRuns(options);
+      const compare = byPosition(order);
       const runs = [...this.runs.values()]
         .map((e) => e.run)
         .filter(
           (r) =>
             (status === undefined || r.status === status) &&
-            (workflow_name === undefined || r.workflow_name === workflow_name),
+            (workflow_name === undefined || r.workflow_name === workflow_name) &&
+            (created_after === undefined || r.created_at > created_after) &&
+            (created_before === undefined || r.created_at < created_before) &&
+            (after === undefined || compare(r, after) > 0),
         )
-        .sort((a, b) =>
-          a.created_at !== b.created_at
-            ? a.created_at < b.created_at
-              ? -1
-              : 1
-            : a.id < b.id
-              ? -1
-              : a.id > b.id
-                ? 1
-                : 0,
-        );
+        .sort(compare);
       return { ok: true, value: copy(limit === undefined ? runs : runs.slice(0, limit)) };
     });
   }
@@ -168,8 +214,8 @@ export class StoreModel {
       const entry = this.runs.get(request.id);
       if (!entry) return { ok: false, code: 'RUN_NOT_FOUND' };
       const from = entry.run.status;
-      if (request.expected_status !== undefined && from !== request.expected_status)
-        return { ok: false, code: 'STATUS_CONFLICT' };
+      const conflict = this.conflict(entry.run, request);
+      if (conflict) return conflict;
       const to = request.status ?? from;
       if (to !== from && !NEXT[from].includes(to)) return { ok: false, code: 'INVALID_TRANSITION' };
       entry.run = {
@@ -190,13 +236,14 @@ export class StoreModel {
     return this.outcome(() => ({ ok: true, value: this.runs.delete(validateId(id, 'id')) }));
   }
 
-  createWorkflowEvent(input: unknown): Outcome<WorkflowEvent> {
+  createWorkflowEvent(input: unknown, options?: unknown): Outcome<WorkflowEvent> {
     const outcome = this.outcome((): Outcome<WorkflowEvent> => {
-      const request = parseCreateEvent(input);
+      const request = parseCreateEvent(input, options);
       const time = this.timestamp();
       const entry = this.runs.get(request.run_id);
       if (!entry) return { ok: false, code: 'RUN_NOT_FOUND' };
-      return { ok: true, value: copy(this.append(entry, request, time)) };
+      // The append's conditions, against the run as it is (WF-SEQ-4).
+      return this.conflict(entry.run, request) ?? { ok: true, value: copy(this.append(entry, request, time)) };
     });
     return this.inputFirst(outcome, () =>
       this.exists(ownField(input, 'run_id')) === false ? 'RUN_NOT_FOUND' : undefined,

@@ -206,7 +206,7 @@ for (const backend of BACKENDS) {
       assertFenced(calls, 'fails');
     });
 
-    it('ready nodes run concurrently; only a write with nothing else under way waits for the final update', async () => {
+    it('ready nodes run concurrently; only the last write waits for the final update', async () => {
       const calls: Call[] = [];
       const wait = (id: string, ms: number, dependsOn: string[] = []) => ({
         id,

@@ -83,3 +83,76 @@ describe('the arguments themselves (WF-VAL-16)', () => {
     assert.equal(model.updateWorkflowRun('r1', {}, undefined).ok, true);
   });
 });
+
+describe('contract 1.2: several events, expected metadata, fenced appends, pages', () => {
+  const ok = <T>(outcome: { ok: boolean; value?: T }): T => {
+    assert.equal(outcome.ok, true, JSON.stringify(outcome));
+    return outcome.value as T;
+  };
+
+  it('numbers a list of events in its order, stamps them with updated_at, keeps the later output of a node', () => {
+    const clock = new ManualClock();
+    const model = modelWithRun('1.2', clock);
+    ok(model.createWorkflowEvent({ run_id: 'r1', event_type: 'first' }, undefined));
+    clock.advance(5);
+    const events = [
+      { event_type: 'node_completed', payload: { node_id: 'a', output: 1 } },
+      { event_type: 'note' },
+      { event_type: 'node_completed', payload: { node_id: 'a', output: 2 } },
+    ];
+    const run = ok(model.updateWorkflowRun('r1', { status: 'running' }, { events })) as { updated_at: string };
+    const log = ok(model.listWorkflowEvents('r1', undefined)) as { sequence: number; timestamp: string }[];
+    assert.deepEqual(
+      log.map((e) => e.sequence),
+      [1, 2, 3, 4],
+    );
+    assert.ok(log.slice(1).every((e) => e.timestamp === run.updated_at));
+    assert.deepEqual(ok(model.getCompletedDagNodeOutputs('r1')), [['a', 2]]);
+  });
+
+  it('compares expected metadata as JSON values and names the first key that differs; an absent key is no null', () => {
+    const model = modelWithRun('1.2');
+    ok(model.updateWorkflowRun('r1', { metadata: { a: { x: 1, y: [1, 2] }, b: null } }, undefined));
+    const conflict = (field: string) => ({ ok: false, code: 'STATUS_CONFLICT', field });
+    const update = (expected_metadata: object, expected_status?: string) =>
+      model.updateWorkflowRun('r1', { metadata: { c: 1 } }, { expected_metadata, expected_status });
+    assert.deepEqual(update({ b: null, lease: null }), conflict('metadata.lease'));
+    assert.deepEqual(update({ a: { x: 1, y: [2, 1] } }), conflict('metadata.a'));
+    assert.deepEqual(update({ a: { x: 1, y: [1, 2] } }, 'running'), conflict('status'));
+    assert.equal(update({ a: { y: [1, 2], x: 1 }, b: null }).ok, true);
+  });
+
+  it('fences appends by status and metadata, and before 1.2 names no field', () => {
+    const model = modelWithRun('1.2');
+    assert.deepEqual(
+      model.createWorkflowEvent({ run_id: 'r1', event_type: 'x' }, { expected_metadata: { claim: 't1' } }),
+      {
+        ok: false,
+        code: 'STATUS_CONFLICT',
+        field: 'metadata.claim',
+      },
+    );
+    assert.deepEqual(ok(model.listWorkflowEvents('r1', undefined)), []);
+    assert.equal(model.createWorkflowEvent({ run_id: 'r1', event_type: 'x' }, { expected_status: 'pending' }).ok, true);
+    const older = modelWithRun('1.1');
+    assert.deepEqual(older.updateWorkflowRun('r1', { status: 'running' }, { expected_status: 'failed' }), {
+      ok: false,
+      code: 'STATUS_CONFLICT',
+    });
+  });
+
+  it('pages newest first, strictly after the position, within strict bounds', () => {
+    const clock = new ManualClock();
+    const model = new StoreModel(clock.now, () => 'unused', '1.2');
+    for (const id of ['a', 'b', 'c', 'd']) {
+      ok(model.createWorkflowRun({ id, workflow_name: 'w', user_message: '' }));
+      clock.advance(1);
+    }
+    const ids = (options: object) => (ok(model.listWorkflowRuns(options)) as { id: string }[]).map((r) => r.id);
+    const c = model.positionOf('c')!;
+    assert.deepEqual(ids({ order: 'desc' }), ['d', 'c', 'b', 'a']);
+    assert.deepEqual(ids({ order: 'desc', after: c }), ['b', 'a']);
+    assert.deepEqual(ids({ after: { ...c, id: 'c.' } }), ['d']);
+    assert.deepEqual(ids({ created_after: model.positionOf('a')!.created_at, created_before: c.created_at }), ['b']);
+  });
+});

@@ -1,7 +1,9 @@
 // The properties alone (no Gherkin scenario) against the mutant stores: how many they catch, how small the
 // shrunk counterexample is, and — for the three bugs a third party's store once got past the suite with
-// (the limit applied before ordering, event_type not checked, outputs ordered by node id) — whether they
-// catch them on every one of 20 random seeds at the default run count of the conformance scenarios.
+// (the limit applied before ordering, event_type not checked, outputs ordered by node id), and one of each
+// kind contract 1.2's commands are for (expected_metadata ignored on appends, a list of events numbered last
+// to first, pages after a position with >= instead of >) — whether they catch them on every one of 20
+// random seeds at the default run count of the conformance scenarios.
 
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
@@ -11,7 +13,14 @@ import { loadMutant, type Mutant, mutantNames, onBase } from '../mutants/mutant.
 
 const names = await mutantNames();
 const RUNS = Number(process.env.WFSTORE_PROPERTY_RUNS ?? 300);
-const PLANTED = ['limit-before-ordering', 'event-type-unchecked', 'outputs-in-node-order'];
+const PLANTED = [
+  'limit-before-ordering',
+  'event-type-unchecked',
+  'outputs-in-node-order',
+  'fenced-append-unchecked',
+  'events-numbered-in-reverse',
+  'page-after-inclusive',
+];
 // The mutants include input the generator does not make (getters, setters, symbol keys and Proxies in input,
 // values over the size limits, null ids, fractional limits, null or omitted arguments, input objects that are
 // not plain) and a clock or id source at fault, which it never sets: only their scenarios meet those.

@@ -50,6 +50,7 @@ import {
   missingPart,
   readRunFile,
   readRunUnlocked,
+  readSettledRun,
   runFileText,
   Unsettled,
 } from './run-state.js';
@@ -93,6 +94,16 @@ function updateLines(runId: string, events: readonly EventRequest[], first: numb
       ? eventLine({ run_id: runId, ...event }, last, at, update)
       : eventLine({ run_id: runId, ...event }, first + i, at, undefined, last),
   );
+}
+
+/** The run when readSettledRun can say it at once; undefined when the run must be read as getRun reads it. */
+function settledOrUndefined(layout: Layout, runId: string): WorkflowRun | undefined {
+  try {
+    return readSettledRun(layout, runId);
+  } catch (error) {
+    if (error instanceof RunDamage || error instanceof RunMissing) return undefined;
+    throw error;
+  }
 }
 
 /** Why an append is refused (its conditions against the run `current` gives, WF-SEQ-4), or undefined. */
@@ -211,14 +222,18 @@ export class FilesystemDriver implements StorageDriver {
     }
   }
 
-  /** Every run; a damaged one fails the listing naming it (and the others damaged), never left out silently. */
+  /**
+   * Every run (no index: each run's files are read, then filtered, ordered and paged); a damaged one fails the
+   * listing naming it (and the others damaged), never left out silently.
+   */
   async listRuns(request: ListRunsRequest): Promise<WorkflowRun[]> {
     const names = (await fs.readdir(this.layout.root)).filter((name) => ID_PATTERN.test(name));
     const runs: WorkflowRun[] = [];
     const damaged: [string, RunDamage][] = [];
     for (const name of names) {
       try {
-        runs.push(await this.readRun(name));
+        // Without a wait for most runs; the others (an update beyond the seal, damage) read as getRun reads.
+        runs.push(settledOrUndefined(this.layout, name) ?? (await this.readRun(name)));
       } catch (error) {
         if (error instanceof RunDamage) damaged.push([name, error]);
         else if (!(error instanceof RunMissing)) throw error;

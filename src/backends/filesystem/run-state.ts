@@ -29,7 +29,7 @@ import { isNotFound, readAt } from './files/io.js';
 import type { Layout } from './files/layout.js';
 import { checkLog, EVENTS_FILE, type PendingUpdate, RunDamage } from './log/check.js';
 import { RunMissing } from './locks/run-lock.js';
-import { readSeal, SEAL_FILE } from './log/seal.js';
+import { readSeal, SEAL_FILE, type Seal } from './log/seal.js';
 
 export const RUN_FILE = 'run.json';
 
@@ -118,15 +118,37 @@ export function readRunFile(layout: Layout, runId: string): WorkflowRun {
   return parseRunFile(text, runId);
 }
 
-/** The run, read without the lock (see the rule above); Unsettled or RunDamage: read it again under the lock. */
-export async function readRunUnlocked(layout: Layout, runId: string): Promise<WorkflowRun> {
+/** What a reader read without the lock: the run, and whether the log goes on past its seal. */
+interface Read {
+  run: WorkflowRun;
+  seal: Seal;
+  size: number;
+}
+
+/** The seal, run.json, then the log's size (see the rule above), synchronously. */
+function readParts(layout: Layout, runId: string): Read {
   const seal = readSeal(layout.sealFile(runId));
   if (seal === null) throw missingPart(layout, runId, SEAL_FILE);
   const run = readRunFile(layout, runId);
   const size = sizeOf(layout.eventsFile(runId));
   if (size === null) throw missingPart(layout, runId, EVENTS_FILE);
-  if (size === seal.log_bytes) return run;
   if (size < seal.log_bytes) throw new RunDamage(EVENTS_FILE, `it is shorter than ${SEAL_FILE} records`);
+  return { run, seal, size };
+}
+
+/**
+ * The run, read without the lock and without waiting, when its log ends at its seal (no update can be beyond
+ * run.json); undefined when the log goes on (readRunUnlocked settles it). A listing reads every run so.
+ */
+export function readSettledRun(layout: Layout, runId: string): WorkflowRun | undefined {
+  const { run, seal, size } = readParts(layout, runId);
+  return size === seal.log_bytes ? run : undefined;
+}
+
+/** The run, read without the lock (see the rule above); Unsettled or RunDamage: read it again under the lock. */
+export async function readRunUnlocked(layout: Layout, runId: string): Promise<WorkflowRun> {
+  const { run, seal, size } = readParts(layout, runId);
+  if (size === seal.log_bytes) return run;
   const handle = await fs.open(layout.eventsFile(runId), 'r');
   try {
     const tail = Buffer.allocUnsafe(size - seal.log_bytes);

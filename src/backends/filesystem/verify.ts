@@ -153,7 +153,8 @@ async function checkRunLog(
   if (bytes === null) return { seal, bytes: report.caught(new RunDamage(EVENTS_FILE, 'it is missing')) };
   try {
     if (seal === undefined) {
-      report.events = scanLines(runId, bytes, { tail: true }).lastSequence; // the lines can be checked without their seal
+      // The lines can be checked without their seal.
+      report.events = scanLines(runId, bytes, { tail: true }).lastSequence;
       return { bytes };
     }
     const log = checkLog(runId, bytes, seal);

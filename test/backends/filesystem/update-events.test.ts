@@ -140,7 +140,7 @@ describe('a crash in the middle of an update with several events', () => {
     return { log, before: await fs.readFile(log) };
   }
 
-  it('cut anywhere before its commit line ends: none of the events, the old status; the next write cuts them off', async () => {
+  it('cut before its commit line ends: none of the events, the old status; the next write cuts them off', async () => {
     const { log, before } = await runWithOneEvent();
     const group = Buffer.concat(groupLines('r', 2, 12, at, 'running'));
     // Every line end, and a few places inside lines (the last one just before the commit line's newline).

@@ -1,5 +1,5 @@
 // Format 0 to format 1: a store written by wfstore 0.1.0, which has no format marker, brought to the format
-// this backend reads (format.ts) when it is opened (format 1's lines are format 2's, format.ts). Format 0's files, per run:
+// this backend reads (format.ts) when it is opened (format 1's lines are lines of format 2). Format 0's files, per run:
 //   run.json       the run, as JSON (as format 1 has it)
 //   events.jsonl   one event per line, {"run_id","sequence","event_type","timestamp","payload"}, no checksum
 //   nodes/*.json   each node's latest output, no checksum; nodes/.view.json {"log_bytes","nodes":{id: seq}}

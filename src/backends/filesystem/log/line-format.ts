@@ -2,7 +2,8 @@
 // cheap look at its head that spares parsing a payload. Change the format here and all three change.
 //
 // A line is a JSON object and "\n":
-//   {"run_id":"r","sequence":3,"event_type":"x","timestamp":"…","payload":{…}[,"update":{…}|,"committed_by":5],"crc":"0123abcd"}
+//   {"run_id":"r","sequence":3,"event_type":"x","timestamp":"…","payload":{…}[,"update":{…}],"crc":"0123abcd"}
+//   {"run_id":"r","sequence":3,"event_type":"x","timestamp":"…","payload":{…},"committed_by":5,"crc":"4567abcd"}
 // The event's keys come first, in the order of a WorkflowEvent. "update" is on the last line of the events an
 // updateWorkflowRun commits (the patch it applied: "status" and/or "metadata"; the update's updated_at is the
 // events' timestamp), so that run.json can be rolled forward from the log (see run-state.ts): that line is the
