@@ -487,12 +487,16 @@ async function machineFacts(ctx: Context) {
   };
 }
 
-/** The figures of bench/paging.ts in the report already written (a separate, long run): kept as they are. */
+/**
+ * The figures of bench/paging.ts and bench/fs-pages.ts in the report already written (separate, long runs):
+ * kept as they are.
+ */
 async function pagingFigures(): Promise<Pick<BenchReport, 'rows' | 'machine'>> {
   try {
     const earlier = JSON.parse(await fs.readFile(path.join(ROOT, 'reports', 'bench.json'), 'utf8')) as BenchReport;
     const rows = earlier.rows.filter((row) => row.operation.startsWith('paging '));
-    return { rows, machine: earlier.machine.paging === undefined ? {} : { paging: earlier.machine.paging } };
+    const facts = Object.entries(earlier.machine).filter(([key]) => key === 'paging' || key === 'filesystemPaging');
+    return { rows, machine: Object.fromEntries(facts) };
   } catch {
     return { rows: [], machine: {} };
   }
