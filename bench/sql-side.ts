@@ -4,7 +4,7 @@
 // older code can list). --old DIR is a copy of older code's src/ inside the repository (it finds node_modules);
 // without it, this code alone. Each backend's stores at its default durability (SQLite: synchronous=full).
 //   WFSTORE_PG_URL=… npx tsx bench/sql-side.ts [--old DIR] [--backends sqlite,postgres] [--rounds 5]
-//     [--only <part of an operation's name>]
+//     [--only <part of an operation's name>] [--relaxed (SQLite at synchronous=normal)]
 
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -19,6 +19,8 @@ import { type Figure, measureSideBySide } from './measure.js';
 const args = process.argv.slice(2);
 const ROUNDS = numberOption(args, '--rounds', 5);
 const OLD = args.includes('--old') ? args[args.indexOf('--old') + 1] : undefined;
+/** SQLite at synchronous=normal: no fsync per commit, so the work of each call shows. */
+const RELAXED = args.includes('--relaxed');
 const ONLY = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
 const BACKENDS = (args.includes('--backends') ? args[args.indexOf('--backends') + 1]! : 'sqlite,postgres').split(',');
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -31,7 +33,8 @@ async function opener(src: string, backend: string, connectionString?: string): 
     string,
     (options: object) => Promise<IWorkflowStore>
   >;
-  if (backend === 'sqlite') return (filename) => module.createSqliteStore!({ filename });
+  const synchronous = RELAXED ? 'normal' : 'full';
+  if (backend === 'sqlite') return (filename) => module.createSqliteStore!({ filename, synchronous });
   return (schema) => module.createPostgresStore!({ connectionString, schema });
 }
 
@@ -88,6 +91,7 @@ async function operations(store: IWorkflowStore): Promise<[string, Op][]> {
     ['getCompletedDagNodeOutputs (1,000 nodes)', () => store.getCompletedDagNodeOutputs('big')],
     ['listWorkflowEvents page of 1,000', () => store.listWorkflowEvents('big', { limit: 1000 })],
     ['getWorkflowRun', () => store.getWorkflowRun('a')],
+    ['createWorkflowRun', (i) => store.createWorkflowRun({ workflow_name: `w-${i % 20}`, user_message: '' })],
     [
       'listWorkflowRuns page of 50 (of 10,000, oldest first)',
       () => store.listWorkflowRuns({ workflow_name: 'many', limit: 50 }),
