@@ -1,13 +1,14 @@
 // `wfstore demo`: the reference engine runs "three-steps" on a backend, fails once, resumes, and the
-// event log is printed as a timeline: a first look at what a store records.
+// event log is printed as a timeline: a first look at what a store records. Then a worker that lost its
+// run to another is refused its late write (contract 1.2: writes fenced by the claim token).
 
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { backendNamed } from '../backends/registry.js';
 import type { IWorkflowStore } from '../contract/types.js';
-import { WorkflowEngine } from '../engine/engine.js';
-import { threeSteps } from '../engine/examples.js';
+import { RunLostError, WorkflowEngine } from '../engine/engine.js';
+import { heldThreeSteps, threeSteps } from '../engine/examples.js';
 import { formatTimeline } from '../engine/timeline.js';
 import { isBackendName, BACKEND_NAMES } from '../backends/registry.js';
 import { UsageError } from '../usage-error.js';
@@ -105,7 +106,8 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     print(`   → run ${runId} is ${(await opened.store.getWorkflowRun(runId))?.status}: ${first.failure?.message}\n`);
 
     print(
-      '2. resume — claims the failed run (compare-and-set failed → running), reuses the outputs of completed nodes',
+      '2. resume — claims the failed run (compare-and-set failed → running, a new token in metadata.claim), ' +
+        'reuses the outputs of completed nodes',
     );
     const second = await engine.resume(workflow, runId);
     const allEvents = await opened.store.listWorkflowEvents(runId);
@@ -115,7 +117,8 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     const outputs = Object.fromEntries(await opened.store.getCompletedDagNodeOutputs(runId));
     print(`completed node outputs (getCompletedDagNodeOutputs): ${JSON.stringify(outputs)}`);
     const executions = [...runs].map(([id, n]) => `${id} ×${n}`).join(', ');
-    print(`node executions: ${executions} — the resume ran only ${second.ran.join(', ')}`);
+    print(`node executions: ${executions} — the resume ran only ${second.ran.join(', ')}\n`);
+    await lateWorker(opened.store, print);
     succeeded = true;
   } finally {
     try {
@@ -124,4 +127,36 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       await opened.cleanUp(succeeded);
     }
   }
+}
+
+/**
+ * Worker A hangs in "parse"; worker B, told A died, takes the run over (a new claim token) and is in "parse"
+ * too when A wakes up: A's write, fenced by its old token, is refused, and B completes the run. B writes
+ * nothing while A is awake, so what the log gained then is A's.
+ */
+async function lateWorker(store: IWorkflowStore, print: (line: string) => void): Promise<void> {
+  print('3. a late worker — worker A hangs in "parse"; worker B, told A died, takes the run over');
+  print('   (resume with takeOverRunning: running → failed → running, a new claim token); then A wakes up');
+  const { workflow, began, release } = heldThreeSteps();
+  const a = new WorkflowEngine(store, { concurrency: 1 }).start(workflow).then(
+    () => 'worker A completed the run: its writes were not fenced',
+    (error: unknown) => (error instanceof RunLostError ? `worker A refused: ${error.message}` : Promise.reject(error)),
+  );
+  const runId = await began(0);
+  const b = new WorkflowEngine(store, { concurrency: 1 }).resume(workflow, runId, { takeOverRunning: true });
+  await began(1);
+  const takenOver = (await store.listWorkflowEvents(runId)).length;
+  release(0);
+  print(`   → ${await a}`);
+  const late = (await store.listWorkflowEvents(runId)).length - takenOver;
+  release(1);
+  await b;
+  print(formatTimeline(await store.listWorkflowEvents(runId)));
+  const status = (await store.getWorkflowRun(runId))?.status;
+  print(
+    late === 0
+      ? `   → run ${runId} is ${status}; from #5 on every event is worker B's, A's "parse" was never recorded`
+      : `   → run ${runId} is ${status}; worker A wrote ${late} event(s) after B took over: ` +
+          'this store does not fence appends (WF-SEQ-4)',
+  );
 }

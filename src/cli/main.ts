@@ -207,7 +207,8 @@ program
   .command('demo')
   .description(
     'Run an example workflow with the reference engine on a backend: it fails once, is resumed, ' +
-      'and its event log is printed as a timeline.',
+      'and its event log is printed as a timeline; then a worker that lost its run to another ' +
+      'is refused its late write (contract 1.2: writes fenced by the claim token).',
   )
   .requiredOption('--backend <name>', `(required) the backend to run it on: one of ${BACKEND_NAMES.join(', ')}`)
   .option(

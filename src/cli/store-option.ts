@@ -4,6 +4,7 @@
 
 import type { IWorkflowStore, JsonValue } from '../contract/types.js';
 import { loadInitializer } from '../conformance/load-initializer.js';
+import { contractOf } from '../conformance/initializer.js';
 import { STORE_URLS, type StoreOpener } from '../transfer/opener.js';
 import { UsageError } from '../usage-error.js';
 
@@ -66,5 +67,7 @@ export async function storeOpener(module: string | undefined): Promise<StoreOpen
     display: (argument) => (own(argument) ? `${argument} (${initializer.name})` : STORE_URLS.display(argument)),
     transient: (argument) =>
       own(argument) ? initializer.supports?.permanent !== true : STORE_URLS.transient(argument),
+    // What the initializer declares (1.1 when it declares none), as the conformance run judges it.
+    contract: (argument) => (own(argument) ? contractOf(initializer).judged : STORE_URLS.contract(argument)),
   };
 }

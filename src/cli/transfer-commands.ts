@@ -1,13 +1,14 @@
 // The command line of moving and looking: wfstore copy, export, import, runs, events, outputs.
 
-import { type Command, InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import pc from 'picocolors';
 import { storeForms } from '../backends/store-url.js';
 import { INITIALIZER_FORM, STORE_OPTION, storeOpener } from './store-option.js';
 import type { StoreOpener } from '../transfer/opener.js';
-import { RUN_STATUSES, type RunStatus } from '../contract/types.js';
+import { RUN_STATUSES, type RunPosition, type RunStatus } from '../contract/types.js';
+import { validateId, validateTimestamp } from '../contract/validation.js';
 import { UsageError } from '../usage-error.js';
-import { showEvents, showOutputs, showRuns } from '../transfer/look.js';
+import { RUNS_PAGE_SIZE, type RunsQuery, showEvents, showOutputs, showRuns } from '../transfer/look.js';
 import { copyRuns, exportRuns, importRuns, type RunFilter, type TransferTotals } from '../transfer/transfer.js';
 
 const STORE = `a store location: ${storeForms()}, or ${INITIALIZER_FORM}`;
@@ -143,19 +144,114 @@ const count = (value: string) => {
 
 type LookOptions = StoreOptions & { json?: boolean };
 
+interface RunsOptions extends LookOptions {
+  status?: string;
+  workflow?: string;
+  limit?: number;
+  order?: 'asc' | 'desc';
+  after?: RunPosition;
+  createdAfter?: string;
+  createdBefore?: string;
+}
+
+const RUNS_HELP = `
+Paging: a page that has more runs after it ends with the command for the next one, e.g.
+  next page: wfstore runs <store> --limit 20 --after 2026-03-01T09:30:00.000Z,run-1234
+--after takes the created_at and id of the last run shown: each run is listed once whatever is created or
+deleted between pages. A store of a version before 1.2 (through --store) lists oldest first, one page.`;
+
+/** The contract's own check of a timestamp or an id, as a usage error of the option. */
+function checked<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message.replace(/^.*?: /, ''));
+  }
+}
+
+const timestamp = (value: string) => checked(() => validateTimestamp(value, 'timestamp'));
+
+/** `<created_at>,<id>`: neither holds a comma. */
+function position(value: string): RunPosition {
+  const comma = value.indexOf(',');
+  if (comma < 0) throw new InvalidArgumentError('must be <created_at>,<id>: the last run of the previous page');
+  return {
+    created_at: timestamp(value.slice(0, comma)),
+    id: checked(() => validateId(value.slice(comma + 1), 'id')),
+  };
+}
+
+function runsQuery(options: RunsOptions): RunsQuery {
+  return {
+    status: statusOf(options.status),
+    workflow: options.workflow,
+    limit: options.limit ?? RUNS_PAGE_SIZE,
+    order: options.order,
+    after: options.after,
+    createdAfter: options.createdAfter,
+    createdBefore: options.createdBefore,
+  };
+}
+
+/** An argument as a shell reads it back: plain when safe, else in single quotes. */
+function shellWord(word: string): string {
+  return /^[A-Za-z0-9_/.:,=@%+-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
+}
+
+/** The same command with the next page's --after (a password in the store URL shown as ***). */
+function nextPageCommand(store: string, options: RunsOptions, next: RunPosition): string {
+  const words = ['wfstore', 'runs', store];
+  const add = (flag: string, value: string | number | undefined) => {
+    if (value !== undefined) words.push(flag, String(value));
+  };
+  add('--status', options.status);
+  add('--workflow', options.workflow);
+  add('--limit', options.limit);
+  add('--order', options.order);
+  add('--created-after', options.createdAfter);
+  add('--created-before', options.createdBefore);
+  if (options.json === true) words.push('--json');
+  add('--store', options.store);
+  add('--after', `${next.created_at},${next.id}`);
+  return words.map(shellWord).join(' ');
+}
+
 function addLook(program: Command): void {
   program
     .command('runs')
-    .description('List the runs of a store as a table (--json for scripts).')
+    .description(
+      `List the runs of a store as a table, newest first, ${RUNS_PAGE_SIZE} a page; the last line of a page that ` +
+        'has more after it is the command for the next page (--after). --json for scripts.',
+    )
     .argument('<store>', `${STORE} (must exist)`)
     .option('--status <status>', 'only runs in this status')
     .option('--workflow <name>', 'only runs of this workflow')
-    .option('--limit <n>', 'at most n runs', count)
-    .option('--json', 'JSON instead of a table')
+    .option('--limit <n>', `at most n runs a page (default ${RUNS_PAGE_SIZE})`, count)
+    .addOption(
+      new Option('--order <order>', 'desc: newest first (the default); asc: oldest first').choices(['asc', 'desc']),
+    )
+    .option(
+      '--after <created_at,id>',
+      "only the runs after this one in the order: the previous page's last run, as its next-page line gives it",
+      position,
+    )
+    .option('--created-after <timestamp>', 'only runs created strictly after (ISO 8601 UTC, with ms)', timestamp)
+    .option('--created-before <timestamp>', 'only runs created strictly before (ISO 8601 UTC, with ms)', timestamp)
+    .option('--json', 'the page as a JSON array (the next-page line goes to stderr)')
     .option(...STORE_OPTION)
-    .action(async (store: string, options: LookOptions & { status?: string; workflow?: string; limit?: number }) => {
-      const filter = { status: statusOf(options.status), workflow: options.workflow, limit: options.limit };
-      await showRuns(store, filter, options.json === true, console.log, await storeOpener(options.store));
+    .addHelpText('after', RUNS_HELP)
+    .action(async (store: string, options: RunsOptions) => {
+      const query = runsQuery(options);
+      const json = options.json === true;
+      const opener = await storeOpener(options.store);
+      const page = await showRuns(store, query, json, console.log, opener);
+      const say = json ? console.error : console.log;
+      if (page.next !== undefined) say(`next page: ${nextPageCommand(opener.display(store), options, page.next)}`);
+      else if (page.more)
+        say(
+          `more runs follow: the store declares contract ${opener.contract(store)}, which lists oldest first ` +
+            'and cannot page; raise --limit',
+        );
     });
 
   program

@@ -7,6 +7,8 @@ import { createWriteStream, promises as fs } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { bundledPreload, fromSource } from './support/worker-bundle.js';
 import { RunResults, type ScenarioResult } from './results.js';
 
 export interface ColumnRun {
@@ -55,6 +57,20 @@ export function cucumberBin(): string {
   return path.join(path.dirname(require.resolve('@cucumber/cucumber/package.json')), 'bin', 'cucumber.js');
 }
 
+/**
+ * The module a column's node loads before cucumber (support/match-indices.ts): compiled beside this run's
+ * config, or the package's own when it runs compiled; none when the harness runs through tsx.
+ */
+function preloadArguments(config: string | undefined): string[] {
+  const preload =
+    config !== undefined
+      ? bundledPreload(config)
+      : fromSource
+        ? undefined
+        : fileURLToPath(new URL('./support/match-indices.js', import.meta.url));
+  return preload === undefined ? [] : ['--import', pathToFileURL(preload).href];
+}
+
 /** cucumber-js's arguments for a column: its profile (or this run's compiled config), world, formats and tags. */
 function cucumberArguments(column: ColumnRun, options: ColumnRunOptions, files: ColumnOutcome['files']): string[] {
   const cucumber =
@@ -63,6 +79,7 @@ function cucumberArguments(column: ColumnRun, options: ColumnRunOptions, files: 
       : // cucumber reads --config relative to cwd, whatever its form
         ['--enable-source-maps', cucumberBin(), '--config', path.relative(options.packageRoot, options.config)];
   return [
+    ...preloadArguments(options.config),
     ...cucumber,
     '--world-parameters',
     JSON.stringify({ ...options.worldParameters, ...column.worldParameters }),

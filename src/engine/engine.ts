@@ -1,24 +1,21 @@
 // A small DAG engine over IWorkflowStore, and nothing else: it knows no backend.
 
 import { isWorkflowStoreError } from '../contract/errors.js';
-import type {
-  IWorkflowStore,
-  JsonObject,
-  JsonValue,
-  RunStatus,
-  UpdateWorkflowRunPatch,
-  WorkflowEventInput,
-} from '../contract/types.js';
+import type { IWorkflowStore, JsonObject, JsonValue, RunStatus, WorkflowEventInput } from '../contract/types.js';
 import { atLeast, type ContractVersion, LATEST_CONTRACT } from '../contract/versions.js';
+import { CLAIM_KEY, ClaimedRun, RunLostError, updateWithEvents } from './claimed-run.js';
 import { checkWorkflow, type NodeDefinition, type WorkflowDefinition } from './definition.js';
+
+export { CLAIM_KEY, RunLostError } from './claimed-run.js';
 
 export interface EngineOptions {
   /** How many ready nodes run at once. Default 4. */
   concurrency?: number;
   /**
-   * The contract version the store implements; the engine uses only what it offers. From 1.1 a status
-   * and its event are committed together (WF-UPD-4); under 1.0 the status is written, then its event.
-   * Default: the latest.
+   * The contract version the store implements; the engine uses only what it offers. From 1.2 a claim
+   * writes a token in `metadata.claim` and every later write is fenced by it (WF-CAS-3, WF-SEQ-4), and
+   * the final status goes with all its events (WF-UPD-5); from 1.1 a status and its event are committed
+   * together (WF-UPD-4); under 1.0 the status is written, then its event. Default: the latest.
    */
   contract?: ContractVersion;
 }
@@ -44,6 +41,7 @@ export interface ResumeOptions {
   /**
    * Also take over a run left "running" by a process that died. Only say so when you know it died:
    * the run is first marked failed (compare-and-set from "running"), then claimed like a failed one.
+   * From contract 1.2 a worker that was in fact alive is then refused its next write (RunLostError).
    */
   takeOverRunning?: boolean;
 }
@@ -65,6 +63,19 @@ export class RunClaimConflictError extends Error {
   }
 }
 
+type NodeResult = { ok: true; output: JsonValue } | { ok: false; message: string };
+
+/** Runs a node's function on its dependencies' outputs; a throw is its failure. */
+async function callNode(runId: string, node: NodeDefinition, outputs: Map<string, JsonValue>): Promise<NodeResult> {
+  const inputs: Record<string, JsonValue> = {};
+  for (const dep of node.dependsOn ?? []) inputs[dep] = outputs.get(dep)!;
+  try {
+    return { ok: true, output: await node.run(inputs, { runId, nodeId: node.id }) };
+  } catch (error) {
+    return { ok: false, message: error instanceof Error ? error.message : String(error) };
+  }
+}
+
 export class WorkflowEngine {
   private readonly concurrency: number;
   private readonly contract: ContractVersion;
@@ -77,25 +88,6 @@ export class WorkflowEngine {
     this.contract = options.contract ?? LATEST_CONTRACT;
   }
 
-  /**
-   * An update and the event that records it: one call from contract 1.1 (a reader sees both or neither);
-   * under 1.0, the update, then the event once it has applied.
-   */
-  private async updateWithEvent(
-    runId: string,
-    patch: UpdateWorkflowRunPatch,
-    event: WorkflowEventInput,
-    expected?: RunStatus,
-  ): Promise<void> {
-    const options = expected === undefined ? {} : { expected_status: expected };
-    if (atLeast(this.contract, '1.1')) {
-      await this.store.updateWorkflowRun(runId, patch, { ...options, event });
-      return;
-    }
-    await this.store.updateWorkflowRun(runId, patch, options);
-    await this.store.createWorkflowEvent({ run_id: runId, ...event });
-  }
-
   /** Creates the run, claims it (pending → running) and runs every node. */
   async start(workflow: WorkflowDefinition, options: StartOptions = {}): Promise<RunOutcome> {
     checkWorkflow(workflow);
@@ -105,8 +97,11 @@ export class WorkflowEngine {
       user_message: options.userMessage ?? '',
       metadata: options.metadata,
     });
-    await this.claim(run.id, 'pending', { event_type: 'workflow_started', payload: { workflow: workflow.name } });
-    return this.execute(workflow, run.id, new Map());
+    const claimed = await this.claim(run.id, 'pending', {
+      event_type: 'workflow_started',
+      payload: { workflow: workflow.name },
+    });
+    return this.execute(workflow, claimed, new Map());
   }
 
   /**
@@ -121,8 +116,9 @@ export class WorkflowEngine {
     const known = new Set(workflow.nodes.map((n) => n.id));
     const reused = new Map([...completed].filter(([id]) => known.has(id)));
     const resumed = { event_type: 'workflow_resumed', payload: { completed: [...reused.keys()] } };
+    let claimed: ClaimedRun;
     try {
-      await this.claim(runId, 'failed', resumed);
+      claimed = await this.claim(runId, 'failed', resumed);
     } catch (error) {
       if (!(error instanceof RunClaimConflictError && error.status === 'running' && options.takeOverRunning === true))
         throw error;
@@ -132,13 +128,20 @@ export class WorkflowEngine {
         metadata: { interrupted_at },
         event: { event_type: 'workflow_interrupted', payload: { interrupted_at } },
       });
-      await this.claim(runId, 'failed', resumed);
+      claimed = await this.claim(runId, 'failed', resumed);
     }
-    return this.execute(workflow, runId, reused);
+    return this.execute(workflow, claimed, reused);
   }
 
-  private async claim(runId: string, from: RunStatus, event: WorkflowEventInput): Promise<void> {
-    await this.compareAndSetStatus(runId, from, 'running', { event });
+  /**
+   * from → running with its event; from contract 1.2 with a new claim token in the run's metadata, written
+   * in the same compare-and-set, which fences every later write of this worker.
+   */
+  private async claim(runId: string, from: RunStatus, event: WorkflowEventInput): Promise<ClaimedRun> {
+    const token = atLeast(this.contract, '1.2') ? globalThis.crypto.randomUUID() : undefined;
+    const metadata = token === undefined ? undefined : { [CLAIM_KEY]: token };
+    await this.compareAndSetStatus(runId, from, 'running', { metadata, event });
+    return new ClaimedRun(this.store, this.contract, runId, token);
   }
 
   /**
@@ -150,90 +153,100 @@ export class WorkflowEngine {
     runId: string,
     from: RunStatus,
     to: RunStatus,
-    change: { metadata?: JsonObject; event: WorkflowEventInput },
+    change: { metadata?: JsonObject | undefined; event: WorkflowEventInput },
   ): Promise<void> {
     const patch = change.metadata ? { status: to, metadata: change.metadata } : { status: to };
     try {
-      await this.updateWithEvent(runId, patch, change.event, from);
+      await updateWithEvents(this.store, this.contract, runId, {
+        patch,
+        events: [change.event],
+        conditions: { expected_status: from },
+      });
     } catch (error) {
       if (isWorkflowStoreError(error, 'STATUS_CONFLICT')) throw new RunClaimConflictError(runId, error.actual);
       throw error;
     }
   }
 
-  /** Runs every node not in `done`, ready nodes concurrently; stops scheduling after the first failure. */
+  /**
+   * Runs every node not in `done`, ready nodes concurrently; stops scheduling after the first failure, or
+   * when the run is lost (RunLostError, once the nodes under way have returned). The final status goes with
+   * its events; from contract 1.2 also with the last node's event, when no other write was under way.
+   */
   private async execute(
     workflow: WorkflowDefinition,
-    runId: string,
+    run: ClaimedRun,
     done: Map<string, JsonValue>,
   ): Promise<RunOutcome> {
-    const outputs = new Map(done);
-    const ran: string[] = [];
-    const pending = workflow.nodes.filter((n) => !outputs.has(n.id));
-    const running = new Map<string, Promise<void>>();
-    let failure: RunOutcome['failure'];
-
-    const ready = () => pending.filter((n) => !running.has(n.id) && (n.dependsOn ?? []).every((d) => outputs.has(d)));
+    const state: Execution = { outputs: new Map(done), ran: [], held: [], running: new Map(), failure: undefined };
+    const pending = workflow.nodes.filter((n) => !state.outputs.has(n.id));
+    const ready = () =>
+      pending.filter((n) => !state.running.has(n.id) && (n.dependsOn ?? []).every((d) => state.outputs.has(d)));
     const launch = (node: NodeDefinition) => {
-      const task = this.runNode(runId, node, outputs).then(
-        (output) => {
-          outputs.set(node.id, output);
-          ran.push(node.id);
-        },
-        (error: unknown) => {
-          ran.push(node.id);
-          failure ??= { nodeId: node.id, message: error instanceof Error ? error.message : String(error) };
-        },
-      );
-      running.set(
+      const task = this.step(run, node, state, pending).catch((error: unknown) => {
+        if (error instanceof RunLostError) state.lost ??= error;
+        else state.failure ??= { nodeId: node.id, message: error instanceof Error ? error.message : String(error) };
+      });
+      state.running.set(
         node.id,
         task.finally(() => {
-          running.delete(node.id);
+          state.running.delete(node.id);
           pending.splice(pending.indexOf(node), 1);
         }),
       );
     };
-
     for (;;) {
-      if (failure === undefined) for (const node of ready().slice(0, this.concurrency - running.size)) launch(node);
-      if (running.size === 0) break;
-      await Promise.race(running.values());
+      if (state.failure === undefined && state.lost === undefined)
+        for (const node of ready().slice(0, this.concurrency - state.running.size)) launch(node);
+      if (state.running.size === 0) break;
+      await Promise.race(state.running.values());
     }
+    if (state.lost !== undefined) throw state.lost;
+    return this.finish(run, state, pending);
+  }
 
-    if (failure === undefined && pending.length > 0) {
-      failure = { nodeId: pending[0]!.id, message: 'never became ready' };
+  /** One node: node_started, its function, then node_completed or node_failed (held for the final update). */
+  private async step(run: ClaimedRun, node: NodeDefinition, state: Execution, pending: NodeDefinition[]) {
+    await run.append({ event_type: 'node_started', payload: { node_id: node.id } });
+    const result = await callNode(run.runId, node, state.outputs);
+    state.ran.push(node.id);
+    let event: WorkflowEventInput;
+    if (result.ok) {
+      state.outputs.set(node.id, result.output);
+      event = { event_type: 'node_completed', payload: { node_id: node.id, output: result.output } };
+    } else {
+      state.failure ??= { nodeId: node.id, message: result.message };
+      event = { event_type: 'node_failed', payload: { node_id: node.id, error: result.message } };
     }
-    // The final status and its event.
+    // The last write before the final status (nothing else under way, nothing more to start) goes with it.
+    const last = state.running.size === 1 && (state.failure !== undefined || pending.length === 1);
+    if (run.batches && last) state.held.push(event);
+    else await run.append(event);
+  }
+
+  /** The final status with its events (and those held for it), only if the run is still this worker's. */
+  private async finish(run: ClaimedRun, state: Execution, pending: NodeDefinition[]): Promise<RunOutcome> {
+    const { outputs, ran, held } = state;
+    let failure = state.failure;
+    if (failure === undefined && pending.length > 0)
+      failure = { nodeId: pending[0]!.id, message: 'never became ready' };
     if (failure !== undefined) {
       const payload = { node_id: failure.nodeId, error: failure.message };
-      await this.updateWithEvent(runId, { status: 'failed' }, { event_type: 'workflow_failed', payload });
-      return { runId, status: 'failed', outputs, ran, failure };
+      await run.finish('failed', [...held, { event_type: 'workflow_failed', payload }]);
+      return { runId: run.runId, status: 'failed', outputs, ran, failure };
     }
-    await this.updateWithEvent(runId, { status: 'completed' }, { event_type: 'workflow_completed' });
-    return { runId, status: 'completed', outputs, ran };
+    await run.finish('completed', [...held, { event_type: 'workflow_completed' }]);
+    return { runId: run.runId, status: 'completed', outputs, ran };
   }
+}
 
-  private async runNode(runId: string, node: NodeDefinition, outputs: Map<string, JsonValue>): Promise<JsonValue> {
-    await this.store.createWorkflowEvent({ run_id: runId, event_type: 'node_started', payload: { node_id: node.id } });
-    const inputs: Record<string, JsonValue> = {};
-    for (const dep of node.dependsOn ?? []) inputs[dep] = outputs.get(dep)!;
-    let output: JsonValue;
-    try {
-      output = await node.run(inputs, { runId, nodeId: node.id });
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      await this.store.createWorkflowEvent({
-        run_id: runId,
-        event_type: 'node_failed',
-        payload: { node_id: node.id, error: message },
-      });
-      throw error;
-    }
-    await this.store.createWorkflowEvent({
-      run_id: runId,
-      event_type: 'node_completed',
-      payload: { node_id: node.id, output },
-    });
-    return output;
-  }
+/** What an execution has done so far: shared by the scheduler and the nodes' steps. */
+interface Execution {
+  outputs: Map<string, JsonValue>;
+  ran: string[];
+  /** Events kept to be committed with the final status (contract 1.2). */
+  held: WorkflowEventInput[];
+  running: Map<string, Promise<void>>;
+  failure: RunOutcome['failure'];
+  lost?: RunLostError | undefined;
 }

@@ -2,6 +2,8 @@
 export {
   WorkflowEngine,
   RunClaimConflictError,
+  RunLostError,
+  CLAIM_KEY,
   type EngineOptions,
   type RunOutcome,
   type StartOptions,

@@ -19,6 +19,7 @@ import {
   timedOut,
   timeLimitOptions,
 } from './differential.js';
+import { emptyStore, type Keepable, KeptStores, RunSources, residueReport } from './kept-stores.js';
 
 type Op =
   | { kind: 'append'; node: string | null; output: number }
@@ -198,6 +199,11 @@ async function runOnce(
   return checkOutputs(name, [...(await store.getCompletedDagNodeOutputs('r'))], latestOutputs(events));
 }
 
+/** The concurrent calls on run "r", one a line. */
+function calls(ops: readonly Op[]): string[] {
+  return ops.map((o) => JSON.stringify(o));
+}
+
 function reportOf(
   name: string,
   details: fc.RunDetails<[fc.Scheduler, Op[]]>,
@@ -217,44 +223,63 @@ function reportOf(
   ].join('\n');
 }
 
+/** One store, on a clock each run sets (the ids are never used: every call names run "r"). */
+function keptStore(initializer: StoreTestInitializer): Keepable<{ store: IWorkflowStore; sources: RunSources }> {
+  const capabilities = capabilitiesOf(initializer);
+  return {
+    async open() {
+      const sources = new RunSources();
+      return { store: await initializer.createStore(storeOptions(capabilities, sources)), sources };
+    },
+    empty: ({ store }) => emptyStore(store),
+    destroy: async ({ store }) => initializer.destroyStore?.(store) ?? store.close(),
+  };
+}
+
 export async function checkConcurrency(
   initializer: StoreTestInitializer,
   settings: PropertySettings,
 ): Promise<PropertyResult> {
-  const capabilities = capabilitiesOf(initializer);
   const stop = new HangStop();
   const recommendations = new Map<string, string>();
+  const kept = new KeptStores(keptStore(initializer), stop);
+  let keptOps: readonly Op[] = [];
   const op = opsOf(settings.contract ?? LATEST_CONTRACT);
   const property = fc.asyncProperty(fc.scheduler(), fc.array(op, { minLength: 2, maxLength: 14 }), async (s, ops) => {
     if (stop.hung) return;
-    const clock = new ManualClock();
-    const options = storeOptions(capabilities, { now: clock.now, generateId: () => 'unused' });
-    const store = await initializer.createStore(options);
-    try {
-      const order = await runOnce(store, s, ops, initializer.name);
-      if (order !== undefined) recommendations.set('WF-OUT-4', order);
-    } catch (error) {
-      stop.note(error);
-      throw error;
-    } finally {
-      await (initializer.destroyStore?.(store) ?? store.close()).catch(() => {});
-    }
+    await kept.run(async ({ store, sources }, onKept) => {
+      sources.use(new ManualClock().now, () => 'unused');
+      if (onKept) keptOps = ops;
+      try {
+        const order = await runOnce(store, onKept ? fc.cloneIfNeeded(s) : s, ops, initializer.name);
+        if (order !== undefined) recommendations.set('WF-OUT-4', order);
+      } catch (error) {
+        stop.note(error);
+        throw error;
+      }
+    });
   });
-  const details = await fc.check(property, {
-    numRuns: settings.numRuns,
-    seed: settings.seed,
-    path: settings.path,
-    ...timeLimitOptions(settings),
-  });
+  const details = await fc
+    .check(property, {
+      numRuns: settings.numRuns,
+      seed: settings.seed,
+      path: settings.path,
+      ...timeLimitOptions(settings),
+    })
+    .finally(() => kept.end());
   const found = [...recommendations].map(([rule, message]) => ({ rule, message }));
-  const failed = details.failed;
   const [, ops] = (details.counterexample ?? []) as [unknown, Op[]];
+  const residue = details.failed || kept.residue === undefined ? undefined : keptOps;
   return {
-    failed,
+    failed: details.failed || residue !== undefined,
     numRuns: details.numRuns,
     seed: details.seed,
-    report: failed ? reportOf(initializer.name, details, settings, stop) : '',
-    counterexampleLength: failed ? (ops?.length ?? 0) : 0,
+    report: details.failed
+      ? reportOf(initializer.name, details, settings, stop)
+      : residue === undefined
+        ? ''
+        : residueReport(kept.residue, calls(residue), replayLine(settings, details.seed)),
+    counterexampleLength: details.failed ? (ops?.length ?? 0) : (residue?.length ?? 0),
     recommendations: found,
   };
 }

@@ -16,6 +16,7 @@ import { commandArbitraries, type ModelState, type Real, type Subject } from './
 import { StoreModel } from './model.js';
 import { type ContractVersion, LATEST_CONTRACT } from '../contract/versions.js';
 import { Observer } from './observer.js';
+import { emptyStore, type Keepable, KeptStores, RunSources, residueReport } from './kept-stores.js';
 
 export interface PropertySettings {
   numRuns: number;
@@ -127,18 +128,14 @@ export class HangStop {
 }
 
 /** How to run the same failure again: the command the run was given, or the test's environment variables. */
-export function replayLine(
-  settings: PropertySettings,
-  seed: number,
-  path: string | undefined,
-  replayPath?: string,
-): string {
+export function replayLine(settings: PropertySettings, seed: number, path?: string, replayPath?: string): string {
+  // Without a path, the seed replays every run from the first.
   if (settings.replay) {
     const commands = replayPath ? ` --replay-path '${replayPath}'` : '';
-    return `replay: ${settings.replay} --seed ${seed} --path ${path ?? ''}${commands}`;
+    return `replay: ${settings.replay} --seed ${seed}${path === undefined ? '' : ` --path ${path}`}${commands}`;
   }
   const commands = replayPath ? ` WFSTORE_PROPERTY_REPLAY_PATH='${replayPath}'` : '';
-  const seedAndPath = `WFSTORE_PROPERTY_SEED=${seed} WFSTORE_PROPERTY_PATH=${path ?? ''}`;
+  const seedAndPath = `WFSTORE_PROPERTY_SEED=${seed}${path === undefined ? '' : ` WFSTORE_PROPERTY_PATH=${path}`}`;
   return `replay: ${seedAndPath}${commands} WFSTORE_PROPERTY_RUNS=${settings.numRuns}`;
 }
 
@@ -148,36 +145,76 @@ function replayPathOf(commands: unknown): string | undefined {
   return hint === undefined ? undefined : (JSON.parse(hint) as string);
 }
 
-/** One store per initializer, on the shared clock and a fresh id source for those that take them. */
-async function openSubjects(
+/** A subject kept from run to run, and the clock and ids its store reads (each run sets its own). */
+interface KeptSubject extends Subject {
+  sources: RunSources;
+}
+
+/**
+ * One store per initializer, each reading its own RunSources: the shared clock and a fresh id source for those
+ * that take them, set by each run. Kept from a passing run to the next, emptied (kept-stores.ts).
+ */
+function subjectsOf(
   initializers: readonly StoreTestInitializer[],
   capabilities: readonly Capabilities[],
-  clock: ManualClock,
-): Promise<Subject[]> {
-  const subjects: Subject[] = [];
-  for (const [i, initializer] of initializers.entries()) {
-    const c = capabilities[i]!;
-    const store = await initializer.createStore(storeOptions(c, { now: clock.now, generateId: idSource() }));
-    const subject: Subject = {
-      name: initializer.name,
-      store,
-      observer: new Observer(c.clock, c.ids),
-      async reopen() {
-        subject.store = await initializer.reopenStore!(subject.store);
-      },
-    };
-    subjects.push(subject);
+): Keepable<KeptSubject[]> {
+  const destroy = (s: KeptSubject, i: number) => initializers[i]!.destroyStore?.(s.store) ?? s.store.close();
+  return {
+    async open() {
+      const subjects: KeptSubject[] = [];
+      for (const [i, initializer] of initializers.entries()) {
+        const c = capabilities[i]!;
+        const sources = new RunSources();
+        const store = await initializer.createStore(storeOptions(c, sources));
+        const subject: KeptSubject = {
+          name: initializer.name,
+          store,
+          sources,
+          observer: new Observer(c.clock, c.ids),
+          async reopen() {
+            subject.store = await initializer.reopenStore!(subject.store);
+          },
+        };
+        subjects.push(subject);
+      }
+      return subjects;
+    },
+    empty: async (subjects) => (await Promise.all(subjects.map((s) => emptyStore(s.store)))).every(Boolean),
+    destroy: async (subjects) => void (await Promise.all(subjects.map((s, i) => destroy(s, i).catch(() => {})))),
+  };
+}
+
+/** One run of the sequence property: the calls on the model and on each store, from a clock at START. */
+async function runSequence(
+  subjects: KeptSubject[],
+  capabilities: readonly Capabilities[],
+  calls: Iterable<fc.AsyncCommand<ModelState, Real>>,
+  shared: { contract: ContractVersion; recommendations: Map<string, string> },
+): Promise<void> {
+  const clock = new ManualClock(START);
+  for (const [i, subject] of subjects.entries()) {
+    subject.sources.use(clock.now, idSource());
+    subject.observer = new Observer(capabilities[i]!.clock, capabilities[i]!.ids);
   }
-  return subjects;
+  const monotonic = capabilities.some((c) => !c.clock || !c.ids);
+  const real: Real = { subjects, clock, monotonic, lastEnd: 0, recommendations: shared.recommendations };
+  const model = new StoreModel(clock.now, idSource(), shared.contract);
+  await fc.asyncModelRun(async () => ({ model: { model } as ModelState, real }), calls);
+}
+
+/** The commands that ran, as TypeScript: the failing one last (those after it never ran). */
+function callsThatRan(commands: Iterable<unknown>): string[] {
+  return [...(commands as Iterable<{ hasRan?: boolean; toString(): string }>)]
+    .filter((c) => c.hasRan !== false)
+    .map(String);
+}
+
+function residueFailure(error: unknown, calls: string[], replay: string) {
+  return { report: residueReport(error, calls, replay), length: calls.length };
 }
 
 function failureReport<T extends [unknown]>(details: fc.RunDetails<T>, settings: PropertySettings, stop: HangStop) {
-  // The commands that ran: the failing one last (those after it never ran).
-  const calls = details.counterexample
-    ? [...(details.counterexample[0] as Iterable<{ hasRan?: boolean; toString(): string }>)]
-        .filter((c) => c.hasRan !== false)
-        .map(String)
-    : [];
+  const calls = details.counterexample ? callsThatRan(details.counterexample[0] as Iterable<unknown>) : [];
   const what = stop.hung
     ? `a call hung, so the sequence was not shrunk: ${stop.hung.message}`
     : `shrunk to ${calls.length} call(s) (after ${details.numShrinks} shrinks)`;
@@ -213,25 +250,18 @@ export async function checkAgreement(
   });
   const recommendations = new Map<string, string>();
   const stop = new HangStop();
+  const kept = new KeptStores(subjectsOf(initializers, capabilities), stop);
+  let keptCalls: Iterable<unknown> = [];
   const property = fc.asyncProperty(commands, async (cmds) => {
     if (stop.hung) return;
-    const clock = new ManualClock(START);
-    let subjects: Subject[] = [];
-    try {
-      subjects = await openSubjects(initializers, capabilities, clock);
-      const monotonic = capabilities.some((c) => !c.clock || !c.ids);
-      const real: Real = { subjects, clock, monotonic, lastEnd: 0, recommendations };
-      const modelIds = idSource();
-      const model = new StoreModel(clock.now, modelIds, contract);
-      const setup = async () => ({ model: { model } as ModelState, real });
-      await fc.asyncModelRun(setup, cmds);
-    } catch (error) {
-      stop.note(error);
-      throw error;
-    } finally {
-      const destroy = (s: Subject, i: number) => initializers[i]!.destroyStore?.(s.store) ?? s.store.close();
-      await Promise.all(subjects.map((s, i) => destroy(s, i).catch(() => {})));
-    }
+    await kept.run(async (subjects, onKept) => {
+      const calls = onKept ? fc.cloneIfNeeded(cmds) : cmds;
+      if (onKept) keptCalls = calls;
+      await runSequence(subjects, capabilities, calls, { contract, recommendations }).catch((error: unknown) => {
+        stop.note(error);
+        throw error;
+      });
+    });
   });
   const options = {
     numRuns: settings.numRuns,
@@ -240,10 +270,14 @@ export async function checkAgreement(
     endOnFailure: false,
     ...timeLimitOptions(settings),
   };
-  const details = await fc.check(property, options);
-  const failure = details.failed ? failureReport(details, settings, stop) : undefined;
+  const details = await fc.check(property, options).finally(() => kept.end());
+  const failure = details.failed
+    ? failureReport(details, settings, stop)
+    : kept.residue === undefined
+      ? undefined
+      : residueFailure(kept.residue, callsThatRan(keptCalls), replayLine(settings, details.seed));
   return {
-    failed: details.failed,
+    failed: failure !== undefined,
     numRuns: details.numRuns,
     seed: details.seed,
     report: failure?.report ?? '',

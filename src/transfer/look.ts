@@ -2,7 +2,9 @@
 // `wfstore demo` prints, a run's outputs; `--json` for scripts.
 
 import { STORE_URLS, type StoreOpener } from './opener.js';
-import type { IWorkflowStore, RunStatus } from '../contract/types.js';
+import type { IWorkflowStore, RunPosition, RunStatus, WorkflowRun } from '../contract/types.js';
+import { atLeast, type ContractVersion } from '../contract/versions.js';
+import { UsageError } from '../usage-error.js';
 import { formatTimeline } from '../engine/timeline.js';
 import { eventPages } from './run-data.js';
 
@@ -19,22 +21,75 @@ async function withStore<T>(
   }
 }
 
+/** What `wfstore runs` asks for: filters, order, position and page size (WF-RUN-4, WF-RUN-7). */
+export interface RunsQuery {
+  status?: RunStatus | undefined;
+  workflow?: string | undefined;
+  limit: number;
+  /** Default: newest first, or oldest first on a store of a version before 1.2 (the only order it has). */
+  order?: 'asc' | 'desc' | undefined;
+  /** Only the runs after this one in the order: the last run of the previous page. */
+  after?: RunPosition | undefined;
+  createdAfter?: string | undefined;
+  createdBefore?: string | undefined;
+}
+
+/** The page size of `wfstore runs` without --limit. */
+export const RUNS_PAGE_SIZE = 50;
+
+export interface RunsPage {
+  runs: WorkflowRun[];
+  order: 'asc' | 'desc';
+  /** The last run's position, when more runs follow it: the next page's `after`. */
+  next: RunPosition | undefined;
+  /** More runs follow but the store cannot page (a version before 1.2): only a larger limit shows them. */
+  more: boolean;
+}
+
+/** A page of runs: one more than the limit is asked for, so a next page is offered only when there is one. */
+export async function runsPage(store: IWorkflowStore, query: RunsQuery, contract: ContractVersion): Promise<RunsPage> {
+  const filters = { status: query.status, workflow_name: query.workflow, limit: query.limit + 1 };
+  let runs: WorkflowRun[];
+  let order: 'asc' | 'desc' = query.order ?? 'desc';
+  if (atLeast(contract, '1.2')) {
+    const bounds = { after: query.after, created_after: query.createdAfter, created_before: query.createdBefore };
+    runs = await store.listWorkflowRuns({ ...filters, order, ...bounds });
+  } else {
+    const asked = [
+      query.order === 'desc' && '--order desc',
+      query.after && '--after',
+      query.createdAfter && '--created-after',
+      query.createdBefore && '--created-before',
+    ].filter(Boolean);
+    if (asked.length > 0)
+      throw new UsageError(`${asked.join(', ')}: the store declares contract ${contract}; paging and order need 1.2`);
+    order = 'asc';
+    runs = await store.listWorkflowRuns(filters);
+  }
+  const more = runs.length > query.limit;
+  const page = runs.slice(0, query.limit);
+  const last = page.at(-1);
+  const pages = more && last !== undefined && atLeast(contract, '1.2');
+  return { runs: page, order, next: pages ? { created_at: last.created_at, id: last.id } : undefined, more };
+}
+
+/** Prints a page of runs as a table (or JSON) and returns it, for the command to say how to get the next. */
 export async function showRuns(
   url: string,
-  filter: { status?: RunStatus; workflow?: string; limit?: number },
+  query: RunsQuery,
   json: boolean,
   print: (line: string) => void,
   opener: StoreOpener = STORE_URLS,
-): Promise<void> {
-  const runs = await withStore(
-    url,
-    (s) => s.listWorkflowRuns({ status: filter.status, workflow_name: filter.workflow, limit: filter.limit }),
-    opener,
-  );
-  if (json) return print(JSON.stringify(runs, null, 2));
-  const rows = runs.map((r) => [r.id, r.workflow_name, r.status, r.created_at, r.updated_at]);
+): Promise<RunsPage> {
+  const page = await withStore(url, (s) => runsPage(s, query, opener.contract(url)), opener);
+  if (json) {
+    print(JSON.stringify(page.runs, null, 2));
+    return page;
+  }
+  const rows = page.runs.map((r) => [r.id, r.workflow_name, r.status, r.created_at, r.updated_at]);
   print(table(['id', 'workflow', 'status', 'created_at', 'updated_at'], rows));
-  print(`${runs.length} run(s)`);
+  print(`${page.runs.length} run(s)`);
+  return page;
 }
 
 export async function showEvents(

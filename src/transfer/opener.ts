@@ -3,6 +3,7 @@
 
 import { openExistingStore, openStore, parseStoreUrl, redactUrl } from '../backends/store-url.js';
 import type { IWorkflowStore } from '../contract/types.js';
+import { type ContractVersion, LATEST_CONTRACT } from '../contract/versions.js';
 
 export interface StoreOpener {
   /** Refuses an argument that names no store, before anything is opened. */
@@ -15,6 +16,8 @@ export interface StoreOpener {
   display(argument: string): string;
   /** True when what is written there is gone once this process ends. */
   transient(argument: string): boolean;
+  /** The contract version the store implements: what a command may ask of it (newest first, paging: 1.2). */
+  contract(argument: string): ContractVersion;
 }
 
 /** Error codes of a server not reached: refused, no such host, no route, no answer to the connection. */
@@ -50,4 +53,6 @@ export const STORE_URLS: StoreOpener = {
   open: (url) => reaching(url, () => openStore(url)),
   display: (url) => redactUrl(url),
   transient: (url) => !parseStoreUrl(url).backend.supports.permanent,
+  // Every store a URL names is a reference store, of the latest version.
+  contract: () => LATEST_CONTRACT,
 };

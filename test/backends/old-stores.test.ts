@@ -1,6 +1,6 @@
 // Stores written by wfstore 0.1.0 (test/backends/fixtures/0.1.0/, made by make-fixtures.ts there) open with
 // today's code: a copy of each is opened, which migrates it forward (filesystem format 0 to 1, SQL schema 1 to
-// 2), every run reads back equal to what 0.1.0 read from it, `wfstore verify` finds it clean, and new writes
+// 3), every run reads back equal to what 0.1.0 read from it, `wfstore verify` finds it clean, and new writes
 // continue its runs.
 
 import assert from 'node:assert/strict';
@@ -105,7 +105,7 @@ describe('stores written by wfstore 0.1.0', () => {
     },
   );
 
-  it('sqlite: schema version 1 is migrated to 2 at open, reads back as written, verifies clean', async () => {
+  it('sqlite: schema version 1 is migrated to 3 at open, reads back as written, verifies clean', async () => {
     const file = path.join(dir, 'workflows.db');
     await fs.copyFile(path.join(FIXTURES, 'sqlite.db'), file);
     const version = () => {
@@ -119,7 +119,7 @@ describe('stores written by wfstore 0.1.0', () => {
     };
     assert.equal(version(), '1');
     await readsAsWritten(await createSqliteStore({ filename: file }), 'sqlite');
-    assert.equal(version(), '2');
+    assert.equal(version(), '3');
     const report = verify(`sqlite:${file}`);
     assert.deepEqual(report, { status: 0, damage: [], runs: RUNS, events: EVENTS });
   });
@@ -136,7 +136,7 @@ describe('stores written by wfstore 0.1.0', () => {
       if (server !== undefined) await closeTestServer(server);
     });
 
-    it('schema version 1 is migrated to 2 at open, reads back as written, verifies clean', async () => {
+    it('schema version 1 is migrated to 3 at open, reads back as written, verifies clean', async () => {
       // The dump's statements, in a schema of this test's own; psql's meta-commands (\restrict) left out.
       const dump = (await fs.readFile(path.join(FIXTURES, 'postgres.sql'), 'utf8'))
         .split('\n')
@@ -158,7 +158,7 @@ describe('stores written by wfstore 0.1.0', () => {
         await createPostgresStore({ connectionString: server.server.connectionString, schema }),
         'postgres',
       );
-      assert.equal(await version(), '2');
+      assert.equal(await version(), '3');
       const url = new URL(server.server.connectionString);
       url.searchParams.set('schema', schema);
       const report = verify(url.toString());

@@ -29,6 +29,13 @@ describe('wfstore demo', () => {
       assert.match(stdout, /workflow_resumed\s+reusing fetch, parse/);
       assert.match(stdout, /run \S+ is completed/);
       assert.match(stdout, /fetch ×1, parse ×1, transform ×2/);
+      // A late worker refused after its run was resumed elsewhere, having written nothing more (WF-SEQ-4).
+      assert.match(
+        stdout,
+        /worker A refused: workflow run "\S+" is no longer this worker's: another worker claimed it/,
+      );
+      assert.match(stdout, /#5 +\S+ +workflow_interrupted\n#6 +\S+ +workflow_resumed +reusing fetch\n/);
+      assert.match(stdout, /is completed; from #5 on every event is worker B's, A's "parse" was never recorded/);
       // The data is where that backend keeps it (--backend memory once ran on PostgreSQL).
       assert.match(stdout, new RegExp(`^workflow .* on ${backend}; data in ${WHERE[backend]}`, 'm'));
     });

@@ -176,9 +176,15 @@ describe('the reference engine follows the version it is told', () => {
     assert.equal(types.at(-1), 'workflow_completed');
   });
 
-  it('under 1.1 (the default) it commits the status with its event, which that store refuses', async () => {
+  it('under 1.1 it commits the status with its event, which that store refuses', async () => {
     const store = createThirdPartyStore();
-    await assert.rejects(new WorkflowEngine(store).start(threeSteps().workflow, { runId: 'r1' }), /"event"/);
+    const engine = new WorkflowEngine(store, { contract: '1.1' });
+    await assert.rejects(engine.start(threeSteps().workflow, { runId: 'r1' }), /"event"/);
+  });
+
+  it('under 1.2 (the default) it commits the status with its events, which that store refuses', async () => {
+    const store = createThirdPartyStore();
+    await assert.rejects(new WorkflowEngine(store).start(threeSteps().workflow, { runId: 'r1' }), /"events"/);
   });
 });
 
@@ -290,12 +296,21 @@ describe('a store answering the cases 1.2 decides the other way (test/third-part
     const failed = failedOf(report);
     const since12 = (s: (typeof failed)[number]) => s.rules.filter((id) => rules.get(id)?.since === '1.2');
     assert.deepEqual([...new Set(failed.flatMap(since12))].sort(), [...NEW_IN_1_2, 'WF-ERR-5', 'WF-VAL-16'].sort());
-    // Every other failure is a property, meeting the same cases (and the calls 1.2 adds) at random.
-    const others = failed.filter((s) => since12(s).length === 0).map((s) => s.name);
-    assert.deepEqual(others, [
-      'All backends agree on random operation sequences',
-      "Concurrent calls on one run keep the contract's invariants",
-    ]);
+    // Every other failure is a property, meeting the same cases (and the calls 1.2 adds) at random, or a scenario
+    // of the reference engine, which judged by 1.2 commits several events with an update and fences its writes
+    // (WF-UPD-5, WF-CAS-3, WF-SEQ-4): options this store of 1.1 refuses as unknown.
+    const others = failed.filter((s) => since12(s).length === 0);
+    const engine = others.filter((s) => s.rules.includes('WF-ENG-1'));
+    assert.ok(engine.length >= 3, engine.map((s) => s.name).join(', '));
+    for (const s of engine)
+      assert.match(s.cells[COLUMN]?.message ?? '', /events|expected_metadata|unknown field/, s.name);
+    assert.deepEqual(
+      others.filter((s) => !engine.includes(s)).map((s) => s.name),
+      [
+        'All backends agree on random operation sequences',
+        "Concurrent calls on one run keep the contract's invariants",
+      ],
+    );
     const [property] = cellsOf(report, 'REQ-PROPERTIES', COLUMN);
     assert.equal(property!.status, 'failed');
     assert.match(property!.message ?? '', /differs from the model/);

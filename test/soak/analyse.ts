@@ -97,6 +97,8 @@ export interface PhaseResult {
 export const AFTER_READY_GRACE_MS = 1000;
 const STALL_LIMIT_MS = 1000;
 const FLAT = 0.1;
+/** The window of a memory or connection median. */
+const WINDOW_MS = 60_000;
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
@@ -267,7 +269,7 @@ export function analysePhase(input: {
     return { ...d, callersSawMs, errors: windowErrors.length };
   });
 
-  // Per worker: memory and connections from minute 1 (incarnations that lived past 90 s), stalls, waits.
+  // Per worker: memory and connections from minute 1 (incarnations that lived 3 minutes), stalls, waits.
   const perWorker: PhaseResult['perWorker'] = [];
   const stallViolations: string[] = [];
   const growthViolations: string[] = [];
@@ -302,21 +304,23 @@ export function analysePhase(input: {
     const longest = spans.sort((a, b) => b.to - b.from - (a.to - a.from))[0];
     let rssMiB: PhaseResult['perWorker'][number]['rssMiB'] = null;
     let connections: PhaseResult['perWorker'][number]['connections'] = null;
-    if (longest !== undefined && longest.to - longest.from >= 90_000) {
+    // Minute 1's median and at least one more minute's to compare it with.
+    if (longest !== undefined && longest.to - longest.from >= 60_000 + 2 * WINDOW_MS) {
       const own = samples.filter((s) => s.gen === longest.gen && !inOutage(s.t - 5000, s.t));
       const start = longest.from + 60_000;
+      // Medians over a minute, so that a burst (thousands of errors in a 15 s outage) weighs as little as it lasts.
       const windowed = (values: { t: number; v: number }[]) => {
-        // Minute 1, or the first 15 s after it with samples (an outage at minute 1 leaves none).
-        const inWindow = (t: number) => values.filter((s) => s.t >= t && s.t < t + 15_000).map((s) => s.v);
+        // From minute 1, or the first minute after it with samples (an outage at minute 1 leaves none).
+        const inWindow = (t: number) => values.filter((s) => s.t >= t && s.t < t + WINDOW_MS).map((s) => s.v);
         let first = start;
-        while (first + 15_000 <= longest.to && inWindow(first).length === 0) first += 5_000;
+        while (first + WINDOW_MS <= longest.to && inWindow(first).length === 0) first += 5_000;
         const base = median(inWindow(first));
         let peak = base;
-        for (let t = first; t + 15_000 <= longest.to; t += 5_000) {
-          peak = Math.max(peak, median(values.filter((s) => s.t >= t && s.t < t + 15_000).map((s) => s.v)));
-        }
-        const end = median(values.filter((s) => s.t > longest.to - 15_000).map((s) => s.v));
-        return { minute1: base, peak, end, growth: base === 0 ? 0 : peak / base - 1 };
+        for (let t = first; t + WINDOW_MS <= longest.to; t += 5_000) peak = Math.max(peak, median(inWindow(t)));
+        const end = median(values.filter((s) => s.t > longest.to - WINDOW_MS).map((s) => s.v));
+        // What stays is the last minute's level: a leak ends there at its highest; a tide of garbage between two
+        // collections rises and falls back, and is shown as the peak.
+        return { minute1: base, peak, end, growth: base === 0 ? 0 : end / base - 1 };
       };
       const mib = (v: number) => Math.round((v / 2 ** 20) * 10) / 10;
       const r = windowed(own.map((s) => ({ t: s.t, v: s.rss })));
@@ -407,7 +411,7 @@ export function analysePhase(input: {
       ok: growthViolations.length === 0,
       detail:
         growthViolations.join('; ') ||
-        (perWorker.some((w) => w.rssMiB !== null) ? 'within 10 %' : 'no worker process lived 90 s (not checked)'),
+        (perWorker.some((w) => w.rssMiB !== null) ? 'within 10 %' : 'no worker process lived 3 minutes (not checked)'),
     },
     {
       name: 'no worker process ended on its own',

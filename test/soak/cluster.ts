@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { type RunAs, runCommand } from '../../src/testing/postgres/command.js';
 import { atProcessEnd } from '../../src/testing/postgres/process-end.js';
+import { STATEMENT_TIMEOUT_MS } from './stores.js';
 
 export type ShutdownMode = 'fast' | 'immediate';
 
@@ -32,6 +33,7 @@ fsync = on
 synchronous_commit = on
 max_connections = 100
 shared_buffers = 32MB
+statement_timeout = ${STATEMENT_TIMEOUT_MS}
 `;
 
 async function binariesDir(): Promise<string> {

@@ -6,6 +6,7 @@
 import { isWorkflowStoreError } from '../../src/contract/errors.js';
 import type {
   CreateWorkflowEventInput,
+  CreateWorkflowEventOptions,
   CreateWorkflowRunInput,
   IWorkflowStore,
   JsonValue,
@@ -14,6 +15,7 @@ import type {
   UpdateWorkflowRunOptions,
   UpdateWorkflowRunPatch,
   WorkflowEvent,
+  WorkflowEventInput,
   WorkflowRun,
 } from '../../src/contract/types.js';
 import type { Journal, WriteKind } from './journal.js';
@@ -112,23 +114,26 @@ export class RecordingStore implements IWorkflowStore {
     );
   }
 
-  createWorkflowEvent(input: CreateWorkflowEventInput): Promise<WorkflowEvent> {
+  createWorkflowEvent(input: CreateWorkflowEventInput, options?: CreateWorkflowEventOptions): Promise<WorkflowEvent> {
     const op = this.nextOp();
     const tagged = { ...input, payload: { ...input.payload, [TOKEN]: op } };
     return this.write(
       'append',
       input.run_id,
       op,
-      () => this.inner.createWorkflowEvent(tagged),
+      () => this.inner.createWorkflowEvent(tagged, options),
       (e) => e.sequence,
     );
   }
 
   updateWorkflowRun(id: string, patch: UpdateWorkflowRunPatch, options?: UpdateWorkflowRunOptions) {
     const op = this.nextOp();
-    const event = options?.event;
-    const tagged =
-      event === undefined ? options : { ...options, event: { ...event, payload: { ...event.payload, [TOKEN]: op } } };
+    const tag = (event: WorkflowEventInput) => ({ ...event, payload: { ...event.payload, [TOKEN]: op } });
+    // The token goes in one event of the update (the last of `events`), so a committed update holds it once.
+    let tagged = options;
+    if (options?.event !== undefined) tagged = { ...options, event: tag(options.event) };
+    if (options?.events !== undefined)
+      tagged = { ...options, events: [...options.events.slice(0, -1), ...options.events.slice(-1).map(tag)] };
     return this.write(
       'update',
       id,

@@ -8,6 +8,13 @@ import { takeLongestSqliteLockWait } from '../../src/backends/sqlite/group-commi
 import type { IWorkflowStore } from '../../src/contract/types.js';
 import type { WorkerConfig } from './journal.js';
 
+/**
+ * The workers' bound on a statement, also the cluster's own `statement_timeout`: through a pooler the store's
+ * cancel request can miss a statement the pooler had not yet handed to the server, and the server's own bound
+ * is then what ends it.
+ */
+export const STATEMENT_TIMEOUT_MS = 5000;
+
 export const SCHEMA = 'soak';
 
 /** `name` shows in pg_stat_activity as application_name, so the server's count of connections is per worker. */
@@ -27,7 +34,7 @@ export function openSoakStore(
         schema,
         maxConnections: 8,
         connectTimeoutMs: 3000,
-        statementTimeoutMs: 5000,
+        statementTimeoutMs: STATEMENT_TIMEOUT_MS,
       });
     }
     case 'sqlite':

@@ -11,7 +11,7 @@ import type { IWorkflowStore, JsonValue } from '../../src/contract/types.js';
 import { WorkflowEngine } from '../../src/engine/engine.js';
 import type { WorkflowDefinition } from '../../src/engine/definition.js';
 import { activeFile, Journal, type JournalLine, journalFile, type WorkerConfig } from './journal.js';
-import { lockWaitProbe, openSoakStore } from './stores.js';
+import { lockWaitProbe, openSoakStore, STATEMENT_TIMEOUT_MS } from './stores.js';
 import { allEvents, RecordingStore, tokensOf } from './recording-store.js';
 
 const config = JSON.parse(process.argv[2]!) as WorkerConfig;
@@ -88,6 +88,9 @@ async function readWhenBack(runId: string) {
 /** Reads the run back and writes down how many times each unknown op's token is in it. */
 async function resolveUnknown(runId: string, unknown: string[]): Promise<void> {
   if (unknown.length === 0) return;
+  // A statement of the failed call may still be running on the server (its cancel lost on the way through a
+  // pooler): the server's statement_timeout ends it within this, so what is read after that stays true.
+  if (config.backend === 'postgres') await sleep(STATEMENT_TIMEOUT_MS + 1000);
   for (let wait = 50; ; wait = Math.min(wait * 2, 1000)) {
     try {
       const run = await store.getWorkflowRun(runId);
@@ -166,7 +169,8 @@ async function drive(runId: string, fresh: boolean): Promise<boolean> {
       status = next === 'start' ? (await engine.start(workflow, { runId })).status : await carryOn(runId);
     } catch (error) {
       if (round > 100) throw error;
-      if (!isWorkflowStoreError(error) && !(error instanceof Error && error.name === 'RunClaimConflictError')) {
+      const engineRefusal = error instanceof Error && ['RunClaimConflictError', 'RunLostError'].includes(error.name);
+      if (!isWorkflowStoreError(error) && !engineRefusal) {
         throw error;
       }
       status = 'error'; // written down by the recording store

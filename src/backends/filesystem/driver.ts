@@ -51,7 +51,6 @@ import {
   readRunFile,
   readRunUnlocked,
   readSettledRun,
-  RunFileCache,
   runFileText,
   Unsettled,
 } from './run-state.js';
@@ -133,7 +132,6 @@ export class FilesystemDriver implements StorageDriver {
   private readonly logs: LogFiles;
   private readonly views: ViewWriter;
   private readonly viewCache: ViewCache;
-  private readonly runFiles: RunFileCache;
 
   constructor(
     private readonly layout: Layout,
@@ -143,7 +141,6 @@ export class FilesystemDriver implements StorageDriver {
     this.logs = new LogFiles(layout);
     this.views = new ViewWriter(layout);
     this.viewCache = new ViewCache(layout);
-    this.runFiles = new RunFileCache(layout);
     this.appends = new GroupCommit(this.locks, (runId, batch) => this.writeBatch(runId, batch));
   }
 
@@ -373,7 +370,7 @@ export class FilesystemDriver implements StorageDriver {
       if (position.checkedWhole || position.pending.length > 0)
         run = await this.rollForward(runId, readRunFile(this.layout, runId), position, true);
       // The settled run: every update is in run.json, rolled forward above when one was not.
-      const refused = batch.map(({ request }) => refusal(request, () => (run ??= this.runFiles.read(runId))));
+      const refused = batch.map(({ request }) => refusal(request, () => (run ??= readRunFile(this.layout, runId))));
       const accepted = batch.filter((_, i) => refused[i] === undefined);
       let next = position.lastSequence + 1;
       if (accepted.length > 0) await this.writeAppends(runId, position, accepted);

@@ -118,32 +118,6 @@ export function readRunFile(layout: Layout, runId: string): WorkflowRun {
   return parseRunFile(text, runId);
 }
 
-const CACHED_RUNS = 64;
-
-/**
- * run.json as readRunFile reads it, kept while the file is the same: it is only ever replaced whole, by a rename
- * (a new inode, a new ctime), so one stat tells whether it changed, here or in another process. For the checks
- * made under the run lock (fenced appends), where reading and parsing it again costs more than the append's
- * own work. The runs it returns are shared: read them, never change them.
- */
-export class RunFileCache {
-  private readonly runs = new Map<string, { key: string; run: WorkflowRun }>();
-
-  constructor(private readonly layout: Layout) {}
-
-  read(runId: string): WorkflowRun {
-    const stat = statSync(this.layout.runFile(runId), { throwIfNoEntry: false });
-    if (stat === undefined) throw missingPart(this.layout, runId, RUN_FILE);
-    const key = `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`;
-    const cached = this.runs.get(runId);
-    this.runs.delete(runId);
-    const run = cached?.key === key ? cached.run : readRunFile(this.layout, runId);
-    this.runs.set(runId, { key, run });
-    if (this.runs.size > CACHED_RUNS) this.runs.delete(this.runs.keys().next().value as string);
-    return run;
-  }
-}
-
 /** What a reader read without the lock: the run, and whether the log goes on past its seal. */
 interface Read {
   run: WorkflowRun;

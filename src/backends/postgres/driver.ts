@@ -4,11 +4,13 @@
 
 import type { QueryResult, QueryResultRow } from 'pg';
 import { runAlreadyExists, runNotFound, WorkflowStoreError } from '../../contract/errors.js';
-import { applyUpdate, checkUpdate } from '../../contract/decide.js';
+import { applyUpdate, checkConditions, checkUpdate } from '../../contract/decide.js';
 import { RUN_STATUSES, type JsonValue, type WorkflowEvent, type WorkflowRun } from '../../contract/types.js';
 import { allowedSources } from '../../contract/transitions.js';
 import type {
+  AppendEventRequest,
   CreateEventRequest,
+  EventRequest,
   ImportedEvent,
   ImportRunRequest,
   ListEventsRequest,
@@ -78,9 +80,68 @@ function outputArrays(events: ImportedEvent[]): unknown[][] {
 
 /** One append as the group (group.ts) holds it. */
 interface Append {
-  request: CreateEventRequest;
+  request: AppendEventRequest;
   timestamp: string;
 }
+
+/** The values of the batch statement (queries.ts `appendBatch`): a column per field, a row per append. */
+function batchColumns(jobs: readonly { request: CreateEventRequest; timestamp: string }[]): unknown[][] {
+  const column = <T>(pick: (request: CreateEventRequest, timestamp: string) => T) =>
+    jobs.map((job) => pick(job.request, job.timestamp));
+  return [
+    column((r) => r.run_id),
+    column((r) => r.event_type),
+    column((_, timestamp) => timestamp),
+    column((r) => r.payloadJson),
+    column((r, timestamp) => contentHash(r.event_type, timestamp, r.payloadJson)),
+    column((r) => r.node?.node_id ?? null),
+    column((r) => r.node?.outputJson ?? null),
+  ];
+}
+
+/** Whether an append has conditions (WF-SEQ-4). */
+const isFenced = (request: AppendEventRequest) =>
+  request.expected_status !== undefined || request.expected_metadata !== undefined;
+
+/**
+ * The conditions of a batch's appends (queries.ts `appendBatch`, fenced): each call's expected status, and every
+ * expected metadata key with its JSON text and the call's `ord` (from 1).
+ */
+function batchConditions(jobs: readonly Append[]): unknown[][] {
+  const pairs = jobs.flatMap(({ request }, i) =>
+    Object.entries(request.expected_metadata ?? {}).map(([key, value]) => [key, JSON.stringify(value), i + 1] as const),
+  );
+  return [
+    jobs.map(({ request }) => request.expected_status ?? null),
+    pairs.map(([key]) => key),
+    pairs.map(([, text]) => text),
+    pairs.map(([, , ord]) => ord),
+  ];
+}
+
+/** The JSON an update's events send per statement, at most (their payloads and outputs, as UTF-16 lengths). */
+const EVENTS_SLICE_CHARS = 32 * 1024 * 1024;
+
+/** An update's events in slices, each sent as one statement: no one message grows without bound. */
+function eventSlices(events: readonly EventRequest[]): EventRequest[][] {
+  const slices: EventRequest[][] = [];
+  let size = Number.POSITIVE_INFINITY;
+  for (const event of events) {
+    const chars = event.payloadJson.length + (event.node?.outputJson.length ?? 0);
+    if (size + chars > EVENTS_SLICE_CHARS) {
+      slices.push([]);
+      size = 0;
+    }
+    slices.at(-1)!.push(event);
+    size += chars;
+  }
+  return slices;
+}
+
+/** What a batch statement returns for one append. */
+type BatchRow = Nullable<RunTail> & { sequence: number | null };
+/** What an append statement returns: no row for an unknown run. */
+type FencedRow = RunTail & { sequence: number | null };
 
 /** One row of a batch append: its run's tail as seen (all null for an unknown run) and the sequence it took. */
 function batchOutcome(runId: string, row: Nullable<RunTail> & { sequence: number | null }): BatchOutcome<number> {
@@ -169,9 +230,7 @@ export class PostgresDriver implements StorageDriver {
   }
 
   async listRuns(request: ListRunsRequest): Promise<WorkflowRun[]> {
-    const { rows } = await this.query<RunRow>(
-      this.q.listRuns([request.status ?? null, request.workflow_name ?? null, request.limit ?? null]),
-    );
+    const { rows } = await this.query<RunRow>(this.q.listRuns(request));
     return rows.map(toRun);
   }
 
@@ -213,7 +272,8 @@ export class PostgresDriver implements StorageDriver {
 
   /**
    * The update and its events in one transaction on one connection (WF-UPD-4, WF-UPD-5): the run's row is
-   * locked, the update decided in JavaScript and written, the events appended (numbered from the same row).
+   * locked, the update decided in JavaScript and written, the events appended (numbered from the same row): one
+   * by the lone append's statement, several by the batch statement, a statement per slice of the list.
    */
   private updateWithEvents(request: UpdateRunRequest, now: string): Promise<WorkflowRun> {
     return this.transaction(async (on) => {
@@ -221,8 +281,20 @@ export class PostgresDriver implements StorageDriver {
       if (rows[0] === undefined) throw runNotFound(request.id);
       const { run, metadataJson } = applyUpdate(toRun(rows[0]), request, now);
       await on(this.q.replaceRun([run.id, run.status, metadataJson, run.updated_at, rows[0].revision]));
-      for (const event of request.events) {
-        this.appended(run.id, await on(this.appendStatement({ run_id: run.id, ...event }, run.updated_at)));
+      if (request.events.length === 1) {
+        // One event (WF-UPD-4's common case): the lone append's statement costs less than the batch's.
+        const statement = this.appendStatement({ run_id: run.id, ...request.events[0]! }, run.updated_at);
+        this.appended(run.id, await on(statement));
+        return run;
+      }
+      for (const slice of eventSlices(request.events)) {
+        const jobs = slice.map((event) => ({ request: { run_id: run.id, ...event }, timestamp: run.updated_at }));
+        const result = await on<BatchRow>(this.q.appendBatch(batchColumns(jobs)));
+        for (const row of result.rows) {
+          const outcome = batchOutcome(run.id, row);
+          if (outcome.ok === false) throw outcome.error;
+          if (outcome.ok === 'alone') throw new Error(`the events of "${run.id}" were not appended to its locked row`);
+        }
       }
       return run;
     });
@@ -299,31 +371,70 @@ export class PostgresDriver implements StorageDriver {
     throw new Error(`the append to "${runId}" wrote nothing, yet the run's tail it saw is sound`);
   }
 
-  async appendEvent(request: CreateEventRequest, timestamp: string): Promise<WorkflowEvent> {
+  async appendEvent(request: AppendEventRequest, timestamp: string): Promise<WorkflowEvent> {
     return eventFromRequest(request, await this.appends.append({ request, timestamp }), timestamp);
+  }
+
+  /** A fenced append statement (queries.ts `fence`): the status, the revision read, the expected keys' JSON texts. */
+  private fencedStatement(request: CreateEventRequest, timestamp: string, conditions: unknown[]): TimedQuery {
+    const { run_id, event_type, payloadJson, node } = request;
+    const values = [run_id, event_type, timestamp, payloadJson, contentHash(event_type, timestamp, payloadJson)];
+    return node === undefined
+      ? this.q.fencedAppend([...values, ...conditions])
+      : this.q.fencedAppendCompletion([...values, node.node_id, node.outputJson, ...conditions]);
+  }
+
+  /**
+   * A fenced append (WF-SEQ-4), atomically with its checks. First one statement that checks the status and each
+   * expected key's JSON text on the row it locks. When that appends nothing, the run is read and the conditions
+   * decided in JavaScript (JSON equality, WF-CAS-3); a run that passes gets the append fenced by the revision
+   * read, so only if no update came in between (else it is read again).
+   */
+  private async appendFenced(request: AppendEventRequest, timestamp: string): Promise<number> {
+    const { run_id, expected_status, expected_metadata } = request;
+    const expected = expected_metadata === undefined ? undefined : Object.entries(expected_metadata);
+    const first = await this.query<FencedRow>(
+      this.fencedStatement(request, timestamp, [
+        expected_status ?? null,
+        null,
+        expected?.map(([key]) => key) ?? null,
+        expected?.map(([, value]) => JSON.stringify(value)) ?? null,
+      ]),
+    );
+    if (first.rows[0] === undefined) throw runNotFound(run_id);
+    if (first.rows[0].sequence !== null) return first.rows[0].sequence;
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const { rows } = await this.query<RunRow & { revision: number }>(this.q.getRun([run_id]));
+      if (rows[0] === undefined) throw runNotFound(run_id);
+      checkConditions(toRun(rows[0]), request);
+      const result = await this.query<FencedRow>(
+        this.fencedStatement(request, timestamp, [null, rows[0].revision, null, null]),
+      );
+      const row = result.rows[0];
+      if (row === undefined) throw runNotFound(run_id);
+      if (row.sequence !== null) return row.sequence;
+      checkRunTail(run_id, row); // a damaged tail is STORE_CORRUPTED; a sound one, an update in between
+    }
+    throw new Error(`createWorkflowEvent on "${run_id}" lost to concurrent updates ${MAX_ATTEMPTS} times in a row`);
   }
 
   /** One append in its own statement: the path of a lone append, and of one sent again alone (group.ts). */
   private async appendAlone({ request, timestamp }: Append): Promise<number> {
+    if (isFenced(request)) return this.appendFenced(request, timestamp);
     const result = await this.query<RunTail & { sequence: number | null }>(this.appendStatement(request, timestamp));
     return this.appended(request.run_id, result);
   }
 
-  /** Appends in one statement (queries.ts `appendBatch`): the outcome of each, in order. */
+  /**
+   * Appends in one statement (queries.ts `appendBatch`): the outcome of each, in order. With fenced appends among
+   * them, the statement that also checks their conditions (`fencedAppendBatch`); one it does not admit is sent
+   * again alone, to be decided there.
+   */
   private async appendBatch(jobs: Append[]): Promise<BatchOutcome<number>[]> {
-    const column = <T>(pick: (request: CreateEventRequest, timestamp: string) => T) =>
-      jobs.map((job) => pick(job.request, job.timestamp));
-    const { rows } = await this.query<Nullable<RunTail> & { sequence: number | null }>(
-      this.q.appendBatch([
-        column((r) => r.run_id),
-        column((r) => r.event_type),
-        column((_, timestamp) => timestamp),
-        column((r) => r.payloadJson),
-        column((r, timestamp) => contentHash(r.event_type, timestamp, r.payloadJson)),
-        column((r) => r.node?.node_id ?? null),
-        column((r) => r.node?.outputJson ?? null),
-      ]),
-    );
+    const statement = jobs.some((job) => isFenced(job.request))
+      ? this.q.fencedAppendBatch([...batchColumns(jobs), ...batchConditions(jobs)])
+      : this.q.appendBatch(batchColumns(jobs));
+    const { rows } = await this.query<BatchRow>(statement);
     return rows.map((row, i) => batchOutcome(jobs[i]!.request.run_id, row));
   }
 

@@ -4,7 +4,8 @@
 // in one statement over arrays, one round trip, one commit. So:
 //   - a call resolves only with its own row, after the statement holding it has committed;
 //   - a row the statement could not append (an unknown or damaged run) fails its own call, the others commit;
-//     one it could not tell about (its run deleted meanwhile) is sent again alone;
+//     one it could not tell about (its run deleted meanwhile, or a fenced append it did not admit) is sent again
+//     alone;
 //   - when the statement itself fails with an error the server reports (a constraint, a trigger, a deadlock),
 //     nothing of it was committed: its appends are sent again one by one, so exactly the failing ones fail;
 //   - when its outcome is unknown (no answer, the connection lost) or the server refused all work (statement

@@ -4,7 +4,9 @@
 
 import { createHash } from 'node:crypto';
 import type { CustomTypesConfig } from 'pg';
+import type { ListRunsRequest } from '../../contract/validation.js';
 import { postgresChecksumSql, postgresSealSql } from './checksum-sql.js';
+import { type ListingDialect, runListing } from '../sql/list-runs.js';
 import { runColumns } from '../sql/rows.js';
 import { SCHEMA_VERSION } from '../sql/schema.js';
 import pg from './pg.js';
@@ -60,12 +62,7 @@ function runStatements(S: string, statement: Define) {
     getRun: statement('get_run', `SELECT ${RUN_COLUMNS}, revision FROM ${S}.workflow_runs WHERE id = $1`),
     // An update with its event (WF-UPD-4) holds the run's row for its transaction.
     lockRun: statement('lock_run', `SELECT ${RUN_COLUMNS}, revision FROM ${S}.workflow_runs WHERE id = $1 FOR UPDATE`),
-    listRuns: statement(
-      'list_runs',
-      `SELECT ${RUN_COLUMNS} FROM ${S}.workflow_runs
-       WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR workflow_name = $2)
-       ORDER BY created_at, id LIMIT $3`,
-    ),
+    listRuns: runLister(S, statement),
     // Status-only compare-and-set, decided in one statement: only a run in an allowed source status
     // (and in expected_status, when given) is updated; the row lock makes exactly one caller win.
     setStatus: statement(
@@ -83,6 +80,27 @@ function runStatements(S: string, statement: Define) {
        RETURNING ${RUN_COLUMNS}`,
     ),
     deleteRun: statement('delete_run', `DELETE FROM ${S}.workflow_runs WHERE id = $1`),
+  };
+}
+
+const LISTING: ListingDialect = {
+  placeholder: (index, kind) =>
+    `$${index}::${kind === 'timestamp' ? 'timestamptz' : kind === 'limit' ? 'bigint' : 'text'}`,
+  noLimit: null,
+  range: 'row bounds',
+};
+
+/** listWorkflowRuns: a named statement per shape of request (sql/list-runs.ts), defined on first use. */
+function runLister(S: string, statement: Define): (request: ListRunsRequest) => TimedQuery {
+  const defined = new Map<string, Statement>();
+  return (request) => {
+    const { shape, clauses, values } = runListing(request, LISTING);
+    let listing = defined.get(shape);
+    if (listing === undefined) {
+      listing = statement(`list_runs_${shape}`, `SELECT ${RUN_COLUMNS} FROM ${S}.workflow_runs r ${clauses}`);
+      defined.set(shape, listing);
+    }
+    return listing(values);
   };
 }
 
@@ -110,12 +128,12 @@ const EVENT_COLUMNS = `e.run_id, e.sequence, e.event_type, ${iso('e.timestamp')}
  * sequence it took (sql/checksum.ts). It returns the run's tail as seen, and the sequence when it appended:
  * no row is an unknown run, a null sequence a damaged one.
  */
-const appendText = (S: string, output: string) =>
+const appendText = (S: string, output: string, fence = '') =>
   `WITH seen AS (
      SELECT ${TAIL_COLUMNS} FROM ${S}.workflow_runs r ${tail(S)} WHERE r.id = $1
    ), counter AS (
      UPDATE ${S}.workflow_runs SET last_sequence = last_sequence + 1
-     WHERE id = $1 AND (SELECT ${SOUND} FROM seen)
+     WHERE id = $1 AND (SELECT ${SOUND} FROM seen)${fence}
      RETURNING id, last_sequence
    ), event AS (
      INSERT INTO ${S}.workflow_events (run_id, sequence, event_type, timestamp, payload, checksum)
@@ -125,30 +143,75 @@ const appendText = (S: string, output: string) =>
    SELECT seen.*, event.sequence FROM seen LEFT JOIN event ON true`;
 
 /**
+ * A fenced append's conditions (WF-SEQ-4), on the run's row as the UPDATE locks it (after a wait, the row as
+ * committed meanwhile is checked again): the status ($p), the revision ($p+1: nothing updated the run since it
+ * was read), and each expected metadata key's value as JSON text ($p+2 keys, $p+3 texts). Equal text is equal
+ * JSON; text that differs may still be equal JSON (key order), so the driver decides a refusal in JavaScript.
+ * Metadata with a \u escape is never read here (PostgreSQL's json operators refuse \u0000 and lone surrogates).
+ */
+const fence = (p: number) => `
+       AND ($${p}::text IS NULL OR status = $${p})
+       AND ($${p + 1}::bigint IS NULL OR revision = $${p + 1})
+       AND ($${p + 2}::text[] IS NULL OR CASE WHEN strpos(metadata::text, '\\u') > 0 THEN false ELSE NOT EXISTS (
+         SELECT FROM unnest($${p + 2}::text[], $${p + 3}::text[]) AS x (key, value)
+         WHERE (metadata -> x.key)::text IS DISTINCT FROM x.value
+       ) END)`;
+
+/** An append's output CTE: a node_completed event's output, written by the same statement. */
+const outputText = (S: string) => `, output AS (
+           INSERT INTO ${S}.workflow_node_outputs (run_id, node_id, output, sequence)
+           SELECT id, $6, $7::json, last_sequence FROM counter
+           ON CONFLICT (run_id, node_id) DO UPDATE SET output = EXCLUDED.output, sequence = EXCLUDED.sequence
+         )`;
+
+/** A batch's fenced append is admitted when its run, as locked, matches (see `fence`). */
+const ADMITTED = `(input.expected_status IS NULL OR locked.status = input.expected_status)
+       AND NOT EXISTS (
+         SELECT FROM unnest($9::text[], $10::text[], $11::bigint[]) AS x (key, value, ord)
+         WHERE x.ord = input.ord AND CASE WHEN strpos(locked.metadata::text, '\\u') > 0 THEN true
+           ELSE (locked.metadata -> x.key)::text IS DISTINCT FROM x.value END
+       )`;
+
+/**
  * Many appends, to any runs, in one statement (group.ts): the appends of `appendText`, over arrays with one
  * element per call. Rows keep their order within a run (`rank`). The counter rows are locked first, in run-id
  * order, so batches from other processes wait for each other instead of deadlocking; each sound run's counter
  * is then raised by its count of rows, and each row takes base + rank. The latest completion of a node in the
  * batch writes its output (an output row cannot be changed twice in one statement). Both inserts run to
  * completion or the statement fails, so a numbered row is an appended one. One result row per call, by `ord`:
- * no run columns is an unknown run, a null sequence a damaged run (or one deleted meanwhile).
+ * no run columns is an unknown run, a null sequence a damaged run (or one deleted meanwhile, or a fenced append
+ * not admitted).
+ *
+ * `fenced`: the batch also carries fenced appends (WF-SEQ-4), checked as `fence` checks one, on the run's row as
+ * `locked` returns it (the row as committed once the lock is held): $8 each call's expected status (null for
+ * none), and every call's expected metadata as pairs, $9 keys, $10 JSON texts, $11 the call's `ord`. An append
+ * not admitted gets no number; the driver then sends it alone, which decides it.
  */
-const appendBatchText = (S: string) =>
+const appendBatchText = (S: string, fenced: boolean) =>
   `WITH input AS (
-     SELECT i.*, row_number() OVER (PARTITION BY i.run_id ORDER BY i.ord) AS rank
-     FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::json[], $5::text[], $6::text[], $7::json[])
-       WITH ORDINALITY AS i (run_id, event_type, timestamp, payload, content, node_id, output, ord)
+     SELECT i.*
+     FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::json[], $5::text[], $6::text[], $7::json[]${
+       fenced ? ', $8::text[]' : ''
+     })
+       WITH ORDINALITY AS i (run_id, event_type, timestamp, payload, content, node_id, output, ${
+         fenced ? 'expected_status, ' : ''
+       }ord)
    ), seen AS (
      SELECT r.id, ${TAIL_COLUMNS} FROM ${S}.workflow_runs r ${tail(S)} WHERE r.id = ANY($1::text[])
    ), locked AS MATERIALIZED (
-     SELECT id FROM ${S}.workflow_runs WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE
+     SELECT id${fenced ? ', status, metadata' : ''} FROM ${S}.workflow_runs
+     WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE
+   ), admitted AS (
+     SELECT input.*, row_number() OVER (PARTITION BY input.run_id ORDER BY input.ord) AS rank
+     FROM input${fenced ? ` JOIN locked ON locked.id = input.run_id WHERE ${ADMITTED}` : ''}
    ), counter AS (
      UPDATE ${S}.workflow_runs r SET last_sequence = r.last_sequence + c.n
-     FROM (SELECT run_id, count(*) AS n FROM input GROUP BY run_id) c, locked, seen
+     FROM (SELECT run_id, count(*) AS n FROM admitted GROUP BY run_id) c, locked, seen
      WHERE r.id = c.run_id AND locked.id = c.run_id AND seen.id = c.run_id AND (${SOUND})
      RETURNING r.id, r.last_sequence - c.n AS base
    ), numbered AS (
-     SELECT input.*, counter.base + input.rank AS sequence FROM input JOIN counter ON counter.id = input.run_id
+     SELECT admitted.*, counter.base + admitted.rank AS sequence
+     FROM admitted JOIN counter ON counter.id = admitted.run_id
    ), event AS (
      INSERT INTO ${S}.workflow_events (run_id, sequence, event_type, timestamp, payload, checksum)
      SELECT run_id, sequence, event_type, timestamp, payload, ${postgresSealSql('run_id', 'sequence', 'content')}
@@ -172,18 +235,12 @@ function eventStatements(S: string, statement: Define) {
     // Two statements, because even an output CTE that writes nothing costs a plain append about 50 µs
     // (measured). A node_completed event's output is written by the same statement: both or neither exist.
     append: statement('append', appendText(S, '')),
-    appendCompletion: statement(
-      'append_completion',
-      appendText(
-        S,
-        `, output AS (
-           INSERT INTO ${S}.workflow_node_outputs (run_id, node_id, output, sequence)
-           SELECT id, $6, $7::json, last_sequence FROM counter
-           ON CONFLICT (run_id, node_id) DO UPDATE SET output = EXCLUDED.output, sequence = EXCLUDED.sequence
-         )`,
-      ),
-    ),
-    appendBatch: statement('append_batch', appendBatchText(S)),
+    appendCompletion: statement('append_completion', appendText(S, outputText(S))),
+    // The same, fenced (WF-SEQ-4): the conditions' values follow the append's.
+    fencedAppend: statement('fenced_append', appendText(S, '', fence(6))),
+    fencedAppendCompletion: statement('fenced_append_completion', appendText(S, outputText(S), fence(8))),
+    appendBatch: statement('append_batch', appendBatchText(S, false)),
+    fencedAppendBatch: statement('fenced_append_batch', appendBatchText(S, true)),
     // Reads that also tell an unknown run (no row) from an empty one (one row of nulls), in one snapshot,
     // with the run's tail and each row's checksum to check (sql/integrity.ts).
     listEvents: statement(

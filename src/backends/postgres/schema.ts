@@ -58,6 +58,13 @@ export const migrations = (S: string): Migrations =>
   ALTER TABLE ${S}.workflow_events ADD COLUMN checksum text NOT NULL DEFAULT '';
   UPDATE ${S}.workflow_events e SET checksum = ${postgresChecksumSql('e', iso)};
   `,
+    // Version 3: pages of one workflow's runs, and of one workflow's runs in one status, read from an index in
+    // listing order (src/backends/sql/list-runs.ts), as pages of one status do from workflow_runs_by_status.
+    // Built in the migration's transaction: writes to the runs wait for it (seconds for a million runs).
+    `
+  CREATE INDEX workflow_runs_by_workflow ON ${S}.workflow_runs (workflow_name, created_at, id);
+  CREATE INDEX workflow_runs_by_workflow_status ON ${S}.workflow_runs (workflow_name, status, created_at, id);
+  `,
   ] as const;
 
 /**

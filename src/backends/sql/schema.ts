@@ -8,8 +8,10 @@ import { RUN_STATUSES } from '../../contract/types.js';
  * The version of the tables this wfstore writes; the same on every dialect (the same tables and columns).
  * 1: the tables. 2: each event row's checksum (`workflow_events.checksum`, see checksum.ts), filled for the rows
  * already there, and `workflow_runs.last_sequence` kept by SQLite too (set from the rows already there).
+ * 3: the indexes `workflow_runs_by_workflow` (workflow_name, created_at, id) and `workflow_runs_by_workflow_status`
+ * (workflow_name, status, created_at, id), for pages of one workflow's runs (WF-RUN-7, list-runs.ts).
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** A dialect's DDL: step i takes the tables from version i to i + 1, one step per version. */
 export type Migrations = readonly string[] & { readonly length: typeof SCHEMA_VERSION };

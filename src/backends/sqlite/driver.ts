@@ -8,7 +8,7 @@ import type Database from 'better-sqlite3';
 import { runAlreadyExists } from '../../contract/errors.js';
 import type { JsonValue, WorkflowEvent, WorkflowRun } from '../../contract/types.js';
 import type {
-  CreateEventRequest,
+  AppendEventRequest,
   ImportRunRequest,
   ListEventsRequest,
   ListRunsRequest,
@@ -16,15 +16,16 @@ import type {
 } from '../../contract/validation.js';
 import { eventFromRequest, runFromRecord, type NewRunRecord, type StorageDriver } from '../define-store.js';
 import { checkOutputs, checkPage } from '../sql/integrity.js';
-import { newRunValues, toRun } from '../sql/rows.js';
+import { newRunValues, type RunRow, toRun } from '../sql/rows.js';
 import { SqliteGroupCommit } from './group-commit.js';
-import { prepareQueries, type Queries } from './queries.js';
+import { prepareQueries, type Queries, runLister } from './queries.js';
 import * as writes from './writes.js';
 
 export class SqliteDriver implements StorageDriver {
   readonly name = 'sqlite';
   private readonly q: Queries;
   private readonly commits: SqliteGroupCommit;
+  private readonly listRunsQuery: (request: ListRunsRequest) => RunRow[];
   private readonly listEventsTx: (request: ListEventsRequest) => WorkflowEvent[];
   private readonly outputsTx: (runId: string) => Map<string, JsonValue>;
 
@@ -32,6 +33,7 @@ export class SqliteDriver implements StorageDriver {
     const q = prepareQueries(db);
     this.q = q;
     this.commits = new SqliteGroupCommit(db);
+    this.listRunsQuery = runLister(db);
     this.listEventsTx = db.transaction((request: ListEventsRequest) => {
       const last = writes.checkedLast(q, request.run_id);
       return checkPage(request, last, q.listEvents.all(request.run_id, request.after_sequence, request.limit ?? -1));
@@ -55,9 +57,7 @@ export class SqliteDriver implements StorageDriver {
   }
 
   async listRuns(request: ListRunsRequest): Promise<WorkflowRun[]> {
-    return this.q.listRuns
-      .all({ status: request.status ?? null, workflow_name: request.workflow_name ?? null, limit: request.limit ?? -1 })
-      .map(toRun);
+    return this.listRunsQuery(request).map(toRun);
   }
 
   updateRun(request: UpdateRunRequest, now: string): Promise<WorkflowRun> {
@@ -68,7 +68,7 @@ export class SqliteDriver implements StorageDriver {
     return this.commits.write(() => this.q.deleteRun.run(id).changes > 0);
   }
 
-  async appendEvent(request: CreateEventRequest, timestamp: string): Promise<WorkflowEvent> {
+  async appendEvent(request: AppendEventRequest, timestamp: string): Promise<WorkflowEvent> {
     const sequence = await this.commits.write(() => writes.appendEvent(this.q, request, timestamp));
     return eventFromRequest(request, sequence, timestamp);
   }

@@ -1,8 +1,10 @@
 // Every statement the SQLite driver runs, prepared once per connection.
 
 import type Database from 'better-sqlite3';
+import type { ListRunsRequest } from '../../contract/validation.js';
 import type { StoredEventRow } from '../sql/checksum.js';
 import type { Nullable, OutputRow } from '../sql/integrity.js';
+import { runListing } from '../sql/list-runs.js';
 import { type RunRow, runColumns } from '../sql/rows.js';
 
 /** A run's last_sequence and its row with the highest sequence (null columns when it has none). */
@@ -20,7 +22,8 @@ type Statement<P extends unknown[] | Record<string, unknown>, R = unknown> = Dat
 export interface Queries {
   insertRun: Statement<[string, string, string, string, string, string, string]>;
   getRun: Statement<[string], RunRow>;
-  listRuns: Statement<{ status: string | null; workflow_name: string | null; limit: number }, RunRow>;
+  /** What a fenced append checks (WF-SEQ-4). */
+  runConditions: Statement<[string], { status: string; metadata: string }>;
   updateRun: Statement<[string, string, string, string]>;
   deleteRun: Statement<[string]>;
   runState: Statement<[string], RunState>;
@@ -38,10 +41,8 @@ export function prepareQueries(db: Database.Database): Queries {
       `INSERT INTO workflow_runs (${RUN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
     ),
     getRun: db.prepare<[string], RunRow>(`SELECT ${RUN_COLUMNS} FROM workflow_runs WHERE id = ?`),
-    listRuns: db.prepare<{ status: string | null; workflow_name: string | null; limit: number }, RunRow>(
-      `SELECT ${RUN_COLUMNS} FROM workflow_runs
-       WHERE (@status IS NULL OR status = @status) AND (@workflow_name IS NULL OR workflow_name = @workflow_name)
-       ORDER BY created_at, id LIMIT @limit`,
+    runConditions: db.prepare<[string], { status: string; metadata: string }>(
+      'SELECT status, metadata FROM workflow_runs WHERE id = ?',
     ),
     updateRun: db.prepare<[string, string, string, string]>(
       `UPDATE workflow_runs SET status = ?, metadata = ?, updated_at = ?, revision = revision + 1 WHERE id = ?`,
@@ -81,4 +82,33 @@ export function prepareQueries(db: Database.Database): Queries {
        WHERE o.run_id = ? ORDER BY o.sequence`,
     ),
   };
+}
+
+/** listWorkflowRuns: a statement per shape of request (sql/list-runs.ts), prepared on first use. */
+export function runLister(db: Database.Database): (request: ListRunsRequest) => RunRow[] {
+  const prepared = new Map<string, Statement<Record<string, unknown>, RunRow>>();
+  return (request) => {
+    const { shape, text, parameters } = listRunsSql(request);
+    let statement = prepared.get(shape);
+    if (statement === undefined) {
+      statement = db.prepare<Record<string, unknown>, RunRow>(text);
+      prepared.set(shape, statement);
+    }
+    return statement.all(parameters);
+  };
+}
+
+/** A listing's statement and its named parameters (@p1, @p2, …: a filter's value is used twice). */
+export function listRunsSql(request: ListRunsRequest): {
+  shape: string;
+  text: string;
+  parameters: Record<string, unknown>;
+} {
+  const { shape, clauses, values } = runListing(request, {
+    placeholder: (i) => `@p${i}`,
+    noLimit: -1,
+    range: 'equality',
+  });
+  const parameters = Object.fromEntries(values.map((value, i) => [`p${i + 1}`, value]));
+  return { shape, text: `SELECT ${RUN_COLUMNS} FROM workflow_runs r ${clauses}`, parameters };
 }

@@ -59,6 +59,13 @@ export const MIGRATIONS = [
   UPDATE workflow_runs
     SET last_sequence = coalesce((SELECT max(sequence) FROM workflow_events WHERE run_id = workflow_runs.id), 0);
   `,
+  // Version 3: pages of one workflow's runs, and of one workflow's runs in one status, read from an index in
+  // listing order (src/backends/sql/list-runs.ts), as pages of one status do from workflow_runs_by_status.
+  // The columns compare as BINARY (code units).
+  `
+  CREATE INDEX workflow_runs_by_workflow ON workflow_runs (workflow_name, created_at, id);
+  CREATE INDEX workflow_runs_by_workflow_status ON workflow_runs (workflow_name, status, created_at, id);
+  `,
 ] as const satisfies Migrations;
 
 /**

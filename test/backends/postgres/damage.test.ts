@@ -128,12 +128,12 @@ async function writeVersion1(schema: string): Promise<void> {
   }
 }
 
-describe('postgres: schema version 1 migrates to 2', () => {
+describe('postgres: schema version 1 migrates forward', () => {
   it('fills every row checksum; the runs read, continue and verify', () =>
     inSchema(async (schema, open) => {
       await writeVersion1(schema);
       const store = await open();
-      assert.equal((await peek.query(`SELECT value FROM ${schema}.wfstore_meta`)).rows[0].value, '2');
+      assert.equal((await peek.query(`SELECT value FROM ${schema}.wfstore_meta`)).rows[0].value, '3');
       const rows = await storedRows(schema);
       assert.equal(rows.length, 10);
       for (const row of rows) assert.equal(row.checksum, eventChecksum(row), `${row.run_id} ${row.sequence}`);

@@ -110,7 +110,7 @@ describe('postgres backend on the server', () => {
 
   it('records its schema version and refuses a newer one untouched', async () => {
     assert.deepEqual((await peek.query(`SELECT key, value FROM ${schema}.wfstore_meta`)).rows, [
-      { key: 'schema_version', value: '2' },
+      { key: 'schema_version', value: '3' },
     ]);
     await store.createWorkflowRun({ id: 'r', workflow_name: 'w', user_message: '' });
     await peek.query(`UPDATE ${schema}.wfstore_meta SET value = '7'`);

@@ -40,7 +40,7 @@ async function open(): Promise<DamageTarget> {
 describeDamageOnCalls('sqlite', open);
 describeDamageOnVerify('sqlite', open);
 
-describe('sqlite: schema version 1 migrates to 2', () => {
+describe('sqlite: schema version 1 migrates forward', () => {
   it('fills every row checksum and each run last_sequence; the runs read, continue and verify', async () => {
     const filename = path.join(root, 'v1.db');
     const v1 = new Database(filename);
@@ -67,7 +67,7 @@ describe('sqlite: schema version 1 migrates to 2', () => {
 
     const store = await createSqliteStore({ filename });
     try {
-      assert.deepEqual(v1.prepare(`SELECT value FROM wfstore_meta`).get(), { value: '2' });
+      assert.deepEqual(v1.prepare(`SELECT value FROM wfstore_meta`).get(), { value: '3' });
       const rows = v1.prepare(`SELECT * FROM workflow_events ORDER BY run_id, sequence`).all() as StoredEventRow[];
       assert.equal(rows.length, 10);
       for (const row of rows) assert.equal(row.checksum, eventChecksum(row), `${row.run_id} ${row.sequence}`);

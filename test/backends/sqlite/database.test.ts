@@ -55,7 +55,7 @@ describe('sqlite backend in the database', () => {
 
   it('runs in WAL mode and records its schema version', () => {
     assert.equal(peek.pragma('journal_mode', { simple: true }), 'wal');
-    assert.deepEqual(peek.prepare(`SELECT value FROM wfstore_meta WHERE key = 'schema_version'`).get(), { value: '2' });
+    assert.deepEqual(peek.prepare(`SELECT value FROM wfstore_meta WHERE key = 'schema_version'`).get(), { value: '3' });
   });
 
   it('stores rows as the store returned them: JSON as text, timestamps as ISO text', async () => {
