@@ -3,7 +3,7 @@
 
 import type { Envelope } from '@cucumber/messages';
 import { spawn } from 'node:child_process';
-import { createWriteStream, promises as fs } from 'node:fs';
+import { createWriteStream, promises as fs, type WriteStream } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -114,8 +114,9 @@ export async function runColumn(column: ColumnRun, options: ColumnRunOptions): P
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const lines = createInterface({ input: child.stdout });
+  const saved = linesTo(ndjson);
   lines.on('line', (line) => {
-    ndjson.write(line + '\n');
+    saved.write(line);
     if (!line.startsWith('{')) return;
     const finished = results.add(JSON.parse(line) as Envelope);
     if (finished) options.onScenario?.(finished.key, finished.result);
@@ -128,7 +129,7 @@ export async function runColumn(column: ColumnRun, options: ColumnRunOptions): P
     child.on('close', (code) => resolve(code ?? 1));
   });
   options.signal?.removeEventListener('abort', stop);
-  await new Promise<void>((resolve) => ndjson.end(resolve));
+  await saved.end();
   await fs.writeFile(files.stderr, stderr);
   return {
     results,
@@ -137,6 +138,36 @@ export async function runColumn(column: ColumnRun, options: ColumnRunOptions): P
     durationMs: Date.now() - started,
     interrupted: options.signal?.aborted ?? false,
     files,
+  };
+}
+
+/**
+ * Lines for a file stream, written 64 KiB at a time or after 100 ms: one write per line (thousands per column,
+ * each envelope of cucumber's output comes alone) cost the matrix's own process more CPU than parsing them.
+ */
+function linesTo(stream: WriteStream) {
+  let pending: string[] = [];
+  let size = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const flush = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    if (pending.length > 0) stream.write(pending.join(''));
+    pending = [];
+    size = 0;
+  };
+  return {
+    write(line: string): void {
+      pending.push(`${line}\n`);
+      size += line.length + 1;
+      if (size >= 65_536) flush();
+      else timer ??= setTimeout(flush, 100).unref();
+    },
+    end: () =>
+      new Promise<void>((resolve) => {
+        flush();
+        stream.end(resolve);
+      }),
   };
 }
 

@@ -124,3 +124,45 @@ describe('appends fenced by a claim, from other processes, racing an update (WF-
     });
   }
 });
+
+describe('fenced appends in one batch (group commit)', () => {
+  it('the refused ones are answered alone and take no sequence; the others are numbered without a gap', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'wfstore-fs-fenced-batch-'));
+    const store = await createFilesystemStore({ artifactsDir: dir });
+    try {
+      await store.createWorkflowRun({ id: 'r', workflow_name: 'w', user_message: '', metadata: { claim: 'w2' } });
+      await store.updateWorkflowRun('r', { status: 'running' }); // its lock busy while the appends queue up
+      const conditions: (CreateWorkflowEventOptions | undefined)[] = Array.from({ length: 20 }, (_, i) =>
+        i % 3 === 0 ? undefined : i % 3 === 1 ? { expected_metadata: { claim: 'w1' } } : { expected_status: 'running' },
+      );
+      const results = await Promise.allSettled(
+        conditions.map((options, i) =>
+          store.createWorkflowEvent({ run_id: 'r', event_type: 'work', payload: { i } }, options),
+        ),
+      );
+      const refused = results.flatMap((r, i) => (r.status === 'rejected' ? [i] : []));
+      assert.deepEqual(
+        refused,
+        conditions.flatMap((c, i) => (c?.expected_metadata !== undefined ? [i] : [])),
+      );
+      for (const i of refused) assert.equal((results[i] as PromiseRejectedResult).reason.field, 'metadata.claim');
+      const events = await store.listWorkflowEvents('r');
+      assert.deepEqual(
+        events.map((e) => e.sequence),
+        events.map((_, k) => k + 1),
+      );
+      assert.equal(events.length, 20 - refused.length);
+      for (const [i, result] of results.entries()) {
+        if (result.status === 'fulfilled')
+          assert.deepEqual(
+            result.value,
+            events.find((e) => e.payload.i === i),
+            `append ${i} as stored`,
+          );
+      }
+    } finally {
+      await store.close();
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+});
