@@ -247,7 +247,7 @@ function addLook(program: Command): void {
       const page = await showRuns(store, query, json, console.log, opener);
       const say = json ? console.error : console.log;
       if (page.next !== undefined) say(`next page: ${nextPageCommand(opener.display(store), options, page.next)}`);
-      else if (page.more)
+      else if (page.more && query.limit > 0)
         say(
           `more runs follow: the store declares contract ${opener.contract(store)}, which lists oldest first ` +
             'and cannot page; raise --limit',

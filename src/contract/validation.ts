@@ -539,14 +539,15 @@ export type { JsonValue };
 const ISO_UTC_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /** An ISO 8601 UTC timestamp with milliseconds, as toISOString writes it (WF-VAL-7). */
+/** A real instant written as toISOString writes it: month 13 or 30 February is not (Date would throw or roll over). */
+function isCalendarTime(value: string): boolean {
+  const time = new Date(value).getTime();
+  return !Number.isNaN(time) && new Date(time).toISOString() === value;
+}
+
 export function validateTimestamp(value: unknown, field: string): string {
   // Years 1 to 9999 (WF-VAL-7): the pattern's four digits also allow year 0.
-  if (
-    typeof value !== 'string' ||
-    !ISO_UTC_MS.test(value) ||
-    value.startsWith('0000') ||
-    new Date(value).toISOString() !== value
-  ) {
+  if (typeof value !== 'string' || !ISO_UTC_MS.test(value) || value.startsWith('0000') || !isCalendarTime(value)) {
     throw invalidInput(field, `must be an ISO 8601 UTC timestamp with milliseconds, got ${describe(value)}`);
   }
   return value;

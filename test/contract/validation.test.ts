@@ -16,6 +16,7 @@ import {
   validateEventType,
   validateId,
   validateText,
+  validateTimestamp,
 } from '../../src/contract/validation.js';
 import { rejectsWith } from '../support/assertions.js';
 
@@ -57,6 +58,20 @@ describe('validateId', () => {
     ]) {
       assert.equal(refusal(() => validateId(id, 'run_id')).field, 'run_id', JSON.stringify(id));
     }
+  });
+});
+
+describe('validateTimestamp', () => {
+  it('refuses a month 13 and 30 February as INVALID_INPUT, where Date throws or rolls over', () => {
+    for (const value of ['2026-13-01T01:11:00.000Z', '2026-02-30T00:00:00.000Z', '2026-01-01T24:00:00.000Z']) {
+      assert.throws(
+        () => validateTimestamp(value, 'options.created_after'),
+        (e: unknown) =>
+          e instanceof WorkflowStoreError && e.code === 'INVALID_INPUT' && e.field === 'options.created_after',
+        value,
+      );
+    }
+    assert.equal(validateTimestamp('2026-03-01T00:00:00.000Z', 't'), '2026-03-01T00:00:00.000Z');
   });
 });
 
