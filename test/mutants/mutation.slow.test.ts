@@ -6,9 +6,10 @@
 // caught when it shows amber. A mutant of a rule later than the version the store declares is judged by its
 // rule's version. The store, written for 1.1, answers the cases 1.2 writes down as 1.2 does but has none of
 // what 1.2 adds (several events, expected metadata, fenced appends, pages): judged by 1.2 unbroken, it fails
-// those scenarios alone (and those of the properties and the engine, which use them), which therefore kill no mutant, and the mutants of those rules are left out. A
-// mutant of the store's clock or ids (`needs`) is left out too: on a store with its own, it changes nothing
-// the suite can see. WFSTORE_MUTANTS=name,name runs only those.
+// those scenarios alone (and those of the properties and the engine, which use them), which therefore kill
+// no mutant, and the mutants of those rules are left out. A mutant of the store's clock or ids (`needs`) is
+// left out too: on a store with its own, it changes nothing the suite can see. WFSTORE_MUTANTS=name,name runs
+// only those.
 
 import assert from 'node:assert/strict';
 import path from 'node:path';
