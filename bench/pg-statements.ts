@@ -9,7 +9,7 @@
 // "pgbouncer named" runs on a PgBouncer with one server connection and one client, the only way names hold
 // through PgBouncer 1.18 (1.21+ can keep prepared statements itself: max_prepared_statements).
 
-import type { StatementMode } from '../src/backends/postgres/statements.js';
+import type { StatementMode } from '../src/backends/postgres/options.js';
 import pg from 'pg';
 import { createPostgresStore } from '../src/backends/postgres/index.js';
 import { buildQueries } from '../src/backends/postgres/queries.js';

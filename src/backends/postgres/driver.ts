@@ -32,7 +32,8 @@ import pg from './pg.js';
 import { type Borrowed, borrow, type StorePool } from './pool.js';
 import type { Queries } from './queries.js';
 import type { StatementNaming } from './statements.js';
-import { type Bounds, deadlineQuery, explainTimeout, type TimedQuery } from './timeouts.js';
+import { deadlineQuery, explainTimeout, type TimedQuery } from './timeouts.js';
+import type { Bounds } from './options.js';
 
 /** A run's last_sequence and its last row as a statement saw them (queries.ts `tail`). */
 interface RunTail {

@@ -8,15 +8,15 @@ import type { VerifyOptions, VerifyReport } from '../verify.js';
 import { serverOf } from './descriptor.js';
 import { readDeterminismOptions } from '../factory-options.js';
 import { PostgresDriver } from './driver.js';
-import { type PostgresStoreOptions, readOptions } from './options.js';
+import { type Bounds, type PostgresStoreOptions, readOptions } from './options.js';
 import { borrow, openPool, type StorePool } from './pool.js';
 import { buildQueries } from './queries.js';
 import { postgresSchema } from './schema.js';
 import { StatementNaming } from './statements.js';
-import { type Bounds, boundedSession, explainTimeout, type Session } from './timeouts.js';
+import { boundedSession, explainTimeout, type Session } from './timeouts.js';
 import { postgresAccess } from './verify.js';
 
-export type { PostgresStoreOptions } from './options.js';
+export type { PostgresPool, PostgresPoolClient, PostgresStoreOptions } from './options.js';
 
 export async function createPostgresStore(options: PostgresStoreOptions): Promise<IWorkflowStore> {
   // now and generateId are checked before anything connects (defineStore would, once connected).

@@ -1,16 +1,61 @@
 // createPostgresStore's options, checked before anything connects, with the defaults filled in.
 
-import type pg from 'pg';
 import { StoreOpenError } from '../../contract/errors.js';
 import type { DeterminismOptions } from '../../contract/types.js';
-import { STATEMENT_MODES, type StatementMode } from './statements.js';
-import { type Bounds, SERVER_ANSWER_GRACE_MS } from './timeouts.js';
+
+// These types ship in wfstore/postgres's declarations, which import nothing from pg: a TypeScript user needs
+// no @types/pg. A pool handed in is described by the members the store calls on it.
+
+/**
+ * A pool of your own for `pool`: pg's `Pool` (pg 8), of which the store calls only these members. It checks
+ * out a connection per call (connect) and gives it back (release); ending the pool stays yours.
+ */
+export interface PostgresPool {
+  connect(): Promise<PostgresPoolClient>;
+}
+
+/** A connection checked out of a PostgresPool (pg's `PoolClient`): the members the store calls on it. */
+export interface PostgresPoolClient {
+  /** One statement, as pg's query config (the store also sets pg's `types` and `query_timeout`). */
+  query(config: { text: string; values?: unknown[] | undefined; name?: string | undefined }): Promise<unknown>;
+  /** Back to the pool; with `true` the connection is dropped instead (one that may still get an answer). */
+  release(destroy?: boolean): void;
+  /** While a connection is out, the store listens for its errors (a server gone mid-statement). */
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  off(event: 'error', listener: (error: Error) => void): unknown;
+}
+
+/**
+ * The server cancels a statement at statementTimeoutMs and says so, which rolls it back and keeps the
+ * connection; the client waits this much longer for that answer before it gives up on the server itself.
+ */
+export const SERVER_ANSWER_GRACE_MS = 1_000;
+
+export interface Bounds {
+  /**
+   * Opening a connection and waiting for a free one. Undefined for a pool handed in: its
+   * own settings then decide those.
+   */
+  connectTimeoutMs?: number | undefined;
+  /** When the client asks the server to cancel a statement still running. */
+  statementTimeoutMs: number;
+  /** The client's bound on one statement: statementTimeoutMs plus the grace (pg's query_timeout). */
+  queryTimeoutMs: number;
+}
+
+/**
+ * `named`: always named (a direct connection, or a pooler that keeps prepared statements itself).
+ * `unnamed`: never named (any transaction-mode pooler). `auto`: named until the server first says a name is
+ * missing or already there, then unnamed for the rest of the store's life, that call sent again unnamed.
+ */
+export type StatementMode = 'auto' | 'named' | 'unnamed';
+export const STATEMENT_MODES: readonly StatementMode[] = ['auto', 'named', 'unnamed'];
 
 export interface PostgresStoreOptions extends DeterminismOptions {
   /** A libpq URL; the store makes its own pool and ends it on close(). */
   connectionString?: string | undefined;
   /** A pool you own: the store uses it and leaves it open on close(). Give this or connectionString. */
-  pool?: pg.Pool | undefined;
+  pool?: PostgresPool | undefined;
   /** Schema for the tables, created if missing. Default "public". */
   schema?: string | undefined;
   /** Size of the pool the store makes from connectionString. Default 10. */
@@ -50,7 +95,7 @@ const MAX_TIMEOUT_MS = 2 ** 31 - 1 - SERVER_ANSWER_GRACE_MS;
 const MAX_CONNECTIONS = 262_143;
 const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
-export type PoolSource = { connectionString: string; maxConnections: number } | { pool: pg.Pool };
+export type PoolSource = { connectionString: string; maxConnections: number } | { pool: PostgresPool };
 
 export interface StoreSettings {
   source: PoolSource;

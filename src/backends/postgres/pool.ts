@@ -3,8 +3,7 @@
 
 import type { Pool as PgPool, PoolClient } from 'pg';
 import pg from './pg.js';
-import type { PoolSource } from './options.js';
-import type { Bounds } from './timeouts.js';
+import type { Bounds, PoolSource } from './options.js';
 
 export interface StorePool {
   pool: PgPool;
@@ -16,7 +15,9 @@ export interface StorePool {
 }
 
 export function openPool(source: PoolSource, bounds: Bounds): StorePool {
-  if ('pool' in source) return { pool: source.pool, end: async () => {} };
+  // A pool handed in is pg's Pool at run time: its type names only what the store calls (so that the package's
+  // types need no @types/pg), the store's code uses pg's own.
+  if ('pool' in source) return { pool: source.pool as unknown as PgPool, end: async () => {} };
   const pool = new pg.Pool({
     connectionString: source.connectionString,
     max: source.maxConnections,

@@ -4,16 +4,9 @@
 // connections, where the name is missing or already there, and the statement fails. Either failure comes at
 // Parse or Bind, before anything runs: a statement that fails so took no effect and may be sent again.
 
+import type { StatementMode } from './options.js';
 import pg from './pg.js';
 import type { TimedQuery } from './timeouts.js';
-
-/**
- * `named`: always named (a direct connection, or a pooler that keeps prepared statements itself).
- * `unnamed`: never named (any transaction-mode pooler). `auto`: named until the server first says a name is
- * missing or already there, then unnamed for the rest of the store's life, that call sent again unnamed.
- */
-export type StatementMode = 'auto' | 'named' | 'unnamed';
-export const STATEMENT_MODES: readonly StatementMode[] = ['auto', 'named', 'unnamed'];
 
 // invalid_sql_statement_name (Bind of a name the connection lacks), duplicate_prepared_statement (Parse of one
 // it has).

@@ -9,24 +9,7 @@
 
 import net from 'node:net';
 import type pg from 'pg';
-
-/**
- * The server cancels a statement at statementTimeoutMs and says so, which rolls it back and keeps the
- * connection; the client waits this much longer for that answer before it gives up on the server itself.
- */
-export const SERVER_ANSWER_GRACE_MS = 1_000;
-
-export interface Bounds {
-  /**
-   * Opening a connection and waiting for a free one. Undefined for a pool handed in: its
-   * own settings then decide those.
-   */
-  connectTimeoutMs?: number | undefined;
-  /** When the client asks the server to cancel a statement still running. */
-  statementTimeoutMs: number;
-  /** The client's bound on one statement: statementTimeoutMs plus the grace (pg's query_timeout). */
-  queryTimeoutMs: number;
-}
+import { type Bounds, SERVER_ANSWER_GRACE_MS } from './options.js';
 
 /** A statement with the client's bound attached (pg reads query_timeout per query; its types lack it). */
 export type TimedQuery = pg.QueryConfig & { query_timeout: number };

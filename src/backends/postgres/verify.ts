@@ -6,7 +6,8 @@ import type pg from 'pg';
 import type { StoredEventRow } from '../sql/checksum.js';
 import { type RunReader, type SqlStoreAccess, type StoredOutputRow, VERIFY_BATCH } from '../sql/verify.js';
 import { iso, TYPES } from './queries.js';
-import { type Bounds, deadlineQuery, type TimedQuery } from './timeouts.js';
+import { deadlineQuery, type TimedQuery } from './timeouts.js';
+import type { Bounds } from './options.js';
 
 /** `S` is the quoted schema name; `location` says where it is, for people. */
 export function postgresAccess(client: pg.ClientBase, S: string, bounds: Bounds, location: string): SqlStoreAccess {
