@@ -7,7 +7,9 @@
 //
 // The tarball is installed once, into a base project each configuration copies before adding its packages.
 // Drivers are installed without their install scripts: types need no compiled module, and fs-ext and
-// better-sqlite3 would build one. The compiler is this repository's; what it reads is the project's.
+// better-sqlite3 would build one. Each project is compiled by this repository's TypeScript and by the latest
+// (installed apart, once): from TypeScript 6 on, no @types package is read unless `types` names it. Where the
+// compiler lives changes nothing of what it reads: the project's files and node_modules.
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -16,13 +18,12 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import ts from 'typescript';
 import { packTarball, projectEnv, projectWithTarball } from '../support/pack.js';
 
-const TSC = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+const OUR_TSC = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 
-const TSCONFIG = {
-  compilerOptions: { target: 'es2022', module: 'nodenext', strict: true, skipLibCheck: false, noEmit: true },
-};
+const COMPILER_OPTIONS = { target: 'es2022', module: 'nodenext', strict: true, skipLibCheck: false, noEmit: true };
 
 // What an engine does with any store, typed by the contract alone.
 const USE = `import { isWorkflowStoreError, type IWorkflowStore, type JsonValue, type WorkflowRun } from 'wfstore';
@@ -51,6 +52,8 @@ interface Configuration {
   packages: string[];
   /** Types packages those depend on (@types/pg on @types/node). */
   brought?: string[];
+  /** The tsconfig's `types`, if any. */
+  types?: string[];
   /** Its code, beside use.ts. */
   file: string;
 }
@@ -118,6 +121,7 @@ await use(await createFilesystemStore(options));
   },
   'the harness (@types/node)': {
     packages: ['@types/node@20'],
+    types: ['node'],
     file: `import { describe, it, before, after } from 'node:test';
 import { describeConformance, type StoreTestInitializer } from 'wfstore/harness';
 import { createMemoryStore } from 'wfstore/memory';
@@ -134,38 +138,51 @@ const TYPES_PACKAGES = ['@types/pg', '@types/better-sqlite3', '@types/fs-ext', '
 describe('the packed types compile in a strict project without drivers’ types', { timeout: 1_800_000 }, () => {
   let work: string;
   let base: string;
+  const compilers: Record<string, string> = { [`TypeScript ${ts.version}`]: OUR_TSC };
 
   before(async () => {
     work = await fs.mkdtemp(path.join(os.tmpdir(), 'wfstore-types-'));
     base = path.join(work, 'base');
     await projectWithTarball(base, packTarball(work));
+    const latest = path.join(work, 'compiler');
+    await fs.mkdir(latest);
+    await fs.writeFile(path.join(latest, 'package.json'), JSON.stringify({ name: 'compiler', private: true }));
+    npmInstall(latest, ['typescript@latest']);
+    const tsc = path.join(latest, 'node_modules', 'typescript', 'bin', 'tsc');
+    const version = spawnSync(process.execPath, [tsc, '--version'], { encoding: 'utf8' }).stdout.trim();
+    compilers[version.replace('Version', 'TypeScript')] = tsc;
   });
   after(async () => {
     if (work) await fs.rm(work, { recursive: true, force: true });
   });
 
-  for (const [name, { packages, brought = [], file }] of Object.entries(CONFIGURATIONS)) {
+  for (const [name, { packages, brought = [], types, file }] of Object.entries(CONFIGURATIONS)) {
     it(name, async () => {
       const project = path.join(work, name.replace(/\W+/g, '-'));
       await fs.cp(base, project, { recursive: true, verbatimSymlinks: true });
-      if (packages.length > 0) {
-        const install = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', ...packages], {
-          cwd: project,
-          encoding: 'utf8',
-          timeout: 600_000,
-          env: projectEnv(),
-        });
-        assert.equal(install.status, 0, install.stderr);
-      }
+      if (packages.length > 0) npmInstall(project, ['--ignore-scripts', ...packages]);
       const names = [...packages.map((p) => p.replace(/(.)@.*$/, '$1')), ...brought];
       for (const types of TYPES_PACKAGES.filter((t) => !names.includes(t))) {
         assert.ok(!existsSync(path.join(project, 'node_modules', types)), `${types} is not installed`);
       }
-      await fs.writeFile(path.join(project, 'tsconfig.json'), JSON.stringify(TSCONFIG, null, 2));
+      const tsconfig = { compilerOptions: { ...COMPILER_OPTIONS, ...(types && { types }) } };
+      await fs.writeFile(path.join(project, 'tsconfig.json'), JSON.stringify(tsconfig, null, 2));
       await fs.writeFile(path.join(project, 'use.ts'), USE);
       await fs.writeFile(path.join(project, 'consumer.ts'), file);
-      const tsc = spawnSync(process.execPath, [TSC, '-p', '.'], { cwd: project, encoding: 'utf8', timeout: 300_000 });
-      assert.equal(tsc.status, 0, tsc.stdout + tsc.stderr);
+      for (const [compiler, tsc] of Object.entries(compilers)) {
+        const run = spawnSync(process.execPath, [tsc, '-p', '.'], { cwd: project, encoding: 'utf8', timeout: 300_000 });
+        assert.equal(run.status, 0, `${compiler}:\n${run.stdout}${run.stderr}`);
+      }
     });
   }
 });
+
+function npmInstall(project: string, args: string[]): void {
+  const install = spawnSync('npm', ['install', '--no-audit', '--no-fund', ...args], {
+    cwd: project,
+    encoding: 'utf8',
+    timeout: 600_000,
+    env: projectEnv(),
+  });
+  assert.equal(install.status, 0, install.stderr);
+}
