@@ -17,6 +17,8 @@ export interface IdleQuery {
   createdBefore?: string | undefined;
   /** At most this many idle runs shown. */
   limit: number;
+  /** Running runs asked for per listing (default 500). */
+  pageSize?: number | undefined;
 }
 
 /** A running run that has been idle at least as long as asked. */
