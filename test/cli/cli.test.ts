@@ -34,7 +34,10 @@ describe('wfstore demo', () => {
         stdout,
         /worker A refused: workflow run "\S+" is no longer this worker's: another worker claimed it/,
       );
-      assert.match(stdout, /#5 +\S+ +workflow_interrupted\n#6 +\S+ +workflow_resumed +completed=\["fetch"\]\n/);
+      assert.match(
+        stdout,
+        /#5 +\S+ +workflow_interrupted +interrupted_at="[^"]+"\n#6 +\S+ +workflow_resumed +completed=\["fetch"\]\n/,
+      );
       assert.match(stdout, /is completed; from #5 on every event is worker B's, A's "parse" was never recorded/);
       // The data is where that backend keeps it (--backend memory once ran on PostgreSQL).
       assert.match(stdout, new RegExp(`^workflow .* on ${backend}; data in ${WHERE[backend]}`, 'm'));
