@@ -258,7 +258,7 @@ function nextPageCommand(store: string, options: RunsOptions, next: RunPosition)
   return words.map(shellWord).join(' ');
 }
 
-function addLook(program: Command): void {
+function addRuns(program: Command): void {
   program
     .command('runs')
     .description(
@@ -302,10 +302,16 @@ function addLook(program: Command): void {
             'and cannot page; raise --limit',
         );
     });
+}
 
+function addLook(program: Command): void {
+  addRuns(program);
   program
     .command('events')
-    .description("A run's events as a timeline (--json: one event per line).")
+    .description(
+      "A run's events as a timeline, one line an event: its sequence, full timestamp (UTC), type and every " +
+        'payload field as name=value, a value over 120 characters cut with …(+N chars) (--json: one event per line).',
+    )
     .argument('<store>', `${STORE} (must exist)`)
     .argument('<runId>', 'the run')
     .option('--json', 'one JSON event per line')
