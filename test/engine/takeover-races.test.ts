@@ -181,7 +181,7 @@ function describeRaces(backend: ReferenceInitializer): void {
         const runBefore = (await primary.getWorkflowRun(id))!;
         const eventsBefore = await eventsOf(id);
         const stale = { expected_status: 'running', expected_metadata: { claim: 'old' } } as const;
-        const refused = await race((store, i) =>
+        const refused = await race<unknown>((store, i) =>
           i % 2 === 0
             ? store.createWorkflowEvent({ run_id: id, event_type: 'node_started', payload: { stale: i } }, stale)
             : heartbeat(store, id, 'old'),
@@ -193,7 +193,7 @@ function describeRaces(backend: ReferenceInitializer): void {
         assert.deepEqual(await primary.getWorkflowRun(id), runBefore, 'the run is untouched (updated_at too)');
         assert.deepEqual(await eventsOf(id), eventsBefore, 'no event of the stale worker');
         const fresh = { expected_status: 'running', expected_metadata: { claim: 'new' } } as const;
-        const accepted = await race((store, i) =>
+        const accepted = await race<unknown>((store, i) =>
           i % 2 === 0
             ? store.createWorkflowEvent({ run_id: id, event_type: 'node_started', payload: { fresh: i } }, fresh)
             : heartbeat(store, id, 'new'),
@@ -214,7 +214,7 @@ function describeRaces(backend: ReferenceInitializer): void {
       for (let round = 0; round < ROUNDS; round++) {
         const id = await runIn('running', { claim: 'old' });
         const stale = { expected_status: 'running', expected_metadata: { claim: 'old' } } as const;
-        const results = await race((store, i) =>
+        const results = await race<unknown>((store, i) =>
           i === 0
             ? store.updateWorkflowRun(
                 id,
@@ -245,7 +245,7 @@ function describeRaces(backend: ReferenceInitializer): void {
         });
         const runBefore = (await primary.getWorkflowRun(id))!;
         const fence = { expected_status: 'running', expected_metadata: { claim: 'mine' } } as const;
-        const results = await race((store, i) =>
+        const results = await race<unknown>((store, i) =>
           i % 2 === 0
             ? heartbeat(store, id, 'mine')
             : store.createWorkflowEvent({ run_id: id, event_type: 'node_started', payload: { i } }, fence),
