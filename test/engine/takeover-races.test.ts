@@ -72,6 +72,34 @@ function describeRaces(backend: ReferenceInitializer): void {
     const race = <T>(call: (store: IWorkflowStore, i: number) => Promise<T>) =>
       Promise.allSettled(stores.map((store, i) => call(store, i)));
 
+    it('claiming a pending run: pending → running with a token, exactly one wins (WF-CAS-1)', async () => {
+      for (let round = 0; round < ROUNDS; round++) {
+        const id = `race-${++count}`;
+        await primary.createWorkflowRun({ id, workflow_name: 'race', user_message: '' });
+        const tokens = stores.map((_, i) => `t${round}-${i}`);
+        const results = await race((store, i) =>
+          store.updateWorkflowRun(
+            id,
+            { status: 'running', metadata: { claim: tokens[i]! } },
+            {
+              expected_status: 'pending',
+              events: [{ event_type: 'workflow_started', payload: { claim: tokens[i]! } }],
+            },
+          ),
+        );
+        const winner = oneWinner(results, 'status');
+        const run = (await primary.getWorkflowRun(id))!;
+        assert.equal(run.status, 'running');
+        assert.equal(run.metadata.claim, tokens[winner.index]);
+        const events = await eventsOf(id);
+        assert.deepEqual(
+          events.map((e) => e.payload.claim),
+          [tokens[winner.index]],
+          "the winner's event only",
+        );
+      }
+    });
+
     it('the trap: a same-status "claim" of a running run succeeds for every caller (WF-UPD-3)', async () => {
       for (let round = 0; round < ROUNDS; round++) {
         const id = await runIn('running', { claim: 'dead' });
@@ -167,6 +195,37 @@ function describeRaces(backend: ReferenceInitializer): void {
           events.map((e) => e.payload.claim),
           [undefined, tokens[winner.index]],
         );
+      }
+    });
+
+    it("a takeover expecting the heartbeat count it saw races the worker's next heartbeat: one write wins", async () => {
+      for (let round = 0; round < ROUNDS; round++) {
+        const id = await runIn('running', { claim: 'old', beat: 7 });
+        const tokens = stores.map((_, i) => `t${round}-${i}`);
+        // Claimer 0 is the worker, alive after all: its heartbeat counts; the others saw beat 7 and take over.
+        const results = await race((store, i) =>
+          i === 0
+            ? store.updateWorkflowRun(
+                id,
+                { metadata: { beat: 8 } },
+                { expected_status: 'running', expected_metadata: { claim: 'old', beat: 7 } },
+              )
+            : store.updateWorkflowRun(
+                id,
+                { metadata: { claim: tokens[i]!, beat: 0 } },
+                { expected_status: 'running', expected_metadata: { claim: 'old', beat: 7 } },
+              ),
+        );
+        const won = results.flatMap((r, i) => (r.status === 'fulfilled' ? [i] : []));
+        assert.equal(won.length, 1, `exactly one write wins, not ${won.length}`);
+        const run = (await primary.getWorkflowRun(id))!;
+        if (won[0] === 0) {
+          assert.deepEqual(run.metadata, { claim: 'old', beat: 8 }, 'the worker kept its run');
+          for (const r of results.slice(1)) if (r.status === 'rejected') assertConflict(r.reason, 'metadata.beat');
+        } else {
+          assert.deepEqual(run.metadata, { claim: tokens[won[0]!], beat: 0 });
+          for (const r of results) if (r.status === 'rejected') assertConflict(r.reason, 'metadata.claim');
+        }
       }
     });
 
