@@ -171,7 +171,7 @@ function describeRaces(backend: ReferenceInitializer): void {
       }
     });
 
-    it('takeover in one step: expected_status running + expected_metadata { claim: old }, exactly one wins', async () => {
+    it('takeover in one step: expected_metadata { claim: old } and a new token, exactly one wins', async () => {
       for (let round = 0; round < ROUNDS; round++) {
         const id = await runIn('running', { claim: 'old' });
         const tokens = stores.map((_, i) => `t${round}-${i}`);
@@ -198,7 +198,7 @@ function describeRaces(backend: ReferenceInitializer): void {
       }
     });
 
-    it("a takeover expecting the heartbeat count it saw races the worker's next heartbeat: one write wins", async () => {
+    it("a takeover expecting the heartbeat count it saw races the worker's heartbeat: one wins", async () => {
       for (let round = 0; round < ROUNDS; round++) {
         const id = await runIn('running', { claim: 'old', beat: 7 });
         const tokens = stores.map((_, i) => `t${round}-${i}`);
@@ -229,7 +229,7 @@ function describeRaces(backend: ReferenceInitializer): void {
       }
     });
 
-    it("after a takeover the stale worker's fenced append and heartbeat are refused; the new worker's succeed", async () => {
+    it("after a takeover the stale worker's fenced writes are refused, the new worker's pass", async () => {
       for (let round = 0; round < ROUNDS; round++) {
         const id = await runIn('running', { claim: 'old' });
         await stores[1]!.updateWorkflowRun(
