@@ -6,6 +6,7 @@ import { runDemo } from './demo.js';
 import { packageVersion } from '../package-root.js';
 import { addTransferCommands } from './transfer-commands.js';
 import { runVerify } from './verify-command.js';
+import { addStopCommands } from './stop-command.js';
 import { conformanceReport } from '../conformance/run-conformance.js';
 import { CONTRACT_VERSIONS, type ContractVersion } from '../contract/versions.js';
 import { buildReport, loadComparisons, readReport } from '../report/build.js';
@@ -21,7 +22,7 @@ import { storeForms } from '../backends/store-url.js';
 
 const program = new Command('wfstore').description(
   'Check IWorkflowStore backends against the contract; copy, export, import, list and verify the runs of ' +
-    'a store; run the reference engine.',
+    'a store, find idle ones, cancel or fail one; run the reference engine.',
 );
 
 const integer = (option: string, min: number) => (value: string) => {
@@ -222,6 +223,7 @@ program
   });
 
 addTransferCommands(program);
+addStopCommands(program);
 
 program.addOption(new Option('--no-color', 'no colours').hideHelp());
 program.version(packageVersion(), '-V, --version');

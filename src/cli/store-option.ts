@@ -5,7 +5,7 @@
 import type { IWorkflowStore, JsonValue } from '../contract/types.js';
 import { loadInitializer } from '../conformance/load-initializer.js';
 import { contractOf } from '../conformance/initializer.js';
-import { STORE_URLS, type StoreOpener } from '../transfer/opener.js';
+import { naming, OPENING, STORE_URLS, type StoreOpener } from '../transfer/opener.js';
 import { UsageError } from '../usage-error.js';
 
 const PREFIX = 'store:';
@@ -58,13 +58,16 @@ export async function storeOpener(module: string | undefined): Promise<StoreOpen
     );
   }
   const own = (argument: string) => argument.startsWith(PREFIX);
+  const display = (argument: string) => `${argument} (${initializer.name})`;
   const open = (argument: string): Promise<IWorkflowStore> =>
-    own(argument) ? support.open(locationOf(argument)) : STORE_URLS.open(argument);
+    own(argument)
+      ? naming(display(argument), () => support.open(locationOf(argument)), OPENING)
+      : STORE_URLS.open(argument);
   return {
     check: (argument) => (own(argument) ? undefined : STORE_URLS.check(argument)),
     openExisting: (argument) => (own(argument) ? open(argument) : STORE_URLS.openExisting(argument)),
     open,
-    display: (argument) => (own(argument) ? `${argument} (${initializer.name})` : STORE_URLS.display(argument)),
+    display: (argument) => (own(argument) ? display(argument) : STORE_URLS.display(argument)),
     transient: (argument) =>
       own(argument) ? initializer.supports?.permanent !== true : STORE_URLS.transient(argument),
     // What the initializer declares (1.1 when it declares none), as the conformance run judges it.

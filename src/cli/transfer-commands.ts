@@ -8,7 +8,16 @@ import type { StoreOpener } from '../transfer/opener.js';
 import { RUN_STATUSES, type RunPosition, type RunStatus } from '../contract/types.js';
 import { validateId, validateTimestamp } from '../contract/validation.js';
 import { UsageError } from '../usage-error.js';
-import { RUNS_PAGE_SIZE, type RunsQuery, showEvents, showOutputs, showRuns } from '../transfer/look.js';
+import {
+  idleSummary,
+  RUNS_PAGE_SIZE,
+  type RunsQuery,
+  showEvents,
+  showIdleRuns,
+  showOutputs,
+  showRuns,
+} from '../transfer/look.js';
+import { parseDuration } from '../transfer/idle.js';
 import { copyRuns, exportRuns, importRuns, type RunFilter, type TransferTotals } from '../transfer/transfer.js';
 
 const STORE = `a store location: ${storeForms()}, or ${INITIALIZER_FORM}`;
@@ -152,13 +161,46 @@ interface RunsOptions extends LookOptions {
   after?: RunPosition;
   createdAfter?: string;
   createdBefore?: string;
+  idle?: number;
 }
+
+const duration = (value: string) => {
+  const ms = parseDuration(value);
+  if (ms === undefined) throw new InvalidArgumentError('must be a duration above 0: 90s, 10m, 2h, 1d, or 1h30m');
+  return ms;
+};
 
 const RUNS_HELP = `
 Paging: a page that has more runs after it ends with the command for the next one, e.g.
   next page: wfstore runs <store> --limit 20 --after 2026-03-01T09:30:00.000Z,run-1234
 --after takes the created_at and id of the last run shown: each run is listed once whatever is created or
-deleted between pages. A store of a version before 1.2 (through --store) lists oldest first, one page.`;
+deleted between pages. A store of a version before 1.2 (through --store) lists oldest first, one page.
+
+--idle <duration>: the runs in status running with neither an update (updated_at, which an engine's heartbeat
+moves) nor an event for at least that long, by this machine's clock; oldest activity first, each with its
+last activity and how long ago. All running runs are listed; the logs of those whose updated_at is old
+enough are read to their end. Combines with --workflow, --created-after, --created-before, --limit, --json.`;
+
+/** `runs --idle`: the running runs that have done nothing for a while, oldest activity first. */
+async function idleCommand(store: string, options: RunsOptions & { idle: number }): Promise<void> {
+  const clash = [
+    options.status !== undefined && options.status !== 'running' && `--status ${options.status}`,
+    options.order !== undefined && '--order',
+    options.after !== undefined && '--after',
+  ].filter(Boolean);
+  if (clash.length > 0)
+    throw new UsageError(`--idle lists running runs, oldest activity first: it takes no ${clash.join(', ')}`);
+  const json = options.json === true;
+  const query = {
+    idleMs: options.idle,
+    workflow: options.workflow,
+    createdAfter: options.createdAfter,
+    createdBefore: options.createdBefore,
+    limit: options.limit ?? RUNS_PAGE_SIZE,
+  };
+  const report = await showIdleRuns(store, query, json, console.log, await storeOpener(options.store));
+  (json ? console.error : console.log)(idleSummary(report, options.idle));
+}
 
 /** The contract's own check of a timestamp or an id, as a usage error of the option. */
 function checked<T>(check: () => T): T {
@@ -216,7 +258,7 @@ function nextPageCommand(store: string, options: RunsOptions, next: RunPosition)
   return words.map(shellWord).join(' ');
 }
 
-function addLook(program: Command): void {
+function addRuns(program: Command): void {
   program
     .command('runs')
     .description(
@@ -237,10 +279,17 @@ function addLook(program: Command): void {
     )
     .option('--created-after <timestamp>', 'only runs created strictly after (ISO 8601 UTC, with ms)', timestamp)
     .option('--created-before <timestamp>', 'only runs created strictly before (ISO 8601 UTC, with ms)', timestamp)
+    .option(
+      '--idle <duration>',
+      'only running runs without an update or an event for at least this long (90s, 10m, 2h, 1d), ' +
+        'oldest activity first',
+      duration,
+    )
     .option('--json', 'the page as a JSON array (the next-page line goes to stderr)')
     .option(...STORE_OPTION)
     .addHelpText('after', RUNS_HELP)
     .action(async (store: string, options: RunsOptions) => {
+      if (options.idle !== undefined) return idleCommand(store, { ...options, idle: options.idle });
       const query = runsQuery(options);
       const json = options.json === true;
       const opener = await storeOpener(options.store);
@@ -253,10 +302,16 @@ function addLook(program: Command): void {
             'and cannot page; raise --limit',
         );
     });
+}
 
+function addLook(program: Command): void {
+  addRuns(program);
   program
     .command('events')
-    .description("A run's events as a timeline (--json: one event per line).")
+    .description(
+      "A run's events as a timeline, one line an event: its sequence, full timestamp (UTC), type and every " +
+        'payload field as name=value, a value over 120 characters cut with …(+N chars) (--json: one event per line).',
+    )
     .argument('<store>', `${STORE} (must exist)`)
     .argument('<runId>', 'the run')
     .option('--json', 'one JSON event per line')

@@ -7,6 +7,7 @@ import { atLeast, type ContractVersion } from '../contract/versions.js';
 import { UsageError } from '../usage-error.js';
 import { formatTimeline } from '../engine/timeline.js';
 import { eventPages } from './run-data.js';
+import { formatDuration, type IdleQuery, type IdleReport, idleRuns } from './idle.js';
 
 async function withStore<T>(
   url: string,
@@ -90,6 +91,43 @@ export async function showRuns(
   print(table(['id', 'workflow', 'status', 'created_at', 'updated_at'], rows));
   print(`${page.runs.length} run(s)`);
   return page;
+}
+
+/**
+ * Prints the running runs idle for at least the query's duration, oldest activity first, as a table (or JSON:
+ * an array of { run, last_event, last_activity, idle_ms }).
+ */
+export async function showIdleRuns(
+  url: string,
+  query: IdleQuery,
+  json: boolean,
+  print: (line: string) => void,
+  opener: StoreOpener = STORE_URLS,
+): Promise<IdleReport> {
+  const report = await withStore(url, (s) => idleRuns(s, query, opener.contract(url)), opener);
+  if (json) {
+    print(JSON.stringify(report.idle, null, 2));
+    return report;
+  }
+  const rows = report.idle.map((i) => [
+    i.run.id,
+    i.run.workflow_name,
+    i.run.status,
+    i.last_activity,
+    `${formatDuration(i.idle_ms)} ago`,
+    i.last_event === null ? '(none)' : `#${i.last_event.sequence} ${i.last_event.event_type}`,
+  ]);
+  print(table(['id', 'workflow', 'status', 'last_activity', 'idle', 'last_event'], rows));
+  return report;
+}
+
+/** What `--idle` found and what it read, in one line. */
+export function idleSummary(report: IdleReport, idleMs: number): string {
+  return (
+    `${report.idle.length} run(s) idle for at least ${formatDuration(idleMs)}` +
+    (report.more > 0 ? `, ${report.more} more not shown (raise --limit)` : '') +
+    ` (${report.running} running run(s) listed, ${report.logsRead} log(s) read)`
+  );
 }
 
 export async function showEvents(

@@ -32,25 +32,42 @@ function unreached(error: unknown): { code: string; message: string } | undefine
   return undefined;
 }
 
+/** Errors that already say what is wrong with the argument itself: shown as they are. */
+const ABOUT_THE_ARGUMENT = ['StoreUrlError', 'UsageError', 'InitializerError'];
+
 /**
- * `call` on the store a URL names; a server it could not reach fails it with one line naming the URL (its
- * password hidden), as every command that opens or checks a store reports it.
+ * `call` on the store a URL names; a failure names the store (the URL, its password hidden), as every command
+ * that opens or checks a store reports it: a server it could not reach says so, with the driver's reason; any
+ * other failure (a login refused, a database missing, a file it cannot open) is `<store>: <doing>: <reason>`.
  */
-export async function reaching<T>(url: string, call: () => Promise<T>): Promise<T> {
+export function reaching<T>(url: string, call: () => Promise<T>, doing?: string): Promise<T> {
+  return naming(redactUrl(url), call, doing);
+}
+
+/** `call` on the store shown as `display`, a failure named as `reaching` names it. */
+export async function naming<T>(display: string, call: () => Promise<T>, doing?: string): Promise<T> {
   try {
     return await call();
   } catch (error) {
     const reason = unreached(error);
-    if (reason === undefined) throw error;
-    throw new Error(`${redactUrl(url)}: the server could not be reached (${reason.message})`, { cause: error });
+    if (reason !== undefined)
+      throw new Error(`${display}: the server could not be reached (${reason.message})`, { cause: error });
+    if (!(error instanceof Error) || ABOUT_THE_ARGUMENT.includes(error.name) || error.message.includes(display))
+      throw error;
+    const named = new Error(`${display}: ${doing === undefined ? '' : `${doing}: `}${error.message}`, { cause: error });
+    named.name = error.name;
+    throw named;
   }
 }
+
+/** What a failure while opening was doing. */
+export const OPENING = 'could not open the store';
 
 /** Store URLs: `file:`, `sqlite:`, `postgres://…`, `memory:`, a plain path. */
 export const STORE_URLS: StoreOpener = {
   check: (url) => void parseStoreUrl(url),
-  openExisting: (url) => reaching(url, () => openExistingStore(url)),
-  open: (url) => reaching(url, () => openStore(url)),
+  openExisting: (url) => reaching(url, () => openExistingStore(url), OPENING),
+  open: (url) => reaching(url, () => openStore(url), OPENING),
   display: (url) => redactUrl(url),
   transient: (url) => !parseStoreUrl(url).backend.supports.permanent,
   // Every store a URL names is a reference store, of the latest version.

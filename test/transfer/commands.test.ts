@@ -188,7 +188,7 @@ describe('wfstore runs, events, outputs', () => {
   it('shows a run as a timeline and its outputs, and JSON for scripts', () => {
     const timeline = wfstore('events', source, 'a');
     assert.match(timeline.stdout, /#1\s+\S+\s+workflow_started/);
-    assert.match(timeline.stdout, /#2\s+\S+\s+node_completed\s+fetch/);
+    assert.match(timeline.stdout, /#2\s+\S+\s+node_completed\s+node_id=fetch {2}output=\{"rows":3,"odd":"\\ud800"\}$/m);
     const outputs = JSON.parse(wfstore('outputs', source, 'a', '--json').stdout) as Record<string, unknown>;
     assert.deepEqual(outputs, { fetch: { rows: 3, odd: '\ud800' } });
   });
