@@ -115,6 +115,19 @@ export class ClaimedRun {
     }
   }
 
+  /**
+   * A metadata-only update under the same conditions as the other writes (an empty patch, WF-UPD-3): it moves
+   * the run's `updated_at` (WF-UPD-2) and nothing else, so a run running but idle can be told from a live
+   * one; RunLostError when refused.
+   */
+  async heartbeat(): Promise<void> {
+    try {
+      await this.store.updateWorkflowRun(this.runId, {}, this.conditions);
+    } catch (error) {
+      throw await asLost(this.store, this.runId, error);
+    }
+  }
+
   /** The final status with its events, only if the run is still this worker's; RunLostError otherwise. */
   async finish(status: 'completed' | 'failed', events: WorkflowEventInput[]): Promise<void> {
     try {
@@ -126,5 +139,49 @@ export class ClaimedRun {
     } catch (error) {
       throw await asLost(this.store, this.runId, error);
     }
+  }
+}
+
+/**
+ * A claimed run's heartbeats, every `ms` while it executes: one at a time (the next is timed from the end of the
+ * last). The first refused is the run lost (`onLost`), and the last: no heartbeat follows it. A heartbeat that
+ * fails otherwise (a network fault) is not the run's failure: the next one tries again, and the run's own writes
+ * report a fault that lasts. The timer never keeps the process alive.
+ */
+export class Heartbeats {
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private beating: Promise<void> | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly run: ClaimedRun,
+    private readonly ms: number,
+    private readonly onLost: (error: RunLostError) => void,
+  ) {
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.beating = this.run.heartbeat().then(
+        () => this.schedule(),
+        (error: unknown) => {
+          if (!(error instanceof RunLostError)) return this.schedule();
+          this.stopped = true;
+          this.onLost(error);
+        },
+      );
+    }, this.ms);
+    this.timer.unref?.();
+  }
+
+  /** No heartbeat after this resolves: the timer is cleared and the one under way, if any, has settled. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.beating;
   }
 }

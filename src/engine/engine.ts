@@ -3,7 +3,7 @@
 import { isWorkflowStoreError } from '../contract/errors.js';
 import type { IWorkflowStore, JsonObject, JsonValue, RunStatus, WorkflowEventInput } from '../contract/types.js';
 import { atLeast, type ContractVersion, LATEST_CONTRACT } from '../contract/versions.js';
-import { CLAIM_KEY, ClaimedRun, RunLostError, updateWithEvents } from './claimed-run.js';
+import { CLAIM_KEY, ClaimedRun, Heartbeats, RunLostError, updateWithEvents } from './claimed-run.js';
 import { checkWorkflow, type NodeDefinition, type WorkflowDefinition } from './definition.js';
 
 export { CLAIM_KEY, RunLostError } from './claimed-run.js';
@@ -18,7 +18,20 @@ export interface EngineOptions {
    * together (WF-UPD-4); under 1.0 the status is written, then its event. Default: the latest.
    */
   contract?: ContractVersion;
+  /**
+   * How often, in milliseconds, a worker writes a heartbeat while its run executes: a metadata-only update
+   * fenced like its other writes (`expected_status: 'running'`, from 1.2 also its claim token), which moves the
+   * run's `updated_at` and nothing else. A run running with an `updated_at` older than a few heartbeats, and no
+   * recent event, has no live worker. A refused heartbeat is the run lost (RunLostError). 0 writes none.
+   * Default 30,000 (30 s).
+   */
+  heartbeatMs?: number;
 }
+
+/** The default of `heartbeatMs`: 30 s. */
+export const DEFAULT_HEARTBEAT_MS = 30_000;
+/** The longest delay a timer takes (2^31 - 1 ms, about 24.8 days); a longer one would fire at once. */
+const MAX_TIMER_MS = 2_147_483_647;
 
 export interface RunOutcome {
   runId: string;
@@ -79,6 +92,7 @@ async function callNode(runId: string, node: NodeDefinition, outputs: Map<string
 export class WorkflowEngine {
   private readonly concurrency: number;
   private readonly contract: ContractVersion;
+  private readonly heartbeatMs: number;
 
   constructor(
     private readonly store: IWorkflowStore,
@@ -86,6 +100,12 @@ export class WorkflowEngine {
   ) {
     this.concurrency = Math.max(1, options.concurrency ?? 4);
     this.contract = options.contract ?? LATEST_CONTRACT;
+    const heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
+    if (!Number.isInteger(heartbeatMs) || heartbeatMs < 0 || heartbeatMs > MAX_TIMER_MS)
+      throw new RangeError(
+        `WorkflowEngine: heartbeatMs must be 0 (none) or a whole number of ms up to ${MAX_TIMER_MS}`,
+      );
+    this.heartbeatMs = heartbeatMs;
   }
 
   /** Creates the run, claims it (pending → running) and runs every node. */
@@ -169,9 +189,10 @@ export class WorkflowEngine {
   }
 
   /**
-   * Runs every node not in `done`, ready nodes concurrently; stops scheduling after the first failure, or
-   * when the run is lost (RunLostError, once the nodes under way have returned). The final status goes with
-   * its events; from contract 1.2 also with the last node's event, when no other write was under way.
+   * Runs every node not in `done`, ready nodes concurrently, with heartbeats until the last node returns;
+   * stops scheduling after the first failure, or when the run is lost (a write or a heartbeat refused:
+   * RunLostError, once the nodes under way have returned). The final status goes with its events; from
+   * contract 1.2 also with the last node's event, when no other write was under way.
    */
   private async execute(
     workflow: WorkflowDefinition,
@@ -195,11 +216,22 @@ export class WorkflowEngine {
         }),
       );
     };
-    for (;;) {
-      if (state.failure === undefined && state.lost === undefined)
-        for (const node of ready().slice(0, this.concurrency - state.running.size)) launch(node);
-      if (state.running.size === 0) break;
-      await Promise.race(state.running.values());
+    const heartbeats =
+      this.heartbeatMs > 0
+        ? new Heartbeats(run, this.heartbeatMs, (lost) => {
+            state.lost ??= lost;
+          })
+        : undefined;
+    try {
+      for (;;) {
+        if (state.failure === undefined && state.lost === undefined)
+          for (const node of ready().slice(0, this.concurrency - state.running.size)) launch(node);
+        if (state.running.size === 0) break;
+        await Promise.race(state.running.values());
+      }
+    } finally {
+      // Before the final update: no heartbeat is under way when it commits, none follows it.
+      await heartbeats?.stop();
     }
     if (state.lost !== undefined) throw state.lost;
     return this.finish(run, state, pending);

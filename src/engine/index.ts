@@ -4,6 +4,7 @@ export {
   RunClaimConflictError,
   RunLostError,
   CLAIM_KEY,
+  DEFAULT_HEARTBEAT_MS,
   type EngineOptions,
   type RunOutcome,
   type StartOptions,
