@@ -54,26 +54,45 @@ export interface ResumeOptions {
   /**
    * Also take over a run left "running" by a process that died. Only say so when you know it died:
    * the run is first marked failed (compare-and-set from "running"), then claimed like a failed one.
-   * From contract 1.2 a worker that was in fact alive is then refused its next write (RunLostError).
+   * From contract 1.2 the first step also expects the claim token read when `resume` was called, so of
+   * several takers exactly one wins, even one that comes after another's takeover is complete; and a
+   * worker that was in fact alive is refused its next write (RunLostError). Under 1.1 and 1.0 nothing
+   * can be fenced by the token: a taker that comes after another's takeover takes the run again.
    */
   takeOverRunning?: boolean;
 }
 
-/** The run was not in the status a claim needs: another caller claimed it first, or it cannot be resumed. */
+/**
+ * The run was not in the status a claim needs: another caller claimed it first, or it cannot be resumed; or,
+ * taking over a run left running, the run changed since it was read (`field` says what).
+ */
 export class RunClaimConflictError extends Error {
   constructor(
     readonly runId: string,
     /** The status the run had when the claim was refused. */
     readonly status: RunStatus | undefined,
+    /** Taking over a run left running: what differed from the run read, `status` or `metadata.claim`. */
+    readonly field?: string | undefined,
   ) {
-    super(
-      `workflow run "${runId}" could not be claimed: its status is "${status ?? 'unknown'}" ` +
-        (status === 'running'
-          ? '(another caller claimed it first; if its process died, resume with takeOverRunning)'
-          : '(another caller may have claimed and finished it; only a failed run is resumed)'),
-    );
+    super(`workflow run "${runId}" could not be ${claimConflictReason(status, field)}`);
     this.name = 'RunClaimConflictError';
   }
+}
+
+function claimConflictReason(status: RunStatus | undefined, field: string | undefined): string {
+  if (field === `metadata.${CLAIM_KEY}`)
+    return `taken over: another caller took it over first (its metadata.${CLAIM_KEY} changed since it was read)`;
+  if (field !== undefined)
+    return (
+      `taken over: its status is now "${status ?? 'unknown'}", no longer "running" as read ` +
+      '(another caller is taking it over, or it ended)'
+    );
+  return (
+    `claimed: its status is "${status ?? 'unknown'}" ` +
+    (status === 'running'
+      ? '(another caller claimed it first; if its process died, resume with takeOverRunning)'
+      : '(another caller may have claimed and finished it; only a failed run is resumed)')
+  );
 }
 
 type NodeResult = { ok: true; output: JsonValue } | { ok: false; message: string };
@@ -130,27 +149,50 @@ export class WorkflowEngine {
    */
   async resume(workflow: WorkflowDefinition, runId: string, options: ResumeOptions = {}): Promise<RunOutcome> {
     checkWorkflow(workflow);
+    const takeOver = options.takeOverRunning === true;
+    // From 1.2 a takeover is fenced by the claim token of the run as read here, first of all: a taker reads
+    // the run the caller judged dead, not one another taker has claimed since.
+    const fenced = takeOver && atLeast(this.contract, '1.2');
+    const seen = fenced ? await this.store.getWorkflowRun(runId) : null;
     // The outputs of a run that is not running do not change, so they may be read before claiming it: the
-    // claim and its event then go in together.
+    // claim and its event then go in together. (A run left running is taken over only once its worker died.)
     const completed = await this.store.getCompletedDagNodeOutputs(runId);
     const known = new Set(workflow.nodes.map((n) => n.id));
     const reused = new Map([...completed].filter(([id]) => known.has(id)));
     const resumed = { event_type: 'workflow_resumed', payload: { completed: [...reused.keys()] } };
     let claimed: ClaimedRun;
-    try {
-      claimed = await this.claim(runId, 'failed', resumed);
-    } catch (error) {
-      if (!(error instanceof RunClaimConflictError && error.status === 'running' && options.takeOverRunning === true))
-        throw error;
-      // The run was left "running" by a process that died: mark it failed, then claim it like any failed run.
-      const interrupted_at = new Date().toISOString();
-      await this.compareAndSetStatus(runId, 'running', 'failed', {
-        metadata: { interrupted_at },
-        event: { event_type: 'workflow_interrupted', payload: { interrupted_at } },
-      });
-      claimed = await this.claim(runId, 'failed', resumed);
-    }
+    if (seen?.status === 'running') claimed = await this.takeOver(runId, seen.metadata, resumed);
+    else
+      try {
+        claimed = await this.claim(runId, 'failed', resumed);
+      } catch (error) {
+        // From 1.2 a run read failed and claimed by another caller since is theirs: it is not taken over.
+        const leftRunning = error instanceof RunClaimConflictError && error.status === 'running';
+        if (!(leftRunning && takeOver && !fenced)) throw error;
+        claimed = await this.takeOver(runId, undefined, resumed);
+      }
     return this.execute(workflow, claimed, reused);
+  }
+
+  /**
+   * Takes over a run left "running" by a process that died, in two compare-and-sets that each change the
+   * status: running → failed (`workflow_interrupted`), then failed → running like any failed run. With the
+   * metadata read (contract 1.2), step 1 also expects the claim token read: once a taker's step 2 has put the
+   * run back to running, a step 1 expecting only "running" would match again and take it a second time;
+   * expecting the token, it is refused (the winner wrote a new one). A run claimed by an engine before 1.2
+   * has no token: step 1 is then fenced by the status only, and a late taker may take it again. Without the
+   * metadata (1.1, 1.0) nothing can be fenced: the same holds.
+   */
+  private async takeOver(runId: string, seen: JsonObject | undefined, resumed: WorkflowEventInput) {
+    const interrupted_at = new Date().toISOString();
+    const token = seen?.[CLAIM_KEY];
+    await this.compareAndSetStatus(runId, 'running', 'failed', {
+      metadata: { interrupted_at },
+      event: { event_type: 'workflow_interrupted', payload: { interrupted_at } },
+      expectedMetadata: token === undefined ? undefined : { [CLAIM_KEY]: token },
+      takingOver: true,
+    });
+    return this.claim(runId, 'failed', resumed);
   }
 
   /**
@@ -165,26 +207,33 @@ export class WorkflowEngine {
   }
 
   /**
-   * from → to if the run is still in `from` (compare-and-set), with its event (in the same commit from
-   * contract 1.1, so no reader sees the status without the event); refused with RunClaimConflictError
-   * otherwise.
+   * from → to if the run is still in `from` (compare-and-set), and from contract 1.2 has `expectedMetadata`,
+   * with its event (in the same commit from contract 1.1, so no reader sees the status without the event);
+   * refused with RunClaimConflictError otherwise (naming what differed when `takingOver`).
    */
   private async compareAndSetStatus(
     runId: string,
     from: RunStatus,
     to: RunStatus,
-    change: { metadata?: JsonObject | undefined; event: WorkflowEventInput },
+    change: {
+      metadata?: JsonObject | undefined;
+      event: WorkflowEventInput;
+      expectedMetadata?: JsonObject | undefined;
+      takingOver?: boolean;
+    },
   ): Promise<void> {
     const patch = change.metadata ? { status: to, metadata: change.metadata } : { status: to };
+    const conditions =
+      change.expectedMetadata === undefined
+        ? { expected_status: from }
+        : { expected_status: from, expected_metadata: change.expectedMetadata };
     try {
-      await updateWithEvents(this.store, this.contract, runId, {
-        patch,
-        events: [change.event],
-        conditions: { expected_status: from },
-      });
+      await updateWithEvents(this.store, this.contract, runId, { patch, events: [change.event], conditions });
     } catch (error) {
-      if (isWorkflowStoreError(error, 'STATUS_CONFLICT')) throw new RunClaimConflictError(runId, error.actual);
-      throw error;
+      if (!isWorkflowStoreError(error, 'STATUS_CONFLICT')) throw error;
+      // expected_status is checked before expected_metadata: a metadata conflict means the run was running.
+      const status = error.field?.startsWith('metadata.') ? 'running' : error.actual;
+      throw new RunClaimConflictError(runId, status, change.takingOver ? (error.field ?? 'status') : undefined);
     }
   }
 
