@@ -2,12 +2,16 @@
 // instance open on the same data (openAlongside: another connection or handle), on every durable backend
 // (WFSTORE_BACKENDS narrows). Every race runs several rounds, each on a new run, so that one lucky
 // interleaving does not pass a store that gets it wrong; each round also checks what the store kept.
+// The whole takeover of a run left running (read, step 1, step 2) is raced as the guide writes it and through
+// the reference engine, with takers that read the run before another's takeover and write after it.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ReferenceInitializer } from '../../src/conformance/reference-initializer.js';
 import { isWorkflowStoreError } from '../../src/contract/errors.js';
-import type { IWorkflowStore, JsonObject, RunStatus, WorkflowRun } from '../../src/contract/types.js';
+import type { IWorkflowStore, JsonObject, JsonValue, RunStatus, WorkflowRun } from '../../src/contract/types.js';
+import { CLAIM_KEY, type NodeDefinition, RunClaimConflictError, WorkflowEngine } from '../../src/engine/index.js';
 import { selectedBackends } from '../support/backends.js';
 
 const DURABLE = selectedBackends().filter((backend) => backend.supports?.permanent === true);
@@ -23,21 +27,110 @@ function tickingClock(): () => Date {
 type Settled<T> = PromiseSettledResult<T>;
 
 /** The one fulfilled result; every other one a STATUS_CONFLICT naming `field`. */
-function oneWinner<T>(results: Settled<T>[], field: string): { index: number; value: T } {
+function oneWinner<T>(results: Settled<T>[], field: string | string[]): { index: number; value: T } {
   const won = results.flatMap((r, index) => (r.status === 'fulfilled' ? [{ index, value: r.value }] : []));
   assert.equal(won.length, 1, `exactly one of ${results.length} claimers wins, not ${won.length}`);
   for (const r of results) if (r.status === 'rejected') assertConflict(r.reason, field);
   return won[0]!;
 }
 
-function assertConflict(error: unknown, field: string): void {
+function assertConflict(error: unknown, field: string | string[]): void {
   assert.ok(isWorkflowStoreError(error, 'STATUS_CONFLICT'), `a STATUS_CONFLICT, not ${String(error)}`);
-  assert.equal(error.field, field, `the conflict names ${field}: ${error.message}`);
+  const fields = typeof field === 'string' ? [field] : field;
+  assert.ok(fields.includes(error.field ?? ''), `the conflict names ${fields.join(' or ')}: ${error.message}`);
 }
 
 /** The fenced heartbeat of docs/engine-authors.md: a metadata-only update under the claim. */
 function heartbeat(store: IWorkflowStore, runId: string, token: string): Promise<WorkflowRun> {
   return store.updateWorkflowRun(runId, {}, { expected_status: 'running', expected_metadata: { claim: token } });
+}
+
+/**
+ * The two-step takeover of docs/engine-authors.md, by taker `by`: `seen` is the run as it read it when it judged
+ * the run dead. Step 1 (running → failed) expects the claim token seen, so it is refused once another taker's
+ * step 2 wrote a new one; step 2 (failed → running) writes this taker's token. Rejects with STATUS_CONFLICT when
+ * another taker won.
+ */
+async function takeOver(store: IWorkflowStore, seen: WorkflowRun, token: string, by: number): Promise<WorkflowRun> {
+  const claim = seen.metadata[CLAIM_KEY];
+  const fence = claim === undefined ? {} : { expected_metadata: { [CLAIM_KEY]: claim } };
+  await store.updateWorkflowRun(
+    seen.id,
+    { status: 'failed', metadata: { interrupted_by: by } },
+    { expected_status: 'running', ...fence, events: [{ event_type: 'workflow_interrupted', payload: { by } }] },
+  );
+  return store.updateWorkflowRun(
+    seen.id,
+    { status: 'running', metadata: { [CLAIM_KEY]: token } },
+    { expected_status: 'failed', events: [{ event_type: 'workflow_resumed', payload: { by } }] },
+  );
+}
+
+/** A promise that settles once `tick` has been called `n` times. */
+function countdown(n: number): { tick: () => void; done: Promise<void> } {
+  let tick!: () => void;
+  const done = new Promise<void>((resolve) => {
+    let left = n;
+    tick = () => {
+      if (--left === 0) resolve();
+    };
+  });
+  return { tick, done };
+}
+
+/** When a store's calls may go ahead: waits before updates (the nth of this store, from 0) and appends. */
+interface Gate {
+  /** Once the store's first read of the run (its status or its outputs) is done. */
+  read?: () => void;
+  beforeUpdate?: (n: number) => Promise<void> | undefined;
+  /** After each update, done or refused. */
+  afterUpdate?: (n: number) => void;
+  beforeAppend?: Promise<void>;
+}
+
+/** `store`, its reads, updates and appends held by `gate`: a chosen interleaving of several workers. */
+function gated(store: IWorkflowStore, gate: Gate): IWorkflowStore {
+  let updates = 0;
+  let reads = 0;
+  const read =
+    <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
+    (...args: A) =>
+      call(...args).finally(() => reads++ === 0 && gate.read?.());
+  const update = async (...args: Parameters<IWorkflowStore['updateWorkflowRun']>) => {
+    const n = updates++;
+    await gate.beforeUpdate?.(n);
+    return store.updateWorkflowRun(...args).finally(() => gate.afterUpdate?.(n));
+  };
+  const append = async (...args: Parameters<IWorkflowStore['createWorkflowEvent']>) => {
+    await gate.beforeAppend;
+    return store.createWorkflowEvent(...args);
+  };
+  return new Proxy(store, {
+    get(target, property) {
+      if (property === 'getWorkflowRun') return read((id: string) => target.getWorkflowRun(id));
+      if (property === 'getCompletedDagNodeOutputs') return read((id: string) => target.getCompletedDagNodeOutputs(id));
+      if (property === 'updateWorkflowRun') return update;
+      if (property === 'createWorkflowEvent') return append;
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+/** fetch → parse → report, counting each node's calls in `ran`. */
+function countedWorkflow(ran: Map<string, number>) {
+  const node = (id: string, output: JsonValue, dependsOn?: string[]): NodeDefinition => ({
+    id,
+    ...(dependsOn ? { dependsOn } : {}),
+    run: () => {
+      ran.set(id, (ran.get(id) ?? 0) + 1);
+      return output;
+    },
+  });
+  return {
+    name: 'race',
+    nodes: [node('fetch', { rows: 2 }), node('parse', { parsed: true }, ['fetch']), node('report', 'sent', ['parse'])],
+  };
 }
 
 for (const backend of DURABLE) describeRaces(backend);
@@ -326,6 +419,141 @@ function describeRaces(backend: ReferenceInitializer): void {
           'the appends numbered without a gap; heartbeats append nothing',
         );
         assert.deepEqual(Object.fromEntries(await primary.getCompletedDagNodeOutputs(id)), { fetch: { rows: 2 } });
+      }
+    });
+
+    /** Each taker's read of the run, together, each on its own store: the run they all judged dead. */
+    const readByAll = (id: string) => Promise.all(stores.map(async (store) => (await store.getWorkflowRun(id))!));
+
+    /** One taker won the whole takeover: the run is running under its token, with its two events only. */
+    async function assertOneTakeover(id: string, results: Settled<WorkflowRun>[], tokens: string[]) {
+      const winner = oneWinner(results, ['status', `metadata.${CLAIM_KEY}`]);
+      const run = (await primary.getWorkflowRun(id))!;
+      assert.equal(run.status, 'running');
+      assert.equal(run.metadata[CLAIM_KEY], tokens[winner.index], "the winner's token is the run's claim");
+      assert.equal(run.metadata.interrupted_by, winner.index);
+      const events = await eventsOf(id);
+      assert.deepEqual(
+        events.map((e) => [e.event_type, e.payload.by]),
+        [
+          ['workflow_started', undefined],
+          ['workflow_interrupted', winner.index],
+          ['workflow_resumed', winner.index],
+        ],
+        "the winner's events only",
+      );
+      return winner.index;
+    }
+
+    it('the whole two-step takeover, 8 takers at once, each reading then writing: exactly one wins', async () => {
+      for (let round = 0; round < ROUNDS; round++) {
+        const id = await runIn('running', { claim: 'dead' });
+        const tokens = stores.map((_, i) => `t${round}-${i}`);
+        const seen = await readByAll(id);
+        const results = await race((store, i) => takeOver(store, seen[i]!, tokens[i]!, i));
+        await assertOneTakeover(id, results, tokens);
+      }
+    });
+
+    it('the whole two-step takeover, takers starting 2 ms apart after reading together: one wins', async () => {
+      for (let round = 0; round < ROUNDS; round++) {
+        const id = await runIn('running', { claim: 'dead' });
+        const tokens = stores.map((_, i) => `t${round}-${i}`);
+        const seen = await readByAll(id);
+        const results = await race(async (store, i) => {
+          await sleep(i * 2);
+          return takeOver(store, seen[i]!, tokens[i]!, i);
+        });
+        await assertOneTakeover(id, results, tokens);
+      }
+    });
+
+    it('late takers: one takes the run over, then the others, with the token read before, are refused', async () => {
+      for (let round = 0; round < ROUNDS; round++) {
+        const id = await runIn('running', { claim: 'dead' });
+        const tokens = stores.map((_, i) => `t${round}-${i}`);
+        const seen = await readByAll(id);
+        const first = await Promise.allSettled([takeOver(stores[0]!, seen[0]!, tokens[0]!, 0)]);
+        // The run is running again, under taker 0's token: a step 1 expecting only "running" would match.
+        const late = await Promise.allSettled(
+          stores.slice(1).map((store, i) => takeOver(store, seen[i + 1]!, tokens[i + 1]!, i + 1)),
+        );
+        assert.equal(await assertOneTakeover(id, [...first, ...late], tokens), 0);
+        for (const r of late) if (r.status === 'rejected') assertConflict(r.reason, `metadata.${CLAIM_KEY}`);
+      }
+    });
+
+    /** A run left running under the claim "dead" by a worker that completed "fetch", and the engines' workflow. */
+    async function leftRunning() {
+      const id = await runIn('running', { [CLAIM_KEY]: 'dead' });
+      await primary.createWorkflowEvent({ run_id: id, event_type: 'node_started', payload: { node_id: 'fetch' } });
+      await primary.createWorkflowEvent({
+        run_id: id,
+        event_type: 'node_completed',
+        payload: { node_id: 'fetch', output: { rows: 2 } },
+      });
+      const ran = new Map<string, number>();
+      return { id, ran, workflow: countedWorkflow(ran) };
+    }
+
+    /** One engine completed the run, the others were refused; each node not completed before ran once. */
+    async function assertOneResume(id: string, results: Settled<unknown>[], ran: Map<string, number>) {
+      const won = results.flatMap((r, i) => (r.status === 'fulfilled' ? [i] : []));
+      assert.equal(won.length, 1, `exactly one of ${results.length} engines proceeds, not ${won.length}`);
+      for (const r of results)
+        if (r.status === 'rejected')
+          assert.ok(r.reason instanceof RunClaimConflictError, `a RunClaimConflictError, not ${String(r.reason)}`);
+      assert.deepEqual(Object.fromEntries(ran), { parse: 1, report: 1 }, 'each node not completed ran once');
+      assert.equal((await primary.getWorkflowRun(id))!.status, 'completed');
+      const types = (await eventsOf(id)).map((e) => e.event_type);
+      for (const type of ['workflow_interrupted', 'workflow_resumed', 'workflow_completed'])
+        assert.equal(types.filter((t) => t === type).length, 1, `one ${type}: ${types.join(', ')}`);
+      return won[0]!;
+    }
+
+    it('8 engines resume a run left running, taking over, all having read it: one completes it', async () => {
+      for (let round = 0; round < ROUNDS; round++) {
+        const { id, ran, workflow } = await leftRunning();
+        // Every engine reads the run before any writes: all of them judged the same worker dead.
+        const read = countdown(CLAIMERS);
+        const engines = stores.map(
+          (store) =>
+            new WorkflowEngine(gated(store, { read: read.tick, beforeUpdate: () => read.done }), { heartbeatMs: 0 }),
+        );
+        const results = await Promise.allSettled(
+          engines.map((engine) => engine.resume(workflow, id, { takeOverRunning: true })),
+        );
+        await assertOneResume(id, results, ran);
+      }
+    });
+
+    it('8 engines taking over: those that read the run before the first took it over are refused', async () => {
+      for (let round = 0; round < ROUNDS; round++) {
+        const { id, ran, workflow } = await leftRunning();
+        const read = countdown(CLAIMERS);
+        const claimed = countdown(1);
+        const tried = countdown(CLAIMERS - 1);
+        // Engine 0 takes the run over once all have read it; the others write only once it has (its second
+        // update, failed → running), and engine 0 appends nothing until each of them has tried its first update.
+        const first = gated(stores[0]!, {
+          read: read.tick,
+          beforeUpdate: () => read.done,
+          afterUpdate: (n) => n === 1 && claimed.tick(),
+          beforeAppend: tried.done,
+        });
+        const late = stores.slice(1).map((store) =>
+          gated(store, {
+            read: read.tick,
+            beforeUpdate: () => claimed.done,
+            afterUpdate: (n) => n === 0 && tried.tick(),
+          }),
+        );
+        const results = await Promise.allSettled(
+          [first, ...late].map((store) =>
+            new WorkflowEngine(store, { heartbeatMs: 0 }).resume(workflow, id, { takeOverRunning: true }),
+          ),
+        );
+        assert.equal(await assertOneResume(id, results, ran), 0, 'the first engine proceeds');
       }
     });
   });
