@@ -151,7 +151,8 @@ export function addStopCommands(program: Command): void {
       .description(
         'Mark a run failed by hand: read it, then move it to "failed" only if it is still in the status read ' +
           '(compare-and-set), with a workflow_failed event { reason, by: "wfstore cli" } in the same commit. ' +
-          'A failed run may be resumed.',
+          'A failed run may be resumed (failed → running is its only move), so it cannot be cancelled ' +
+          'afterwards: to end a run for good, use cancel.',
       )
       .requiredOption('--reason <text>', '(required) why (in the event payload)'),
   ).action((store: string, run: string, options: StopCliOptions) => stopCommand('failed', store, run, options));

@@ -329,12 +329,14 @@ describe('a store that cannot be opened is named, its password hidden', () => {
 });
 
 describe('--help', () => {
-  it('documents --idle, and every option of cancel and fail', () => {
+  it('documents --idle, every option of cancel and fail, and that a failed run cannot be cancelled', () => {
     assert.match(wfstore('runs', '--help').stdout, /--idle <duration>/);
     for (const command of ['cancel', 'fail']) {
       const { stdout } = wfstore(command, '--help');
       for (const option of ['--reason', '--expect-status', '--store']) assert.ok(stdout.includes(option), option);
       assert.match(stdout, /compare-and-set/);
     }
+    const fail = wfstore('fail', '--help').stdout.replace(/\s+/g, ' ');
+    assert.match(fail, /cannot be cancelled afterwards: to end a run for good, use cancel/);
   });
 });
