@@ -54,10 +54,12 @@ export interface ResumeOptions {
   /**
    * Also take over a run left "running" by a process that died. Only say so when you know it died:
    * the run is first marked failed (compare-and-set from "running"), then claimed like a failed one.
-   * From contract 1.2 the first step also expects the claim token read when `resume` was called, so of
-   * several takers exactly one wins, even one that comes after another's takeover is complete; and a
-   * worker that was in fact alive is refused its next write (RunLostError). Under 1.1 and 1.0 nothing
-   * can be fenced by the token: a taker that comes after another's takeover takes the run again.
+   * From contract 1.2 the first step also expects the claim token read when `resume` is called, so of
+   * several takers that read the same run exactly one wins, even one whose first step comes after another's
+   * takeover is complete; and a worker that was in fact alive is refused its next write (RunLostError). A
+   * resume called after another's takeover reads the new token and takes the run from that worker. Under 1.1
+   * and 1.0 nothing can be fenced by the token: a taker whose first step comes after another's takeover takes
+   * the run again.
    */
   takeOverRunning?: boolean;
 }
