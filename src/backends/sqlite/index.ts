@@ -1,6 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import Database from './better-sqlite3.js';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { StoreOpenError } from '../../contract/errors.js';
 import type { DeterminismOptions, IWorkflowStore } from '../../contract/types.js';
@@ -78,11 +78,32 @@ async function openDatabase(
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${settings.synchronous.toUpperCase()}`);
     db.pragma('foreign_keys = ON');
-    await migrate(sqliteSchema(db, `${opener}: ${filename}`));
+    await migrateAlone(db, filename, `${opener}: ${filename}`);
     return db;
   } catch (error) {
     db.close();
     if (error instanceof StoreOpenError) throw error;
     throw new StoreOpenError(`${opener}: cannot prepare ${filename}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** The migrations under way in this process, by database file. */
+const migrating = new Map<string, Promise<void>>();
+
+/**
+ * Migrates one file's database after this process's earlier openers of it: a second opener's BEGIN IMMEDIATE
+ * waits for the first's lock inside SQLite (busy_timeout), blocking the thread the first needs to commit.
+ * Other processes wait for the lock as usual.
+ */
+async function migrateAlone(db: BetterSqlite3.Database, filename: string, opened: string): Promise<void> {
+  if (filename === ':memory:') return migrate(sqliteSchema(db, opened));
+  const key = realpathSync(filename);
+  const mine = (migrating.get(key) ?? Promise.resolve()).then(() => migrate(sqliteSchema(db, opened)));
+  const settled = mine.catch(() => {});
+  migrating.set(key, settled);
+  try {
+    await mine;
+  } finally {
+    if (migrating.get(key) === settled) migrating.delete(key);
   }
 }

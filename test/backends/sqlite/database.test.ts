@@ -157,6 +157,28 @@ describe('sqlite backend in the database', () => {
   });
 });
 
+describe('createSqliteStore in one process', () => {
+  // Each opener migrates in a transaction; without waiting for the other openers of this process, the second
+  // one's lock wait blocked the first's commit until busy_timeout, and failed with "database is locked".
+  for (const existing of [false, true]) {
+    it(`opens 5 stores of one ${existing ? 'existing' : 'new'} file at once, each working`, async () => {
+      const root = await fs.mkdtemp(path.join(os.tmpdir(), 'wfstore-sqlite-open-'));
+      const file = path.join(root, 'wf.db');
+      try {
+        if (existing) await (await createSqliteStore({ filename: file })).close();
+        const stores = await Promise.all(
+          Array.from({ length: 5 }, () => createSqliteStore({ filename: file, busyTimeoutMs: 1000 })),
+        );
+        await Promise.all(stores.map((s, i) => s.createWorkflowRun({ id: `r${i}`, workflow_name: 'w', user_message: '' })));
+        assert.equal((await stores[0]!.listWorkflowRuns()).length, 5);
+        await Promise.all(stores.map((s) => s.close()));
+      } finally {
+        await fs.rm(root, { recursive: true, force: true });
+      }
+    });
+  }
+});
+
 describe('createSqliteStore options', () => {
   let root: string;
   before(async () => (root = await fs.mkdtemp(path.join(os.tmpdir(), 'wfstore-sqlite-options-'))));
