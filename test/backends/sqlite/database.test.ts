@@ -169,7 +169,9 @@ describe('createSqliteStore in one process', () => {
         const stores = await Promise.all(
           Array.from({ length: 5 }, () => createSqliteStore({ filename: file, busyTimeoutMs: 1000 })),
         );
-        await Promise.all(stores.map((s, i) => s.createWorkflowRun({ id: `r${i}`, workflow_name: 'w', user_message: '' })));
+        await Promise.all(
+          stores.map((s, i) => s.createWorkflowRun({ id: `r${i}`, workflow_name: 'w', user_message: '' })),
+        );
         assert.equal((await stores[0]!.listWorkflowRuns()).length, 5);
         await Promise.all(stores.map((s) => s.close()));
       } finally {
