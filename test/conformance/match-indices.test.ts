@@ -39,8 +39,8 @@ it('gives the same groups and indices as the JavaScript version, for cucumber ex
     ],
     [
       new RegExp(
-        String.raw`^an event is appended to run "([^"]*)" whose payload is ` +
-          String.raw`(exactly 16 MiB|16 MiB and one byte) of (?:two)-byte characters$`,
+        '^an event is appended to run "([^"]*)" whose payload is ' +
+          '(exactly 16 MiB|16 MiB and one byte) of (?:two)-byte characters$',
       ),
       'an event is appended to run "r1" whose payload is 16 MiB and one byte of two-byte characters',
     ],
